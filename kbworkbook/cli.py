@@ -1,0 +1,158 @@
+"""Command line: ``kbworkbook new | check | report | lab | demo``.
+
+A thin layer: parse arguments, call the library, print its German (or English) messages and
+exit with 0 (fine), 1 (problems in the user's data or a failed chapter) or 2 (usage errors).
+Only :class:`~kbworkbook.errors.KbWorkbookError` is caught; anything else is a bug and keeps
+its traceback.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Sequence
+
+from . import __version__
+from .errors import DataError, KbWorkbookError, WorkspaceError
+
+__all__ = ["main"]
+
+EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE = 0, 1, 2
+
+
+class _Parser(argparse.ArgumentParser):
+    """argparse with German usage errors and exit code 2."""
+
+    def error(self, message: str) -> None:  # type: ignore[override]
+        self.print_usage(sys.stderr)
+        print(f"{self.prog}: Fehler: {message}", file=sys.stderr)
+        raise SystemExit(EXIT_USAGE)
+
+
+def _build_parser() -> argparse.ArgumentParser:
+    parser = _Parser(
+        prog="kbworkbook",
+        description="Kundenbindungs-Workbook: Arbeitsordner anlegen, Daten prüfen, "
+        "Workshop-Notebooks öffnen und HTML-Berichte erzeugen.",
+    )
+    parser.add_argument("--version", action="version", version=f"kbworkbook {__version__}")
+    sub = parser.add_subparsers(dest="command", metavar="BEFEHL", parser_class=_Parser)
+
+    new = sub.add_parser("new", help="neuen Arbeitsordner für einen Kunden anlegen",
+                         description="Legt einen Arbeitsordner mit kbworkbook.toml, "
+                         "Datenvorlagen und einer Anleitung an.")
+    new.add_argument("directory", metavar="ORDNER", help="neuer (leerer) Ordner")
+    new.add_argument("--client", required=True, metavar="NAME", help="Name des Kunden")
+    new.add_argument("--locale", default="de-CH", choices=["de-CH", "de-DE", "de-AT", "en"],
+                     help="Sprache und Zahlenformat (Standard: de-CH)")
+    new.add_argument("--currency", choices=["CHF", "EUR"], default=None,
+                     help="Währung (Standard: CHF für de-CH, sonst EUR)")
+
+    check = sub.add_parser("check", help="Datendateien eines Arbeitsordners prüfen",
+                           description="Prüft jede Datendatei und zeigt Zeilen, Kunden, "
+                           "Zeitraum oder jedes gefundene Problem.")
+    check.add_argument("directory", metavar="ORDNER", help="Arbeitsordner")
+
+    report = sub.add_parser("report", help="HTML-Bericht für einen Arbeitsordner erzeugen",
+                            description="Führt alle Kapitel aus und schreibt HTML-Seiten "
+                            "ohne Code nach ORDNER/reports/<Datum>/.")
+    report.add_argument("directory", metavar="ORDNER", nargs="?", default=None,
+                        help="Arbeitsordner (leer = Beispielkunde)")
+    report.add_argument("--out", metavar="ZIEL", default=None, help="anderer Ausgabeordner")
+    report.add_argument("--lang", choices=["de", "en"], default=None,
+                        help="Sprache des Berichts (Standard: aus kbworkbook.toml)")
+    report.add_argument("--jobs", type=int, default=2, metavar="N",
+                        help="Kapitel parallel ausführen (Standard: 2)")
+
+    lab = sub.add_parser("lab", help="JupyterLab mit den Notebooks für einen Arbeitsordner öffnen",
+                         description="Startet JupyterLab im Notebook-Ordner; die Notebooks "
+                         "verwenden den gewählten Arbeitsordner.")
+    lab.add_argument("directory", metavar="ORDNER", nargs="?", default=None,
+                     help="Arbeitsordner (leer = Beispielkunde)")
+    lab.add_argument("--no-browser", action="store_true", help="keinen Browser öffnen")
+
+    demo = sub.add_parser("demo", help="Bericht für den Beispielkunden erzeugen",
+                          description="Erzeugt den vollständigen Bericht des Beispielkunden "
+                          "»Bäckerei Sonnenschein GmbH«.")
+    demo.add_argument("--out", metavar="ZIEL", default="build/demo", help="Ausgabeordner")
+    demo.add_argument("--jobs", type=int, default=2, metavar="N", help="parallele Kapitel")
+    return parser
+
+
+def _cmd_new(args: argparse.Namespace) -> int:
+    from .workspace import create_workspace
+
+    ws = create_workspace(args.directory, args.client, args.locale, args.currency)
+    print(f"Arbeitsordner angelegt: {ws.root}")
+    print("  kbworkbook.toml  – Kunde, Sprache, Währung, Annahmen")
+    print("  data/            – Vorlagen für Verkäufe, NPS, Beiträge, Beschwerden (siehe README.md)")
+    print("  answers/         – gespeicherte Antworten der Fragebögen")
+    print("  reports/         – erzeugte Berichte")
+    print(f"Nächster Schritt: Exporte nach {ws.data_dir} kopieren, dann "
+          f"»kbworkbook check {args.directory}«.")
+    return EXIT_OK
+
+
+def _cmd_check(args: argparse.Namespace) -> int:
+    from .check import check_workspace, render_check
+    from .workspace import Workspace
+
+    ws = Workspace.open(args.directory)
+    result = check_workspace(ws)
+    print(render_check(result, ws.language))
+    return EXIT_OK if result.ok else EXIT_PROBLEMS
+
+
+def _cmd_report(args: argparse.Namespace) -> int:
+    from .report import build_report
+
+    result = build_report(args.directory, out=args.out, language=args.lang, jobs=args.jobs,
+                          progress=print)
+    print(result.summary())
+    return EXIT_OK if result.ok else EXIT_PROBLEMS
+
+
+def _cmd_demo(args: argparse.Namespace) -> int:
+    from .report import build_report
+
+    result = build_report(None, out=args.out, jobs=args.jobs, progress=print)
+    print(result.summary())
+    return EXIT_OK if result.ok else EXIT_PROBLEMS
+
+
+def _cmd_lab(args: argparse.Namespace) -> int:
+    from .report import launch_lab
+
+    return launch_lab(args.directory, open_browser=not args.no_browser)
+
+
+_COMMANDS = {
+    "new": _cmd_new,
+    "check": _cmd_check,
+    "report": _cmd_report,
+    "demo": _cmd_demo,
+    "lab": _cmd_lab,
+}
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the CLI and return the exit code."""
+    parser = _build_parser()
+    args = parser.parse_args(argv)
+    if args.command is None:
+        parser.print_help()
+        return EXIT_USAGE
+    try:
+        return _COMMANDS[args.command](args)
+    except DataError as exc:
+        print(str(exc), file=sys.stderr)
+        return EXIT_PROBLEMS
+    except WorkspaceError as exc:
+        print(f"Fehler: {exc}", file=sys.stderr)
+        return EXIT_USAGE
+    except KbWorkbookError as exc:
+        print(f"Fehler: {exc}", file=sys.stderr)
+        return EXIT_PROBLEMS
+    except KeyboardInterrupt:
+        print("Abgebrochen.", file=sys.stderr)
+        return 130

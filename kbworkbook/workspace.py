@@ -1,0 +1,322 @@
+"""A client's workspace: a folder with ``kbworkbook.toml``, ``data/``, ``answers/``, ``reports/``.
+
+``Workspace.open(path)`` reads and validates ``kbworkbook.toml``; ``Workspace.open(None)`` opens
+the bundled sample client (``data/samples/sonnenschein``). ``create_workspace`` makes a new one.
+The workspace is plain files; kbworkbook writes only below ``answers/`` and ``reports/``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import difflib
+import os
+import tomllib
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from .errors import WorkspaceError
+from .i18n import LOCALES, Language, language_of, normalize_locale
+
+__all__ = [
+    "CONFIG_FILE",
+    "INPUTS",
+    "SAMPLE_WORKSPACE",
+    "Workspace",
+    "create_workspace",
+    "find_input",
+]
+
+CONFIG_FILE = "kbworkbook.toml"
+#: The data inputs of a workspace, in the order they are checked and reported.
+INPUTS: tuple[str, ...] = ("transactions", "nps", "posts", "complaints")
+INPUT_SUFFIXES: tuple[str, ...] = (".csv", ".txt", ".tsv", ".xlsx", ".parquet")
+CURRENCIES: tuple[str, ...] = ("CHF", "EUR")
+
+_REPO_ROOT = Path(__file__).resolve().parent.parent
+SAMPLE_WORKSPACE = _REPO_ROOT / "data" / "samples" / "sonnenschein"
+
+#: Every key kbworkbook.toml may hold, per table; ``None`` marks a free-form table.
+SCHEMA: dict[str, set[str] | None] = {
+    "client": {"name", "locale", "currency", "industry"},
+    "consultant": {"name", "company", "logo", "color", "accent_color", "email", "phone"},
+    "analysis": {"as_of", "window_months", "stammkunde_min_orders", "margin_rate"},
+    "data": set(INPUTS),
+    "economics": None,
+    "segments": None,
+    "questionnaires": None,
+}
+
+
+def _hint(word: str, choices: list[str] | set[str], language: Language) -> str:
+    match = difflib.get_close_matches(word, sorted(choices), n=1, cutoff=0.6)
+    if not match:
+        return ""
+    return f" Meinten Sie »{match[0]}«?" if language == "de" else f" Did you mean '{match[0]}'?"
+
+
+def _validate(config: Mapping[str, Any], path: Path) -> list[str]:
+    """Messages for every unknown table or key (German, with a "Meinten Sie …?" hint)."""
+    messages: list[str] = []
+    for table, body in config.items():
+        if table not in SCHEMA:
+            messages.append(
+                f"{path.name}: unbekannter Abschnitt [{table}].{_hint(table, set(SCHEMA), 'de')}"
+            )
+            continue
+        allowed = SCHEMA[table]
+        if allowed is None:
+            continue
+        if not isinstance(body, Mapping):
+            messages.append(f"{path.name}: [{table}] muss ein Abschnitt mit Schlüsseln sein.")
+            continue
+        for key in body:
+            if key not in allowed:
+                messages.append(
+                    f"{path.name}: unbekannter Schlüssel »{key}« in [{table}]."
+                    f"{_hint(key, allowed, 'de')}"
+                )
+    return messages
+
+
+def find_input(data_dir: Path, name: str) -> Path | None:
+    """The default file for input ``name`` in ``data_dir`` (``transactions.csv`` / ``.xlsx`` …)."""
+    for suffix in INPUT_SUFFIXES:
+        candidate = data_dir / f"{name}{suffix}"
+        if candidate.is_file():
+            return candidate
+    return None
+
+
+@dataclass(frozen=True)
+class Workspace:
+    """An opened, validated workspace. Paths are absolute."""
+
+    root: Path
+    client_name: str
+    locale: str = "de-CH"
+    currency: str = "CHF"
+    config: Mapping[str, Any] = field(default_factory=dict)
+
+    # -- opening ---------------------------------------------------------------------------
+    @classmethod
+    def open(cls, path: str | os.PathLike[str] | Workspace | None = None) -> Workspace:
+        """Open the workspace at ``path`` (a folder or its kbworkbook.toml); ``None`` = sample."""
+        if isinstance(path, Workspace):
+            return path
+        root = SAMPLE_WORKSPACE if path in (None, "") else Path(path).expanduser()
+        if root.name == CONFIG_FILE:
+            root = root.parent
+        root = root.resolve()
+        config_path = root / CONFIG_FILE
+        if not root.is_dir():
+            raise WorkspaceError(
+                f"Der Arbeitsordner »{root}« existiert nicht. Legen Sie ihn mit "
+                f"»kbworkbook new {root} --client NAME« an."
+            )
+        if not config_path.is_file():
+            raise WorkspaceError(
+                f"In »{root}« fehlt die Datei {CONFIG_FILE}; das ist kein kbworkbook-Arbeitsordner. "
+                f"Legen Sie einen mit »kbworkbook new ORDNER --client NAME« an."
+            )
+        try:
+            config = tomllib.loads(config_path.read_text(encoding="utf-8"))
+        except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
+            raise WorkspaceError(
+                f"{config_path}: die Datei ist kein gültiges TOML ({exc}). "
+                "Bitte Anführungszeichen und [Abschnitte] prüfen."
+            ) from None
+        problems = _validate(config, config_path)
+        client = config.get("client", {})
+        name = str(client.get("name", "")).strip()
+        if not name:
+            problems.append(f"{config_path.name}: in [client] fehlt »name« (Name des Kunden).")
+        try:
+            locale = normalize_locale(client.get("locale", "de-CH"))
+        except ValueError:
+            problems.append(
+                f"{config_path.name}: [client] locale »{client.get('locale')}« ist unbekannt; "
+                f"erlaubt sind {', '.join(LOCALES)}.{_hint(str(client.get('locale')), set(LOCALES), 'de')}"
+            )
+            locale = "de-CH"
+        currency = str(client.get("currency", "EUR" if locale in ("de-DE", "de-AT") else "CHF"))
+        if currency.upper() not in CURRENCIES:
+            problems.append(
+                f"{config_path.name}: [client] currency »{currency}« ist unbekannt; "
+                f"erlaubt sind {', '.join(CURRENCIES)}."
+            )
+        as_of = config.get("analysis", {}).get("as_of")
+        if as_of is not None and not isinstance(as_of, dt.date):
+            try:
+                dt.date.fromisoformat(str(as_of))
+            except ValueError:
+                problems.append(
+                    f"{config_path.name}: [analysis] as_of »{as_of}« ist kein Datum; "
+                    "bitte als JJJJ-MM-TT schreiben, z. B. 2025-12-31."
+                )
+        if problems:
+            raise WorkspaceError("\n".join(problems))
+        return cls(root=root, client_name=name, locale=locale, currency=currency.upper(),
+                   config=config)
+
+    # -- derived properties ----------------------------------------------------------------
+    @property
+    def language(self) -> Language:
+        """Text language of the workspace's locale (``de`` or ``en``)."""
+        return language_of(self.locale)
+
+    @property
+    def is_sample(self) -> bool:
+        """True for the bundled sample client."""
+        return self.root == SAMPLE_WORKSPACE.resolve()
+
+    @property
+    def data_dir(self) -> Path:
+        return self.root / "data"
+
+    @property
+    def answers_dir(self) -> Path:
+        return self.root / "answers"
+
+    @property
+    def reports_dir(self) -> Path:
+        return self.root / "reports"
+
+    def section(self, name: str) -> Mapping[str, Any]:
+        """A table of kbworkbook.toml (empty mapping when absent)."""
+        value = self.config.get(name, {})
+        return value if isinstance(value, Mapping) else {}
+
+    @property
+    def as_of(self) -> dt.date | None:
+        """The analysis date from ``[analysis] as_of``, if set."""
+        value = self.section("analysis").get("as_of")
+        if value is None:
+            return None
+        if isinstance(value, dt.datetime):
+            return value.date()
+        if isinstance(value, dt.date):
+            return value
+        return dt.date.fromisoformat(str(value))
+
+    def input_path(self, name: str) -> Path | None:
+        """The file for input ``name`` (from ``[data]`` or the default name), or ``None``."""
+        if name not in INPUTS:
+            raise ValueError(f"unknown input {name!r}; expected one of {INPUTS}")
+        configured = self.section("data").get(name)
+        if configured:
+            path = Path(str(configured))
+            return path if path.is_absolute() else (self.root / path)
+        return find_input(self.data_dir, name)
+
+
+# -- creating -------------------------------------------------------------------------------
+
+TEMPLATE_HEADERS: dict[str, list[str]] = {
+    "transactions": ["Datum", "Kundennummer", "Belegnummer", "Artikel", "Menge", "Umsatz", "Marge"],
+    "nps": ["Datum", "Kundennummer", "Bewertung", "Segment", "Kommentar"],
+    "posts": ["Beitrag", "Datum", "Likes", "Kommentare", "Geteilt", "Reichweite", "Impressionen",
+              "Follower", "Klicks"],
+    "complaints": ["Datum", "Kundennummer", "Kategorie", "Erledigt", "Zufrieden", "Tage bis Lösung"],
+}
+
+_DATA_README = """\
+# Daten für kbworkbook
+
+Legen Sie hier die Exporte Ihres Kunden ab. Jede Datei darf CSV (Trennzeichen ; , oder Tab,
+Dezimalkomma erlaubt), Excel (.xlsx) oder Parquet sein. Die Vorlagen enthalten nur die
+Kopfzeile; Spalten in anderer Reihenfolge oder mit anderen üblichen Namen werden erkannt
+(z. B. »Kunden-Nr.«, »Belegdatum«, »Betrag«). Prüfen Sie die Dateien mit
+
+    kbworkbook check <ORDNER>
+
+Namen, E-Mail-Adressen, Telefonnummern und Adressen werden beim Einlesen verworfen; sie
+gehören nicht in die Auswertung und erscheinen nie im Bericht.
+
+## transactions.csv – Verkäufe (Pflicht für Kennzahlen und Kundenwert)
+Eine Zeile pro Verkauf oder Belegposition: Datum, Kundennummer, Umsatz (netto), optional
+Belegnummer, Artikel, Menge, Marge. Quelle: Kassensystem (Export »Belege« / »Journal«),
+Onlineshop (Bestellungen), Warenwirtschaft oder Buchhaltung (Debitoren-Umsätze).
+Retouren und Gutschriften dürfen als negative Beträge enthalten sein.
+
+## nps.csv – Weiterempfehlungs-Umfrage (optional)
+Eine Zeile pro Antwort auf die Frage »Wie wahrscheinlich ist es, dass Sie uns einem Freund
+oder Kollegen weiterempfehlen?« (0–10). Optional Datum, Kundennummer, Segment, Kommentar.
+Quelle: Umfrage-Tool (z. B. Export als CSV), Papierbogen abgetippt.
+
+## posts.csv – Social-Media-Beiträge (optional)
+Eine Zeile pro Beitrag: Kennung, Datum, Likes, Kommentare, Geteilt, optional Reichweite,
+Impressionen, Follower, Klicks. Quelle: Statistik-Export von Facebook/Instagram/LinkedIn.
+
+## complaints.csv – Beschwerden (optional)
+Eine Zeile pro Beschwerde: Datum, Erledigt (ja/nein), Zufrieden (ja/nein), optional
+Kundennummer, Kategorie, Tage bis Lösung. Quelle: Beschwerdebuch, Ticketsystem, CRM.
+"""
+
+
+def _toml_string(value: str) -> str:
+    return '"' + value.replace("\\", "\\\\").replace('"', '\\"') + '"'
+
+
+def create_workspace(
+    path: str | os.PathLike[str],
+    client: str,
+    locale: str = "de-CH",
+    currency: str | None = None,
+) -> Workspace:
+    """Create a new workspace at ``path`` and return it opened.
+
+    Refuses (``WorkspaceError``) when ``path`` already holds a kbworkbook.toml or other files.
+    """
+    root = Path(path).expanduser()
+    locale_norm = normalize_locale(locale)
+    if currency is None:
+        currency = "CHF" if locale_norm == "de-CH" else "EUR"
+    currency = currency.upper()
+    if currency not in CURRENCIES:
+        raise WorkspaceError(f"Währung »{currency}« ist unbekannt; erlaubt sind CHF und EUR.")
+    if not client.strip():
+        raise WorkspaceError("Bitte einen Kundennamen angeben: --client \"Name des Kunden\".")
+    if (root / CONFIG_FILE).exists():
+        raise WorkspaceError(
+            f"In »{root}« gibt es schon einen Arbeitsordner ({CONFIG_FILE}); er wird nicht "
+            "überschrieben. Wählen Sie einen anderen Ordner."
+        )
+    if root.exists() and any(root.iterdir()):
+        raise WorkspaceError(
+            f"Der Ordner »{root}« ist nicht leer; ein neuer Arbeitsordner wird nur in einem "
+            "leeren oder neuen Ordner angelegt."
+        )
+    (root / "data").mkdir(parents=True, exist_ok=True)
+    (root / "answers").mkdir(exist_ok=True)
+    (root / "reports").mkdir(exist_ok=True)
+    config = f"""\
+# kbworkbook – Arbeitsordner für {client.replace(chr(10), ' ')}
+[client]
+name = {_toml_string(client)}
+locale = "{locale_norm}"
+currency = "{currency}"
+
+[consultant]
+name = ""
+company = ""
+# logo = "logo.png"   # Pfad relativ zu diesem Ordner
+color = "#1d4e89"
+
+[analysis]
+# as_of = 2025-12-31        # Stichtag; leer = letzter Tag mit Daten
+window_months = 12
+stammkunde_min_orders = 2
+
+[data]
+# transactions = "data/umsaetze.csv"   # andere Dateinamen hier eintragen
+
+[economics]
+# margin_rate = 0.3          # Deckungsbeitrag in Prozent vom Umsatz (0..1)
+"""
+    (root / CONFIG_FILE).write_text(config, encoding="utf-8")
+    for name, header in TEMPLATE_HEADERS.items():
+        (root / "data" / f"{name}.csv").write_text(";".join(header) + "\n", encoding="utf-8")
+    (root / "data" / "README.md").write_text(_DATA_README, encoding="utf-8")
+    return Workspace.open(root)
