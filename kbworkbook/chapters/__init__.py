@@ -1,0 +1,49 @@
+"""The workbook's chapters: one notebook each, one module of section functions each.
+
+A section function takes a :class:`kbworkbook.notebook.Context` and returns a list of blocks
+(see :mod:`kbworkbook.notebook`). Narrative text lives beside each module as ``<module>.toml``
+with German and English entries, so one notebook serves both languages.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+__all__ = ["CHAPTERS", "Chapter", "chapter"]
+
+
+@dataclass(frozen=True)
+class Chapter:
+    """A chapter of the workbook and its notebook file."""
+
+    number: str
+    notebook: str
+    module: str
+    title_de: str
+    title_en: str
+
+    def title(self, language: str = "de") -> str:
+        return self.title_en if language == "en" else self.title_de
+
+
+CHAPTERS: tuple[Chapter, ...] = (
+    Chapter("00", "00_ueberblick.ipynb", "ueberblick", "Überblick", "Overview"),
+    Chapter("01", "01_kundenbindungsformel.ipynb", "formel", "Kundenbindungs-Formel",
+            "The retention formula"),
+    Chapter("02", "02_gebundenheit_verbundenheit.ipynb", "gebundenheit",
+            "Gebundenheit vs. Verbundenheit", "Lock-in vs. loyalty"),
+    Chapter("03", "03_kennzahlen.ipynb", "kennzahlen", "Kennzahlen", "Key figures"),
+    Chapter("04", "04_kundenwert_segmente.ipynb", "kundenwert", "Kundenwert & Segmente",
+            "Customer value & segments"),
+    Chapter("05", "05_massnahmen_wirtschaftlichkeit.ipynb", "massnahmen",
+            "Maßnahmen & Wirtschaftlichkeit", "Measures & economics"),
+    Chapter("06", "06_aktionsplan.ipynb", "aktionsplan", "Aktionsplan", "Action plan"),
+)
+
+
+def chapter(number: str) -> Chapter:
+    """The chapter with the given number (``"03"``)."""
+    for item in CHAPTERS:
+        if item.number == number:
+            return item
+    raise KeyError(number)
