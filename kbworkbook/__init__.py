@@ -55,14 +55,13 @@ def __dir__() -> list[str]:
 
 
 if TYPE_CHECKING:  # pragma: no cover - for type checkers and IDEs only
-    from .errors import (
-        DataError,
-        KbWorkbookError,
-        MetricError,
-        Problem,
-        QuestionnaireError,
-        ReportError,
-        StoreError,
-        WorkspaceError,
-    )
-    from .workspace import Workspace, create_workspace
+    from .errors import DataError as DataError
+    from .errors import KbWorkbookError as KbWorkbookError
+    from .errors import MetricError as MetricError
+    from .errors import Problem as Problem
+    from .errors import QuestionnaireError as QuestionnaireError
+    from .errors import ReportError as ReportError
+    from .errors import StoreError as StoreError
+    from .errors import WorkspaceError as WorkspaceError
+    from .workspace import Workspace as Workspace
+    from .workspace import create_workspace as create_workspace

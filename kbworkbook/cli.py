@@ -85,7 +85,7 @@ def _cmd_new(args: argparse.Namespace) -> int:
     ws = create_workspace(args.directory, args.client, args.locale, args.currency)
     print(f"Arbeitsordner angelegt: {ws.root}")
     print("  kbworkbook.toml  – Kunde, Sprache, Währung, Annahmen")
-    print("  data/            – Vorlagen für Verkäufe, NPS, Beiträge, Beschwerden (siehe README.md)")
+    print("  data/            – Vorlagen: Verkäufe, NPS, Beiträge, Beschwerden (README.md)")
     print("  answers/         – gespeicherte Antworten der Fragebögen")
     print("  reports/         – erzeugte Berichte")
     print(f"Nächster Schritt: Exporte nach {ws.data_dir} kopieren, dann "

@@ -15,14 +15,18 @@ from __future__ import annotations
 
 import datetime as dt
 import html
+import os
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from .i18n import Language, language_of
 from .workspace import Workspace
 
-__all__ = ["Context", "note", "paragraph", "setup", "show"]
+__all__ = ["Context", "footer", "header", "note", "paragraph", "setup", "show"]
+
+#: Set by ``kbworkbook lab``: the workspace notebooks use when their parameter is ``None``.
+WORKSPACE_ENV = "KBWORKBOOK_WORKSPACE"
 
 
 @dataclass(frozen=True)
@@ -33,6 +37,19 @@ class Context:
     language: Language = "de"
     as_of: dt.date | None = None
     live: bool = False
+
+    _tables: dict[str, Any] = field(default_factory=dict, compare=False, repr=False)
+
+    def table(self, name: str) -> Any:
+        """The canonical table ``name`` of the workspace, or ``None`` when its file is absent.
+
+        Loaded once per context (sections share it). A broken file raises ``DataError``.
+        """
+        if name not in self._tables:
+            from .schemas import load_optional
+
+            self._tables[name] = load_optional(self.workspace, name)
+        return self._tables[name]
 
     @property
     def locale(self) -> str:
@@ -65,6 +82,8 @@ def setup(
     ``language=None`` takes the workspace's language; ``as_of=None`` takes ``[analysis] as_of``
     from kbworkbook.toml (or, later, the last day with data).
     """
+    if workspace in (None, ""):
+        workspace = os.environ.get(WORKSPACE_ENV) or None
     ws = Workspace.open(workspace)
     lang: Language = language_of(language) if language else ws.language
     return Context(workspace=ws, language=lang, as_of=_parse_date(as_of) or ws.as_of, live=live)
@@ -98,3 +117,64 @@ def show(blocks: Iterable[Any] | Any) -> None:
             import matplotlib.pyplot as plt
 
             plt.close(block)
+
+
+_HEADER_TEXT = {
+    "de": {"chapter": "Kapitel", "client": "Kunde", "as_of": "Stichtag", "sample":
+           "Beispielkunde – fiktive Daten zur Demonstration.",
+           "data": "Verwendete Daten", "rows": "Zeilen", "period": "Zeitraum",
+           "missing": "nicht vorhanden"},
+    "en": {"chapter": "Chapter", "client": "Client", "as_of": "As of", "sample":
+           "Sample client – fictitious data for demonstration.",
+           "data": "Data used", "rows": "rows", "period": "period",
+           "missing": "not present"},
+}
+
+
+def header(ctx: Context, number: str) -> list[Any]:
+    """The chapter's title block: number, title, client (escaped), analysis date."""
+    from IPython.display import HTML
+
+    from .chapters import chapter
+    from .i18n import format_date
+
+    text = _HEADER_TEXT[ctx.language]
+    item = chapter(number)
+    meta = f"{text['client']}: {html.escape(ctx.workspace.client_name)}"
+    if ctx.as_of:
+        meta += f" · {text['as_of']}: {html.escape(format_date(ctx.as_of, ctx.locale))}"
+    blocks: list[Any] = [HTML(
+        f'<h1 class="kb-chapter-title">{text["chapter"]} {html.escape(number)} · '
+        f"{html.escape(item.title(ctx.language))}</h1>"
+        f'<p class="kb-chapter-meta">{meta}</p>'
+    )]
+    if ctx.workspace.is_sample:
+        blocks.append(note(text["sample"]))
+    return blocks
+
+
+def footer(ctx: Context, inputs: Iterable[str]) -> list[Any]:
+    """Which data the chapter used: file name, period covered and rows, per input."""
+    from IPython.display import HTML
+
+    from .i18n import format_date, format_integer
+
+    text = _HEADER_TEXT[ctx.language]
+    rows = []
+    for name in inputs:
+        frame = ctx.table(name)
+        if frame is None:
+            rows.append(f"<li>{html.escape(name)}: {text['missing']}</li>")
+            continue
+        detected = frame.attrs.get("kb_detected", {})
+        parts = [html.escape(str(detected.get("file", name))),
+                 f"{format_integer(len(frame), ctx.locale)} {text['rows']}"]
+        if "date" in frame.columns and frame["date"].notna().any():
+            first, last = frame["date"].min(), frame["date"].max()
+            parts.append(f"{text['period']} {format_date(first, ctx.locale)}–"
+                         f"{format_date(last, ctx.locale)}")
+        rows.append(f"<li>{' · '.join(parts)}</li>")
+    if not rows:
+        return []
+    return [HTML(f'<div class="kb-data-used"><h3>{text["data"]}</h3><ul>{"".join(rows)}</ul>'
+                 "</div>")]

@@ -117,7 +117,8 @@ class Workspace:
             )
         if not config_path.is_file():
             raise WorkspaceError(
-                f"In »{root}« fehlt die Datei {CONFIG_FILE}; das ist kein kbworkbook-Arbeitsordner. "
+                f"In »{root}« fehlt die Datei {CONFIG_FILE}; das ist kein "
+                "kbworkbook-Arbeitsordner. "
                 f"Legen Sie einen mit »kbworkbook new ORDNER --client NAME« an."
             )
         try:
@@ -137,7 +138,8 @@ class Workspace:
         except ValueError:
             problems.append(
                 f"{config_path.name}: [client] locale »{client.get('locale')}« ist unbekannt; "
-                f"erlaubt sind {', '.join(LOCALES)}.{_hint(str(client.get('locale')), set(LOCALES), 'de')}"
+                f"erlaubt sind {', '.join(LOCALES)}."
+                f"{_hint(str(client.get('locale')), set(LOCALES), 'de')}"
             )
             locale = "de-CH"
         currency = str(client.get("currency", "EUR" if locale in ("de-DE", "de-AT") else "CHF"))
@@ -218,7 +220,8 @@ TEMPLATE_HEADERS: dict[str, list[str]] = {
     "nps": ["Datum", "Kundennummer", "Bewertung", "Segment", "Kommentar"],
     "posts": ["Beitrag", "Datum", "Likes", "Kommentare", "Geteilt", "Reichweite", "Impressionen",
               "Follower", "Klicks"],
-    "complaints": ["Datum", "Kundennummer", "Kategorie", "Erledigt", "Zufrieden", "Tage bis Lösung"],
+    "complaints": ["Datum", "Kundennummer", "Kategorie", "Erledigt", "Zufrieden",
+                   "Tage bis Lösung"],
 }
 
 _DATA_README = """\

@@ -1,0 +1,224 @@
+"""User-facing texts for data-import problems (German, English for ``language="en"``).
+
+Every :class:`~kbworkbook.errors.Problem` built by :mod:`kbworkbook.io` and
+:mod:`kbworkbook.schemas` gets its message from :func:`problem`: where (file, row, column),
+what is wrong, and how to fix it. Texts use ``str.format`` placeholders filled from the keyword
+arguments; unknown placeholders are a programming error.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from .errors import Problem
+
+__all__ = ["MESSAGES", "location", "problem", "render"]
+
+#: code -> {"de": ..., "en": ...}; placeholders come from :func:`render`'s keyword arguments.
+MESSAGES: dict[str, dict[str, str]] = {
+    "missing_file": {
+        "de": "Die Datei wurde nicht gefunden ({path}). Bitte den Dateinamen prüfen oder die "
+        "Datei in den Ordner data/ legen.",
+        "en": "The file was not found ({path}). Please check the file name or put the file "
+        "into the data/ folder.",
+    },
+    "empty_file": {
+        "de": "Die Datei ist leer (0 Byte). Bitte den Export wiederholen und die Datei erneut "
+        "ablegen.",
+        "en": "The file is empty (0 bytes). Please export it again and replace the file.",
+    },
+    "no_rows": {
+        "de": "Die Datei enthält nur die Kopfzeile, aber keine Datenzeilen. Bitte die Daten "
+        "unter der Kopfzeile einfügen.",
+        "en": "The file holds only the header row and no data rows. Please add the data below "
+        "the header.",
+    },
+    "not_a_table.binary": {
+        "de": "Die Datei ist keine Tabelle, sondern enthält Binärdaten. Bitte als CSV (Excel: "
+        "»Speichern unter … CSV UTF-8«) oder als .xlsx speichern.",
+        "en": "The file is not a table but binary data. Please save it as CSV (UTF-8) or .xlsx.",
+    },
+    "not_a_table.pdf": {
+        "de": "Die Datei ist ein PDF-Dokument, keine Tabelle. Bitte die Daten als CSV oder "
+        ".xlsx exportieren (nicht als PDF drucken).",
+        "en": "The file is a PDF document, not a table. Please export the data as CSV or .xlsx "
+        "(not as a printed PDF).",
+    },
+    "not_a_table.html": {
+        "de": "Die Datei ist eine Webseite (HTML), keine Tabelle. Bitte die Daten als CSV oder "
+        ".xlsx exportieren.",
+        "en": "The file is a web page (HTML), not a table. Please export the data as CSV or "
+        ".xlsx.",
+    },
+    "not_a_table.xls": {
+        "de": "Die Datei ist im alten Excel-Format (.xls). Bitte in Excel öffnen und als "
+        "»Excel-Arbeitsmappe (.xlsx)« oder »CSV UTF-8« speichern.",
+        "en": "The file is in the old Excel format (.xls). Please open it in Excel and save it "
+        "as an Excel workbook (.xlsx) or CSV UTF-8.",
+    },
+    "not_a_table.unreadable": {
+        "de": "Die Datei lässt sich nicht als Tabelle lesen ({detail}). Bitte erneut als CSV "
+        "oder .xlsx exportieren.",
+        "en": "The file cannot be read as a table ({detail}). Please export it again as CSV or "
+        ".xlsx.",
+    },
+    "not_a_table.single_column": {
+        "de": "Die Datei hat nur eine Spalte (»{header}«); das Trennzeichen wurde nicht "
+        "erkannt. Bitte Spalten mit Semikolon (;), Komma (,) oder Tabulator trennen.",
+        "en": "The file has only one column ('{header}'); no column separator was recognised. "
+        "Please separate columns with a semicolon (;), comma (,) or tab.",
+    },
+    "unsupported_format": {
+        "de": "Das Dateiformat »{suffix}« wird nicht unterstützt. Bitte als .csv, .xlsx oder "
+        ".parquet speichern.",
+        "en": "The file format '{suffix}' is not supported. Please save as .csv, .xlsx or "
+        ".parquet.",
+    },
+    "unknown_encoding": {
+        "de": "Die Zeichenkodierung der Datei ist unbekannt (weder UTF-8 noch Windows-1252). "
+        "Bitte in Excel als »CSV UTF-8« speichern.",
+        "en": "The file's character encoding is unknown (neither UTF-8 nor Windows-1252). "
+        "Please save it as 'CSV UTF-8'.",
+    },
+    "duplicate_header": {
+        "de": "Die Spaltenüberschrift »{value}« kommt mehrfach vor (Spalten {positions}). "
+        "Bitte jeder Spalte einen eigenen Namen geben.",
+        "en": "The column header '{value}' appears more than once (columns {positions}). "
+        "Please give every column its own name.",
+    },
+    "bad_row": {
+        "de": "Die Zeile hat mehr Felder als die Kopfzeile ({detail}). Meist steht das "
+        "Trennzeichen in einem Text ohne Anführungszeichen; bitte den Text in \"…\" setzen "
+        "oder das Zeichen entfernen.",
+        "en": "The row has more fields than the header ({detail}). Usually the separator "
+        "appears inside a text without quotes; please quote the text or remove the character.",
+    },
+    "missing_column": {
+        "de": "Die Pflichtspalte »{label}« fehlt. Gefundene Spalten: {found}.{hint} Bitte eine "
+        "Spalte ergänzen, z. B. »{example}« (erkannt werden auch {aliases}).",
+        "en": "The required column '{label}' is missing. Columns found: {found}.{hint} Please "
+        "add a column, e.g. '{example}' (also recognised: {aliases}).",
+    },
+    "missing_column.privacy": {
+        "de": "Die Pflichtspalte »{label}« fehlt: die Spalte »{dropped}« enthält E-Mail-Adressen "
+        "oder Telefonnummern und wurde aus Datenschutzgründen verworfen. Bitte stattdessen "
+        "eine Kundennummer oder ein Pseudonym verwenden.",
+        "en": "The required column '{label}' is missing: column '{dropped}' holds e-mail "
+        "addresses or phone numbers and was dropped for privacy. Please use a customer number "
+        "or a pseudonym instead.",
+    },
+    "missing_value": {
+        "de": "Das Feld ist leer. Bitte einen Wert eintragen oder die Zeile löschen.",
+        "en": "The cell is empty. Please enter a value or delete the row.",
+    },
+    "bad_date": {
+        "de": "»{value}« ist kein gültiges Datum{reason}. Bitte als {expected} eingeben.",
+        "en": "'{value}' is not a valid date{reason}. Please enter it as {expected}.",
+    },
+    "bad_number": {
+        "de": "»{value}« ist keine gültige Zahl{reason}. Bitte nur Ziffern eingeben, z. B. "
+        "{example}.",
+        "en": "'{value}' is not a valid number{reason}. Please enter digits only, e.g. "
+        "{example}.",
+    },
+    "negative_count": {
+        "de": "»{value}« ist negativ; eine Anzahl kann nicht kleiner als 0 sein. Bitte "
+        "korrigieren.",
+        "en": "'{value}' is negative; a count cannot be below 0. Please correct it.",
+    },
+    "score_out_of_range": {
+        "de": "»{value}« liegt nicht zwischen 0 und 10. Die Weiterempfehlungs-Bewertung ist "
+        "eine ganze Zahl von 0 bis 10; bitte korrigieren.",
+        "en": "'{value}' is not between 0 and 10. The recommendation score is a whole number "
+        "from 0 to 10; please correct it.",
+    },
+    "score_not_integer": {
+        "de": "»{value}« ist keine ganze Zahl. Die Weiterempfehlungs-Bewertung ist eine ganze "
+        "Zahl von 0 bis 10; bitte ohne Nachkommastellen eingeben.",
+        "en": "'{value}' is not a whole number. The recommendation score is a whole number "
+        "from 0 to 10; please enter it without decimals.",
+    },
+    "bad_boolean": {
+        "de": "»{value}« ist weder »ja« noch »nein«. Bitte »ja« oder »nein« eingeben "
+        "(erlaubt sind auch 1/0, x, yes/no, wahr/falsch).",
+        "en": "'{value}' is neither 'yes' nor 'no'. Please enter 'yes' or 'no' (1/0, x, "
+        "true/false are accepted too).",
+    },
+    "more": {
+        "de": "… und {count} weitere Zeilen mit demselben Problem in dieser Spalte.",
+        "en": "… and {count} more rows with the same problem in this column.",
+    },
+}
+
+_REASONS: dict[str, dict[str, str]] = {
+    "month": {"de": " (Monat {month})", "en": " (month {month})"},
+    "day": {"de": " (den {day}.{month}. gibt es nicht)", "en": " (day {day} does not exist "
+            "in month {month})"},
+    "format": {"de": "", "en": ""},
+    "total_row": {"de": " (sieht nach einer Summenzeile aus – bitte die Zeile löschen)",
+                  "en": " (looks like a totals row – please delete the row)"},
+    "grouping": {"de": " (Tausendertrennzeichen an falscher Stelle)",
+                 "en": " (thousands separator in the wrong place)"},
+    "not_whole": {"de": " (keine ganze Zahl)", "en": " (not a whole number)"},
+    "looks_like_date": {"de": " (sieht aus wie ein Datum – steht es in der richtigen Spalte?)",
+                        "en": " (looks like a date – is it in the right column?)"},
+}
+
+
+def reason_text(reason: str | None, language: str, **values: Any) -> str:
+    """The bracketed reason fragment (" (Monat 13)") or an empty string."""
+    if not reason:
+        return ""
+    entry = _REASONS[reason]
+    return entry["en" if language == "en" else "de"].format(**values)
+
+
+def location(file: str, row: int | None, column: str | None, language: str = "de") -> str:
+    """``umsaetze.csv, Zeile 14, Spalte »Datum«`` (or the English equivalent)."""
+    parts = [file]
+    if language == "en":
+        if row is not None:
+            parts.append(f"row {row}")
+        if column is not None:
+            parts.append(f"column '{column}'")
+    else:
+        if row is not None:
+            parts.append(f"Zeile {row}")
+        if column is not None:
+            parts.append(f"Spalte »{column}«")
+    return ", ".join(parts)
+
+
+def render(key: str, language: str = "de", **values: Any) -> str:
+    """The message text for ``key`` (a code, or ``code.variant``) without the location."""
+    entry = MESSAGES[key]
+    return entry["en" if language == "en" else "de"].format(**values)
+
+
+def problem(
+    code: str,
+    *,
+    file: str,
+    row: int | None = None,
+    column: str | None = None,
+    value: Any = None,
+    language: str = "de",
+    variant: str | None = None,
+    **details: Any,
+) -> Problem:
+    """Build a located :class:`Problem` whose message is ``location: text``."""
+    key = f"{code}.{variant}" if variant else code
+    text = render(key, language, value=_short(value), **details)
+    return Problem(
+        file=file,
+        row=row,
+        column=column,
+        code=code,
+        value=value,
+        message=f"{location(file, row, column, language)}: {text}",
+    )
+
+
+def _short(value: Any, limit: int = 60) -> str:
+    text = "" if value is None else str(value)
+    return text if len(text) <= limit else text[: limit - 1] + "…"

@@ -1,0 +1,179 @@
+"""Shared vectorised helpers for the metrics package (private).
+
+Conventions used by every metric:
+
+* Customers are factorised once to dense integer codes whose order is the sorted order of the
+  ``customer_id`` strings, so every "per customer" step is a numpy reduction on integers.
+* An ORDER is a distinct ``order_id`` when the column exists (per customer), otherwise a distinct
+  ``(customer_id, calendar day)``. One transaction line is one receipt line.
+* A reference date ``as_of`` is inclusive: the whole day ``as_of`` belongs to the window.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from kbworkbook.errors import MetricError
+
+__all__ = [
+    "NS_PER_DAY",
+    "customer_codes",
+    "day_numbers",
+    "order_codes",
+    "period_labels",
+    "period_numbers",
+    "require_columns",
+    "to_timestamp",
+    "window_bounds",
+]
+
+NS_PER_DAY = 86_400 * 10**9
+_UNIT_PER_DAY = {"s": 86_400, "ms": 86_400 * 10**3, "us": 86_400 * 10**6, "ns": 86_400 * 10**9}
+
+
+def require_columns(frame: pd.DataFrame, columns: Iterable[str], what: str) -> None:
+    """Raise :class:`MetricError` naming every missing column."""
+    missing = [c for c in columns if c not in frame.columns]
+    if missing:
+        names = ", ".join(f"»{c}«" for c in missing)
+        raise MetricError(
+            f"{what}: Spalte(n) {names} fehlen. Bitte die Daten mit den Ladefunktionen von "
+            "kbworkbook einlesen (sie vereinheitlichen die Spaltennamen)."
+        )
+
+
+def to_timestamp(value: Any, name: str = "as_of") -> pd.Timestamp:
+    """Convert a date-like to a naive :class:`pandas.Timestamp`; reject None/NaT."""
+    if value is None:
+        raise MetricError(f"Bitte ein Stichtag »{name}« angeben (z. B. '2025-12-31').")
+    try:
+        ts = pd.Timestamp(value)
+    except (ValueError, TypeError) as exc:
+        raise MetricError(f"»{value}« ist kein gültiges Datum für »{name}«.") from exc
+    if ts is pd.NaT or pd.isna(ts):
+        raise MetricError(f"Bitte ein Stichtag »{name}« angeben (z. B. '2025-12-31').")
+    if ts.tzinfo is not None:
+        ts = ts.tz_localize(None)
+    return ts
+
+
+def _datetime_values(dates: pd.Series | pd.Index | np.ndarray) -> np.ndarray:
+    """Naive datetime64 numpy array of any resolution (tz-aware input loses its zone)."""
+    if isinstance(dates, np.ndarray):
+        values = dates
+    else:
+        s = pd.Series(dates) if not isinstance(dates, pd.Series) else dates
+        if isinstance(s.dtype, pd.DatetimeTZDtype):
+            s = s.dt.tz_localize(None)
+        if not pd.api.types.is_datetime64_dtype(s.dtype):
+            raise MetricError(
+                "Die Spalte »date« enthält keine Datumswerte. Bitte die Daten mit den "
+                "Ladefunktionen von kbworkbook einlesen."
+            )
+        values = s.to_numpy()
+    if not np.issubdtype(values.dtype, np.datetime64):
+        raise MetricError("Die Spalte »date« enthält keine Datumswerte.")
+    if np.isnat(values).any():
+        raise MetricError(
+            "Die Spalte »date« enthält leere Datumswerte. Bitte die betroffenen Zeilen ergänzen "
+            "oder entfernen."
+        )
+    return values
+
+
+def day_numbers(dates: pd.Series | pd.Index | np.ndarray) -> np.ndarray:
+    """Calendar day of each date as int64 days since 1970-01-01 (floor, any resolution)."""
+    values = _datetime_values(dates)
+    unit = np.datetime_data(values.dtype)[0]
+    if unit in _UNIT_PER_DAY:
+        return values.view("i8") // _UNIT_PER_DAY[unit]
+    return values.astype("datetime64[D]").view("i8")
+
+
+def _days_to_months(days: np.ndarray) -> np.ndarray:
+    """Months since 1970-01 for day numbers, via a lookup over the (few) distinct days."""
+    if days.size == 0:
+        return days.copy()
+    lo, hi = int(days.min()), int(days.max())
+    span = np.arange(lo, hi + 1, dtype=np.int64)
+    lookup = span.astype("datetime64[D]").astype("datetime64[M]").view("i8")
+    return lookup[days - lo]
+
+
+def period_numbers(days: np.ndarray, freq: str) -> np.ndarray:
+    """Integer period number of day numbers.
+
+    ``D`` days since epoch; ``W`` weeks starting Monday (pandas ``W-SUN``) numbered so that
+    ``7*n - 3`` is the Monday's day number; ``M`` months since 1970-01; ``Q`` quarters;
+    ``Y`` years.
+    """
+    if freq == "D":
+        return days
+    if freq == "W":
+        return (days + 3) // 7
+    if freq in ("M", "Q", "Y"):
+        months = _days_to_months(days)
+        if freq == "M":
+            return months
+        if freq == "Q":
+            return months // 3
+        return months // 12
+    raise ValueError(f"unsupported freq {freq!r}; use 'D', 'W', 'M', 'Q' or 'Y'")
+
+
+def period_labels(numbers: np.ndarray, freq: str) -> pd.PeriodIndex:
+    """pandas periods for period numbers from :func:`period_numbers`."""
+    if freq == "W":
+        starts = ((np.asarray(numbers, dtype=np.int64) * 7) - 3).astype("datetime64[D]")
+        return pd.PeriodIndex(pd.DatetimeIndex(starts), freq="W")
+    pfreq = {"D": "D", "M": "M", "Q": "Q", "Y": "Y"}[freq]
+    return pd.PeriodIndex.from_ordinals(np.asarray(numbers, dtype=np.int64), freq=pfreq)
+
+
+def customer_codes(ids: pd.Series) -> tuple[np.ndarray, pd.Index]:
+    """Dense int64 codes for customer ids, ordered like the sorted id strings.
+
+    Returns ``(codes, uniques)`` with ``uniques[codes[i]] == ids[i]``.
+    """
+    if ids.isna().any():
+        raise MetricError(
+            "Die Spalte »customer_id« enthält leere Werte. Bitte jede Zeile einer Kundennummer "
+            "zuordnen oder die Zeilen entfernen."
+        )
+    codes, uniques = pd.factorize(ids, sort=False)
+    uniques = pd.Index(uniques)
+    order = np.asarray(uniques.argsort())
+    rank = np.empty(len(order), dtype=np.int64)
+    rank[order] = np.arange(len(order), dtype=np.int64)
+    return rank[codes], uniques[order]
+
+
+def order_codes(frame: pd.DataFrame, cust: np.ndarray, days: np.ndarray) -> np.ndarray:
+    """Dense int64 order codes: distinct ``order_id`` per customer, else (customer, day)."""
+    if "order_id" in frame.columns and not frame["order_id"].isna().all():
+        oid = frame["order_id"]
+        if oid.isna().any():
+            # lines without an order number form one order per customer and day
+            fill = pd.Series(cust, index=frame.index).astype(str) + "\x00" + pd.Series(
+                days, index=frame.index
+            ).astype(str)
+            oid = oid.astype(object).where(oid.notna(), "\x01" + fill)
+        ocodes, _ = pd.factorize(oid, sort=False)
+        key = cust * (int(ocodes.max()) + 1) + ocodes
+    else:
+        span = int(days.max() - days.min()) + 1 if days.size else 1
+        key = cust * span + (days - (days.min() if days.size else 0))
+    codes, _ = pd.factorize(key, sort=False)
+    return codes.astype(np.int64)
+
+
+def window_bounds(as_of: Any, months: int) -> tuple[pd.Timestamp, pd.Timestamp]:
+    """Half-open window ``[start, end)`` of ``months`` calendar months ending with day ``as_of``."""
+    if months <= 0:
+        raise ValueError("months must be positive")
+    end = to_timestamp(as_of).normalize() + pd.Timedelta(days=1)
+    return end - pd.DateOffset(months=months), end

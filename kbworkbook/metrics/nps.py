@@ -1,0 +1,152 @@
+"""Net Promoter Score with standard error and 95 % interval (domain.md §4.1).
+
+Promoters answer 9–10, passives 7–8, detractors 0–6. ``NPS = 100·(P−D)/n`` in points
+(−100..+100). Blank answers (NaN) are excluded, not counted as detractors.
+Standard error: ``Var = 100²·(p + d − (p−d)²)/n``; optional finite-population correction
+``Var·(N−n)/(N−1)`` for a customer base of N. The 95 % interval ``NPS ± 1.96·SE`` is clipped to
+±100; ``small_sample`` is set when n < 30.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from kbworkbook.errors import MetricError
+from kbworkbook.metrics._common import day_numbers, period_labels, period_numbers
+
+__all__ = ["SMALL_SAMPLE", "Z95", "NpsResult", "nps", "nps_trend"]
+
+Z95 = 1.96
+SMALL_SAMPLE = 30
+
+
+@dataclass(frozen=True)
+class NpsResult:
+    """NPS in points; shares are fractions 0..1; ``se``/``ci_*`` in points."""
+
+    score: float
+    n: int
+    promoters: int
+    passives: int
+    detractors: int
+    promoters_share: float
+    passives_share: float
+    detractors_share: float
+    se: float
+    ci_low: float
+    ci_high: float
+    small_sample: bool
+    population: int | None = None
+
+
+def _clean_scores(scores: pd.Series | np.ndarray | list[float]) -> np.ndarray:
+    s = pd.Series(scores, dtype="float64") if not isinstance(scores, pd.Series) else scores
+    try:
+        values = pd.to_numeric(s, errors="raise").astype("float64")
+    except (ValueError, TypeError):
+        bad = pd.to_numeric(s, errors="coerce").isna() & s.notna()
+        label = s.index[bad.to_numpy()][0]
+        raise MetricError(
+            f"NPS-Antwort in Zeile {label}: »{s.loc[label]}« ist keine Zahl. Erlaubt sind die "
+            "ganzen Zahlen 0 bis 10 (leer = keine Antwort)."
+        ) from None
+    arr = values.to_numpy()
+    present = ~np.isnan(arr)
+    bad = present & ((arr < 0) | (arr > 10) | (arr != np.round(arr)))
+    if bad.any():
+        label = values.index[np.flatnonzero(bad)[0]]
+        raise MetricError(
+            f"NPS-Antwort in Zeile {label}: »{values.loc[label]:g}« liegt nicht zwischen 0 und 10 "
+            "oder ist keine ganze Zahl. Bitte den Wert korrigieren (leer = keine Antwort)."
+        )
+    return arr[present]
+
+
+def nps(
+    scores: pd.Series | np.ndarray | list[float], population: int | None = None
+) -> NpsResult:
+    """Net Promoter Score of answers 0..10 (NaN = blank, excluded).
+
+    ``population``: size N of the whole customer base for the finite-population correction
+    (must be ≥ n). Raises :class:`MetricError` when there is no answer or a value is invalid.
+    """
+    arr = _clean_scores(scores)
+    n = int(arr.size)
+    if n == 0:
+        raise MetricError(
+            "Der NPS ist nicht definiert: keine gültige Antwort (0–10) vorhanden. Bitte "
+            "Umfrageantworten erfassen."
+        )
+    promoters = int(np.count_nonzero(arr >= 9))
+    detractors = int(np.count_nonzero(arr <= 6))
+    passives = n - promoters - detractors
+    p, d = promoters / n, detractors / n
+    score = 100.0 * (p - d)
+    var = 100.0**2 * (p + d - (p - d) ** 2) / n
+    if population is not None:
+        if population < n:
+            raise MetricError(
+                f"Die Kundenzahl ({population}) ist kleiner als die Zahl der Antworten ({n}). "
+                "Bitte die Grösse des Kundenstamms prüfen."
+            )
+        var *= 0.0 if population == n else (population - n) / (population - 1)
+    se = math.sqrt(max(var, 0.0))
+    return NpsResult(
+        score=score,
+        n=n,
+        promoters=promoters,
+        passives=passives,
+        detractors=detractors,
+        promoters_share=p,
+        passives_share=passives / n,
+        detractors_share=d,
+        se=se,
+        ci_low=max(-100.0, score - Z95 * se),
+        ci_high=min(100.0, score + Z95 * se),
+        small_sample=n < SMALL_SAMPLE,
+        population=population,
+    )
+
+
+def nps_trend(
+    frame: pd.DataFrame,
+    by: str = "period",
+    freq: str = "Q",
+    score_col: str = "score",
+    date_col: str = "date",
+) -> pd.DataFrame:
+    """NPS per period (``by="period"``, periods of ``freq`` from ``date_col``) or per segment.
+
+    ``by`` is "period" or the name of a segment column. Returns one row per group (groups
+    without a valid answer are left out) with the fields of :class:`NpsResult` as columns,
+    index = period (``pandas.Period``) or segment value, sorted.
+    """
+    if by == "period":
+        if date_col not in frame.columns:
+            raise MetricError(
+                f"Für den NPS-Verlauf fehlt die Datumsspalte »{date_col}«. Bitte ein Datum je "
+                "Antwort erfassen oder nach Segment auswerten."
+            )
+        valid = frame[date_col].notna().to_numpy()
+        sub = frame.loc[valid]
+        nums = period_numbers(day_numbers(sub[date_col]), freq)
+        keys = pd.Series(nums, index=sub.index)
+    else:
+        if by not in frame.columns:
+            raise MetricError(f"Die Spalte »{by}« für den NPS-Vergleich fehlt.")
+        sub = frame.loc[frame[by].notna()]
+        keys = sub[by]
+    rows = {}
+    for key, group in sub[score_col].groupby(keys, sort=True):
+        if group.notna().sum() == 0:
+            continue
+        rows[key] = nps(group).__dict__
+    out = pd.DataFrame.from_dict(rows, orient="index")
+    if by == "period" and len(out):
+        out.index = period_labels(np.asarray(out.index, dtype=np.int64), freq)
+    out.index.name = by
+    return out

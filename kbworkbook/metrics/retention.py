@@ -1,0 +1,142 @@
+"""Customer retention rate (CRR) and churn (domain.md §4.2).
+
+* Formula: ``CRR = (E − N)/S`` with S customers at start, E at end, N new in the period.
+* ID-based over two consecutive windows (non-contract businesses): a customer is "in" a window
+  when they have at least one purchase line (``revenue > 0``) in it; S = customers of the
+  earlier window, E = of the later window, N = in E but not in S (new *or reactivated*),
+  retained = |S ∩ E|, lost = |S \\ E|. ``crr = retained/S``, ``churn = lost/S = 1 − crr``,
+  ``churn_avg_base = lost/((S+E)/2)``.
+* ``annualize_churn``: ``1 − (1 − c)^periods``.
+
+Rates are fractions 0..1.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from kbworkbook.errors import MetricError
+from kbworkbook.metrics._common import (
+    customer_codes,
+    day_numbers,
+    require_columns,
+    window_bounds,
+)
+
+__all__ = [
+    "WindowRetention",
+    "annualize_churn",
+    "churn_average_base",
+    "churn_rate",
+    "retention_rate",
+    "window_retention",
+]
+
+
+def _check_counts(start: float, end: float, new: float) -> None:
+    if min(start, end, new) < 0:
+        raise MetricError("Kundenzahlen können nicht negativ sein. Bitte die Eingaben prüfen.")
+    if start == 0:
+        raise MetricError(
+            "Die Bindungsrate ist nicht definiert: zu Beginn des Zeitraums gab es keine Kunden "
+            "(S = 0). Bitte einen früheren Zeitraum wählen."
+        )
+    if end - new < 0:
+        raise MetricError(
+            f"Datenfehler: Es gibt mehr Neukunden ({new:g}) als Kunden am Ende ({end:g}). "
+            "Bitte die Zählung der Neukunden und des Endbestands prüfen."
+        )
+    if end - new > start:
+        raise MetricError(
+            f"Datenfehler: Mehr gehaltene Kunden ({end - new:g}) als Kunden zu Beginn "
+            f"({start:g}). Bitte die Zahlen prüfen."
+        )
+
+
+def retention_rate(start: float, end: float, new: float) -> float:
+    """CRR = (E − N)/S as a fraction. S = 0 or E − N < 0 → :class:`MetricError`."""
+    _check_counts(start, end, new)
+    return (end - new) / start
+
+
+def churn_rate(start: float, end: float, new: float) -> float:
+    """Churn = lost/S = 1 − CRR as a fraction."""
+    return 1.0 - retention_rate(start, end, new)
+
+
+def churn_average_base(start: float, end: float, new: float) -> float:
+    """Churn on the average base: lost / ((S + E)/2), lost = S − (E − N)."""
+    _check_counts(start, end, new)
+    return (start - (end - new)) / ((start + end) / 2.0)
+
+
+def annualize_churn(rate: float, periods_per_year: int = 12) -> float:
+    """Convert a per-period churn rate (fraction) to a yearly one: 1 − (1 − c)^periods."""
+    if not 0.0 <= rate <= 1.0:
+        raise MetricError(f"Eine Abwanderungsrate muss zwischen 0 und 1 liegen, nicht {rate:g}.")
+    return 1.0 - (1.0 - rate) ** periods_per_year
+
+
+@dataclass(frozen=True)
+class WindowRetention:
+    """ID-based retention between two consecutive windows; rates are fractions."""
+
+    start_window: tuple[pd.Timestamp, pd.Timestamp]
+    end_window: tuple[pd.Timestamp, pd.Timestamp]
+    start: int
+    end: int
+    new: int
+    retained: int
+    lost: int
+    crr: float
+    churn: float
+    churn_avg_base: float
+
+
+def window_retention(
+    transactions: pd.DataFrame, as_of: Any, months: int = 12
+) -> WindowRetention:
+    """ID-based retention for the windows ``[as_of−2m, as_of−m)`` and ``[as_of−m, as_of]``.
+
+    Windows are half-open ``[start, end)`` timestamps; the later one ends after the day
+    ``as_of``. Raises :class:`MetricError` when the earlier window has no customer.
+    """
+    require_columns(transactions, ["customer_id", "date", "revenue"], "Kundenbindung")
+    mid, end = window_bounds(as_of, months)
+    start = mid - pd.DateOffset(months=months)
+    rev = transactions["revenue"].to_numpy(dtype="float64", na_value=np.nan)
+    days = day_numbers(transactions["date"])
+    d0, d1, d2 = (int(t.value // 86_400_000_000_000) for t in (start, mid, end))
+    buy = rev > 0
+    in_s = buy & (days >= d0) & (days < d1)
+    in_e = buy & (days >= d1) & (days < d2)
+    codes, uniques = customer_codes(transactions["customer_id"])
+    ncust = len(uniques)
+    s_set = np.bincount(codes[in_s], minlength=ncust) > 0
+    e_set = np.bincount(codes[in_e], minlength=ncust) > 0
+    s_n, e_n = int(s_set.sum()), int(e_set.sum())
+    retained = int((s_set & e_set).sum())
+    new = e_n - retained
+    if s_n == 0:
+        raise MetricError(
+            f"Die Bindungsrate ist nicht definiert: im Zeitraum {start:%d.%m.%Y} bis "
+            f"{mid - pd.Timedelta(days=1):%d.%m.%Y} gibt es keine Käufe. Bitte einen anderen "
+            "Stichtag oder ein kürzeres Fenster wählen."
+        )
+    lost = s_n - retained
+    return WindowRetention(
+        start_window=(start, mid),
+        end_window=(mid, end),
+        start=s_n,
+        end=e_n,
+        new=new,
+        retained=retained,
+        lost=lost,
+        crr=retained / s_n,
+        churn=lost / s_n,
+        churn_avg_base=lost / ((s_n + e_n) / 2.0),
+    )

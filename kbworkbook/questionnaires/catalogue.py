@@ -1,0 +1,406 @@
+"""Questionnaire catalogues as data: TOML files with German and English text.
+
+The package ships five catalogues (``sechs_faktoren``, ``wechselbarrieren``,
+``management_check``, ``kontaktpunkte``, ``positionierung``) beside this module. A workspace may
+add or override catalogues with ``<workspace>/questionnaires/*.toml`` (or the folder named by
+``[questionnaires] dir = "..."`` in kbworkbook.toml); a file whose ``id`` equals a built-in one
+replaces it. A broken file raises :class:`~kbworkbook.errors.QuestionnaireError` naming the file
+and the entry, with a "Meinten Sie …?" hint for misspelt keys.
+
+File format::
+
+    id = "sechs_faktoren"
+    kind = "likert"            # likert | rating | ja_teilweise_nein | text
+    importance = true          # ask "Wie wichtig ist dieser Faktor für Ihre Kunden?" (1..5)
+    order = 1                  # position in listings
+    [title]  de = "…"  en = "…"
+    [intro]  de = "…"  en = "…"   (optional)
+    [scale]  labels.de = [..]  labels.en = [..]   (optional, overrides the kind's labels)
+    [[factors]]        key = "F1"  de = "…"  en = "…"
+    [[factors.items]]  key = "F1.1"  de = "…"  en = "…"  reverse = false  help.de = "…"
+"""
+
+from __future__ import annotations
+
+import difflib
+import os
+import tomllib
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from ..errors import QuestionnaireError
+
+__all__ = [
+    "BUILTIN_DIR",
+    "KINDS",
+    "Factor",
+    "Item",
+    "Questionnaire",
+    "Scale",
+    "load_catalogue",
+    "load_catalogue_file",
+    "load_catalogues",
+    "workspace_catalogue_dir",
+]
+
+BUILTIN_DIR = Path(__file__).resolve().parent
+
+#: The answer scales a catalogue may use: stored values and their labels.
+KINDS: tuple[str, ...] = ("likert", "rating", "ja_teilweise_nein", "text")
+
+_SCALE_VALUES: dict[str, tuple[Any, ...]] = {
+    "likert": (1, 2, 3, 4, 5),
+    "rating": (1, 2, 3, 4, 5),
+    "ja_teilweise_nein": ("ja", "teilweise", "nein"),
+    "text": (),
+}
+_SCALE_LABELS: dict[str, dict[str, tuple[str, ...]]] = {
+    "likert": {
+        "de": ("trifft überhaupt nicht zu", "trifft eher nicht zu", "teils/teils",
+               "trifft eher zu", "trifft voll und ganz zu"),
+        "en": ("does not apply at all", "tends not to apply", "partly",
+               "tends to apply", "fully applies"),
+    },
+    "rating": {
+        "de": ("sehr schlecht", "schlecht", "mittel", "gut", "sehr gut"),
+        "en": ("very poor", "poor", "fair", "good", "very good"),
+    },
+    "ja_teilweise_nein": {
+        "de": ("ja", "teilweise", "nein"),
+        "en": ("yes", "partly", "no"),
+    },
+    "text": {"de": (), "en": ()},
+}
+_DONT_KNOW = {"de": "weiß nicht", "en": "don't know"}
+
+_TOP_KEYS = {"id", "kind", "importance", "order", "title", "intro", "scale", "factors"}
+_FACTOR_KEYS = {"key", "de", "en", "help", "items"}
+_ITEM_KEYS = {"key", "de", "en", "help", "reverse"}
+_SCALE_KEYS = {"labels"}
+
+
+def _text(mapping: Mapping[str, str], language: str) -> str:
+    return mapping.get(language) or mapping.get("de") or ""
+
+
+@dataclass(frozen=True)
+class Scale:
+    """The answer options of a catalogue: stored ``values`` and their labels per language."""
+
+    kind: str
+    values: tuple[Any, ...]
+    labels: Mapping[str, tuple[str, ...]]
+
+    def label_list(self, language: str = "de") -> tuple[str, ...]:
+        """The option labels in ``language`` (German when no English labels exist)."""
+        return self.labels.get(language) or self.labels["de"]
+
+    def dont_know(self, language: str = "de") -> str:
+        """Label of the "weiß nicht / nicht relevant" option (stored as ``null``)."""
+        return _DONT_KNOW.get(language, _DONT_KNOW["de"])
+
+    def label(self, value: Any, language: str = "de") -> str:
+        """The label of one stored value; ``None`` is "weiß nicht"."""
+        if value is None:
+            return self.dont_know(language)
+        labels = self.label_list(language)
+        for option, text in zip(self.values, labels, strict=False):
+            if option == value:
+                return f"{value} – {text}" if isinstance(value, int) else text
+        return str(value)
+
+
+@dataclass(frozen=True)
+class Item:
+    """One statement or question. ``reverse`` marks reverse-coded items (R)."""
+
+    key: str
+    text: Mapping[str, str]
+    reverse: bool = False
+    help: Mapping[str, str] = field(default_factory=dict)
+
+    def label(self, language: str = "de") -> str:
+        return _text(self.text, language)
+
+    def help_text(self, language: str = "de") -> str:
+        return _text(self.help, language)
+
+
+@dataclass(frozen=True)
+class Factor:
+    """A group of items that is scored together (factor, pillar, barrier type, …)."""
+
+    key: str
+    name: Mapping[str, str]
+    items: tuple[Item, ...]
+    help: Mapping[str, str] = field(default_factory=dict)
+
+    def label(self, language: str = "de") -> str:
+        return _text(self.name, language)
+
+
+@dataclass(frozen=True)
+class Questionnaire:
+    """A validated catalogue. ``source`` is the file it came from."""
+
+    id: str
+    kind: str
+    title: Mapping[str, str]
+    factors: tuple[Factor, ...]
+    scale: Scale
+    intro: Mapping[str, str] = field(default_factory=dict)
+    importance: bool = False
+    order: int = 100
+    source: str = ""
+
+    def label(self, language: str = "de") -> str:
+        return _text(self.title, language)
+
+    def intro_text(self, language: str = "de") -> str:
+        return _text(self.intro, language)
+
+    @property
+    def items(self) -> tuple[Item, ...]:
+        """All items in catalogue order."""
+        return tuple(item for factor in self.factors for item in factor.items)
+
+    @property
+    def item_keys(self) -> tuple[str, ...]:
+        return tuple(item.key for item in self.items)
+
+    @property
+    def factor_keys(self) -> tuple[str, ...]:
+        return tuple(factor.key for factor in self.factors)
+
+    @property
+    def scored(self) -> bool:
+        """False for free-text catalogues (positioning canvas)."""
+        return self.kind != "text"
+
+    def item(self, key: str) -> Item:
+        for item in self.items:
+            if item.key == key:
+                return item
+        raise KeyError(key)
+
+    def factor(self, key: str) -> Factor:
+        for factor in self.factors:
+            if factor.key == key:
+                return factor
+        raise KeyError(key)
+
+    def factor_of(self, item_key: str) -> Factor:
+        """The factor an item belongs to."""
+        for factor in self.factors:
+            if any(item.key == item_key for item in factor.items):
+                return factor
+        raise KeyError(item_key)
+
+
+# -- parsing ------------------------------------------------------------------------------------
+
+
+def _hint(word: str, choices: Iterable[str]) -> str:
+    match = difflib.get_close_matches(str(word), sorted(choices), n=1, cutoff=0.6)
+    return f" Meinten Sie »{match[0]}«?" if match else ""
+
+
+class _Problems:
+    def __init__(self, name: str) -> None:
+        self.name = name
+        self.messages: list[str] = []
+
+    def add(self, where: str, text: str) -> None:
+        prefix = f"{self.name}, {where}" if where else self.name
+        self.messages.append(f"{prefix}: {text}")
+
+    def unknown_keys(self, where: str, body: Mapping[str, Any], allowed: set[str]) -> None:
+        for key in body:
+            if key not in allowed:
+                self.add(where, f"unbekannter Schlüssel »{key}«.{_hint(key, allowed)}")
+
+
+def _lang_map(value: Any, where: str, what: str, problems: _Problems,
+              required: bool = True) -> dict[str, str]:
+    if value is None:
+        if required:
+            problems.add(where, f"{what} fehlt (de = \"…\", optional en = \"…\").")
+        return {}
+    if isinstance(value, str):
+        return {"de": value}
+    if not isinstance(value, Mapping):
+        problems.add(where, f"{what} muss Text oder eine Tabelle mit de/en sein.")
+        return {}
+    unknown = [k for k in value if k not in ("de", "en")]
+    for key in unknown:
+        problems.add(where, f"{what}: unbekannte Sprache »{key}«.{_hint(key, {'de', 'en'})}")
+    result = {k: str(v) for k, v in value.items() if k in ("de", "en") and str(v).strip()}
+    if required and "de" not in result:
+        problems.add(where, f"{what}: der deutsche Text (de) fehlt.")
+    return result
+
+
+def _parse(data: Mapping[str, Any], name: str, source: str) -> Questionnaire:
+    problems = _Problems(name)
+    problems.unknown_keys("", data, _TOP_KEYS)
+    qid = data.get("id")
+    if not isinstance(qid, str) or not qid.strip():
+        problems.add("", "»id« fehlt (z. B. id = \"sechs_faktoren\").")
+        qid = Path(name).stem
+    kind = data.get("kind", "likert")
+    if kind not in KINDS:
+        problems.add("", f"»kind« = »{kind}« ist unbekannt; erlaubt sind {', '.join(KINDS)}."
+                     f"{_hint(str(kind), KINDS)}")
+        kind = "likert"
+    title = _lang_map(data.get("title"), "title", "Titel", problems)
+    intro = _lang_map(data.get("intro"), "intro", "Einleitung", problems, required=False)
+    importance = data.get("importance", False)
+    if not isinstance(importance, bool):
+        problems.add("", "»importance« muss true oder false sein.")
+        importance = False
+    order = data.get("order", 100)
+    if not isinstance(order, int):
+        problems.add("", "»order« muss eine ganze Zahl sein.")
+        order = 100
+
+    labels = dict(_SCALE_LABELS[kind])
+    scale_data = data.get("scale", {})
+    if not isinstance(scale_data, Mapping):
+        problems.add("scale", "[scale] muss eine Tabelle sein.")
+        scale_data = {}
+    problems.unknown_keys("[scale]", scale_data, _SCALE_KEYS)
+    custom = scale_data.get("labels", {})
+    if isinstance(custom, Mapping):
+        for lang, values in custom.items():
+            if lang not in ("de", "en"):
+                problems.add("[scale]", f"unbekannte Sprache »{lang}«.{_hint(lang, {'de', 'en'})}")
+            elif not isinstance(values, list) or len(values) != len(_SCALE_VALUES[kind]):
+                problems.add("[scale]", f"labels.{lang} braucht genau "
+                             f"{len(_SCALE_VALUES[kind])} Texte.")
+            else:
+                labels[lang] = tuple(str(v) for v in values)
+
+    factors: list[Factor] = []
+    seen_items: set[str] = set()
+    seen_factors: set[str] = set()
+    raw_factors = data.get("factors")
+    if not isinstance(raw_factors, list) or not raw_factors:
+        problems.add("", "es gibt keine [[factors]] – mindestens ein Faktor mit Aussagen ist nötig.")
+        raw_factors = []
+    for f_index, raw in enumerate(raw_factors, start=1):
+        if not isinstance(raw, Mapping):
+            problems.add(f"Faktor {f_index}", "muss eine Tabelle [[factors]] sein.")
+            continue
+        f_key = str(raw.get("key", "")).strip()
+        where = f"Faktor »{f_key}«" if f_key else f"Faktor {f_index}"
+        if not f_key:
+            problems.add(where, "»key« fehlt.")
+            f_key = f"factor{f_index}"
+        elif f_key in seen_factors:
+            problems.add(where, "der Schlüssel kommt doppelt vor.")
+        seen_factors.add(f_key)
+        problems.unknown_keys(where, raw, _FACTOR_KEYS)
+        f_name = _lang_map({k: raw[k] for k in ("de", "en") if k in raw} or None,
+                           where, "Name", problems)
+        f_help = _lang_map(raw.get("help"), where, "Hilfetext", problems, required=False)
+        items: list[Item] = []
+        raw_items = raw.get("items")
+        if not isinstance(raw_items, list) or not raw_items:
+            problems.add(where, "hat keine Aussagen ([[factors.items]]).")
+            raw_items = []
+        for i_index, raw_item in enumerate(raw_items, start=1):
+            if not isinstance(raw_item, Mapping):
+                problems.add(f"{where}, Aussage {i_index}", "muss eine Tabelle sein.")
+                continue
+            i_key = str(raw_item.get("key", "")).strip()
+            i_where = f"{where}, Aussage »{i_key}«" if i_key else f"{where}, Aussage {i_index}"
+            if not i_key:
+                problems.add(i_where, "»key« fehlt.")
+                i_key = f"{f_key}.{i_index}"
+            elif i_key in seen_items:
+                problems.add(i_where, "der Schlüssel kommt doppelt vor.")
+            seen_items.add(i_key)
+            problems.unknown_keys(i_where, raw_item, _ITEM_KEYS)
+            reverse = raw_item.get("reverse", False)
+            if not isinstance(reverse, bool):
+                problems.add(i_where, "»reverse« muss true oder false sein.")
+                reverse = False
+            if reverse and kind not in ("likert", "rating"):
+                problems.add(i_where, "»reverse« gibt es nur bei 1–5-Skalen.")
+            items.append(Item(
+                key=i_key,
+                text=_lang_map({k: raw_item[k] for k in ("de", "en") if k in raw_item} or None,
+                               i_where, "Text", problems),
+                reverse=reverse,
+                help=_lang_map(raw_item.get("help"), i_where, "Hilfetext", problems,
+                               required=False),
+            ))
+        factors.append(Factor(key=f_key, name=f_name, items=tuple(items), help=f_help))
+
+    if problems.messages:
+        raise QuestionnaireError("\n".join(problems.messages))
+    return Questionnaire(
+        id=qid, kind=kind, title=title, factors=tuple(factors),
+        scale=Scale(kind=kind, values=_SCALE_VALUES[kind], labels=labels),
+        intro=intro, importance=importance, order=order, source=source,
+    )
+
+
+def load_catalogue_file(path: str | os.PathLike[str]) -> Questionnaire:
+    """Read and validate one catalogue file; raises ``QuestionnaireError`` naming the file."""
+    file = Path(path)
+    try:
+        data = tomllib.loads(file.read_text(encoding="utf-8"))
+    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
+        raise QuestionnaireError(
+            f"{file.name}: die Datei ist kein gültiges TOML ({exc}). Bitte Anführungszeichen, "
+            "[[factors]] und [[factors.items]] prüfen."
+        ) from None
+    except OSError as exc:
+        raise QuestionnaireError(f"{file}: die Datei kann nicht gelesen werden ({exc}).") from None
+    return _parse(data, file.name, str(file))
+
+
+def workspace_catalogue_dir(workspace: Any) -> Path | None:
+    """The workspace's catalogue folder (``questionnaires/`` or ``[questionnaires] dir``)."""
+    if workspace is None:
+        return None
+    root = Path(getattr(workspace, "root", workspace))
+    configured = None
+    section = getattr(workspace, "section", None)
+    if callable(section):
+        configured = section("questionnaires").get("dir")
+    folder = Path(str(configured)) if configured else Path("questionnaires")
+    return folder if folder.is_absolute() else root / folder
+
+
+def load_catalogues(workspace: Any = None) -> dict[str, Questionnaire]:
+    """Every catalogue by id: the built-in ones, then the workspace's (which override by id).
+
+    ``workspace`` is a :class:`~kbworkbook.workspace.Workspace`, a folder path or ``None``
+    (built-in catalogues only). Ordered by each catalogue's ``order``.
+    """
+    found: dict[str, Questionnaire] = {}
+    for path in sorted(BUILTIN_DIR.glob("*.toml")):
+        q = load_catalogue_file(path)
+        found[q.id] = q
+    folder = workspace_catalogue_dir(workspace)
+    if folder is not None and folder.is_dir():
+        for path in sorted(folder.glob("*.toml")):
+            q = load_catalogue_file(path)
+            found[q.id] = q
+    return dict(sorted(found.items(), key=lambda kv: (kv[1].order, kv[0])))
+
+
+def load_catalogue(questionnaire_id: str, workspace: Any = None) -> Questionnaire:
+    """One catalogue by id; an unknown id raises ``QuestionnaireError`` with a hint."""
+    catalogues = load_catalogues(workspace)
+    try:
+        return catalogues[questionnaire_id]
+    except KeyError:
+        raise QuestionnaireError(
+            f"Fragebogen »{questionnaire_id}« gibt es nicht; vorhanden sind "
+            f"{', '.join(catalogues)}.{_hint(questionnaire_id, catalogues)}"
+        ) from None

@@ -1,0 +1,74 @@
+"""(Re)generate the chapter notebooks in notebooks/ from the chapter modules.
+
+Each chapter module in kbworkbook/chapters/ declares ``SECTIONS`` (ordered names of its section
+functions), ``INPUTS`` (the data inputs it uses) and ``ABOUT`` (a German sentence for the
+consultant). The notebooks are thin: a note for the consultant, the tagged ``parameters`` cell,
+set-up + header, one call per section, the data footer. Run after adding a section:
+
+    .venv/bin/python scripts/make_notebooks.py
+"""
+
+from __future__ import annotations
+
+import importlib
+from pathlib import Path
+
+import nbformat
+from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook
+
+from kbworkbook.chapters import CHAPTERS
+
+ROOT = Path(__file__).resolve().parent.parent
+PARAMETERS = '''\
+workspace = None  # Arbeitsordner des Kunden (Pfad); None = Beispielkunde bzw. »kbworkbook lab«
+language = None  # "de" oder "en"; None = Sprache aus kbworkbook.toml
+as_of = None  # Stichtag "JJJJ-MM-TT"; None = [analysis] as_of bzw. letzter Datentag
+live = True  # True im Workshop (Formulare speichern sofort); der Bericht setzt False'''
+
+
+def notebook_for(number: str) -> nbformat.NotebookNode:
+    chapter = next(c for c in CHAPTERS if c.number == number)
+    module = importlib.import_module(f"kbworkbook.chapters.{chapter.module}")
+    about = getattr(module, "ABOUT", "")
+    cells = [
+        new_markdown_cell(
+            f"# {chapter.number} · {chapter.title_de}\n\n{about}\n\n"
+            "*Für die Beratung:* Diese Zelle erscheint nicht im Bericht. Die Texte für den "
+            "Inhaber kommen aus dem Paket (deutsch/englisch); hier stehen nur Aufrufe. "
+            "Oben `workspace` setzen oder über `kbworkbook lab ORDNER` öffnen.",
+            metadata={"tags": ["remove_cell"]},
+        ),
+        new_code_cell(PARAMETERS, metadata={"tags": ["parameters"]}),
+        new_code_cell(
+            "import kbworkbook as kb\n"
+            f"from kbworkbook.chapters import {chapter.module} as chapter\n\n"
+            "ctx = kb.notebook.setup(workspace, language, as_of, live)\n"
+            f'kb.notebook.show(kb.notebook.header(ctx, "{chapter.number}"))'
+        ),
+    ]
+    for name in module.SECTIONS:
+        cells.append(new_code_cell(f"kb.notebook.show(chapter.{name}(ctx))"))
+    cells.append(new_code_cell("kb.notebook.show(kb.notebook.footer(ctx, chapter.INPUTS))"))
+    nb = new_notebook(cells=cells)
+    nb.metadata["kernelspec"] = {"display_name": "Python 3 (ipykernel)", "language": "python",
+                                 "name": "python3"}
+    nb.metadata["language_info"] = {"name": "python"}
+    return nb
+
+
+def main() -> None:
+    for chapter in CHAPTERS:
+        try:
+            nb = notebook_for(chapter.number)
+        except ModuleNotFoundError as exc:
+            print(f"skip {chapter.notebook}: {exc}")
+            continue
+        path = ROOT / "notebooks" / chapter.notebook
+        for i, cell in enumerate(nb.cells):  # stable ids keep diffs small
+            cell["id"] = f"c{chapter.number}-{i:02d}"
+        nbformat.write(nb, path)
+        print(f"wrote {path.relative_to(ROOT)}")
+
+
+if __name__ == "__main__":
+    main()
