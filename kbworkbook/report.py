@@ -19,6 +19,7 @@ import os
 import re
 import subprocess
 import sys
+import tempfile
 import time
 from collections.abc import Callable, Iterable, Sequence
 from concurrent.futures import ProcessPoolExecutor, as_completed
@@ -162,12 +163,16 @@ def chapter_parameters(
     }
 
 
-def _this_python_kernel_manager() -> type:
+def _this_python_kernel_manager(ipc_dir: str) -> type:
     """A kernel manager that always starts ipykernel on ``sys.executable``."""
     from jupyter_client.kernelspec import KernelSpec
     from jupyter_client.manager import AsyncKernelManager
 
     class ThisPythonKernelManager(AsyncKernelManager):  # type: ignore[misc]
+        def __init__(self, **kwargs: Any) -> None:
+            # local IPC sockets instead of TCP ports: nothing listens on the network
+            super().__init__(transport="ipc", ip=os.path.join(ipc_dir, "kernel"), **kwargs)
+
         @property
         def kernel_spec(self) -> KernelSpec:
             return KernelSpec(
@@ -194,13 +199,14 @@ def _execute_one(task: dict[str, Any]) -> dict[str, Any]:
     result: dict[str, Any] = {"number": task["number"], "status": "ok", "cell": None,
                               "reason": "", "notebook_path": str(notebook_out),
                               "html_path": None}
+    ipc_dir = tempfile.TemporaryDirectory(prefix="kbworkbook-kernel-")
     try:
         pm.execute_notebook(
             task["notebook_in"],
             str(notebook_out),
             parameters=task["parameters"],
             kernel_name="python3",
-            kernel_manager_class=_this_python_kernel_manager(),
+            kernel_manager_class=_this_python_kernel_manager(ipc_dir.name),
             progress_bar=False,
             log_output=False,
             cwd=task["cwd"],
@@ -212,6 +218,8 @@ def _execute_one(task: dict[str, Any]) -> dict[str, Any]:
                                          else exc.ename))
     except Exception as exc:  # noqa: BLE001 - kernel died, file unreadable …: mark, don't stop
         result.update(status="failed", reason=_first_line(f"{type(exc).__name__}: {exc}"))
+    finally:
+        ipc_dir.cleanup()
     if notebook_out.is_file():
         failure_note = None
         if result["status"] != "ok":
