@@ -582,7 +582,10 @@ def profit_by_year(
         raise EconomicsError("Bitte mindestens ein Jahr der Kundenbeziehung betrachten.")
     r, d = _retention_and_discount(retention, discount_rate)
     if components is None:
-        comps = [ProfitComponent(k, share * b, s, c) for k, share, s, c in DEFAULT_PROFIT_COMPONENTS]
+        comps = [
+            ProfitComponent(key, share * b, start, cap)
+            for key, share, start, cap in DEFAULT_PROFIT_COMPONENTS
+        ]
     else:
         comps = list(components)
     for comp in comps:
