@@ -1,0 +1,65 @@
+"""Locale formatting with babel and half-up rounding."""
+
+from __future__ import annotations
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from kbworkbook.i18n import (
+    format_currency,
+    format_date,
+    format_decimal,
+    format_percent,
+    format_points,
+    language_of,
+    normalize_locale,
+    round_half_up,
+)
+
+
+@pytest.mark.parametrize(
+    ("locale", "number", "money", "percent"),
+    [
+        ("de-CH", "1’234.6", "CHF\u00a01’234.50", "61.4\u00a0%"),
+        ("de-DE", "1.234,6", "1.234,50\u00a0€", "61,4\u00a0%"),
+        ("de-AT", "1.234,6", "€\u00a01.234,50", "61,4\u00a0%"),
+        ("en", "1,234.6", "€1,234.50", "61.4%"),
+    ],
+)
+def test_locale_formats(locale: str, number: str, money: str, percent: str) -> None:
+    currency = "CHF" if locale == "de-CH" else "EUR"
+    assert format_decimal(1234.55, locale, 1) == number
+    assert format_currency(1234.5, currency, locale) == money
+    assert format_percent(0.614035, locale) == percent
+
+
+def test_half_up_not_bankers_rounding() -> None:
+    assert round_half_up(2.5) == 3.0
+    assert round_half_up(0.125, 2) == 0.13
+    assert format_decimal(0.5, "de-DE", 0) == "1"
+    assert format_decimal(2.675, "en", 2) == "2.68"
+
+
+def test_points_dates_and_missing_values() -> None:
+    assert format_points(30, "de-CH") == "+30"
+    assert format_points(-45.4545, "de-CH") == "\u221245"
+    assert format_points(0.2, "de-CH") == "0"
+    assert format_date("2025-03-31", "de-CH") == "31.03.2025"
+    assert format_percent(float("nan"), "de-CH") == "–"
+    assert format_currency(None, "CHF", "de-CH") == "–"
+
+
+def test_locale_names() -> None:
+    assert normalize_locale("de_ch") == "de-CH"
+    assert normalize_locale(None) == "de-CH"
+    assert language_of("en") == "en" and language_of("de-AT") == "de"
+    with pytest.raises(ValueError, match="unknown locale"):
+        normalize_locale("fr-FR")
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.decimals(min_value=-10**9, max_value=10**9, places=2, allow_nan=False))
+def test_swiss_format_parses_back(value: object) -> None:
+    text = format_decimal(float(value), "de-CH", 2)  # type: ignore[arg-type]
+    assert float(text.replace("’", "").replace("-", "-")) == pytest.approx(float(value), abs=0.005)  # type: ignore[arg-type]
