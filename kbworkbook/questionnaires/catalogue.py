@@ -287,7 +287,8 @@ def _parse(data: Mapping[str, Any], name: str, source: str) -> Questionnaire:
     seen_factors: set[str] = set()
     raw_factors = data.get("factors")
     if not isinstance(raw_factors, list) or not raw_factors:
-        problems.add("", "es gibt keine [[factors]] – mindestens ein Faktor mit Aussagen ist nötig.")
+        problems.add("", "es gibt keine [[factors]] – mindestens ein Faktor mit Aussagen "
+                     "ist nötig.")
         raw_factors = []
     for f_index, raw in enumerate(raw_factors, start=1):
         if not isinstance(raw, Mapping):
