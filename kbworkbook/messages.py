@@ -12,7 +12,7 @@ from typing import Any
 
 from .errors import Problem
 
-__all__ = ["MESSAGES", "location", "problem", "render"]
+__all__ = ["MESSAGES", "location", "problem", "reason_text", "render"]
 
 #: code -> {"de": ..., "en": ...}; placeholders come from :func:`render`'s keyword arguments.
 MESSAGES: dict[str, dict[str, str]] = {

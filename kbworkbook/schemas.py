@@ -1,0 +1,628 @@
+"""Canonical tables, German/English column aliases, privacy filter and validation.
+
+``load_transactions`` / ``load_nps`` / ``load_posts`` / ``load_complaints`` (and the generic
+:func:`load_table`) read a file with :func:`kbworkbook.io.read_raw`, then
+
+1. drop columns holding personal data – by header (Name, E-Mail, Telefon, Adresse, PLZ, Ort …)
+   and by content (values that look like e-mail addresses or phone numbers, whatever the
+   header) – so nothing downstream can see them;
+2. map headers to canonical names via aliases (case, whitespace, punctuation, umlauts and
+   currency suffixes such as ``Umsatz (CHF)`` are ignored); unknown columns are left out and
+   listed as ignored;
+3. parse every column vectorised (dates, numbers in the detected decimal style, yes/no),
+   collect *every* problem with its spreadsheet row, column header and code, and raise
+   :class:`~kbworkbook.errors.DataError` once (at most :data:`MAX_PER_COLUMN` problems per
+   column and code, then one summary problem).
+
+Canonical tables (design.md): see :data:`TABLES`. Dtypes: ``date`` → ``datetime64``,
+ids and texts → ``str`` (leading zeros kept, empty = missing), amounts and quantities →
+``float64``, counts and the NPS ``score`` → ``Int64``, yes/no → ``bool`` (an empty cell counts
+as "no"). Only columns found in the file are returned. ``df.attrs["kb_detected"]`` holds a
+plain dict describing what was detected (file, encoding, delimiter, decimal, date_format,
+rows, dropped_columns, column_mapping, ignored_columns, skipped_rows …) – column names only,
+never values.
+"""
+
+from __future__ import annotations
+
+import difflib
+import os
+import re
+import unicodedata
+from collections.abc import Callable
+from dataclasses import dataclass, replace
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+import pandas as pd
+
+from .errors import DataError, Problem
+from .io import (
+    Detection,
+    RawTable,
+    date_failure_reason,
+    parse_dates,
+    parse_numbers,
+    read_raw,
+    sniff_date_format,
+    sniff_decimal,
+)
+from .messages import problem, reason_text
+
+if TYPE_CHECKING:
+    from .workspace import Workspace
+
+__all__ = [
+    "MAX_PER_COLUMN",
+    "TABLES",
+    "ColumnSpec",
+    "TableSpec",
+    "load_complaints",
+    "load_nps",
+    "load_optional",
+    "load_posts",
+    "load_table",
+    "load_transactions",
+    "mask_pii",
+    "normalize_header",
+]
+
+#: Problems reported per (column, code) before one "… and N more rows" summary.
+MAX_PER_COLUMN = 20
+
+
+@dataclass(frozen=True)
+class ColumnSpec:
+    """One canonical column: name, kind, whether required, aliases, user-facing labels.
+
+    ``kind`` is one of ``id``, ``date``, ``money``, ``float``, ``count``, ``score``, ``bool``,
+    ``text``. ``on_empty`` says what an empty cell means: ``problem`` (``missing_value``),
+    ``keep`` (missing value) or ``skip_row`` (the row is left out and counted).
+    """
+
+    name: str
+    kind: str
+    required: bool
+    aliases: tuple[str, ...]
+    label_de: str
+    label_en: str
+    on_empty: str = "keep"
+
+    def label(self, language: str) -> str:
+        return self.label_en if language == "en" else self.label_de
+
+
+@dataclass(frozen=True)
+class TableSpec:
+    """A canonical table: its columns in output order."""
+
+    name: str
+    columns: tuple[ColumnSpec, ...]
+
+    @property
+    def required(self) -> tuple[ColumnSpec, ...]:
+        return tuple(c for c in self.columns if c.required)
+
+
+_CUSTOMER = ("Kundennummer", "Kunden-Nr.", "Kundennr", "Kd.-Nr.", "Kundenkarte", "Karten-Nr.",
+             "Kartennummer", "Kunden-ID", "Kunde", "Mitgliedsnummer", "Debitor",
+             "Debitorennummer", "customer_id", "Customer ID", "Customer No", "Customer Number",
+             "Customer", "Client ID", "Card No")
+_DATE = ("Datum", "Belegdatum", "Buchungsdatum", "Rechnungsdatum", "Bestelldatum", "Kaufdatum",
+         "Verkaufsdatum", "Eingangsdatum", "Antwortdatum", "Veröffentlicht",
+         "Veröffentlichungsdatum", "date", "Order Date", "Transaction Date", "Invoice Date",
+         "Purchase Date", "Published", "Response Date", "Created")
+
+
+def _spec(name: str, kind: str, required: bool, aliases: tuple[str, ...], de: str, en: str,
+          on_empty: str | None = None) -> ColumnSpec:
+    return ColumnSpec(name, kind, required, aliases, de, en,
+                      on_empty or ("problem" if required else "keep"))
+
+
+TABLES: dict[str, TableSpec] = {
+    "transactions": TableSpec("transactions", (
+        _spec("customer_id", "id", True, _CUSTOMER, "Kundennummer", "customer number", "keep"),
+        _spec("date", "date", True, _DATE, "Datum", "date"),
+        _spec("revenue", "money", True, (
+            "Umsatz", "Betrag", "Netto", "Nettobetrag", "Nettoumsatz", "Umsatz netto",
+            "Umsatz brutto", "Brutto", "Bruttobetrag", "Summe", "Gesamtbetrag", "Total",
+            "revenue", "amount", "sales", "net amount", "total amount"), "Umsatz", "revenue"),
+        _spec("order_id", "id", False, (
+            "Belegnummer", "Belegnr", "Beleg", "Bon-Nr.", "Bonnummer", "Bon", "Rechnungsnummer",
+            "Rechnungsnr", "Bestellnummer", "Bestellnr", "Auftragsnummer", "order_id",
+            "Order ID", "Order Number", "Invoice Number", "Receipt ID", "Transaction ID"),
+            "Belegnummer", "order number"),
+        _spec("product", "text", False, (
+            "Artikel", "Produkt", "Artikelbezeichnung", "Bezeichnung", "Artikelname",
+            "Produktname", "product", "item", "product name", "article"), "Artikel", "product"),
+        _spec("quantity", "float", False, (
+            "Menge", "Anzahl", "Stück", "Stk", "Stückzahl", "quantity", "qty", "units"),
+            "Menge", "quantity"),
+        _spec("margin", "money", False, (
+            "Marge", "Deckungsbeitrag", "DB", "Rohertrag", "Gewinn", "margin", "profit",
+            "gross margin"), "Marge", "margin"),
+        _spec("channel", "text", False, (
+            "Kanal", "Vertriebskanal", "Verkaufskanal", "channel", "sales channel"),
+            "Kanal", "channel"),
+    )),
+    "nps": TableSpec("nps", (
+        _spec("score", "score", True, (
+            "Bewertung", "Empfehlung", "Weiterempfehlung", "NPS", "NPS-Wert", "Score",
+            "Punkte", "score", "rating", "recommendation", "likelihood to recommend"),
+            "Bewertung", "score", "skip_row"),
+        _spec("date", "date", False, _DATE, "Datum", "date"),
+        _spec("customer_id", "id", False, _CUSTOMER, "Kundennummer", "customer number"),
+        _spec("segment", "text", False, (
+            "Segment", "Kundensegment", "Kundengruppe", "segment", "customer segment"),
+            "Segment", "segment"),
+        _spec("comment", "text", False, (
+            "Kommentar", "Bemerkung", "Anmerkung", "Freitext", "Begründung", "Feedback",
+            "comment", "remarks", "remark"), "Kommentar", "comment"),
+    )),
+    "posts": TableSpec("posts", (
+        _spec("post_id", "id", True, (
+            "Post-ID", "Beitrag", "Beitrags-ID", "Beitragsnummer", "Beitrag-Nr.", "post_id",
+            "Post", "ID"), "Beitrag", "post"),
+        _spec("date", "date", True, _DATE, "Datum", "date"),
+        _spec("likes", "count", True, (
+            "Likes", "Gefällt mir", "Gefällt-mir-Angaben", "Reaktionen", "likes", "reactions"),
+            "Likes", "likes"),
+        _spec("comments", "count", True, (
+            "Kommentare", "Anzahl Kommentare", "comments"), "Kommentare", "comments"),
+        _spec("shares", "count", True, (
+            "Geteilt", "Shares", "Mal geteilt", "Teilen", "shares", "reposts"),
+            "Geteilt", "shares"),
+        _spec("reach", "count", False, ("Reichweite", "reach"), "Reichweite", "reach"),
+        _spec("impressions", "count", False, (
+            "Impressionen", "Impressions", "Aufrufe", "Views"), "Impressionen", "impressions"),
+        _spec("followers", "count", False, (
+            "Follower", "Followers", "Abonnenten", "Fans"), "Follower", "followers"),
+        _spec("clicks", "count", False, (
+            "Klicks", "Linkklicks", "Clicks", "Link clicks"), "Klicks", "clicks"),
+    )),
+    "complaints": TableSpec("complaints", (
+        _spec("date", "date", True, _DATE, "Datum", "date"),
+        _spec("resolved", "bool", True, (
+            "Erledigt", "Gelöst", "Abgeschlossen", "resolved", "closed", "done"),
+            "Erledigt", "resolved", "keep"),
+        _spec("satisfied", "bool", True, (
+            "Zufrieden", "Kunde zufrieden", "satisfied", "customer satisfied"),
+            "Zufrieden", "satisfied", "keep"),
+        _spec("customer_id", "id", False, _CUSTOMER, "Kundennummer", "customer number"),
+        _spec("category", "text", False, (
+            "Kategorie", "Grund", "Art", "Thema", "Beschwerdegrund", "category", "reason",
+            "type"), "Kategorie", "category"),
+        _spec("days_to_resolve", "count", False, (
+            "Tage bis Lösung", "Tage bis Erledigung", "Bearbeitungsdauer", "Dauer",
+            "Dauer (Tage)", "Lösungsdauer", "Bearbeitungszeit", "days_to_resolve",
+            "days to resolve", "resolution days"), "Tage bis Lösung", "days to resolve"),
+    )),
+}
+
+# -- header normalisation ------------------------------------------------------------------
+
+_UMLAUTS = str.maketrans({"ä": "ae", "ö": "oe", "ü": "ue", "ß": "ss", "é": "e", "è": "e",
+                          "à": "a"})
+_CURRENCY = re.compile(r"(?<![a-z])(?:in\s+)?(?:chf|eur|euro|sfr|fr\.)(?![a-z])|€|\$")
+_PAREN = re.compile(r"\([^)]*\)|\[[^]]*\]")
+
+
+def normalize_header(text: str, *, drop_parentheses: bool = False) -> str:
+    """A header reduced to its key: ``"Umsatz (CHF)"`` → ``"umsatz"``, ``"Kunden-Nr."`` →
+    ``"kundennr"``, ``"Gefällt mir"`` → ``"gefaelltmir"``."""
+    key = unicodedata.normalize("NFC", str(text)).replace("\ufeff", "").casefold()
+    key = key.translate(_UMLAUTS)
+    key = _CURRENCY.sub(" ", key)
+    if drop_parentheses:
+        key = _PAREN.sub(" ", key)
+    return re.sub(r"[^0-9a-z]+", "", key)
+
+
+def _alias_keys(spec: ColumnSpec) -> tuple[str, ...]:
+    keys = [normalize_header(spec.name)]
+    keys += [normalize_header(a) for a in spec.aliases]
+    return tuple(dict.fromkeys(k for k in keys if k))
+
+
+# -- privacy -------------------------------------------------------------------------------
+
+_PII_EXACT = {
+    "name", "vorname", "nachname", "kundenname", "kundename", "namekunde", "firstname",
+    "lastname", "fullname", "surname", "givenname", "familienname", "anrede", "email",
+    "mail", "emailadresse", "mailadresse", "emailaddress", "tel", "telnr", "telefon",
+    "telefonnr", "telefonnummer", "handy", "handynummer", "mobile", "mobil", "mobilnummer",
+    "natel", "fax", "phone", "phonenumber", "adresse", "anschrift", "address", "strasse",
+    "street", "hausnummer", "hausnr", "plz", "postleitzahl", "zip", "zipcode", "postcode",
+    "postalcode", "ort", "wohnort", "stadt", "city", "plzort", "geburtsdatum", "geburtstag",
+    "birthday", "dateofbirth", "iban",
+}
+_PII_PARTS = ("email", "mail", "telefon", "phone", "handy", "mobilnr", "adresse", "address",
+              "strasse", "vorname", "nachname", "kundenname")
+
+_EMAIL = r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+"
+_PHONE_FORMATTED = (r"(?:\+|00)[1-9][\d\s/().-]{6,}\d"
+                    r"|0\d{1,4}[\s/-]+\d{2,}(?:[\s/-]+\d{2,})*"
+                    r"|\(0\d{1,4}\)\s*\d[\d\s/-]{4,}\d")
+_PHONE_DIGITS = r"0[1-9]\d{8,10}"
+_PHONE_IN_TEXT = r"(?<![\w.])(?:(?:\+|00)[1-9]\d{0,2}[\s/()-]*|0)\d{1,4}(?:[\s/()-]*\d){6,}(?!\w)"
+
+
+def _pii_by_header(header: str) -> bool:
+    key = normalize_header(header, drop_parentheses=True)
+    return key in _PII_EXACT or any(part in key for part in _PII_PARTS)
+
+
+def _pii_by_content(series: pd.Series, *, digits_rule: bool) -> bool:
+    """True when most of the (first 500 non-empty) values are e-mail addresses or phones."""
+    if not (pd.api.types.is_string_dtype(series) or series.dtype == object):
+        return False
+    sample = series.iloc[:2000].astype("str").str.strip()
+    sample = sample[sample != ""].iloc[:500]
+    if sample.empty:
+        return False
+    looks = sample.str.fullmatch(_EMAIL)
+    formatted = sample.str.fullmatch(_PHONE_FORMATTED) & (sample.str.count(r"\d") >= 9)
+    looks = looks | formatted
+    if digits_rule:
+        looks = looks | sample.str.fullmatch(_PHONE_DIGITS)
+    return bool(looks.mean() >= 0.5)
+
+
+def mask_pii(series: pd.Series, language: str = "de") -> pd.Series:
+    """Replace e-mail addresses and phone numbers inside free text by a placeholder."""
+    email = "[E-Mail entfernt]" if language != "en" else "[e-mail removed]"
+    phone = "[Telefon entfernt]" if language != "en" else "[phone removed]"
+    out = series.str.replace(_EMAIL, email, regex=True)
+    return out.str.replace(_PHONE_IN_TEXT, phone, regex=True)
+
+
+# -- loading -------------------------------------------------------------------------------
+
+def _resolve(name: str, source: Any, language: str | None) -> tuple[Path, str]:
+    from .workspace import Workspace
+
+    if isinstance(source, Workspace):
+        lang = language or source.language
+        path = source.input_path(name)
+        if path is None:
+            label = f"data/{name}.csv"
+            raise DataError(problems=[problem(
+                "missing_file", file=label, language=lang,
+                path=str(source.data_dir / f"{name}.csv|.xlsx|.parquet"))])
+        return path, lang
+    if not isinstance(source, (str, os.PathLike)):
+        raise TypeError(f"source must be a path or a Workspace, not {type(source).__name__}")
+    return Path(source), language or "de"
+
+
+def load_table(name: str, source: Any, *, language: str | None = None) -> pd.DataFrame:
+    """Load input ``name`` (``transactions``, ``nps``, ``posts``, ``complaints``).
+
+    ``source`` is a file path or a :class:`~kbworkbook.workspace.Workspace` (then its input
+    file and language are used). Raises :class:`DataError` listing every problem.
+    """
+    if name not in TABLES:
+        raise ValueError(f"unknown table {name!r}; expected one of {sorted(TABLES)}")
+    path, lang = _resolve(name, source, language)
+    raw = read_raw(path, language=lang)
+    return _validate(TABLES[name], raw, lang)
+
+
+def load_transactions(source: Any, *, language: str | None = None) -> pd.DataFrame:
+    """Sales lines: ``customer_id``, ``date``, ``revenue`` (+ optional columns).
+
+    Revenue may be negative (returns, credit notes) and is kept. An empty customer number
+    (anonymous sale) stays as a missing value.
+    """
+    return load_table("transactions", source, language=language)
+
+
+def load_nps(source: Any, *, language: str | None = None) -> pd.DataFrame:
+    """NPS answers: ``score`` 0–10 (whole) (+ date, customer_id, segment, comment).
+
+    Rows without a score are left out (counted in ``skipped_rows``); e-mail addresses and
+    phone numbers inside comments are masked.
+    """
+    return load_table("nps", source, language=language)
+
+
+def load_posts(source: Any, *, language: str | None = None) -> pd.DataFrame:
+    """Social-media posts: ``post_id``, ``date``, ``likes``, ``comments``, ``shares`` (+ …)."""
+    return load_table("posts", source, language=language)
+
+
+def load_complaints(source: Any, *, language: str | None = None) -> pd.DataFrame:
+    """Complaint log: ``date``, ``resolved``, ``satisfied`` (bool) (+ customer_id, …)."""
+    return load_table("complaints", source, language=language)
+
+
+def load_optional(ws: Workspace, name: str) -> pd.DataFrame | None:
+    """Load input ``name`` of a workspace, or ``None`` when it has no data.
+
+    ``None`` when the file does not exist or holds only the header row (the template written by
+    ``kbworkbook new``); any other problem still raises :class:`DataError`.
+    """
+    path = ws.input_path(name)
+    if path is None or not path.is_file():
+        return None
+    try:
+        return load_table(name, ws)
+    except DataError as exc:
+        if exc.codes == ["no_rows"]:
+            return None
+        raise
+
+
+# -- validation ----------------------------------------------------------------------------
+
+
+@dataclass
+class _Collector:
+    """Collects problems, capping repeats per (column, code)."""
+
+    file: str
+    language: str
+    problems: list[Problem]
+
+    def cells(
+        self,
+        code: str,
+        mask: pd.Series | np.ndarray,
+        raw: pd.Series,
+        rows: np.ndarray,
+        column: str,
+        details: Callable[[Any], dict[str, Any]] | None = None,
+    ) -> None:
+        positions = np.flatnonzero(np.asarray(mask, dtype=bool))
+        for pos in positions[:MAX_PER_COLUMN]:
+            value = raw.iloc[pos]
+            extra = details(value) if details else {}
+            self.problems.append(problem(code, file=self.file, row=int(rows[pos]),
+                                         column=column, value=value, language=self.language,
+                                         **extra))
+        if len(positions) > MAX_PER_COLUMN:
+            rest = len(positions) - MAX_PER_COLUMN
+            summary = problem("more", file=self.file, column=column, language=self.language,
+                              count=rest)
+            self.problems.append(replace(summary, code=code, value=rest))
+
+
+def _map_columns(
+    spec: TableSpec, headers: list[str]
+) -> tuple[dict[str, str], list[str]]:
+    """canonical name -> file header (first alias wins), and the unused headers."""
+    keys = {h: normalize_header(h) for h in headers}
+    keys_loose = {h: normalize_header(h, drop_parentheses=True) for h in headers}
+    mapping: dict[str, str] = {}
+    used: set[str] = set()
+    for col in spec.columns:
+        aliases = _alias_keys(col)
+        for table in (keys, keys_loose):
+            found = None
+            for alias in aliases:
+                found = next((h for h in headers if h not in used and table[h] == alias), None)
+                if found:
+                    break
+            if found:
+                mapping[col.name] = found
+                used.add(found)
+                break
+    return mapping, [h for h in headers if h not in used]
+
+
+def _missing_column_problem(col: ColumnSpec, headers: list[str], dropped: dict[str, str],
+                            file: str, language: str) -> Problem:
+    content_dropped = [h for h, why in dropped.items() if why == "content"
+                       and normalize_header(h, drop_parentheses=True) in _alias_keys(col)]
+    if content_dropped:
+        return problem("missing_column", file=file, column=col.label(language),
+                       language=language, variant="privacy", label=col.label(language),
+                       dropped=content_dropped[0])
+    candidates = {normalize_header(h): h for h in headers}
+    close = difflib.get_close_matches(normalize_header(col.label_de),
+                                      list(candidates), n=1, cutoff=0.75)
+    for alias in _alias_keys(col):
+        if close:
+            break
+        close = difflib.get_close_matches(alias, list(candidates), n=1, cutoff=0.8)
+    if close:
+        hint = (f" Meinten Sie »{candidates[close[0]]}«?" if language != "en"
+                else f" Did you mean '{candidates[close[0]]}'?")
+    else:
+        hint = ""
+    sep = ", "
+    found = sep.join(f"»{h}«" if language != "en" else f"'{h}'" for h in headers) or "–"
+    aliases = sep.join(col.aliases[:4])
+    return problem("missing_column", file=file, column=col.label(language), language=language,
+                   label=col.label(language), found=found, hint=hint, example=col.aliases[0],
+                   aliases=aliases)
+
+
+_EXPECTED_DATE = {
+    "%d.%m.%Y": ("TT.MM.JJJJ (z. B. 31.01.2025)", "DD.MM.YYYY (e.g. 31.01.2025)"),
+    "%d.%m.%y": ("TT.MM.JJ (z. B. 31.01.25)", "DD.MM.YY (e.g. 31.01.25)"),
+    "%Y-%m-%d": ("JJJJ-MM-TT (z. B. 2025-01-31)", "YYYY-MM-DD (e.g. 2025-01-31)"),
+}
+_NUMBER_EXAMPLE = {"comma": "1.234,50", "swiss": "1'234.50", "point": "1234.50"}
+_TRUE = {"ja", "j", "yes", "y", "1", "x", "true", "wahr", "ok", "erledigt", "geloest",
+         "gelöst", "zufrieden", "1.0"}
+_FALSE = {"nein", "n", "no", "0", "false", "falsch", "-", "offen", "unzufrieden", "0.0"}
+_LOOKS_LIKE_DATE = re.compile(r"\d{1,4}[.\-/]\d{1,2}[.\-/]\d{1,4}")
+
+
+def _validate(spec: TableSpec, raw: RawTable, language: str) -> pd.DataFrame:
+    file = raw.detection.file
+    frame = raw.frame
+    headers = [str(c) for c in frame.columns]
+    problems: list[Problem] = []
+    collector = _Collector(file, language, problems)
+
+    # 1. privacy by header
+    dropped: dict[str, str] = {h: "header" for h in headers if _pii_by_header(h)}
+    remaining = [h for h in headers if h not in dropped]
+    mapping, ignored = _map_columns(spec, remaining)
+    kinds = {mapping[c.name]: c.kind for c in spec.columns if c.name in mapping}
+    # 2. privacy by content (ids and numbers: only formatted phone numbers count)
+    for header in remaining:
+        digits_rule = kinds.get(header) not in ("id", "money", "float", "count", "score",
+                                                "date")
+        if _pii_by_content(frame[header], digits_rule=digits_rule):
+            dropped[header] = "content"
+    if any(why == "content" for why in dropped.values()):
+        remaining = [h for h in headers if h not in dropped]
+        mapping, ignored = _map_columns(spec, remaining)
+
+    # 3. structure
+    if len(headers) == 1 and len(spec.required) > 1:
+        raise DataError(problems=[problem("not_a_table", file=file, row=1, column=headers[0],
+                                          value=headers[0], language=language,
+                                          variant="single_column", header=headers[0][:60])])
+    for col in spec.required:
+        if col.name not in mapping:
+            problems.append(_missing_column_problem(col, remaining, dropped, file, language))
+    if frame.shape[0] == 0:
+        problems.append(problem("no_rows", file=file, row=2, language=language))
+    if problems:
+        raise DataError(problems=problems)
+
+    # 4. values
+    rows = raw.rows
+    numeric_sources = [frame[mapping[c.name]] for c in spec.columns
+                       if c.name in mapping and c.kind in ("money", "float", "count", "score")]
+    prefer = "comma" if raw.detection.delimiter == ";" else "point"
+    decimal = sniff_decimal(numeric_sources, prefer=prefer) if numeric_sources else None
+    date_format: str | None = None
+    out: dict[str, pd.Series] = {}
+    skip = np.zeros(len(frame), dtype=bool)
+    blank_as_no: dict[str, int] = {}
+    for col in spec.columns:
+        if col.name not in mapping:
+            continue
+        header = mapping[col.name]
+        series = frame[header]
+        empty = _empty_mask(series)
+        if col.on_empty == "problem":
+            collector.cells("missing_value", empty, series, rows, header)
+        elif col.on_empty == "skip_row":
+            skip |= empty
+        if col.kind == "date":
+            fmt = sniff_date_format(series)
+            date_format = date_format or fmt
+            values, invalid = parse_dates(series, fmt)
+            expected = _EXPECTED_DATE.get(fmt or "%d.%m.%Y", _EXPECTED_DATE["%d.%m.%Y"])
+            exp = expected[1] if language == "en" else expected[0]
+
+            def date_details(value: Any, exp: str = exp, fmt: str | None = fmt) -> dict[str, Any]:
+                why, parts = date_failure_reason(str(value), fmt)
+                return {"reason": reason_text(why, language, **parts), "expected": exp}
+
+            collector.cells("bad_date", invalid, series, rows, header, date_details)
+            out[col.name] = values
+        elif col.kind in ("money", "float", "count", "score"):
+            values, invalid = parse_numbers(series, decimal)
+            example = _NUMBER_EXAMPLE.get(decimal or "point", "1234.50")
+            if col.kind in ("count", "score"):
+                example = "12"
+
+            def num_details(value: Any, example: str = example) -> dict[str, Any]:
+                why = "looks_like_date" if _LOOKS_LIKE_DATE.fullmatch(str(value).strip()) \
+                    else None
+                return {"reason": reason_text(why, language), "example": example}
+
+            collector.cells("bad_number", invalid, series, rows, header, num_details)
+            if col.kind == "score":
+                finite = values.notna()
+                not_int = finite & (values != np.floor(values))
+                out_range = finite & ~not_int & ((values < 0) | (values > 10))
+                collector.cells("score_not_integer", not_int, series, rows, header)
+                collector.cells("score_out_of_range", out_range, series, rows, header)
+                out[col.name] = values.where(~(not_int | out_range)).round().astype("Int64")
+            elif col.kind == "count":
+                finite = values.notna()
+                not_int = finite & (values != np.floor(values))
+                negative = finite & (values < 0)
+                whole_details = {"reason": reason_text("not_whole", language),
+                                 "example": example}
+                collector.cells("bad_number", not_int, series, rows, header,
+                                _constant(whole_details))
+                collector.cells("negative_count", negative & ~not_int, series, rows, header)
+                out[col.name] = values.where(~not_int).round().astype("Int64")
+            else:
+                out[col.name] = values
+        elif col.kind == "bool":
+            text = series.astype("str").str.strip().str.casefold()
+            is_true = text.isin(_TRUE)
+            is_false = text.isin(_FALSE)
+            invalid = ~(is_true | is_false | empty)
+            collector.cells("bad_boolean", invalid, series, rows, header)
+            n_blank = int(empty.sum())
+            if n_blank:
+                blank_as_no[col.name] = n_blank
+            out[col.name] = is_true.astype(bool)
+        elif col.kind == "id":
+            out[col.name] = _ids(series, empty)
+        else:  # text
+            text = series.astype("str").str.strip()
+            text = text.where(~empty)
+            if col.name in ("comment", "segment", "category"):
+                text = mask_pii(text, language)
+            out[col.name] = text
+    if problems:
+        raise DataError(problems=problems)
+
+    result = pd.DataFrame(out)
+    skipped = int(skip.sum())
+    if skipped:
+        result = result.loc[~skip].reset_index(drop=True)
+    detection = replace(raw.detection, decimal=decimal, date_format=date_format)
+    result.attrs["kb_detected"] = _detected_dict(detection, len(result), dropped, mapping,
+                                                 ignored, skipped, blank_as_no)
+    return result
+
+
+def _constant(details: dict[str, Any]) -> Callable[[Any], dict[str, Any]]:
+    def get(_value: Any) -> dict[str, Any]:
+        return details
+
+    return get
+
+
+def _empty_mask(series: pd.Series) -> pd.Series:
+    if pd.api.types.is_string_dtype(series) or series.dtype == object:
+        return (series.isna() | (series.astype("str").str.strip() == "")).astype(bool)
+    return series.isna().astype(bool)
+
+
+def _ids(series: pd.Series, empty: pd.Series) -> pd.Series:
+    """Identifiers as text: leading zeros kept; ``4711.0`` from a float column → ``4711``."""
+    if pd.api.types.is_float_dtype(series):
+        whole = series.dropna()
+        if (whole == np.floor(whole)).all():
+            series = series.astype("Int64")
+    text = series.astype("str").str.strip()
+    nonempty = text[~empty]
+    if len(nonempty) and nonempty.str.fullmatch(r"\d+\.0").all():
+        text = text.str.replace(r"\.0$", "", regex=True)
+    return text.where(~empty)
+
+
+def _detected_dict(detection: Detection, rows: int, dropped: dict[str, str],
+                   mapping: dict[str, str], ignored: list[str], skipped: int,
+                   blank_as_no: dict[str, int]) -> dict[str, Any]:
+    return {
+        "file": detection.file,
+        "format": detection.format,
+        "encoding": detection.encoding,
+        "delimiter": detection.delimiter,
+        "decimal": detection.decimal,
+        "date_format": detection.date_format,
+        "sheet": detection.sheet,
+        "rows": rows,
+        "dropped_columns": list(dropped),
+        "column_mapping": dict(mapping),
+        "ignored_columns": list(ignored),
+        "skipped_rows": skipped,
+        "blank_as_no": dict(blank_as_no),
+    }
