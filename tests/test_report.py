@@ -1,0 +1,152 @@
+"""The report: every chapter present, no code, offline, private, escaped, robust to failures."""
+
+from __future__ import annotations
+
+import re
+import shutil
+from pathlib import Path
+
+import nbformat
+import openpyxl
+import pytest
+
+from kbworkbook import report as report_module
+from kbworkbook.chapters import CHAPTERS
+from kbworkbook.cli import main
+from kbworkbook.report import NOTEBOOK_DIR, build_report
+from kbworkbook.workspace import SAMPLE_WORKSPACE
+
+pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("report")]
+
+EXTERNAL = re.compile(r"""(?:https?:)?//[a-z0-9.-]+\.[a-z]{2,}""", re.IGNORECASE)
+
+
+def _pages(out: Path) -> dict[str, str]:
+    return {p.name: p.read_text(encoding="utf-8") for p in sorted(out.glob("*.html"))}
+
+
+def test_all_chapters_ok_and_linked(sample_report) -> None:  # type: ignore[no-untyped-def]
+    assert sample_report.ok, [c.reason for c in sample_report.failed]
+    pages = _pages(sample_report.out_dir)
+    expected = {Path(c.notebook).stem + ".html" for c in CHAPTERS} | {"index.html"}
+    assert set(pages) == expected
+    index = pages["index.html"]
+    for chapter in CHAPTERS:
+        assert f'href="{Path(chapter.notebook).stem}.html"' in index
+    assert index.count("kb-status-ok") == len(CHAPTERS)
+    assert len(sample_report.progress_lines) == len(CHAPTERS)
+    assert all(re.match(r"\[\d/7\] Kapitel \d\d ", line) for line in sample_report.progress_lines)
+
+
+def test_no_code_no_prompts_no_tracebacks(sample_report) -> None:  # type: ignore[no-untyped-def]
+    for name, page in _pages(sample_report.out_dir).items():
+        assert "jp-InputArea" not in page and "jp-InputPrompt" not in page, name
+        assert "import kbworkbook" not in page and "kb.notebook.show" not in page, name
+        assert "Traceback" not in page and "jp-OutputPrompt" not in page, name
+        assert "<script" not in page, name
+
+
+def test_no_external_references(sample_report) -> None:  # type: ignore[no-untyped-def]
+    for name, page in _pages(sample_report.out_dir).items():
+        found = EXTERNAL.findall(page)
+        assert not found, (name, found[:5])
+
+
+def test_images_are_embedded(sample_report) -> None:  # type: ignore[no-untyped-def]
+    pages = _pages(sample_report.out_dir)
+    images = sum(page.count('src="data:image/png;base64,') for page in pages.values())
+    assert images >= 8
+    for page in pages.values():
+        assert not re.search(r'<img[^>]+src="(?!data:)', page)
+
+
+def test_no_customer_names_or_emails(sample_report) -> None:  # type: ignore[no-untyped-def]
+    book = openpyxl.load_workbook(SAMPLE_WORKSPACE / "data" / "nps.xlsx", read_only=True)
+    rows = list(book.active.iter_rows(values_only=True))
+    header = [str(h) for h in rows[0]]
+    names = {str(r[header.index("Name")]) for r in rows[1:] if r[header.index("Name")]}
+    mails = {str(r[header.index("E-Mail")]) for r in rows[1:] if r[header.index("E-Mail")]}
+    assert len(names) > 50 and len(mails) > 50
+    last_names = {n.split()[-1] for n in names if len(n.split()[-1]) > 3}
+    for name, page in _pages(sample_report.out_dir).items():
+        text = re.sub(r"<[^>]+>", " ", page)
+        assert "@" not in text, name
+        leaked = [n for n in names | mails if n in text]
+        assert not leaked, (name, leaked[:3])
+        words = set(re.findall(r"\w+", text))
+        assert not (last_names & words) - {"Muster", "Andrea"}, (name, sorted(last_names & words)[:5])
+
+
+def test_print_stylesheet_and_branding(sample_report) -> None:  # type: ignore[no-untyped-def]
+    index = (sample_report.out_dir / "index.html").read_text(encoding="utf-8")
+    assert "@media print" in index and "--kb-color: #1d4e89" in index
+    assert "Bäckerei Sonnenschein GmbH" in index and "Andrea Muster" in index
+
+
+def test_executed_notebooks_are_kept_beside_the_report(sample_report) -> None:  # type: ignore[no-untyped-def]
+    for chapter in CHAPTERS:
+        nb = nbformat.read(sample_report.out_dir / "notebooks" / chapter.notebook, as_version=4)
+        assert any(c.get("outputs") for c in nb.cells if c.cell_type == "code")
+
+
+def _copy_sample(tmp_path: Path) -> Path:
+    target = tmp_path / "ws"
+    shutil.copytree(SAMPLE_WORKSPACE, target, ignore=shutil.ignore_patterns("reports"))
+    return target
+
+
+def test_client_name_is_escaped_everywhere(tmp_path: Path) -> None:
+    ws = _copy_sample(tmp_path)
+    config = ws / "kbworkbook.toml"
+    config.write_text(
+        config.read_text(encoding="utf-8").replace(
+            'name = "Bäckerei Sonnenschein GmbH"', "name = '<script>alert(1)</script> & Co'"),
+        encoding="utf-8")
+    result = build_report(ws, out=tmp_path / "out", chapters=["00", "01"], jobs=1)
+    assert result.ok, [c.reason for c in result.failed]
+    for name, page in _pages(tmp_path / "out").items():
+        assert "<script>alert(1)" not in page, name
+        assert "&lt;script&gt;alert(1)&lt;/script&gt; &amp; Co" in page, name
+
+
+def test_broken_chapter_is_marked_and_others_are_written(tmp_path: Path, monkeypatch,
+                                                         capsys) -> None:  # type: ignore[no-untyped-def]
+    notebooks = tmp_path / "notebooks"
+    shutil.copytree(NOTEBOOK_DIR, notebooks)
+    broken = notebooks / "03_kennzahlen.ipynb"
+    nb = nbformat.read(broken, as_version=4)
+    nb.cells.insert(3, nbformat.v4.new_code_cell("raise RuntimeError('Testfehler im Kapitel')"))
+    nbformat.write(nb, broken)
+    monkeypatch.setattr(report_module, "NOTEBOOK_DIR", notebooks)
+    ws = _copy_sample(tmp_path)
+    out = tmp_path / "out"
+    code = main(["report", str(ws), "--out", str(out), "--jobs", "2"])
+    assert code == 1
+    captured = capsys.readouterr()
+    assert "Traceback" not in captured.out + captured.err
+    assert "fehlgeschlagen" in captured.out
+    index = (out / "index.html").read_text(encoding="utf-8")
+    assert index.count("kb-status-failed") == 1
+    assert "Kapitel 03 konnte nicht vollständig erstellt werden" in index
+    assert "RuntimeError: Testfehler im Kapitel" in index
+    for chapter in CHAPTERS:
+        assert (out / (Path(chapter.notebook).stem + ".html")).is_file()
+    page = (out / "03_kennzahlen.html").read_text(encoding="utf-8")
+    assert "kb-failed" in page and "Traceback" not in page
+    assert not (ws / "reports").exists() or not any((ws / "reports").iterdir())
+
+
+def test_report_defaults_to_workspace_reports_folder_and_never_touches_inputs(
+        tmp_path: Path) -> None:
+    ws = _copy_sample(tmp_path)
+    before = {p: p.read_bytes() for p in (ws / "data").rglob("*") if p.is_file()}
+    before |= {p: p.read_bytes() for p in (ws / "answers").rglob("*") if p.is_file()}
+    result = build_report(ws, chapters=["00"], jobs=1, language="en",
+                          today=__import__("datetime").date(2026, 2, 1))
+    assert result.out_dir == (ws / "reports" / "2026-02-01").resolve()
+    index = result.index_path.read_text(encoding="utf-8")
+    assert '<html lang="en">' in index and "Customer retention report" in index
+    after = {p: p.read_bytes() for p in before}
+    assert after == before
+    assert sorted(p.name for p in (ws / "answers").rglob("*") if p.is_file()) == sorted(
+        p.name for p in before if "answers" in p.parts)
