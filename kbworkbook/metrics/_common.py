@@ -131,7 +131,8 @@ def period_labels(numbers: np.ndarray, freq: str) -> pd.PeriodIndex:
         starts = ((np.asarray(numbers, dtype=np.int64) * 7) - 3).astype("datetime64[D]")
         return pd.PeriodIndex(pd.DatetimeIndex(starts), freq="W")
     pfreq = {"D": "D", "M": "M", "Q": "Q", "Y": "Y"}[freq]
-    return pd.PeriodIndex.from_ordinals(np.asarray(numbers, dtype=np.int64), freq=pfreq)
+    ordinals = np.asarray(numbers, dtype=np.int64)
+    return pd.PeriodIndex.from_ordinals(ordinals, freq=pfreq)  # type: ignore[attr-defined]
 
 
 def customer_codes(ids: pd.Series) -> tuple[np.ndarray, pd.Index]:

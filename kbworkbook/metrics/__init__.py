@@ -1,0 +1,64 @@
+"""Retention metrics: pure functions over canonical frames (domain.md §4).
+
+Rates are fractions 0..1, NPS in points. Every function that depends on time takes an
+explicit ``as_of`` (inclusive day). An ORDER is a distinct ``order_id`` when the column is
+present, otherwise a distinct (customer_id, calendar day); a purchase line has revenue > 0.
+"""
+
+from kbworkbook.metrics.basket import cross_selling
+from kbworkbook.metrics.cohorts import CohortTable, cohort_retention
+from kbworkbook.metrics.engagement import EngagementRate, engagement_rate, post_engagement
+from kbworkbook.metrics.nps import NpsResult, nps, nps_trend
+from kbworkbook.metrics.purchases import PurchaseFigures, purchase_figures
+from kbworkbook.metrics.retention import (
+    WindowRetention,
+    annualize_churn,
+    churn_average_base,
+    churn_rate,
+    retention_rate,
+    window_retention,
+)
+from kbworkbook.metrics.rfm import (
+    default_segments,
+    rfm_scores,
+    rfm_segments,
+    rfm_summary,
+    rfm_values,
+)
+from kbworkbook.metrics.value import (
+    clv_by_segment,
+    clv_discounted,
+    clv_per_customer,
+    clv_simple,
+    expected_lifetime,
+)
+
+__all__ = [
+    "CohortTable",
+    "EngagementRate",
+    "NpsResult",
+    "PurchaseFigures",
+    "WindowRetention",
+    "annualize_churn",
+    "churn_average_base",
+    "churn_rate",
+    "clv_by_segment",
+    "clv_discounted",
+    "clv_per_customer",
+    "clv_simple",
+    "cohort_retention",
+    "cross_selling",
+    "default_segments",
+    "engagement_rate",
+    "expected_lifetime",
+    "nps",
+    "nps_trend",
+    "post_engagement",
+    "purchase_figures",
+    "retention_rate",
+    "rfm_scores",
+    "rfm_segments",
+    "rfm_summary",
+    "rfm_values",
+    "window_retention",
+]

@@ -1,0 +1,120 @@
+"""Cohort retention table (domain.md §4.6).
+
+A customer's cohort is the period of their first purchase. Cell (c, k) = distinct customers of
+cohort c with a purchase in period c + k ("classic") or in period c + k or later ("rolling"),
+divided by the cohort size. Column 0 is 1.0; cells after the last period (the period of
+``as_of``, else of the last purchase) are NaN, not 0. A purchase is a line with
+``revenue > 0``; lines after ``as_of`` are ignored. Fractions 0..1.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any, Literal
+
+import numpy as np
+import pandas as pd
+
+from kbworkbook.errors import MetricError
+from kbworkbook.metrics._common import (
+    day_numbers,
+    period_labels,
+    period_numbers,
+    require_columns,
+    to_timestamp,
+)
+
+__all__ = ["CohortTable", "cohort_retention"]
+
+
+@dataclass(frozen=True)
+class CohortTable:
+    """``retention``: fractions, index = cohort period, columns = periods since first purchase.
+
+    ``counts``: the same as customer counts (0 where future); ``sizes``: customers per cohort.
+    """
+
+    retention: pd.DataFrame
+    counts: pd.DataFrame
+    sizes: pd.Series
+    period: str
+    mode: str
+
+
+def cohort_retention(
+    transactions: pd.DataFrame,
+    period: str = "M",
+    mode: Literal["classic", "rolling"] = "classic",
+    as_of: Any = None,
+) -> CohortTable:
+    """Cohort × periods-since-first-purchase retention matrix (see module docstring).
+
+    ``period``: "D", "W", "M", "Q" or "Y". Raises :class:`MetricError` without any purchase.
+    """
+    if mode not in ("classic", "rolling"):
+        raise ValueError("mode must be 'classic' or 'rolling'")
+    require_columns(transactions, ["customer_id", "date", "revenue"], "Kohortenanalyse")
+    days = day_numbers(transactions["date"])
+    rev = transactions["revenue"].to_numpy(dtype="float64", na_value=np.nan)
+    keep = rev > 0
+    last_day: int | None = None
+    if as_of is not None:
+        last_day = int(to_timestamp(as_of).normalize().value // 86_400_000_000_000)
+        keep &= days <= last_day
+    if not keep.any():
+        raise MetricError(
+            "Für die Kohortenanalyse gibt es keine Käufe (Umsatz > 0) bis zum Stichtag. Bitte "
+            "Daten oder Stichtag prüfen."
+        )
+    cust, _ = pd.factorize(transactions["customer_id"], sort=False)
+    if (cust < 0).any():
+        raise MetricError("Die Spalte »customer_id« enthält leere Werte.")
+    if keep.all():
+        c = cust.astype(np.int64, copy=False)
+        p = period_numbers(days, period)
+    else:
+        c = cust[keep].astype(np.int64, copy=False)
+        p = period_numbers(days[keep], period)
+    p0 = int(p.min())
+    plast = int(period_numbers(np.array([last_day]), period)[0]) if last_day is not None else None
+    if plast is None:
+        plast = int(p.max())
+    n_per = plast - p0 + 1
+    key = c * n_per + (p - p0)
+    u = np.unique(key)
+    cu = u // n_per
+    pu = u - cu * n_per
+    newc = np.empty(u.size, dtype=bool)
+    newc[0] = True
+    np.not_equal(cu[1:], cu[:-1], out=newc[1:])
+    starts = np.flatnonzero(newc)
+    cohort = pu[starts]
+    runs = np.diff(np.append(starts, u.size))
+    if mode == "classic":
+        k = pu - np.repeat(cohort, runs)
+        flat = np.bincount(np.repeat(cohort, runs) * n_per + k, minlength=n_per * n_per)
+        counts = flat.reshape(n_per, n_per)
+    else:
+        ends = np.append(starts[1:], u.size) - 1
+        kmax = pu[ends] - cohort
+        flat = np.bincount(cohort * n_per + kmax, minlength=n_per * n_per)
+        counts = np.cumsum(flat.reshape(n_per, n_per)[:, ::-1], axis=1)[:, ::-1]
+    sizes = counts[:, 0]
+    rows = np.flatnonzero(sizes > 0)
+    counts = counts[rows]
+    sizes = sizes[rows]
+    ncols = n_per - int(rows.min())
+    counts = counts[:, :ncols]
+    frac = counts / sizes[:, None].astype("float64")
+    future = (rows[:, None] + np.arange(ncols)[None, :]) > (n_per - 1)
+    frac[future] = np.nan
+    index = period_labels(rows + p0, period)
+    index.name = "cohort"
+    columns = pd.RangeIndex(ncols, name="periods_since_first")
+    return CohortTable(
+        retention=pd.DataFrame(frac, index=index, columns=columns),
+        counts=pd.DataFrame(counts, index=index, columns=columns),
+        sizes=pd.Series(sizes, index=index, name="customers"),
+        period=period,
+        mode=mode,
+    )

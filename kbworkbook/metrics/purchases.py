@@ -1,0 +1,135 @@
+"""Purchase figures of one window (domain.md §4.3).
+
+Window: ``months`` calendar months ending with the day ``as_of`` (inclusive).
+Revenue is NET: every line in the window counts, returns/credit notes (negative revenue)
+reduce it. An ORDER is a distinct ``order_id`` (else a distinct customer + calendar day) that
+has at least one purchase line (``revenue > 0``); pure return documents are not orders.
+A customer is active with ≥ 1 order.
+
+* ``aov = revenue / orders``; ``frequency = orders / customers``;
+  ``value_per_customer = aov · frequency`` (= revenue / customers).
+* ``repeat_rate`` (Wiederkaufrate) = customers with ≥ 2 orders / customers with ≥ 1.
+* Stammkunden: customers with ≥ ``min_orders`` orders in the window; ``regular_revenue_share``
+  = their net revenue / total net revenue.
+* Margin per order, new vs existing customers (needs ``margin``): a customer is *new* when their
+  first purchase ever (up to ``as_of``) lies in the window.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from kbworkbook.errors import MetricError
+from kbworkbook.metrics._common import (
+    customer_codes,
+    day_numbers,
+    order_codes,
+    require_columns,
+    window_bounds,
+)
+
+__all__ = ["PurchaseFigures", "purchase_figures"]
+
+
+@dataclass(frozen=True)
+class PurchaseFigures:
+    """Window purchase figures; money in the data's currency, rates as fractions."""
+
+    window: tuple[pd.Timestamp, pd.Timestamp]
+    revenue: float
+    orders: int
+    customers: int
+    aov: float
+    frequency: float
+    value_per_customer: float
+    repeat_customers: int
+    repeat_rate: float
+    min_orders: int
+    regular_customers: int
+    regular_revenue: float
+    regular_revenue_share: float
+    new_customers: int
+    margin_per_order_new: float | None
+    margin_per_order_existing: float | None
+
+
+def purchase_figures(
+    transactions: pd.DataFrame, as_of: Any, months: int = 12, min_orders: int = 2
+) -> PurchaseFigures:
+    """Window purchase figures (see module docstring). No order in the window → MetricError."""
+    require_columns(transactions, ["customer_id", "date", "revenue"], "Kauf-Kennzahlen")
+    if min_orders < 1:
+        raise ValueError("min_orders must be ≥ 1")
+    start, end = window_bounds(as_of, months)
+    days = day_numbers(transactions["date"])
+    d0, d1 = (int(t.value // 86_400_000_000_000) for t in (start, end))
+    rev = transactions["revenue"].to_numpy(dtype="float64", na_value=0.0)
+    cust, uniques = customer_codes(transactions["customer_id"])
+    ncust = len(uniques)
+    upto = days < d1
+    buy = rev > 0
+    inwin = upto & (days >= d0)
+    # first purchase ever (up to as_of) per customer
+    first = np.full(ncust, np.iinfo(np.int64).max, dtype=np.int64)
+    np.minimum.at(first, cust[buy & upto], days[buy & upto])
+
+    sel = np.flatnonzero(inwin)
+    frame = transactions.iloc[sel]
+    c, dd, r = cust[sel], days[sel], rev[sel]
+    oc = order_codes(frame, c, dd) if sel.size else np.zeros(0, dtype=np.int64)
+    nord_all = int(oc.max()) + 1 if oc.size else 0
+    is_order = np.bincount(oc[r > 0], minlength=nord_all) > 0
+    order_cust = np.zeros(nord_all, dtype=np.int64)
+    order_cust[oc] = c
+    orders = int(is_order.sum())
+    if orders == 0:
+        raise MetricError(
+            f"Im Zeitraum {start:%d.%m.%Y} bis {end - pd.Timedelta(days=1):%d.%m.%Y} gibt es "
+            "keine Bestellungen; Bestellwert und Kaufhäufigkeit sind nicht definiert. Bitte "
+            "einen anderen Stichtag oder ein längeres Fenster wählen."
+        )
+    orders_per_cust = np.bincount(order_cust[is_order], minlength=ncust)
+    rev_per_cust = np.bincount(c, weights=r, minlength=ncust)
+    active = orders_per_cust >= 1
+    customers = int(active.sum())
+    revenue = float(r.sum())
+    repeat = int((orders_per_cust >= 2).sum())
+    regular = orders_per_cust >= min_orders
+    regular_revenue = float(rev_per_cust[regular].sum())
+
+    is_new_cust = (first >= d0) & (first < d1)
+    new_customers = int((is_new_cust & active).sum())
+    m_new: float | None = None
+    m_old: float | None = None
+    if "margin" in transactions.columns:
+        mar = transactions["margin"].to_numpy(dtype="float64", na_value=0.0)[sel]
+        new_line = is_new_cust[c]
+        order_new = is_new_cust[order_cust]
+        n_new = int((is_order & order_new).sum())
+        n_old = int((is_order & ~order_new).sum())
+        m_new = float(mar[new_line].sum()) / n_new if n_new else float("nan")
+        m_old = float(mar[~new_line].sum()) / n_old if n_old else float("nan")
+    aov = revenue / orders
+    freq = orders / customers
+    return PurchaseFigures(
+        window=(start, end),
+        revenue=revenue,
+        orders=orders,
+        customers=customers,
+        aov=aov,
+        frequency=freq,
+        value_per_customer=aov * freq,
+        repeat_customers=repeat,
+        repeat_rate=repeat / customers,
+        min_orders=min_orders,
+        regular_customers=int(regular.sum()),
+        regular_revenue=regular_revenue,
+        regular_revenue_share=regular_revenue / revenue if revenue != 0 else float("nan"),
+        new_customers=new_customers,
+        margin_per_order_new=m_new,
+        margin_per_order_existing=m_old,
+    )

@@ -1,0 +1,147 @@
+"""Customer lifetime value (domain.md §4.4).
+
+* Simple: ``AOV × purchases per year × years × margin rate``.
+* Discounted (Gupta/Lehmann margin multiple), constant yearly margin m, retention r, discount
+  d. Convention used by default (``convention="end"``): the first margin arrives at the END of
+  period 1, ``CLV = m·r/(1+d−r)``. ``convention="start"`` adds a margin at t = 0:
+  ``m(1+d)/(1+d−r)``. Finite horizon T: ``Σ_{t=1..T} m·r^t/(1+d)^t`` (``start``: t = 0..T−1,
+  i.e. ``Σ m·r^t/(1+d)^t``). Expected lifetime ``1/(1−r)`` periods.
+* Rejected: d < 0, r outside 0..1, and (infinite horizon) r ≥ 1 + d.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Literal
+
+import numpy as np
+import pandas as pd
+
+from kbworkbook.errors import MetricError
+from kbworkbook.metrics._common import (
+    customer_codes,
+    day_numbers,
+    require_columns,
+    window_bounds,
+)
+
+__all__ = [
+    "clv_by_segment",
+    "clv_discounted",
+    "clv_per_customer",
+    "clv_simple",
+    "expected_lifetime",
+]
+
+
+def clv_simple(aov: float, purchases_per_year: float, years: float, margin_rate: float) -> float:
+    """AOV × purchases/year × years × margin rate (money)."""
+    if min(aov, purchases_per_year, years) < 0 or not 0 <= margin_rate <= 1:
+        raise MetricError(
+            "CLV: Bestellwert, Käufe pro Jahr und Jahre dürfen nicht negativ sein, die Marge "
+            "liegt zwischen 0 und 1."
+        )
+    return aov * purchases_per_year * years * margin_rate
+
+
+def _check(retention: float, discount: float, infinite: bool) -> None:
+    if discount < 0:
+        raise MetricError(
+            f"CLV: Der Diskontsatz darf nicht negativ sein (erhalten: {discount:g}). Übliche "
+            "Werte liegen zwischen 0.05 und 0.15."
+        )
+    if not 0 <= retention <= 1:
+        raise MetricError(
+            f"CLV: Die Bindungsrate muss zwischen 0 und 1 liegen (erhalten: {retention:g})."
+        )
+    if infinite and retention >= 1 + discount:
+        raise MetricError(
+            "CLV: Bei unbegrenztem Zeitraum muss die Bindungsrate kleiner als 1 + Diskontsatz "
+            "sein. Bitte eine kleinere Bindungsrate oder einen Zeithorizont angeben."
+        )
+
+
+def clv_discounted(
+    margin: float,
+    retention: float,
+    discount: float,
+    horizon: int | None = None,
+    convention: Literal["end", "start"] = "end",
+    acquisition_cost: float = 0.0,
+) -> float:
+    """Discounted CLV (see module docstring) minus ``acquisition_cost`` (net CLV)."""
+    if convention not in ("end", "start"):
+        raise ValueError("convention must be 'end' or 'start'")
+    _check(retention, discount, horizon is None)
+    q = retention / (1 + discount)
+    if horizon is None:
+        value = margin * (retention if convention == "end" else 1 + discount) / (
+            1 + discount - retention
+        )
+    else:
+        if horizon < 0:
+            raise ValueError("horizon must be ≥ 0")
+        t = np.arange(1, horizon + 1) if convention == "end" else np.arange(0, horizon)
+        value = float(margin * np.sum(q**t))
+    return float(value) - acquisition_cost
+
+
+def expected_lifetime(retention: float) -> float:
+    """Expected customer lifetime 1/(1−r) in periods; r = 1 → MetricError."""
+    if not 0 <= retention < 1:
+        raise MetricError(
+            "Die erwartete Kundenlebensdauer ist nur für eine Bindungsrate unter 1 (100 %) "
+            "definiert."
+        )
+    return 1.0 / (1.0 - retention)
+
+
+def clv_per_customer(
+    transactions: pd.DataFrame,
+    as_of: Any,
+    retention: float,
+    discount: float,
+    months: int = 12,
+    margin_rate: float | None = None,
+    horizon: int | None = None,
+    convention: Literal["end", "start"] = "end",
+) -> pd.DataFrame:
+    """Discounted CLV per customer from their margin in the last ``months`` (scaled to a year).
+
+    Yearly margin m = Σ ``margin`` (or ``margin_rate`` × net revenue) in the window ×
+    12/months. Returns ``annual_margin`` and ``clv`` per customer active in the window (a line
+    in it), index ``customer_id`` sorted.
+    """
+    require_columns(transactions, ["customer_id", "date", "revenue"], "Kundenwert")
+    start, end = window_bounds(as_of, months)
+    days = day_numbers(transactions["date"])
+    d0, d1 = (int(t.value // 86_400_000_000_000) for t in (start, end))
+    sel = (days >= d0) & (days < d1)
+    if margin_rate is not None:
+        if not 0 <= margin_rate <= 1:
+            raise MetricError("Die Marge muss zwischen 0 und 1 liegen.")
+        money = transactions["revenue"].to_numpy(dtype="float64", na_value=0.0) * margin_rate
+    elif "margin" in transactions.columns:
+        money = transactions["margin"].to_numpy(dtype="float64", na_value=0.0)
+    else:
+        raise MetricError(
+            "Für den Kundenwert fehlt die Marge: Bitte eine Spalte »margin« liefern oder eine "
+            "Margenquote (margin_rate, z. B. 0.3) angeben."
+        )
+    frame = transactions.loc[sel]
+    if len(frame) == 0:
+        raise MetricError("Im gewählten Zeitraum gibt es keine Transaktionen für den Kundenwert.")
+    cust, uniques = customer_codes(frame["customer_id"])
+    m = np.bincount(cust, weights=money[sel], minlength=len(uniques)) * 12.0 / months
+    factor = clv_discounted(1.0, retention, discount, horizon, convention)
+    return pd.DataFrame(
+        {"annual_margin": m, "clv": m * factor},
+        index=pd.Index(uniques, name="customer_id"),
+    )
+
+
+def clv_by_segment(clv: pd.DataFrame, segments: pd.Series) -> pd.DataFrame:
+    """Customers, mean and total CLV per segment (``segments`` indexed by customer_id)."""
+    require_columns(clv, ["clv"], "Kundenwert je Segment")
+    joined = clv[["clv"]].join(segments.rename("segment"), how="inner")
+    out = joined.groupby("segment", sort=True)["clv"].agg(["count", "mean", "sum"])
+    return out.rename(columns={"count": "customers", "mean": "clv_mean", "sum": "clv_total"})
