@@ -1,0 +1,75 @@
+"""A real browser opens the report offline: it renders, logs no error, requests nothing.
+
+Uses Debian's headless Chromium (``make test`` installs it when missing). Chromium writes its
+console to stderr (``--enable-logging=stderr``) and every request to a net log; the pages have
+no script of their own, so any console line is a failure, and so is any page request with an
+http(s) URL. Chromium's own background traffic (update/account checks to Google hosts, which
+this machine refuses anyway) is not the page's and is ignored.
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+import subprocess
+from pathlib import Path
+
+import numpy as np
+import pytest
+from matplotlib import image as mpimg
+
+pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("report")]
+
+CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
+BROWSER_OWN_HOSTS = ("google.com", "googleapis.com", "gvt1.com", "gstatic.com")
+PAGE_RESOURCE_ANNOTATION = 101845102  # net-log traffic annotation of Blink resource loads
+
+
+def _open(page: Path, work: Path) -> tuple[np.ndarray, list[str], set[str]]:
+    assert CHROMIUM, "chromium is not installed: run 'make test' as root or apt-get install chromium"
+    shot, netlog = work / f"{page.stem}.png", work / f"{page.stem}.net.json"
+    proc = subprocess.run(
+        [CHROMIUM, "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic",
+         "--no-first-run", "--disable-background-networking", "--disable-component-update",
+         "--disable-sync", "--disable-extensions", f"--user-data-dir={work / 'profile'}",
+         "--enable-logging=stderr", "--v=0", f"--log-net-log={netlog}",
+         "--host-resolver-rules=MAP * ~NOTFOUND", "--window-size=1200,1600",
+         f"--screenshot={shot}", page.as_uri()],
+        capture_output=True, text=True, timeout=120,
+    )
+    assert proc.returncode == 0, proc.stderr[-2000:]
+    console = [line for line in proc.stderr.splitlines() if ":CONSOLE" in line]
+    events = json.loads(netlog.read_text(encoding="utf-8"))["events"]
+    urls = set()
+    for event in events:
+        params = event.get("params") or {}
+        url = str(params.get("url", ""))
+        if not url.startswith(("http:", "https:", "ws:", "wss:")):
+            continue
+        from_page = params.get("traffic_annotation") == PAGE_RESOURCE_ANNOTATION
+        if from_page or not any(host in url.split("/")[2] for host in BROWSER_OWN_HOSTS):
+            urls.add(url)
+    return mpimg.imread(shot), console, urls
+
+
+def test_report_pages_render_offline_without_errors(sample_report, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    pages = sorted(sample_report.out_dir.glob("*.html"))
+    assert len(pages) == 8
+    for page in pages:
+        pixels, console, requests = _open(page, tmp_path)
+        assert not console, (page.name, console[:3])
+        assert not requests, (page.name, sorted(requests)[:3])
+        rgb = pixels[..., :3].reshape(-1, 3)
+        assert rgb.std() > 0.05, f"{page.name}: screenshot is blank"
+        assert (rgb < 0.5).all(axis=1).mean() > 0.002, f"{page.name}: no dark text pixels"
+
+
+def test_the_probe_catches_errors_and_requests(tmp_path: Path) -> None:
+    """The checks above can fail: a page with an error and a CDN script is caught."""
+    bad = tmp_path / "bad.html"
+    bad.write_text('<html><body><h1>x</h1><script>console.error("kaputt")</script>'
+                   '<script src="https://cdn.example.org/lib.js"></script></body></html>',
+                   encoding="utf-8")
+    _, console, requests = _open(bad, tmp_path)
+    assert any("kaputt" in line for line in console)
+    assert any("cdn.example.org" in url for url in requests)
