@@ -120,7 +120,8 @@ class AnswerStore:
 
     def __init__(self, workspace: Any, *, now: Callable[[], dt.datetime] | None = None) -> None:
         self.workspace = workspace
-        self.root = Path(getattr(workspace, "root", workspace))
+        self.root = (Path(workspace) if isinstance(workspace, str | os.PathLike)
+                     else Path(workspace.root))
         self.answers_dir = self.root / "answers"
         self._now = now or _default_now
         self._catalogues: dict[str, Questionnaire] = {}

@@ -368,7 +368,7 @@ def workspace_catalogue_dir(workspace: Any) -> Path | None:
     """The workspace's catalogue folder (``questionnaires/`` or ``[questionnaires] dir``)."""
     if workspace is None:
         return None
-    root = Path(getattr(workspace, "root", workspace))
+    root = Path(workspace) if isinstance(workspace, str | os.PathLike) else Path(workspace.root)
     configured = None
     section = getattr(workspace, "section", None)
     if callable(section):
