@@ -90,7 +90,7 @@ def _missing(value: object) -> bool:
     try:
         return bool(math.isnan(value))  # type: ignore[arg-type]
     except TypeError:
-        return False
+        return bool(value != value)  # NaT and similar "not a time" values
 
 
 def format_decimal(value: float | None, locale: str | None = "de-CH", digits: int = 1) -> str:
@@ -148,15 +148,16 @@ def format_date(
     value: dt.date | dt.datetime | str | None, locale: str | None = "de-CH", style: str = "medium"
 ) -> str:
     """A date in the locale's style (``23.11.2026`` in German, ``23 Nov 2026`` in English)."""
-    if value is None:
+    if value is None or _missing(value):
         return NOT_AVAILABLE[language_of(locale)]
+    day: dt.date
     if isinstance(value, str):
-        value = dt.date.fromisoformat(value[:10])
-    if hasattr(value, "to_pydatetime"):
-        value = value.to_pydatetime()  # pandas Timestamp
-    if isinstance(value, dt.datetime):
-        value = value.date()
-    return babel_dates.format_date(value, format=style, locale=babel_locale(locale))
+        day = dt.date.fromisoformat(value[:10])
+    elif isinstance(value, dt.datetime):  # also pandas.Timestamp
+        day = value.date()
+    else:
+        day = value
+    return babel_dates.format_date(day, format=style, locale=babel_locale(locale))
 
 
 def tr(

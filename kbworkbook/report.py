@@ -168,7 +168,7 @@ def _this_python_kernel_manager(ipc_dir: str) -> type:
     from jupyter_client.kernelspec import KernelSpec
     from jupyter_client.manager import AsyncKernelManager
 
-    class ThisPythonKernelManager(AsyncKernelManager):  # type: ignore[misc]
+    class ThisPythonKernelManager(AsyncKernelManager):
         def __init__(self, **kwargs: Any) -> None:
             # local IPC sockets instead of TCP ports: nothing listens on the network
             super().__init__(transport="ipc", ip=os.path.join(ipc_dir, "kernel"), **kwargs)

@@ -1,0 +1,121 @@
+"""Chapter 00 · Überblick: what the workshop covers, data basis, key figures, agenda."""
+
+from __future__ import annotations
+
+import html
+import tomllib
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+from ..errors import DataError
+from ..i18n import format_date, format_integer
+from ..notebook import Context, note
+from ..workspace import INPUTS
+
+__all__ = ["ABOUT", "INPUTS", "SECTIONS", "agenda", "data_basis", "data_status", "intro",
+           "key_figures", "key_figures_section"]
+
+SECTIONS = ["intro", "key_figures_section", "data_status", "agenda"]
+ABOUT = ("Einstieg in den Workshop: Ziele, Datenstand und die wichtigsten Kennzahlen des "
+         "Kunden auf einen Blick.")
+
+_LABELS = {
+    "de": {"transactions": "Verkäufe", "nps": "NPS-Umfrage", "posts": "Social-Media-Beiträge",
+           "complaints": "Beschwerden", "missing": "nicht vorhanden",
+           "broken": "{n} Problem(e) in {file} – bitte »kbworkbook check« ausführen",
+           "rows": "Zeilen", "customers": "Kunden", "file": "Datei", "input": "Daten",
+           "period": "Zeitraum", "content": "Umfang"},
+    "en": {"transactions": "Sales", "nps": "NPS survey", "posts": "Social media posts",
+           "complaints": "Complaints", "missing": "not present",
+           "broken": "{n} problem(s) in {file} – please run 'kbworkbook check'",
+           "rows": "rows", "customers": "customers", "file": "File", "input": "Data",
+           "period": "Period", "content": "Size"},
+}
+
+
+@cache
+def _texts() -> dict[str, dict[str, str]]:
+    return tomllib.loads((Path(__file__).with_suffix(".toml")).read_text(encoding="utf-8"))
+
+
+def _markdown(ctx: Context, key: str) -> Any:
+    from IPython.display import Markdown
+
+    entry = _texts()[key]
+    return Markdown(entry.get(ctx.language, entry["de"]).strip())
+
+
+def intro(ctx: Context) -> list[Any]:
+    """Why customer retention, what the report contains, the privacy promise."""
+    return [_markdown(ctx, "intro")]
+
+
+def key_figures(ctx: Context) -> list[tuple[str, str]]:
+    """Up to six (label, formatted value) pairs; also used on the report's index page."""
+    from .kennzahlen import headline_figures
+
+    return list(headline_figures(ctx))
+
+
+def key_figures_section(ctx: Context) -> list[Any]:
+    """The key figures as tiles."""
+    from IPython.display import HTML
+
+    figures = key_figures(ctx)
+    if not figures:
+        return [_markdown(ctx, "key_figures"), note(_texts()["no_key_figures"][ctx.language])]
+    tiles = "".join(
+        f'<div class="kb-kpi"><div class="kb-kpi-value">{html.escape(value)}</div>'
+        f'<div class="kb-kpi-label">{html.escape(label)}</div></div>'
+        for label, value in figures
+    )
+    return [_markdown(ctx, "key_figures"), HTML(f'<div class="kb-kpis">{tiles}</div>')]
+
+
+def data_basis(ctx: Context) -> list[tuple[str, str, str, str]]:
+    """(input label, file, period, size) per input; a broken file says how many problems."""
+    labels = _LABELS[ctx.language]
+    rows = []
+    for name in INPUTS:
+        try:
+            frame = ctx.table(name)
+        except DataError as exc:
+            path = ctx.workspace.input_path(name)
+            rows.append((labels[name], path.name if path else "",
+                         labels["broken"].format(n=len(exc.problems),
+                                                 file=path.name if path else name), ""))
+            continue
+        if frame is None:
+            rows.append((labels[name], "", labels["missing"], ""))
+            continue
+        detected = frame.attrs.get("kb_detected", {})
+        period = ""
+        if "date" in frame.columns and frame["date"].notna().any():
+            period = (f"{format_date(frame['date'].min(), ctx.locale)} – "
+                      f"{format_date(frame['date'].max(), ctx.locale)}")
+        size = f"{format_integer(len(frame), ctx.locale)} {labels['rows']}"
+        if "customer_id" in frame.columns and frame["customer_id"].notna().any():
+            customers = frame["customer_id"].nunique()
+            size += f", {format_integer(customers, ctx.locale)} {labels['customers']}"
+        rows.append((labels[name], str(detected.get("file", "")), period, size))
+    return rows
+
+
+def data_status(ctx: Context) -> list[Any]:
+    """Table of the data basis."""
+    from IPython.display import HTML
+
+    labels = _LABELS[ctx.language]
+    head = "".join(f"<th>{labels[k]}</th>" for k in ("input", "file", "period", "content"))
+    body = "".join(
+        "<tr>" + "".join(f"<td>{html.escape(cell)}</td>" for cell in row) + "</tr>"
+        for row in data_basis(ctx)
+    )
+    return [_markdown(ctx, "data_status"),
+            HTML(f'<table class="kb-table"><tr>{head}</tr>{body}</table>')]
+
+
+def agenda(ctx: Context) -> list[Any]:
+    """A suggested three-hour workshop agenda."""
+    return [_markdown(ctx, "agenda")]
