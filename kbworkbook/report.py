@@ -370,10 +370,12 @@ def _strip_external_references(body: str) -> str:
 
 
 def _data_basis_rows(ws: Workspace, language: str) -> list[tuple[str, str]]:
-    """(input, description) rows from the data check; an unreadable input says so."""
-    from .check import check_workspace, data_basis_lines
+    """(input, "file · period · size") rows; a broken or missing input says so."""
+    from .chapters.ueberblick import data_basis
+    from .notebook import Context
 
-    return data_basis_lines(check_workspace(ws), language)
+    rows = data_basis(Context(workspace=ws, language=language_of(language)))
+    return [(label, " · ".join(part for part in rest if part)) for label, *rest in rows]
 
 
 def _key_figures(ws: Workspace, language: str, as_of: dt.date | None) -> list[tuple[str, str]]:
