@@ -314,11 +314,13 @@ def _finish(frame: pd.DataFrame, detection: Detection, label: str, language: str
 
 # -- numbers -------------------------------------------------------------------------------
 
-_NUM_CLEAN = re.compile(r"[\s\u00a0\u202f]|CHF|EUR|Fr\.|€|%")
+# Literal NBSP characters and [0-9] instead of \\u escapes, \\s and \\d: pandas then uses
+# pyarrow's RE2 engine instead of a Python loop (about 10x faster on a million rows).
+_NUM_CLEAN = re.compile("[ \t\u00a0\u202f]|CHF|EUR|Fr\\.|€|%")
 _NUMBER_PATTERNS: dict[str, str] = {
-    "comma": r"[+-]?(?:\d{1,3}(?:\.\d{3})+|\d+)(?:,\d+)?-?",
-    "swiss": r"[+-]?(?:\d{1,3}(?:['’]\d{3})+|\d+)(?:\.\d+)?-?",
-    "point": r"[+-]?(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?-?",
+    "comma": r"[+-]?(?:[0-9]{1,3}(?:\.[0-9]{3})+|[0-9]+)(?:,[0-9]+)?-?",
+    "swiss": r"[+-]?(?:[0-9]{1,3}(?:['’][0-9]{3})+|[0-9]+)(?:\.[0-9]+)?-?",
+    "point": r"[+-]?(?:[0-9]{1,3}(?:,[0-9]{3})+|[0-9]+)(?:\.[0-9]+)?-?",
 }
 
 
@@ -360,7 +362,24 @@ def parse_numbers(series: pd.Series, decimal: str | None) -> tuple[pd.Series, pd
     if pd.api.types.is_numeric_dtype(series):
         values = pd.to_numeric(series, errors="coerce").astype("float64")
         return values, pd.Series(False, index=series.index)
-    text = _clean_numbers(series)
+    codes, uniques = _factorize(series)
+    values_u, invalid_u = _parse_unique_numbers(uniques, decimal)
+    values = pd.Series(values_u[codes], index=series.index, dtype="float64")
+    invalid = pd.Series(invalid_u[codes], index=series.index, dtype=bool)
+    return values, invalid
+
+
+def _factorize(series: pd.Series) -> tuple[np.ndarray, pd.Series]:
+    """Integer codes and the distinct stripped texts: parse each distinct value only once
+    (a million sales lines typically hold a few thousand distinct dates and amounts)."""
+    text = series.astype("str").fillna("")
+    codes, uniques = pd.factorize(text)
+    return codes, pd.Series(uniques, dtype="str").str.strip()
+
+
+def _parse_unique_numbers(uniques: pd.Series, decimal: str | None) -> tuple[np.ndarray,
+                                                                            np.ndarray]:
+    text = uniques.str.replace(_NUM_CLEAN.pattern, "", regex=True)
     style = decimal or "point"
     valid = text.str.fullmatch(_NUMBER_PATTERNS[style]).fillna(False).astype(bool)
     empty = text == ""
@@ -375,7 +394,7 @@ def parse_numbers(series: pd.Series, decimal: str | None) -> tuple[pd.Series, pd
         canon = canon.where(~trailing, "-" + canon.str.rstrip("-"))
     values = pd.to_numeric(canon.where(valid, ""), errors="coerce").astype("float64")
     invalid = ~valid & ~empty
-    return values, invalid.astype(bool)
+    return values.to_numpy(), invalid.to_numpy(dtype=bool)
 
 
 # -- dates ---------------------------------------------------------------------------------
@@ -412,9 +431,9 @@ def parse_dates(series: pd.Series, fmt: str | None) -> tuple[pd.Series, pd.Serie
     if pd.api.types.is_datetime64_any_dtype(series):
         values = series.dt.tz_localize(None) if series.dt.tz is not None else series
         return values, pd.Series(False, index=series.index)
-    text = series.astype("str").str.strip()
+    codes, text = _factorize(series)
     empty = text == ""
-    result = pd.Series(pd.NaT, index=series.index, dtype="datetime64[us]")
+    result = pd.Series(pd.NaT, index=text.index, dtype="datetime64[us]")
     todo = ~empty
     order = [fmt] if fmt in DATE_FORMATS else []
     order += [f for f in DATE_FORMATS if f not in order]
@@ -428,7 +447,9 @@ def parse_dates(series: pd.Series, fmt: str | None) -> tuple[pd.Series, pd.Serie
                 idx = ok[ok].index
                 result.loc[idx] = parsed.loc[idx].astype("datetime64[us]")
                 todo.loc[idx] = False
-    return result, todo.astype(bool)
+    values = pd.Series(result.to_numpy()[codes], index=series.index, dtype="datetime64[us]")
+    invalid = pd.Series(todo.to_numpy(dtype=bool)[codes], index=series.index, dtype=bool)
+    return values, invalid
 
 
 _DATE_PARTS = re.compile(r"^(\d{1,4})[.\-/](\d{1,2})[.\-/](\d{1,4})")
