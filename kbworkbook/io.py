@@ -342,8 +342,8 @@ def sniff_decimal(values: pd.Series | list[pd.Series], prefer: str = "point") ->
         return None
     sample = pd.concat(parts, ignore_index=True)
     sample = sample[sample != ""]
-    if sample.empty:
-        return None
+    if sample.empty or not sample.str.contains("[.,'’]", regex=True).any():
+        return None  # whole numbers only: every style reads them alike
     scores = {style: int(sample.str.fullmatch(pat).sum())
               for style, pat in _NUMBER_PATTERNS.items()}
     order = [prefer] + [s for s in DECIMAL_STYLES if s != prefer]

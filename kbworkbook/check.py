@@ -1,0 +1,219 @@
+"""``kbworkbook check``: validate every data file of a workspace and summarise it.
+
+:func:`check_workspace` loads each input (transactions, nps, posts, complaints) and returns a
+:class:`CheckResult`; :func:`render_check` turns it into the text the CLI prints: per file the
+rows, customers, period covered and what was detected – or every problem found. A missing or
+header-only file is not an error (chapters show a note); ``ok`` is False only when a file
+exists and has problems.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+from .errors import DataError, Problem
+from .i18n import format_date, format_integer
+from .schemas import TABLES, load_table
+from .workspace import INPUTS, Workspace
+
+__all__ = ["CheckResult", "InputCheck", "check_workspace", "render_check"]
+
+
+@dataclass(frozen=True)
+class InputCheck:
+    """The outcome for one input.
+
+    ``status``: ``ok``, ``missing`` (no file), ``empty`` (header only) or ``problems``.
+    """
+
+    name: str
+    path: Path | None
+    status: str
+    rows: int = 0
+    customers: int | None = None
+    first: dt.date | None = None
+    last: dt.date | None = None
+    detected: Mapping[str, Any] = field(default_factory=dict)
+    problems: tuple[Problem, ...] = ()
+
+
+@dataclass(frozen=True)
+class CheckResult:
+    """All inputs of a workspace, in :data:`~kbworkbook.workspace.INPUTS` order."""
+
+    root: Path
+    client: str
+    locale: str
+    inputs: tuple[InputCheck, ...]
+
+    @property
+    def ok(self) -> bool:
+        """False only when a file exists and has problems."""
+        return all(item.status != "problems" for item in self.inputs)
+
+    def __getitem__(self, name: str) -> InputCheck:
+        for item in self.inputs:
+            if item.name == name:
+                return item
+        raise KeyError(name)
+
+
+def _check_one(ws: Workspace, name: str) -> InputCheck:
+    path = ws.input_path(name)
+    if path is None or not path.is_file():
+        return InputCheck(name=name, path=path, status="missing")
+    try:
+        frame = load_table(name, ws)
+    except DataError as exc:
+        if exc.codes == ["no_rows"]:
+            return InputCheck(name=name, path=path, status="empty")
+        return InputCheck(name=name, path=path, status="problems", problems=tuple(exc.problems))
+    customers = None
+    if "customer_id" in frame.columns:
+        customers = int(frame["customer_id"].nunique(dropna=True))
+    first = last = None
+    if "date" in frame.columns and frame["date"].notna().any():
+        first = pd.Timestamp(frame["date"].min()).date()
+        last = pd.Timestamp(frame["date"].max()).date()
+    return InputCheck(name=name, path=path, status="ok", rows=len(frame), customers=customers,
+                      first=first, last=last, detected=dict(frame.attrs.get("kb_detected", {})))
+
+
+def check_workspace(ws: Workspace) -> CheckResult:
+    """Load and validate every input of ``ws``; never raises for problems in the data."""
+    return CheckResult(root=ws.root, client=ws.client_name, locale=ws.locale,
+                       inputs=tuple(_check_one(ws, name) for name in INPUTS))
+
+
+# -- rendering -----------------------------------------------------------------------------
+
+_TITLES = {
+    "transactions": ("Verkäufe", "Sales"),
+    "nps": ("NPS-Umfrage", "NPS survey"),
+    "posts": ("Social-Media-Beiträge", "Social-media posts"),
+    "complaints": ("Beschwerden", "Complaints"),
+}
+_ENCODINGS = {"utf-8": "UTF-8", "utf-8-sig": "UTF-8 mit BOM", "cp1252": "Windows-1252",
+              "utf-16": "UTF-16"}
+_DELIMS = {";": "Semikolon (;)", ",": "Komma (,)", "\t": "Tabulator"}
+_DELIMS_EN = {";": "semicolon (;)", ",": "comma (,)", "\t": "tab"}
+_DECIMALS = {"comma": ("Dezimalkomma (1.234,56)", "decimal comma (1.234,56)"),
+             "swiss": ("Schweizer Zahlen (1'234.56)", "Swiss numbers (1'234.56)"),
+             "point": ("Dezimalpunkt (1234.56)", "decimal point (1234.56)")}
+_DATES = {"%d.%m.%Y": ("TT.MM.JJJJ", "DD.MM.YYYY"), "%d.%m.%y": ("TT.MM.JJ", "DD.MM.YY"),
+          "%Y-%m-%d": ("JJJJ-MM-TT", "YYYY-MM-DD"), "native": ("Datumsspalte", "date column")}
+
+_TEXT = {
+    "header": ("Datenprüfung für {client} ({root})", "Data check for {client} ({root})"),
+    "missing": ("nicht vorhanden – Kapitel zeigen einen Hinweis",
+                "not present – chapters show a note"),
+    "missing_tx": ("nicht vorhanden – ohne Verkaufsdaten fehlen Kennzahlen und Kundenwert; "
+                   "bitte data/transactions.csv ablegen",
+                   "not present – without sales data there are no key figures or customer "
+                   "values; please add data/transactions.csv"),
+    "empty": ("noch leer (nur Kopfzeile) – Kapitel zeigen einen Hinweis",
+              "still empty (header only) – chapters show a note"),
+    "ok": ("in Ordnung", "fine"),
+    "problems": ("{n} Problem(e) – bitte korrigieren", "{n} problem(s) – please fix"),
+    "rows": ("Zeilen", "rows"),
+    "customers": ("Kunden", "customers"),
+    "period": ("Zeitraum", "period"),
+    "detected": ("Erkannt", "Detected"),
+    "columns": ("Spalten", "Columns"),
+    "dropped": ("Aus Datenschutzgründen verworfen", "Dropped for privacy"),
+    "ignored": ("Nicht verwendet", "Not used"),
+    "skipped": ("Zeilen ohne Bewertung übersprungen", "rows without score skipped"),
+    "blank": ("leere Felder als »nein« gelesen", "empty cells read as 'no'"),
+    "sheet": ("Excel-Blatt »{sheet}«", "Excel sheet '{sheet}'"),
+    "all_ok": ("Ergebnis: alle vorhandenen Dateien sind in Ordnung.",
+               "Result: all existing files are fine."),
+    "not_ok": ("Ergebnis: {n} Datei(en) mit Problemen. Bitte korrigieren und erneut "
+               "»kbworkbook check« ausführen.",
+               "Result: {n} file(s) with problems. Please fix them and run "
+               "'kbworkbook check' again."),
+}
+
+
+def _t(key: str, language: str, **values: Any) -> str:
+    text = _TEXT[key][1 if language == "en" else 0]
+    return text.format(**values) if values else text
+
+
+def _detected_line(det: Mapping[str, Any], language: str) -> str:
+    en = language == "en"
+    parts: list[str] = []
+    if det.get("format") == "xlsx":
+        parts.append(_t("sheet", language, sheet=det.get("sheet") or "1"))
+    elif det.get("format") == "parquet":
+        parts.append("Parquet")
+    else:
+        enc = str(det.get("encoding") or "?")
+        parts.append(_ENCODINGS.get(enc, enc).replace(" mit ", " with " if en else " mit "))
+        delim = det.get("delimiter")
+        if delim:
+            parts.append((_DELIMS_EN if en else _DELIMS).get(delim, repr(delim)))
+        if det.get("decimal") in _DECIMALS:
+            parts.append(_DECIMALS[det["decimal"]][1 if en else 0])
+    if det.get("date_format") in _DATES and det.get("format") == "csv":
+        parts.append(("dates " if en else "Datum ") + _DATES[det["date_format"]][1 if en else 0])
+    return ", ".join(parts)
+
+
+def _render_input(item: InputCheck, locale: str, language: str) -> list[str]:
+    title = _TITLES[item.name][1 if language == "en" else 0]
+    name = f" ({item.path.name})" if item.path is not None and item.status != "missing" else ""
+    if item.status == "missing":
+        key = "missing_tx" if item.name == "transactions" else "missing"
+        return [f"{title}: {_t(key, language)}"]
+    if item.status == "empty":
+        return [f"{title}{name}: {_t('empty', language)}"]
+    if item.status == "problems":
+        lines = [f"{title}{name}: {_t('problems', language, n=len(item.problems))}"]
+        lines += [f"  - {p.message or p.code}" for p in item.problems]
+        return lines
+    lines = [f"{title}{name}: {_t('ok', language)}"]
+    figures = [f"{_t('rows', language)}: {format_integer(item.rows, locale)}"]
+    if item.customers is not None:
+        figures.append(f"{_t('customers', language)}: {format_integer(item.customers, locale)}")
+    if item.first is not None and item.last is not None:
+        figures.append(f"{_t('period', language)}: {format_date(item.first, locale)} – "
+                       f"{format_date(item.last, locale)}")
+    lines.append("  " + " · ".join(figures))
+    det = item.detected
+    lines.append(f"  {_t('detected', language)}: {_detected_line(det, language)}")
+    mapping = det.get("column_mapping") or {}
+    labels = {c.name: c.label(language) for c in TABLES[item.name].columns}
+    if mapping:
+        pairs = ", ".join(f"{header} → {labels.get(canon, canon)}"
+                          for canon, header in mapping.items())
+        lines.append(f"  {_t('columns', language)}: {pairs}")
+    if det.get("dropped_columns"):
+        lines.append(f"  {_t('dropped', language)}: {', '.join(det['dropped_columns'])}")
+    if det.get("ignored_columns"):
+        lines.append(f"  {_t('ignored', language)}: {', '.join(det['ignored_columns'])}")
+    if det.get("skipped_rows"):
+        lines.append(f"  {format_integer(det['skipped_rows'], locale)} {_t('skipped', language)}")
+    for column, n in (det.get("blank_as_no") or {}).items():
+        lines.append(f"  {labels.get(column, column)}: {format_integer(n, locale)} "
+                     f"{_t('blank', language)}")
+    return lines
+
+
+def render_check(result: CheckResult, language: str = "de") -> str:
+    """The check summary as plain text (German, English for ``language="en"``)."""
+    locale = result.locale
+    if (language == "en") != locale.startswith("en"):
+        locale = "en" if language == "en" else "de-CH"
+    lines = [_t("header", language, client=result.client, root=result.root), ""]
+    for item in result.inputs:
+        lines += _render_input(item, locale, language)
+    bad = sum(1 for item in result.inputs if item.status == "problems")
+    lines.append("")
+    lines.append(_t("all_ok", language) if bad == 0 else _t("not_ok", language, n=bad))
+    return "\n".join(lines)
