@@ -1,0 +1,271 @@
+"""Questionnaire forms for the live workshop (ipywidgets; the only module importing them).
+
+Widgets are views; storage is :class:`kbworkbook.store.AnswerStore`. Every widget is bound with
+``observe(…, names="value")`` and saves the moment its value changes, so a kernel restart loses
+nothing. Reopening a form shows the latest saved answers; "Neue Einschätzung beginnen" starts a
+new assessment (a new file) and leaves the earlier ones untouched.
+
+::
+
+    form = QuestionnaireForm(store, "sechs_faktoren", language="de")
+    form.widget          # display this
+    form.rows["F1.1"].choice.value = 4      # what a click does – saved immediately
+"""
+
+from __future__ import annotations
+
+import html
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+import ipywidgets as widgets
+
+from .errors import KbWorkbookError
+from .questionnaires.catalogue import Item, Questionnaire
+from .store import AnswerStore, Assessment
+
+__all__ = ["DONT_KNOW", "ItemRow", "QuestionnaireForm", "live_output", "questionnaire_form"]
+
+#: Widget value of the "weiß nicht" option; stored as ``null``.
+DONT_KNOW = "__weiss_nicht__"
+
+_T: dict[str, dict[str, str]] = {
+    "progress": {"de": "{n} von {total} beantwortet", "en": "{n} of {total} answered"},
+    "comment": {"de": "Kommentar (optional)", "en": "Comment (optional)"},
+    "importance": {"de": "Wie wichtig ist dieser Faktor für Ihre Kunden? (1 = unwichtig, "
+                         "5 = sehr wichtig)",
+                   "en": "How important is this factor for your customers? (1 = unimportant, "
+                         "5 = very important)"},
+    "new": {"de": "Neue Einschätzung beginnen", "en": "Start a new assessment"},
+    "new_tip": {"de": "Legt eine neue, leere Einschätzung an; die bisherigen bleiben "
+                      "unverändert gespeichert.",
+                "en": "Starts a new, empty assessment; earlier ones stay saved unchanged."},
+    "saved": {"de": "Gespeichert: {time}", "en": "Saved: {time}"},
+    "since": {"de": "Einschätzung vom {date}", "en": "Assessment of {date}"},
+    "empty": {"de": "Noch keine Antworten gespeichert.", "en": "No answers saved yet."},
+    "error": {"de": "Nicht gespeichert: {msg}", "en": "Not saved: {msg}"},
+    "text_placeholder": {"de": "Ihre Antwort …", "en": "Your answer …"},
+}
+
+
+def _t(key: str, language: str, **values: Any) -> str:
+    text = _T[key]["en" if language == "en" else "de"]
+    return text.format(**values) if values else text
+
+
+@dataclass
+class ItemRow:
+    """The widgets of one statement: the answer control and the comment box."""
+
+    item: Item
+    choice: widgets.ValueWidget
+    comment: widgets.Text | None
+    box: widgets.Widget
+
+
+class QuestionnaireForm:
+    """A form for one questionnaire, bound to an :class:`AnswerStore`.
+
+    ``on_save`` callbacks are called with the saved :class:`Assessment` after every save
+    (e.g. to redraw a live chart).
+    """
+
+    def __init__(
+        self,
+        store: AnswerStore,
+        questionnaire: str,
+        language: str = "de",
+        on_save: Callable[[Assessment], None] | None = None,
+    ) -> None:
+        self.store = store
+        self.questionnaire = questionnaire
+        self.language = "en" if language == "en" else "de"
+        self.catalogue: Questionnaire = store.catalogue(questionnaire)
+        self.on_save: list[Callable[[Assessment], None]] = [on_save] if on_save else []
+        self._loading = False
+        self.rows: dict[str, ItemRow] = {}
+        self.importance: dict[str, widgets.ToggleButtons] = {}
+        self.progress = widgets.HTML()
+        self.status = widgets.HTML()
+        self.header = widgets.HTML()
+        self.new_button = widgets.Button(description=_t("new", self.language),
+                                         tooltip=_t("new_tip", self.language), icon="plus")
+        self.new_button.on_click(lambda _button: self.start_new_assessment())
+        self.widget = self._build()
+        self.reload()
+
+    # -- building ----------------------------------------------------------------------------
+    def _options(self) -> list[tuple[str, Any]]:
+        scale = self.catalogue.scale
+        labels = scale.label_list(self.language)
+        if self.catalogue.kind == "ja_teilweise_nein":
+            options = list(zip(labels, scale.values, strict=True))
+        else:
+            options = [(str(v), v) for v in scale.values]
+        return [*options, (scale.dont_know(self.language), DONT_KNOW)]
+
+    def _row(self, item: Item) -> ItemRow:
+        lang = self.language
+        help_text = item.help_text(lang)
+        label = f"<b>{html.escape(item.label(lang))}</b>"
+        if help_text:
+            label += f'<br><small style="color:#666">{html.escape(help_text)}</small>'
+        text_widget = widgets.HTML(label, layout=widgets.Layout(width="100%"))
+        comment: widgets.Text | None = None
+        if self.catalogue.kind == "text":
+            choice: widgets.ValueWidget = widgets.Textarea(
+                placeholder=_t("text_placeholder", lang), continuous_update=False,
+                layout=widgets.Layout(width="100%", height="5em"))
+            choice.observe(self._saver(item.key), names="value")
+            box = widgets.VBox([text_widget, choice])
+        else:
+            tooltips = (list(self.catalogue.scale.label_list(lang))
+                        + [self.catalogue.scale.dont_know(lang)])
+            choice = widgets.ToggleButtons(options=self._options(), value=None,
+                                           tooltips=tooltips,
+                                           style={"button_width": "auto"})
+            choice.observe(self._saver(item.key), names="value")
+            comment = widgets.Text(placeholder=_t("comment", lang), continuous_update=False,
+                                   layout=widgets.Layout(width="40%"))
+            comment.observe(self._comment_saver(item.key), names="value")
+            box = widgets.VBox([text_widget, widgets.HBox([choice, comment])],
+                               layout=widgets.Layout(margin="0 0 10px 0"))
+        return ItemRow(item=item, choice=choice, comment=comment, box=box)
+
+    def _build(self) -> widgets.VBox:
+        lang = self.language
+        children: list[widgets.Widget] = [self.header]
+        intro = self.catalogue.intro_text(lang)
+        if intro:
+            children.append(widgets.HTML(f"<p>{html.escape(intro)}</p>"))
+        for factor in self.catalogue.factors:
+            parts: list[widgets.Widget] = [
+                widgets.HTML(f"<h4>{html.escape(factor.label(lang))}</h4>")]
+            if self.catalogue.importance:
+                imp = widgets.ToggleButtons(options=[(str(v), v) for v in range(1, 6)],
+                                            value=None, style={"button_width": "auto"})
+                imp.observe(self._importance_saver(factor.key), names="value")
+                self.importance[factor.key] = imp
+                parts.append(widgets.HTML(f"<i>{html.escape(_t('importance', lang))}</i>"))
+                parts.append(imp)
+            for item in factor.items:
+                row = self._row(item)
+                self.rows[item.key] = row
+                parts.append(row.box)
+            children.append(widgets.VBox(parts))
+        children.append(widgets.HBox([self.progress, self.status]))
+        children.append(self.new_button)
+        return widgets.VBox(children)
+
+    # -- saving ------------------------------------------------------------------------------
+    def _after_save(self, assessment: Assessment) -> None:
+        self._show_state(assessment)
+        self.status.value = html.escape(
+            _t("saved", self.language, time=assessment.updated.strftime("%H:%M:%S")))
+        for callback in self.on_save:
+            callback(assessment)
+
+    def _guard(self, action: Callable[[], Assessment]) -> None:
+        if self._loading:
+            return
+        try:
+            assessment = action()
+        except KbWorkbookError as exc:
+            self.status.value = (
+                f'<span style="color:#c0392b">'
+                f'{html.escape(_t("error", self.language, msg=str(exc)))}</span>')
+            return
+        self._after_save(assessment)
+
+    def _saver(self, key: str) -> Callable[[dict[str, Any]], None]:
+        def save(change: dict[str, Any]) -> None:
+            value = change["new"]
+            if value is None:
+                self._guard(lambda: self.store.clear(self.questionnaire, key))
+            else:
+                stored = None if value == DONT_KNOW else value
+                self._guard(lambda: self.store.set(self.questionnaire, key, stored))
+        return save
+
+    def _comment_saver(self, key: str) -> Callable[[dict[str, Any]], None]:
+        def save(change: dict[str, Any]) -> None:
+            self._guard(lambda: self.store.set_comment(self.questionnaire, key, change["new"]))
+        return save
+
+    def _importance_saver(self, key: str) -> Callable[[dict[str, Any]], None]:
+        def save(change: dict[str, Any]) -> None:
+            self._guard(lambda: self.store.set_importance(self.questionnaire, key, change["new"]))
+        return save
+
+    # -- state -------------------------------------------------------------------------------
+    def _show_state(self, assessment: Assessment | None) -> None:
+        total = len(self.catalogue.items)
+        answered = 0 if assessment is None else sum(
+            1 for key in self.catalogue.item_keys if key in assessment.answers)
+        self.progress.value = html.escape(
+            _t("progress", self.language, n=answered, total=total)) + "&emsp;"
+        if assessment is None:
+            self.header.value = f"<i>{html.escape(_t('empty', self.language))}</i>"
+        else:
+            date = assessment.started.strftime("%d.%m.%Y")
+            self.header.value = f"<i>{html.escape(_t('since', self.language, date=date))}</i>"
+
+    def reload(self) -> None:
+        """Show the latest saved answers (without saving anything)."""
+        latest = self.store.latest(self.questionnaire)
+        answers = dict(latest.answers) if latest else {}
+        comments = dict(latest.comments) if latest else {}
+        importance = dict(latest.importance) if latest else {}
+        self._loading = True
+        try:
+            for key, row in self.rows.items():
+                if self.catalogue.kind == "text":
+                    row.choice.value = str(answers.get(key) or "")
+                elif key not in answers:
+                    row.choice.value = None
+                else:
+                    value = answers[key]
+                    row.choice.value = DONT_KNOW if value is None else value
+                if row.comment is not None:
+                    row.comment.value = comments.get(key, "")
+            for key, imp in self.importance.items():
+                imp.value = importance.get(key)
+        finally:
+            self._loading = False
+        self._show_state(latest)
+
+    def start_new_assessment(self) -> Assessment:
+        """Start a new, empty assessment and clear the form."""
+        assessment = self.store.new_assessment(self.questionnaire)
+        self.reload()
+        self.status.value = ""
+        for callback in self.on_save:
+            callback(assessment)
+        return assessment
+
+    @property
+    def progress_text(self) -> str:
+        """The plain progress text, e.g. "12 von 31 beantwortet"."""
+        return html.unescape(self.progress.value.replace("&emsp;", "")).strip()
+
+
+def questionnaire_form(store: AnswerStore, questionnaire: str, language: str = "de",
+                       on_save: Callable[[Assessment], None] | None = None) -> QuestionnaireForm:
+    """Build a :class:`QuestionnaireForm` (shortcut)."""
+    return QuestionnaireForm(store, questionnaire, language, on_save)
+
+
+def live_output(render: Callable[[], list[Any]]) -> tuple[widgets.Output, Callable[..., None]]:
+    """An Output widget showing ``render()``'s blocks and a ``refresh(*_)`` that redraws it."""
+    out = widgets.Output()
+
+    def refresh(*_args: Any) -> None:
+        from .notebook import show
+
+        out.clear_output(wait=True)
+        with out:
+            show(render())
+
+    refresh()
+    return out, refresh
