@@ -25,8 +25,10 @@ __all__ = [
     "day_numbers",
     "order_codes",
     "period_labels",
+    "raw_customer_codes",
     "period_numbers",
     "require_columns",
+    "sorted_unique",
     "to_timestamp",
     "window_bounds",
 ]
@@ -135,18 +137,92 @@ def period_labels(numbers: np.ndarray, freq: str) -> pd.PeriodIndex:
     return pd.PeriodIndex.from_ordinals(ordinals, freq=pfreq)  # type: ignore[attr-defined]
 
 
+def sorted_unique(values: np.ndarray) -> np.ndarray:
+    """Sorted distinct values via one ``np.sort`` (numpy's hash-based ``unique`` is slower)."""
+    if values.size == 0:
+        return values.copy()
+    s = np.sort(values)
+    keep = np.empty(s.size, dtype=bool)
+    keep[0] = True
+    np.not_equal(s[1:], s[:-1], out=keep[1:])
+    return s[keep]
+
+
+_POW10 = np.array([10**k for k in range(19)], dtype=np.int64)
+
+
+def _int_like_codes(ids: pd.Series) -> tuple[np.ndarray, np.ndarray] | None:
+    """Fast path for ids that are canonical decimal integers ("17", "-3", not "007").
+
+    Returns ``(codes, unique_ints)`` with codes into the unique ints (any order), or None when
+    some id is not a canonical integer string.
+    """
+    try:
+        import pyarrow as pa
+        import pyarrow.compute as pc
+    except ImportError:  # pragma: no cover - pyarrow is a dependency
+        return None
+    try:
+        arr = pa.array(ids.array) if not isinstance(ids.dtype, np.dtype) else pa.array(ids)
+        if not (pa.types.is_string(arr.type) or pa.types.is_large_string(arr.type)):
+            return None
+        ints = pc.cast(arr, pa.int64())
+    except (pa.ArrowInvalid, pa.ArrowTypeError, pa.ArrowNotImplementedError, TypeError):
+        return None
+    x = ints.to_numpy(zero_copy_only=False)
+    if x.size == 0:
+        return None
+    lengths = pc.binary_length(arr).to_numpy(zero_copy_only=False)
+    neg = x < 0
+    digits = np.searchsorted(_POW10, np.abs(x), side="right")
+    digits = np.maximum(digits, 1)
+    if not np.array_equal(lengths, digits + neg):
+        return None  # leading zeros, signs, blanks: keep the strings as they are
+    lo, hi = int(x.min()), int(x.max())
+    if hi - lo <= 4 * x.size + 1024:
+        present = np.zeros(hi - lo + 1, dtype=bool)
+        present[x - lo] = True
+        lut = np.cumsum(present, dtype=np.int64) - 1
+        return lut[x - lo], np.flatnonzero(present).astype(np.int64) + lo
+    codes, uniq = pd.factorize(x, sort=False)
+    return codes.astype(np.int64), np.asarray(uniq, dtype=np.int64)
+
+
+def raw_customer_codes(ids: pd.Series) -> np.ndarray:
+    """Dense int64 codes for customer ids in no particular order (cheaper than sorted)."""
+    if ids.isna().any():
+        raise MetricError(
+            "Die Spalte »customer_id« enthält leere Werte. Bitte jede Zeile einer Kundennummer "
+            "zuordnen oder die Zeilen entfernen."
+        )
+    if not pd.api.types.is_string_dtype(ids.dtype) or ids.dtype == object:
+        ids = ids.astype("str")
+    fast = _int_like_codes(ids)
+    if fast is not None:
+        return fast[0]
+    return pd.factorize(ids, sort=False)[0].astype(np.int64)
+
+
 def customer_codes(ids: pd.Series) -> tuple[np.ndarray, pd.Index]:
     """Dense int64 codes for customer ids, ordered like the sorted id strings.
 
-    Returns ``(codes, uniques)`` with ``uniques[codes[i]] == ids[i]``.
+    Returns ``(codes, uniques)`` with ``uniques[codes[i]] == str(ids[i])`` and ``uniques``
+    sorted as strings. Integer-like string ids take a fast arithmetic path.
     """
     if ids.isna().any():
         raise MetricError(
             "Die Spalte »customer_id« enthält leere Werte. Bitte jede Zeile einer Kundennummer "
             "zuordnen oder die Zeilen entfernen."
         )
-    codes, uniques = pd.factorize(ids, sort=False)
-    uniques = pd.Index(uniques)
+    if not pd.api.types.is_string_dtype(ids.dtype) or ids.dtype == object:
+        ids = ids.astype("str")
+    fast = _int_like_codes(ids)
+    if fast is not None:
+        codes, ints = fast
+        uniques = pd.Index(ints.astype(str), dtype="str")
+    else:
+        raw, found = pd.factorize(ids, sort=False)
+        codes, uniques = raw.astype(np.int64), pd.Index(found, dtype="str")
     order = np.asarray(uniques.argsort())
     rank = np.empty(len(order), dtype=np.int64)
     rank[order] = np.arange(len(order), dtype=np.int64)

@@ -18,7 +18,13 @@ import numpy as np
 import pandas as pd
 
 from kbworkbook.errors import MetricError
-from kbworkbook.metrics._common import customer_codes, day_numbers, order_codes, require_columns
+from kbworkbook.metrics._common import (
+    customer_codes,
+    day_numbers,
+    order_codes,
+    require_columns,
+    sorted_unique,
+)
 
 __all__ = ["cross_selling"]
 
@@ -40,7 +46,7 @@ def cross_selling(
     pcodes, products = pd.factorize(frame["product"].astype(str), sort=True)
     n_orders = int(orders.max()) + 1
     n_prod = len(products)
-    pairs = np.unique(orders * n_prod + pcodes)
+    pairs = sorted_unique(orders * n_prod + pcodes)
     o, p = pairs // n_prod, pairs % n_prod
     prod_orders = np.bincount(p, minlength=n_prod)
     base = pd.DataFrame({"o": o, "p": p})

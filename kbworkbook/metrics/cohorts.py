@@ -20,7 +20,9 @@ from kbworkbook.metrics._common import (
     day_numbers,
     period_labels,
     period_numbers,
+    raw_customer_codes,
     require_columns,
+    sorted_unique,
     to_timestamp,
 )
 
@@ -66,9 +68,7 @@ def cohort_retention(
             "Für die Kohortenanalyse gibt es keine Käufe (Umsatz > 0) bis zum Stichtag. Bitte "
             "Daten oder Stichtag prüfen."
         )
-    cust, _ = pd.factorize(transactions["customer_id"], sort=False)
-    if (cust < 0).any():
-        raise MetricError("Die Spalte »customer_id« enthält leere Werte.")
+    cust = raw_customer_codes(transactions["customer_id"])
     if keep.all():
         c = cust.astype(np.int64, copy=False)
         p = period_numbers(days, period)
@@ -81,7 +81,7 @@ def cohort_retention(
         plast = int(p.max())
     n_per = plast - p0 + 1
     key = c * n_per + (p - p0)
-    u = np.unique(key)
+    u = sorted_unique(key)
     cu = u // n_per
     pu = u - cu * n_per
     newc = np.empty(u.size, dtype=bool)

@@ -39,6 +39,7 @@ from kbworkbook.metrics._common import (
     order_codes,
     period_numbers,
     require_columns,
+    sorted_unique,
     to_timestamp,
 )
 
@@ -86,7 +87,7 @@ def rfm_summary(
     p0 = int(p.min())
     span = pend - p0 + 1
     rel = p - p0
-    u = np.unique(cust * span + rel)
+    u = sorted_unique(cust * span + rel)
     cu = u // span
     pu = u - cu * span
     newc = np.empty(u.size, dtype=bool)

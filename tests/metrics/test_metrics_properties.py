@@ -16,15 +16,24 @@ from kbworkbook.errors import MetricError
 
 BASE = dt.datetime(2022, 1, 1)
 
-lines = st.lists(
-    st.tuples(
-        st.sampled_from(["7", "10", "2", "a", "b-1", "Z"]),
-        st.integers(min_value=0, max_value=900),  # day offset
-        st.integers(min_value=0, max_value=23),  # hour
-        st.sampled_from([-20.0, 0.0, 1.5, 10.0, 99.99, 250.0]),
-    ),
-    min_size=1,
-    max_size=60,
+ID_SETS = [
+    ["7", "10", "2", "a", "b-1", "Z"],  # mixed: string path
+    ["7", "10", "2", "123456", "-4", "0"],  # canonical integers: arithmetic fast path
+    ["7", "07", "10", "2"],  # leading zero: must stay distinct from "7"
+    ["5", "9000000000000", "12"],  # sparse integers: hashed fast path
+]
+
+lines = st.sampled_from(ID_SETS).flatmap(
+    lambda ids: st.lists(
+        st.tuples(
+            st.sampled_from(ids),
+            st.integers(min_value=0, max_value=900),  # day offset
+            st.integers(min_value=0, max_value=23),  # hour
+            st.sampled_from([-20.0, 0.0, 1.5, 10.0, 99.99, 250.0]),
+        ),
+        min_size=1,
+        max_size=60,
+    )
 )
 
 
