@@ -491,7 +491,7 @@ def _validate(spec: TableSpec, raw: RawTable, language: str) -> pd.DataFrame:
     rows = raw.rows
     numeric_sources = [frame[mapping[c.name]] for c in spec.columns
                        if c.name in mapping and c.kind in ("money", "float", "count", "score")]
-    prefer = "comma" if raw.detection.delimiter == ";" else "point"
+    prefer = "comma" if raw.detection.delimiter in (";", "\t") else "point"
     decimal = sniff_decimal(numeric_sources, prefer=prefer) if numeric_sources else None
     date_format: str | None = None
     out: dict[str, pd.Series] = {}
