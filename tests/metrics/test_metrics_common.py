@@ -28,7 +28,7 @@ def test_customer_codes_object_and_int_input() -> None:
 
 
 def test_day_and_period_numbers_any_resolution() -> None:
-    dates = pd.Series(pd.to_datetime(["2024-01-01 23:59", "2023-12-31", "1969-12-31 12:00"]))
+    dates = pd.Series(pd.to_datetime(["2024-01-01 23:59", "2023-12-31 00:00", "1969-12-31 12:00"]))
     for unit in ("s", "ms", "us", "ns"):
         days = day_numbers(dates.astype(f"datetime64[{unit}]"))
         assert days.tolist() == [19723, 19722, -1]
