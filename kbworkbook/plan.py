@@ -413,10 +413,10 @@ def sample_selection() -> Selection:
         instruments=(
             InstrumentChoice("bonussystem", {"einrichtung": 600.0, "betrieb": 0.0,
                                              "bonus": 0.04},
-                             participation=0.35, uplift=0.03, extra_transactions=2.0),
+                             participation=0.35, uplift=0.03, extra_transactions=0.5),
             InstrumentChoice("feedback_nps", {"tool": 240.0, "zeit": 20.0}, uplift=0.01),
             InstrumentChoice("beschwerdemanagement", {"kulanz": 12.0, "zeit": 24.0},
-                             uplift=0.005),
+                             uplift=0.01),
         ),
         setup_years=3.0,
     )

@@ -1,0 +1,439 @@
+"""Figures and evaluations behind chapters 05 and 06 (no widgets, no display).
+
+:func:`figures_from_frames` derives the client's own figures (customers, revenue and margin per
+customer, retention rate, purchases per customer, complaints) from the canonical frames;
+each figure remembers where it came from: the client's data (``client``), kbworkbook.toml
+``[economics]`` (``config``) or a documented default (``default``). :func:`client_figures`
+loads the frames of a workspace and calls it. :func:`evaluate_selection` prices the chosen
+instruments with :mod:`kbworkbook.economics`; :func:`need_by_factor` reads the Handlungsbedarf
+of the six-factor self-assessment when it exists.
+
+Margin: ``[economics] margin_rate`` (contribution margin per unit of revenue) is preferred over
+the data's ``margin`` column, because the column usually holds the gross margin before
+packaging, energy and discounts; without either, the default 30 % is used.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+from collections.abc import Mapping
+from dataclasses import dataclass, field, fields
+from typing import Any
+
+import pandas as pd
+
+from ..economics import (
+    CostBreakdown,
+    EconomicsError,
+    ProgrammeInputs,
+    ProgrammeResult,
+    evaluate_programme,
+    lifetime_margin,
+)
+from ..errors import DataError, KbWorkbookError, MetricError
+from ..instruments import Catalogue, Instrument, cost_assumptions, load_catalogue
+from ..plan import InstrumentChoice, Selection
+
+__all__ = [
+    "DEFAULTS",
+    "ClientFigures",
+    "Figure",
+    "InstrumentEvaluation",
+    "SelectionEvaluation",
+    "client_figures",
+    "evaluate_selection",
+    "figures_from_frames",
+    "need_by_factor",
+    "rank_instruments",
+    "swiss",
+]
+
+#: Documented fallbacks when neither the data nor kbworkbook.toml give a value.
+DEFAULTS: Mapping[str, float] = {
+    "customers": 200.0,  # active customers per year
+    "revenue_per_customer": 500.0,  # net revenue per active customer and year
+    "margin_rate": 0.30,  # contribution margin per unit of revenue
+    "retention_rate": 0.70,  # share of last year's customers who buy again
+    "transactions_per_customer": 4.0,  # orders per active customer and year
+    "complaints": 0.0,  # complaints per year
+    "complaint_quality": 0.70,  # share of complaints resolved to satisfaction
+    "complaint_quick_share": 0.0,  # share of those resolved within two days
+    "acquisition_cost": 150.0,  # cost of winning one new customer (domain §5)
+    "discount_rate": 0.10,  # yearly discount rate for lifetime values (domain §5)
+    "staff_hour_rate": 40.0,  # cost of one staff hour incl. social charges
+    "setup_years": 3.0,  # years over which one-off costs are spread
+}
+QUICK_DAYS = 2  # "solved quickly": within two days (48 hours)
+
+
+def swiss(text: str, locale: str) -> str:
+    """de-CH text never uses ß: replace it with ss for the Swiss locale."""
+    return text.replace("ß", "ss") if locale == "de-CH" else text
+
+
+@dataclass(frozen=True)
+class Figure:
+    """A figure and its source: ``client`` (data), ``config`` (kbworkbook.toml), ``default``."""
+
+    value: float
+    source: str = "default"
+
+
+def _f(value: float, source: str) -> Figure:
+    return Figure(float(value), source)
+
+
+@dataclass(frozen=True)
+class ClientFigures:
+    """The client's figures for one year (window of ``months`` ending at ``as_of``)."""
+
+    customers: Figure
+    revenue_per_customer: Figure
+    margin_rate: Figure
+    retention_rate: Figure
+    transactions_per_customer: Figure
+    complaints: Figure
+    complaint_quality: Figure
+    complaint_quick_share: Figure
+    acquisition_cost: Figure
+    discount_rate: Figure
+    staff_hour_rate: Figure
+    setup_years: Figure
+    notes: tuple[str, ...] = field(default_factory=tuple)
+
+    @property
+    def margin_per_customer(self) -> float:
+        return self.revenue_per_customer.value * self.margin_rate.value
+
+    @property
+    def margin_per_transaction(self) -> float:
+        per = self.transactions_per_customer.value
+        return self.margin_per_customer / per if per > 0 else 0.0
+
+    @property
+    def customer_lifetime_value(self) -> float:
+        """Lifetime margin of one customer ``m + m·r/(1+d−r)`` (as in the §6 lifetime variant)."""
+        return lifetime_margin(self.margin_per_customer, self.retention_rate.value,
+                               self.discount_rate.value)
+
+    def items(self) -> list[tuple[str, Figure]]:
+        return [(f.name, getattr(self, f.name)) for f in fields(self) if f.name != "notes"]
+
+
+def _config_number(config: Mapping[str, Any], key: str) -> float | None:
+    value = config.get(key)
+    if value is None or isinstance(value, bool):
+        return None
+    try:
+        number = float(value)
+    except (TypeError, ValueError):
+        return None
+    return number if math.isfinite(number) else None
+
+
+def _pick(config: Mapping[str, Any], key: str) -> Figure:
+    number = _config_number(config, key)
+    return _f(number, "config") if number is not None else _f(DEFAULTS[key], "default")
+
+
+def _window_start(as_of: dt.date, months: int) -> pd.Timestamp:
+    end = pd.Timestamp(as_of) + pd.Timedelta(days=1)
+    return end - pd.DateOffset(months=months)
+
+
+def figures_from_frames(
+    transactions: pd.DataFrame | None,
+    complaints: pd.DataFrame | None,
+    config: Mapping[str, Any],
+    as_of: dt.date | None,
+    months: int = 12,
+) -> ClientFigures:
+    """The client's figures from canonical frames (either may be ``None``) and ``[economics]``.
+
+    ``as_of`` = last day of the window; ``None`` takes the last day with data.
+    """
+    from .. import metrics
+
+    notes: list[str] = []
+    margin_rate = _pick(config, "margin_rate")
+    customers = _f(DEFAULTS["customers"], "default")
+    revenue_pc = _f(DEFAULTS["revenue_per_customer"], "default")
+    retention = _pick(config, "retention_rate")
+    tx_pc = _f(DEFAULTS["transactions_per_customer"], "default")
+    if as_of is None:
+        dates = [f["date"].max() for f in (transactions, complaints)
+                 if f is not None and len(f)]
+        as_of = pd.Timestamp(max(dates)).date() if dates else None
+    if transactions is not None and len(transactions) and as_of is not None:
+        try:
+            figures = metrics.purchase_figures(transactions, as_of, months)
+            customers = _f(figures.customers, "client")
+            revenue_pc = _f(figures.value_per_customer, "client")
+            tx_pc = _f(figures.frequency, "client")
+            if margin_rate.source == "default" and "margin" in transactions.columns:
+                start = _window_start(as_of, months)
+                inside = (transactions["date"] >= start) & (
+                    transactions["date"] < pd.Timestamp(as_of) + pd.Timedelta(days=1))
+                margin = float(transactions.loc[inside, "margin"].sum())
+                if figures.revenue > 0:
+                    margin_rate = _f(min(max(margin / figures.revenue, 0.0), 1.0), "client")
+        except MetricError as exc:
+            notes.append(str(exc))
+        try:
+            retention = _f(metrics.window_retention(transactions, as_of, months).crr, "client")
+        except MetricError as exc:
+            notes.append(str(exc))
+    complaints_n = _f(DEFAULTS["complaints"], "default")
+    quality = _pick(config, "complaint_quality")
+    quick = _f(DEFAULTS["complaint_quick_share"], "default")
+    if complaints is not None and as_of is not None:
+        start = _window_start(as_of, months)
+        end = pd.Timestamp(as_of) + pd.Timedelta(days=1)
+        window = complaints[(complaints["date"] >= start) & (complaints["date"] < end)]
+        complaints_n = _f(len(window), "client")
+        if len(window):
+            satisfied = window["satisfied"].astype("boolean").fillna(False).astype(bool)
+            quality = _f(float(satisfied.mean()), "client")
+            if "days_to_resolve" in window.columns and satisfied.any():
+                days = pd.to_numeric(window.loc[satisfied, "days_to_resolve"], errors="coerce")
+                quick = _f(float((days <= QUICK_DAYS).fillna(False).mean()), "client")
+    return ClientFigures(
+        customers=customers,
+        revenue_per_customer=revenue_pc,
+        margin_rate=margin_rate,
+        retention_rate=retention,
+        transactions_per_customer=tx_pc,
+        complaints=complaints_n,
+        complaint_quality=quality,
+        complaint_quick_share=quick,
+        acquisition_cost=_pick(config, "acquisition_cost"),
+        discount_rate=_pick(config, "discount_rate"),
+        staff_hour_rate=_pick(config, "staff_hour_rate"),
+        setup_years=_pick(config, "setup_years"),
+        notes=tuple(notes),
+    )
+
+
+def client_figures(ctx: Any) -> ClientFigures:
+    """Load the workspace's transactions and complaints and derive :class:`ClientFigures`.
+
+    Data that cannot be loaded does not stop the chapter: the figure falls back to
+    kbworkbook.toml or the default, and the German reason is kept in ``notes``.
+    """
+    from ..schemas import load_optional
+
+    ws = ctx.workspace
+    frames: dict[str, pd.DataFrame | None] = {}
+    notes: list[str] = []
+    for name in ("transactions", "complaints"):
+        try:
+            frames[name] = load_optional(ws, name)
+        except DataError as exc:
+            frames[name] = None
+            notes.append(str(exc).splitlines()[0] if str(exc) else name)
+    config = dict(ws.section("economics"))
+    months = int(ws.section("analysis").get("window_months", 12) or 12)
+    figures = figures_from_frames(frames["transactions"], frames["complaints"], config,
+                                  ctx.as_of, months)
+    if notes:
+        figures = ClientFigures(**{k: v for k, v in figures.items()},
+                                notes=figures.notes + tuple(notes))
+    return figures
+
+
+# -- Handlungsbedarf ---------------------------------------------------------------------------
+
+
+def need_by_factor(ctx: Any) -> pd.DataFrame | None:
+    """Handlungsbedarf per factor from the newest six-factor assessment, or ``None``.
+
+    Columns ``factor``, ``score``, ``weight``, ``need``, ``rank`` (1 = most urgent). ``None``
+    when the questionnaire modules are missing or nothing has been answered yet.
+    """
+    try:
+        from ..questionnaires.scoring import handlungsbedarf
+        from ..store import AnswerStore
+    except ImportError:  # pragma: no cover - modules written in parallel
+        return None
+    try:
+        score = AnswerStore(ctx.workspace).score("sechs_faktoren")
+    except (KbWorkbookError, OSError, ValueError):
+        return None
+    if score is None:
+        return None
+    table = handlungsbedarf(score.factor_scores, score.weights)
+    return table if len(table) else None
+
+
+# -- evaluation --------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class InstrumentEvaluation:
+    """One chosen instrument priced for the client; ``error`` set when it cannot be computed."""
+
+    instrument: Instrument
+    choice: InstrumentChoice
+    participants: float
+    uplift: float
+    extra_transactions: float
+    result: ProgrammeResult | None
+    error: str = ""
+
+
+@dataclass(frozen=True)
+class SelectionEvaluation:
+    """All chosen instruments plus the programme total (uplifts assumed to add up)."""
+
+    items: tuple[InstrumentEvaluation, ...]
+    total: ProgrammeResult | None
+    figures: ClientFigures
+
+    def table(self, language: str = "de") -> pd.DataFrame:
+        """One row per instrument: key, name, cost, benefit, roi, break-even uplifts."""
+        rows = []
+        for item in self.items:
+            res = item.result
+            rows.append({
+                "key": item.instrument.key,
+                "name": item.instrument.name(language),
+                "factor": item.instrument.factor or "",
+                "participants": item.participants,
+                "uplift": item.uplift,
+                "cost": res.cost.total if res else math.nan,
+                "benefit": res.benefit.total if res else math.nan,
+                "roi": res.roi if res else math.nan,
+                "break_even": res.break_even_uplift if res else math.nan,
+                "break_even_lifetime": res.break_even_uplift_lifetime if res else math.nan,
+            })
+        return pd.DataFrame(rows, columns=["key", "name", "factor", "participants", "uplift",
+                                           "cost", "benefit", "roi", "break_even",
+                                           "break_even_lifetime"])
+
+
+def _inputs(instrument: Instrument, choice: InstrumentChoice, figures: ClientFigures,
+            setup_years: float) -> tuple[ProgrammeInputs, float]:
+    participation = (instrument.participation if choice.participation is None
+                     else choice.participation)
+    basis = (figures.complaints.value if instrument.participants_basis == "complaints"
+             else figures.customers.value)
+    participants = basis * participation
+    costs = cost_assumptions(
+        instrument,
+        choice.amounts,
+        participants=participants,
+        participant_revenue=participants * figures.revenue_per_customer.value,
+        hour_rate=figures.staff_hour_rate.value,
+        years=setup_years,
+        windfall_share=figures.retention_rate.value,
+    )
+    inputs = ProgrammeInputs(
+        customers=figures.customers.value,
+        margin_per_customer=figures.margin_per_customer,
+        retention_before=figures.retention_rate.value,
+        uplift=instrument.uplift if choice.uplift is None else choice.uplift,
+        costs=costs,
+        extra_transactions=(instrument.extra_transactions if choice.extra_transactions is None
+                            else choice.extra_transactions),
+        margin_per_transaction=figures.margin_per_transaction,
+        discount_rate=figures.discount_rate.value,
+    )
+    return inputs, participants
+
+
+def evaluate_selection(
+    selection: Selection | None, figures: ClientFigures, catalogue: Catalogue | None = None
+) -> SelectionEvaluation:
+    """Price every chosen instrument and the whole programme with the client's figures.
+
+    Instruments unknown to the catalogue are skipped; an instrument whose assumptions are
+    invalid gets ``result=None`` and the German reason in ``error``.
+    """
+    cat = catalogue or load_catalogue()
+    years = (selection.setup_years if selection and selection.setup_years
+             else figures.setup_years.value)
+    items: list[InstrumentEvaluation] = []
+    valid: list[ProgrammeInputs] = []
+    for choice in selection.instruments if selection else ():
+        if choice.key not in cat.keys:
+            continue
+        instrument = cat.get(choice.key)
+        try:
+            inputs, participants = _inputs(instrument, choice, figures, years)
+            result = evaluate_programme(inputs)
+            items.append(InstrumentEvaluation(instrument, choice, participants, inputs.uplift,
+                                              inputs.extra_transactions, result))
+            valid.append(inputs)
+        except KbWorkbookError as exc:
+            items.append(InstrumentEvaluation(instrument, choice, 0.0, math.nan, math.nan,
+                                              None, str(exc)))
+    total = _total(valid, figures)
+    return SelectionEvaluation(items=tuple(items), total=total, figures=figures)
+
+
+def _total(inputs: list[ProgrammeInputs], figures: ClientFigures) -> ProgrammeResult | None:
+    if not inputs:
+        return None
+    uplift = sum(i.uplift for i in inputs)
+    extra = sum(i.extra_transactions for i in inputs)
+    try:
+        result = evaluate_programme(ProgrammeInputs(
+            customers=figures.customers.value,
+            margin_per_customer=figures.margin_per_customer,
+            retention_before=figures.retention_rate.value,
+            uplift=min(uplift, 1.0 - figures.retention_rate.value),
+            extra_transactions=extra,
+            margin_per_transaction=figures.margin_per_transaction,
+            discount_rate=figures.discount_rate.value,
+        ))
+    except EconomicsError:
+        return None
+    cost = sum((evaluate_programme(i).cost for i in inputs[1:]),
+               start=evaluate_programme(inputs[0]).cost)
+    return _with_cost(result, cost, figures)
+
+
+def _with_cost(result: ProgrammeResult, cost: CostBreakdown,
+               figures: ClientFigures) -> ProgrammeResult:
+    from ..economics import break_even_uplift
+
+    k = cost.total
+    roi = (result.benefit.total - k) / k if k > 0 else math.nan
+    try:
+        be = break_even_uplift(k, figures.customers.value, figures.margin_per_customer)
+        be_life = break_even_uplift(
+            k, figures.customers.value, figures.margin_per_customer, lifetime=True,
+            retention_after=result.benefit.assumptions["retention_after"],
+            discount_rate=figures.discount_rate.value,
+        )
+    except EconomicsError:
+        be, be_life = math.nan, math.nan
+    return ProgrammeResult(cost=cost, benefit=result.benefit, roi=roi, break_even_uplift=be,
+                           break_even_uplift_lifetime=be_life,
+                           assumptions=result.assumptions)
+
+
+def rank_instruments(evaluation: SelectionEvaluation, need: pd.DataFrame | None,
+                     language: str = "de") -> pd.DataFrame:
+    """Rank chosen instruments by Handlungsbedarf of their factor per 1'000 of annual cost.
+
+    Columns ``key``, ``name``, ``factor``, ``need``, ``cost``, ``need_per_1000``, ``rank``.
+    Without ``need`` (no self-assessment yet) the ranking is by cost, cheapest first, and
+    ``need``/``need_per_1000`` are NaN. Instruments without a factor rank last.
+    """
+    table = evaluation.table(language)[["key", "name", "factor", "cost"]].copy()
+    if need is not None:
+        lookup = dict(zip(need["factor"], need["need"].astype(float), strict=True))
+        table["need"] = [lookup.get(f, math.nan) for f in table["factor"]]
+        cost = table["cost"].where(table["cost"] > 0)
+        table["need_per_1000"] = table["need"] / cost * 1000.0
+        table = table.sort_values(["need_per_1000", "cost"], ascending=[False, True],
+                                  na_position="last", kind="stable")
+    else:
+        table["need"] = math.nan
+        table["need_per_1000"] = math.nan
+        table = table.sort_values("cost", ascending=True, na_position="last", kind="stable")
+    table = table.reset_index(drop=True)
+    table["rank"] = range(1, len(table) + 1)
+    return table[["key", "name", "factor", "need", "cost", "need_per_1000", "rank"]]

@@ -1,0 +1,157 @@
+"""Figures for chapter 05: profit by relationship year, ROI sensitivity, word of mouth.
+
+Each helper draws a result object of :mod:`kbworkbook.economics` (it computes nothing
+itself), takes ``ax=None`` and returns the Axes. Labels are German by default (``language``).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+import matplotlib.pyplot as plt
+import numpy as np
+import pandas as pd
+from matplotlib.axes import Axes
+from matplotlib.colors import TwoSlopeNorm
+
+from ..economics import ProfitByYear, WordOfMouth
+
+__all__ = ["profit_by_year_area", "roi_heatmap", "word_of_mouth_bars"]
+
+_LABELS: Mapping[str, Mapping[str, str]] = {
+    "acquisition": {"de": "Akquisitionskosten", "en": "Acquisition cost"},
+    "base": {"de": "Grundgewinn", "en": "Base profit"},
+    "increased_purchases": {"de": "Mehrkäufe", "en": "Increased purchases"},
+    "reduced_costs": {"de": "Geringere Betreuungskosten", "en": "Reduced operating costs"},
+    "referrals": {"de": "Weiterempfehlungen", "en": "Referrals"},
+    "price_premium": {"de": "Preisbereitschaft", "en": "Price premium"},
+    "expected": {"de": "Erwarteter Gewinn (mit Abwanderung)", "en": "Expected profit (with churn)"},
+    "year": {"de": "Jahr der Kundenbeziehung", "en": "Year of the relationship"},
+    "profit": {"de": "Gewinn pro Kunde ({currency})", "en": "Profit per customer ({currency})"},
+    "profit_title": {"de": "Gewinn pro Kunde nach Beziehungsjahr",
+                     "en": "Profit per customer by year of the relationship"},
+    "uplift": {"de": "Steigerung der Bindungsrate (Prozentpunkte)",
+               "en": "Retention uplift (percentage points)"},
+    "cost_factor": {"de": "Kosten im Verhältnis zur Annahme", "en": "Cost relative to assumption"},
+    "roi_title": {"de": "ROI je nach Wirkung und Kosten", "en": "ROI by effect and cost"},
+    "roi": {"de": "ROI", "en": "ROI"},
+    "positive": {"de": "Positiv erzählt (W⁺)", "en": "Told positively (W⁺)"},
+    "negative": {"de": "Negativ erzählt (W⁻)", "en": "Told negatively (W⁻)"},
+    "balance": {"de": "Saldo (W)", "en": "Balance (W)"},
+    "people": {"de": "Erreichte Personen", "en": "People reached"},
+    "wom_title": {"de": "Mundpropaganda aus Beschwerden", "en": "Word of mouth from complaints"},
+}
+
+
+def _t(key: str, language: str, **values: Any) -> str:
+    entry = _LABELS[key]
+    text = entry["en" if language == "en" else "de"]
+    return text.format(**values) if values else text
+
+
+def _label(key: str, language: str) -> str:
+    return _t(key, language) if key in _LABELS else key.replace("_", " ")
+
+
+def _axes(ax: Axes | None, size: tuple[float, float]) -> Axes:
+    if ax is not None:
+        return ax
+    fig, new_ax = plt.subplots(figsize=size)
+    return new_ax
+
+
+def profit_by_year_area(
+    result: ProfitByYear,
+    ax: Axes | None = None,
+    *,
+    language: str = "de",
+    currency: str = "CHF",
+    show_expected: bool = True,
+) -> Axes:
+    """Stacked area of base profit and components for years 1..T, acquisition as a bar at 0.
+
+    The dashed line (``show_expected``) is the expected profit ``E_t`` including churn.
+    """
+    table = result.table
+    if len(table) < 2:
+        raise ValueError("profit table needs at least year 0 and year 1")
+    with plt.rc_context({"axes.spines.top": False, "axes.spines.right": False}):
+        ax = _axes(ax, (8, 4.5))
+        later = table.loc[table.index >= 1]
+        parts = ["base", *result.components]
+        years = later.index.to_numpy(dtype=float)
+        values = [later[p].to_numpy(dtype=float) for p in parts]
+        ax.stackplot(years, *values, labels=[_label(p, language) for p in parts], alpha=0.85)
+        ax.bar([0], [table.loc[0, "acquisition"]], width=0.6, color="#b03a2e",
+               label=_label("acquisition", language))
+        if show_expected:
+            ax.plot(table.index.to_numpy(dtype=float), table["expected"].to_numpy(dtype=float),
+                    color="black", linestyle="--", linewidth=1.5,
+                    label=_label("expected", language))
+        ax.axhline(0, color="grey", linewidth=0.8)
+        ax.set_xlabel(_t("year", language))
+        ax.set_ylabel(_t("profit", language, currency=currency))
+        ax.set_title(_t("profit_title", language))
+        ax.set_xlim(-0.5, float(table.index.max()))
+        ax.legend(loc="upper left", fontsize="small", frameon=False)
+    return ax
+
+
+def roi_heatmap(
+    table: pd.DataFrame,
+    ax: Axes | None = None,
+    *,
+    language: str = "de",
+    annotate: bool = True,
+) -> Axes:
+    """Heatmap of a :func:`~kbworkbook.economics.sensitivity_table` (ROI as fractions).
+
+    Rows are uplifts (shown in percentage points), columns cost factors (shown in %). Red is a
+    loss, green a gain; the colour scale is centred at ROI 0.
+    """
+    data = table.to_numpy(dtype=float)
+    if data.size == 0:
+        raise ValueError("empty sensitivity table")
+    finite = data[np.isfinite(data)]
+    low = float(min(finite.min(), -0.01)) if finite.size else -1.0
+    high = float(max(finite.max(), 0.01)) if finite.size else 1.0
+    with plt.rc_context({"axes.spines.top": False, "axes.spines.right": False}):
+        ax = _axes(ax, (7, 4.5))
+        image = ax.imshow(np.ma.masked_invalid(data), cmap="RdYlGn", aspect="auto",
+                          norm=TwoSlopeNorm(vmin=low, vcenter=0.0, vmax=high), origin="lower")
+        ax.set_xticks(range(data.shape[1]))
+        ax.set_xticklabels([f"{c * 100:.0f} %" for c in table.columns])
+        ax.set_yticks(range(data.shape[0]))
+        ax.set_yticklabels([f"{u * 100:.1f}" for u in table.index])
+        ax.set_xlabel(_t("cost_factor", language))
+        ax.set_ylabel(_t("uplift", language))
+        ax.set_title(_t("roi_title", language))
+        if annotate:
+            for i in range(data.shape[0]):
+                for j in range(data.shape[1]):
+                    if np.isfinite(data[i, j]):
+                        ax.text(j, i, f"{data[i, j] * 100:.0f} %", ha="center", va="center",
+                                fontsize="x-small")
+        ax.figure.colorbar(image, ax=ax, label=_t("roi", language))
+    return ax
+
+
+def word_of_mouth_bars(
+    result: WordOfMouth,
+    ax: Axes | None = None,
+    *,
+    language: str = "de",
+) -> Axes:
+    """Bars for W⁺ (green), −W⁻ (red) and the balance W (blue or red when negative)."""
+    values = [result.positive, -result.negative, result.balance]
+    labels = [_t("positive", language), _t("negative", language), _t("balance", language)]
+    colours = ["#2e7d32", "#c62828", "#1d4e89" if result.balance >= 0 else "#8e2420"]
+    with plt.rc_context({"axes.spines.top": False, "axes.spines.right": False}):
+        ax = _axes(ax, (6, 4))
+        bars = ax.bar(labels, values, color=colours)
+        ax.axhline(0, color="grey", linewidth=0.8)
+        ax.bar_label(bars, labels=[f"{v:+.0f}" for v in values], padding=2)
+        ax.set_ylabel(_t("people", language))
+        ax.set_title(_t("wom_title", language))
+    return ax

@@ -1,0 +1,68 @@
+"""Tests for kbworkbook.plots.economics: what is drawn, not only that something is."""
+
+from __future__ import annotations
+
+import matplotlib
+
+matplotlib.use("Agg")
+
+import matplotlib.pyplot as plt  # noqa: E402
+import numpy as np  # noqa: E402
+import pytest  # noqa: E402
+
+from kbworkbook.economics import (  # noqa: E402
+    CostAssumptions,
+    ProgrammeInputs,
+    complaint_word_of_mouth,
+    profit_by_year,
+    sensitivity_table,
+)
+from kbworkbook.plots.economics import (  # noqa: E402
+    profit_by_year_area,
+    roi_heatmap,
+    word_of_mouth_bars,
+)
+
+
+@pytest.fixture(autouse=True)
+def _close_figures() -> None:
+    yield
+    plt.close("all")
+
+
+def test_profit_area_stacks_components_and_marks_acquisition() -> None:
+    result = profit_by_year(150, 100, years=7, retention=0.8, discount_rate=0.1)
+    ax = profit_by_year_area(result)
+    labels = ax.get_legend_handles_labels()[1]
+    assert labels[:5] == ["Grundgewinn", "Mehrkäufe", "Geringere Betreuungskosten",
+                          "Weiterempfehlungen", "Preisbereitschaft"]
+    assert "Akquisitionskosten" in labels
+    bar = ax.patches[0]
+    assert bar.get_height() == pytest.approx(-150)
+    # the top of the stack reaches the plateau p_6 = 259 (domain §5)
+    top = ax.collections[len(result.components)].get_paths()[0].vertices[:, 1].max()
+    assert top == pytest.approx(259)
+    assert ax.get_xlabel() == "Jahr der Kundenbeziehung"
+
+
+def test_profit_area_in_english() -> None:
+    ax = profit_by_year_area(profit_by_year(150, 100, years=5), language="en", currency="EUR")
+    assert ax.get_ylabel() == "Profit per customer (EUR)"
+
+
+def test_roi_heatmap_draws_table_values() -> None:
+    inputs = ProgrammeInputs(500, 300, 0.7, 0.06, CostAssumptions(fixed=6000))
+    table = sensitivity_table(inputs, [0.02, 0.04, 0.06], [1.0, 2.0])
+    ax = roi_heatmap(table)
+    image = ax.images[0]
+    assert np.asarray(image.get_array())[2, 0] == pytest.approx(0.5)
+    texts = [t.get_text() for t in ax.texts]
+    assert "50 %" in texts and "0 %" in texts
+    assert [t.get_text() for t in ax.get_yticklabels()] == ["2.0", "4.0", "6.0"]
+
+
+def test_word_of_mouth_bars_heights_oracle_7() -> None:
+    ax = word_of_mouth_bars(complaint_word_of_mouth(40, 0.7))
+    heights = [p.get_height() for p in ax.patches]
+    assert heights == pytest.approx([84, -120, -36])
+    assert [t.get_text() for t in ax.get_xticklabels()][2] == "Saldo (W)"
