@@ -54,6 +54,10 @@ def _t(key: str, language: str, **values: Any) -> str:
     return text.format(**values) if values else text
 
 
+def _swiss(text: str, locale: str) -> str:
+    return text.replace("ß", "ss") if locale == "de-CH" else text
+
+
 @dataclass
 class ItemRow:
     """The widgets of one statement: the answer control and the comment box."""
@@ -77,11 +81,13 @@ class QuestionnaireForm:
         questionnaire: str,
         language: str = "de",
         on_save: Callable[[Assessment], None] | None = None,
+        locale: str | None = None,
     ) -> None:
         self.store = store
         self.questionnaire = questionnaire
         self.language = "en" if language == "en" else "de"
-        self.catalogue: Questionnaire = store.catalogue(questionnaire)
+        self.locale = locale or ("en" if self.language == "en" else "de-CH")
+        self.catalogue: Questionnaire = store.catalogue(questionnaire).for_locale(self.locale)
         self.on_save: list[Callable[[Assessment], None]] = [on_save] if on_save else []
         self._loading = False
         self.rows: dict[str, ItemRow] = {}
@@ -89,8 +95,8 @@ class QuestionnaireForm:
         self.progress = widgets.HTML()
         self.status = widgets.HTML()
         self.header = widgets.HTML()
-        self.new_button = widgets.Button(description=_t("new", self.language),
-                                         tooltip=_t("new_tip", self.language), icon="plus")
+        self.new_button = widgets.Button(description=self._tl("new"),
+                                         tooltip=self._tl("new_tip"), icon="plus")
         self.new_button.on_click(lambda _button: self.start_new_assessment())
         self.widget = self._build()
         self.reload()
@@ -105,6 +111,9 @@ class QuestionnaireForm:
             options = [(str(v), v) for v in scale.values]
         return [*options, (scale.dont_know(self.language), DONT_KNOW)]
 
+    def _tl(self, key: str, **values: Any) -> str:
+        return _swiss(_t(key, self.language, **values), self.locale)
+
     def _row(self, item: Item) -> ItemRow:
         lang = self.language
         help_text = item.help_text(lang)
@@ -115,7 +124,7 @@ class QuestionnaireForm:
         comment: widgets.Text | None = None
         if self.catalogue.kind == "text":
             choice: widgets.ValueWidget = widgets.Textarea(
-                placeholder=_t("text_placeholder", lang), continuous_update=False,
+                placeholder=self._tl("text_placeholder"), continuous_update=False,
                 layout=widgets.Layout(width="100%", height="5em"))
             choice.observe(self._saver(item.key), names="value")
             box = widgets.VBox([text_widget, choice])
@@ -126,7 +135,7 @@ class QuestionnaireForm:
                                            tooltips=tooltips,
                                            style={"button_width": "auto"})
             choice.observe(self._saver(item.key), names="value")
-            comment = widgets.Text(placeholder=_t("comment", lang), continuous_update=False,
+            comment = widgets.Text(placeholder=self._tl("comment"), continuous_update=False,
                                    layout=widgets.Layout(width="40%"))
             comment.observe(self._comment_saver(item.key), names="value")
             box = widgets.VBox([text_widget, widgets.HBox([choice, comment])],
@@ -147,7 +156,7 @@ class QuestionnaireForm:
                                             value=None, style={"button_width": "auto"})
                 imp.observe(self._importance_saver(factor.key), names="value")
                 self.importance[factor.key] = imp
-                parts.append(widgets.HTML(f"<i>{html.escape(_t('importance', lang))}</i>"))
+                parts.append(widgets.HTML(f"<i>{html.escape(self._tl('importance'))}</i>"))
                 parts.append(imp)
             for item in factor.items:
                 row = self._row(item)
@@ -162,7 +171,7 @@ class QuestionnaireForm:
     def _after_save(self, assessment: Assessment) -> None:
         self._show_state(assessment)
         self.status.value = html.escape(
-            _t("saved", self.language, time=assessment.updated.strftime("%H:%M:%S")))
+            self._tl("saved", time=assessment.updated.strftime("%H:%M:%S")))
         for callback in self.on_save:
             callback(assessment)
 
@@ -174,7 +183,7 @@ class QuestionnaireForm:
         except KbWorkbookError as exc:
             self.status.value = (
                 f'<span style="color:#c0392b">'
-                f'{html.escape(_t("error", self.language, msg=str(exc)))}</span>')
+                f'{html.escape(self._tl("error", msg=str(exc)))}</span>')
             return
         self._after_save(assessment)
 
@@ -204,12 +213,12 @@ class QuestionnaireForm:
         answered = 0 if assessment is None else sum(
             1 for key in self.catalogue.item_keys if key in assessment.answers)
         self.progress.value = html.escape(
-            _t("progress", self.language, n=answered, total=total)) + "&emsp;"
+            self._tl("progress", n=answered, total=total)) + "&emsp;"
         if assessment is None:
-            self.header.value = f"<i>{html.escape(_t('empty', self.language))}</i>"
+            self.header.value = f"<i>{html.escape(self._tl('empty'))}</i>"
         else:
             date = assessment.started.strftime("%d.%m.%Y")
-            self.header.value = f"<i>{html.escape(_t('since', self.language, date=date))}</i>"
+            self.header.value = f"<i>{html.escape(self._tl('since', date=date))}</i>"
 
     def reload(self) -> None:
         """Show the latest saved answers (without saving anything)."""
@@ -251,9 +260,10 @@ class QuestionnaireForm:
 
 
 def questionnaire_form(store: AnswerStore, questionnaire: str, language: str = "de",
-                       on_save: Callable[[Assessment], None] | None = None) -> QuestionnaireForm:
+                       on_save: Callable[[Assessment], None] | None = None,
+                       locale: str | None = None) -> QuestionnaireForm:
     """Build a :class:`QuestionnaireForm` (shortcut)."""
-    return QuestionnaireForm(store, questionnaire, language, on_save)
+    return QuestionnaireForm(store, questionnaire, language, on_save, locale)
 
 
 def live_output(render: Callable[[], list[Any]]) -> tuple[widgets.Output, Callable[..., None]]:

@@ -26,7 +26,7 @@ import difflib
 import os
 import tomllib
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -92,6 +92,7 @@ class Scale:
     kind: str
     values: tuple[Any, ...]
     labels: Mapping[str, tuple[str, ...]]
+    swiss: bool = False
 
     def label_list(self, language: str = "de") -> tuple[str, ...]:
         """The option labels in ``language`` (German when no English labels exist)."""
@@ -99,7 +100,8 @@ class Scale:
 
     def dont_know(self, language: str = "de") -> str:
         """Label of the "weiß nicht / nicht relevant" option (stored as ``null``)."""
-        return _DONT_KNOW.get(language, _DONT_KNOW["de"])
+        text = _DONT_KNOW.get(language, _DONT_KNOW["de"])
+        return text.replace("ß", "ss") if self.swiss else text
 
     def label(self, value: Any, language: str = "de") -> str:
         """The label of one stored value; ``None`` is "weiß nicht"."""
@@ -190,6 +192,24 @@ class Questionnaire:
             if factor.key == key:
                 return factor
         raise KeyError(key)
+
+    def for_locale(self, locale: str | None) -> Questionnaire:
+        """This catalogue with Swiss spelling (ss for ß) in its German text for ``de-CH``."""
+        if locale != "de-CH":
+            return self
+
+        def swiss(texts: Mapping[str, str]) -> dict[str, str]:
+            return {k: (v.replace("ß", "ss") if k == "de" else v) for k, v in texts.items()}
+
+        factors = tuple(
+            replace(f, name=swiss(f.name), help=swiss(f.help), items=tuple(
+                replace(i, text=swiss(i.text), help=swiss(i.help)) for i in f.items))
+            for f in self.factors
+        )
+        labels = dict(self.scale.labels)
+        labels["de"] = tuple(x.replace("ß", "ss") for x in labels["de"])
+        return replace(self, title=swiss(self.title), intro=swiss(self.intro), factors=factors,
+                       scale=replace(self.scale, labels=labels, swiss=True))
 
     def factor_of(self, item_key: str) -> Factor:
         """The factor an item belongs to."""

@@ -1,0 +1,332 @@
+"""A generic questionnaire section any chapter can use, plus the static HTML views.
+
+``section(ctx, "management_check")`` returns, when ``ctx.live``, the form (answers saved as they
+are given) and a view that redraws after every save; headless, only the static views drawn from
+the saved answers. With nothing saved it returns a friendly note instead of a chart.
+
+Every text a user typed (answers of free-text questionnaires, comments) is escaped with
+``html.escape`` before it becomes HTML.
+"""
+
+from __future__ import annotations
+
+import html
+import math
+from collections.abc import Callable
+from typing import Any
+
+from ..i18n import format_date, format_decimal
+from ..notebook import Context, note
+from ..questionnaires.catalogue import Questionnaire, load_catalogue
+from ..questionnaires.scoring import (
+    QuestionnaireScore,
+    band_label,
+    compare_scores,
+    score_answers,
+    strongest_and_weakest,
+)
+from ..store import AnswerStore, Assessment
+
+__all__ = [
+    "NO_ANSWERS",
+    "answers_table_html",
+    "canvas_html",
+    "change_table_html",
+    "factor_table_html",
+    "form_blocks",
+    "score_of",
+    "section",
+    "static_view",
+    "strengths_sentences",
+    "summary_sentence",
+]
+
+NO_ANSWERS = {
+    "de": "Noch keine Antworten gespeichert – füllen Sie den Fragebogen im Workshop aus.",
+    "en": "No answers saved yet – fill in the questionnaire in the workshop.",
+}
+
+_T: dict[str, dict[str, str]] = {
+    "statement": {"de": "Aussage", "en": "Statement"},
+    "answer": {"de": "Antwort", "en": "Answer"},
+    "comment": {"de": "Kommentar", "en": "Comment"},
+    "factor": {"de": "Faktor", "en": "Factor"},
+    "score": {"de": "Wert", "en": "Score"},
+    "band": {"de": "Einstufung", "en": "Rating"},
+    "answered": {"de": "beantwortet", "en": "answered"},
+    "unanswered": {"de": "offen", "en": "open"},
+    "previous": {"de": "vorher", "en": "before"},
+    "current": {"de": "jetzt", "en": "now"},
+    "change": {"de": "Veränderung", "en": "Change"},
+    "importance": {"de": "Wichtigkeit", "en": "Importance"},
+    "assessed": {"de": "Einschätzung vom {date}: {n} von {total} Aussagen beantwortet.",
+                 "en": "Assessment of {date}: {n} of {total} statements answered."},
+    "index": {"de": "Gesamtwert: {value} von 100 ({band}).",
+              "en": "Overall score: {value} out of 100 ({band})."},
+    "weighted": {"de": "Gewichtet mit Ihrer Einschätzung der Wichtigkeit: {value}.",
+                 "en": "Weighted by the importance you assigned: {value}."},
+    "strong_one": {"de": "Am stärksten sind Sie bei »{a}« ({sa}).",
+                   "en": "You are strongest in '{a}' ({sa})."},
+    "strong_two": {"de": "Am stärksten sind Sie bei »{a}« ({sa}) und »{b}« ({sb}).",
+                   "en": "You are strongest in '{a}' ({sa}) and '{b}' ({sb})."},
+    "weak_one": {"de": "Den größten Nachholbedarf sehen Sie bei »{a}« ({sa}).",
+                 "en": "You see the greatest need to catch up in '{a}' ({sa})."},
+    "weak_two": {"de": "Den größten Nachholbedarf sehen Sie bei »{a}« ({sa}) und »{b}« ({sb}).",
+                 "en": "You see the greatest need to catch up in '{a}' ({sa}) and '{b}' ({sb})."},
+    "missing": {"de": "Nicht bewertet (weniger als die Hälfte beantwortet): {names}.",
+                "en": "Not rated (fewer than half answered): {names}."},
+    "none_rated": {"de": "Noch kein Faktor ist bewertet – dafür muss mindestens die Hälfte "
+                         "seiner Aussagen beantwortet sein.",
+                   "en": "No factor is rated yet – at least half of its statements must be "
+                         "answered."},
+}
+
+
+def _t(key: str, language: str, **values: Any) -> str:
+    text = _T[key]["en" if language == "en" else "de"]
+    return text.format(**values) if values else text
+
+
+class _Row:
+    """Attribute access to a record dict (typed ``Any`` for mypy)."""
+
+    def __init__(self, record: dict[Any, Any]) -> None:
+        self._record = record
+
+    def __getattr__(self, name: str) -> Any:
+        return self._record[name]
+
+
+def _missing(value: Any) -> bool:
+    return value is None or (isinstance(value, float) and math.isnan(value))
+
+
+def _num(value: float, locale: str, digits: int = 0) -> str:
+    return format_decimal(value, locale, digits)
+
+
+def _de_ch(text: str, locale: str) -> str:
+    """Swiss German writes ss for ß."""
+    return text.replace("ß", "ss") if locale == "de-CH" else text
+
+
+# -- scoring helpers ------------------------------------------------------------------------------
+
+
+def score_of(catalogue: Questionnaire, assessment: Assessment | None) -> QuestionnaireScore | None:
+    """Scores of a saved assessment (``None`` when there is none)."""
+    if assessment is None or not catalogue.scored:
+        return None
+    return score_answers(catalogue, assessment.answers, assessment.importance)
+
+
+# -- static HTML views ----------------------------------------------------------------------------
+
+
+def answers_table_html(catalogue: Questionnaire, assessment: Assessment,
+                       language: str = "de") -> str:
+    """Every statement with the saved answer and comment, grouped by factor (escaped)."""
+    scale = catalogue.scale
+    rows = []
+    for factor in catalogue.factors:
+        rows.append(f'<tr class="kb-group"><th colspan="3">{html.escape(factor.label(language))}'
+                    "</th></tr>")
+        for item in factor.items:
+            if item.key in assessment.answers:
+                value = assessment.answers[item.key]
+                answer = str(value) if catalogue.kind == "text" else scale.label(value, language)
+            else:
+                answer = "–"
+            text = item.label(language) + (" (R)" if item.reverse else "")
+            comment = assessment.comments.get(item.key, "")
+            rows.append(f"<tr><td>{html.escape(text)}</td><td>{html.escape(answer)}</td>"
+                        f"<td>{html.escape(comment)}</td></tr>")
+    head = (f"<tr><th>{_t('statement', language)}</th><th>{_t('answer', language)}</th>"
+            f"<th>{_t('comment', language)}</th></tr>")
+    return (f'<table class="kb-table kb-answers"><thead>{head}</thead>'
+            f"<tbody>{''.join(rows)}</tbody></table>")
+
+
+def canvas_html(catalogue: Questionnaire, assessment: Assessment, language: str = "de") -> str:
+    """Free-text answers (positioning canvas) as labelled boxes per group (escaped)."""
+    parts = ['<div class="kb-canvas">']
+    for factor in catalogue.factors:
+        parts.append(f'<div class="kb-canvas-group"><h4>{html.escape(factor.label(language))}'
+                     "</h4><dl>")
+        for item in factor.items:
+            value = assessment.answers.get(item.key)
+            text = html.escape(str(value)).replace("\n", "<br>") if value else "–"
+            parts.append(f"<dt>{html.escape(item.label(language))}</dt><dd>{text}</dd>")
+        parts.append("</dl></div>")
+    parts.append("</div>")
+    return "".join(parts)
+
+
+def factor_table_html(catalogue: Questionnaire, score: QuestionnaireScore,
+                      language: str = "de", locale: str = "de-CH") -> str:
+    """Factor, score, band, answered items (and importance when rated)."""
+    with_imp = catalogue.importance
+    rows = []
+    for r in score.factors.to_dict("records"):
+        row = _Row(r)
+        value = "–" if _missing(row.score) else _num(row.score, locale)
+        cells = [html.escape(catalogue.factor(row.factor).label(language)), value,
+                 html.escape(band_label(row.band, language)),
+                 f"{row.answered}/{row.n_items}"]
+        if with_imp:
+            cells.append("" if row.weight == 1 and not _has_importance(score) else
+                         _num(row.weight, locale))
+        rows.append("<tr>" + "".join(f"<td>{c}</td>" for c in cells) + "</tr>")
+    heads = [_t("factor", language), _t("score", language), _t("band", language),
+             _t("answered", language)] + ([_t("importance", language)] if with_imp else [])
+    head = "".join(f"<th>{h}</th>" for h in heads)
+    return (f'<table class="kb-table kb-factors"><thead><tr>{head}</tr></thead>'
+            f"<tbody>{''.join(rows)}</tbody></table>")
+
+
+def _has_importance(score: QuestionnaireScore) -> bool:
+    return not math.isclose(score.index, score.index_weighted) or any(
+        w != 1 for w in score.weights.values())
+
+
+def change_table_html(catalogue: Questionnaire, previous: QuestionnaireScore,
+                      current: QuestionnaireScore, language: str = "de",
+                      locale: str = "de-CH") -> str:
+    """Per factor: previous score, current score and the change (signed)."""
+    frame = compare_scores(previous, current)
+    rows = []
+    for r in frame.to_dict("records"):
+        row = _Row(r)
+        change = "–" if _missing(row.change) else (
+            ("+" if row.change > 0 else "\u2212" if row.change < 0 else "±")
+            + _num(abs(row.change), locale))
+        rows.append(
+            f"<tr><td>{html.escape(catalogue.factor(row.factor).label(language))}</td>"
+            f"<td>{'–' if _missing(row.previous) else _num(row.previous, locale)}</td>"
+            f"<td>{'–' if _missing(row.current) else _num(row.current, locale)}</td>"
+            f"<td>{change}</td></tr>")
+    head = "".join(f"<th>{h}</th>" for h in (_t("factor", language), _t("previous", language),
+                                             _t("current", language), _t("change", language)))
+    return (f'<table class="kb-table kb-change"><thead><tr>{head}</tr></thead>'
+            f"<tbody>{''.join(rows)}</tbody></table>")
+
+
+def strengths_sentences(catalogue: Questionnaire, score: QuestionnaireScore,
+                        language: str = "de", locale: str = "de-CH") -> list[str]:
+    """German (or English) sentences naming the strongest and weakest factors."""
+    best, worst = strongest_and_weakest(score)
+    scores = score.factor_scores
+
+    def pair(keys: list[str], one: str, two: str) -> str:
+        names = [catalogue.factor(k).label(language) for k in keys]
+        values = [_num(scores[k], locale) for k in keys]
+        if len(keys) == 1:
+            return _t(one, language, a=names[0], sa=values[0])
+        return _t(two, language, a=names[0], sa=values[0], b=names[1], sb=values[1])
+
+    sentences: list[str] = []
+    if not best:
+        sentences.append(_t("none_rated", language))
+    else:
+        sentences.append(pair(best, "strong_one", "strong_two"))
+        if worst and worst != best:
+            sentences.append(pair(worst, "weak_one", "weak_two"))
+    missing = [catalogue.factor(k).label(language) for k, v in scores.items() if _missing(v)]
+    if missing and best:
+        sentences.append(_t("missing", language, names=", ".join(f"»{m}«" for m in missing)
+                            if language != "en" else ", ".join(f"'{m}'" for m in missing)))
+    return [_de_ch(s, locale) for s in sentences]
+
+
+def summary_sentence(catalogue: Questionnaire, assessment: Assessment,
+                     score: QuestionnaireScore | None, language: str = "de",
+                     locale: str = "de-CH") -> str:
+    """"Einschätzung vom 20.11.2025: 29 von 31 Aussagen beantwortet. Gesamtwert: 58 von 100 …"."""
+    total = len(catalogue.items)
+    answered = sum(1 for k in catalogue.item_keys if k in assessment.answers)
+    text = _t("assessed", language, date=format_date(assessment.started, locale), n=answered,
+              total=total)
+    if score is not None and not _missing(score.index):
+        from ..questionnaires.scoring import band
+
+        text += " " + _t("index", language, value=_num(score.index, locale),
+                         band=band_label(band(score.index), language))
+        if _has_importance(score) and not _missing(score.index_weighted):
+            text += " " + _t("weighted", language, value=_num(score.index_weighted, locale))
+    return _de_ch(text, locale)
+
+
+# -- blocks -------------------------------------------------------------------------------------
+
+
+def _html(text: str) -> Any:
+    from IPython.display import HTML
+
+    return HTML(text)
+
+
+def _figure(ax: Any) -> Any:
+    return ax.figure
+
+
+def static_view(ctx: Context, questionnaire_id: str, *, charts: bool = True,
+                table: bool = True) -> list[Any]:
+    """Blocks drawn from the saved answers alone: summary, chart, factor table, answers table."""
+    from ..notebook import paragraph
+    from ..plots import questionnaires as qplots
+
+    lang, locale = ctx.language, ctx.locale
+    store = AnswerStore(ctx.workspace)
+    catalogue = store.catalogue(questionnaire_id).for_locale(locale)
+    latest = store.latest(questionnaire_id)
+    if latest is None or not latest.answers:
+        return [note(NO_ANSWERS[lang])]
+    if not catalogue.scored:
+        return [_html(canvas_html(catalogue, latest, lang))]
+    score = score_of(catalogue, latest)
+    assert score is not None
+    blocks: list[Any] = [paragraph(summary_sentence(catalogue, latest, score, lang, locale))]
+    if charts:
+        if len(catalogue.factors) > 1:
+            ax = qplots.factor_bars(score, catalogue, language=lang, locale=locale)
+        else:
+            ax = qplots.item_bars(score, catalogue, language=lang, locale=locale)
+        blocks.append(_figure(ax))
+    if len(catalogue.factors) > 1:
+        blocks.append(_html(factor_table_html(catalogue, score, lang, locale)))
+    if table:
+        blocks.append(_html(answers_table_html(catalogue, latest, lang)))
+    return blocks
+
+
+def form_blocks(ctx: Context, questionnaire_id: str,
+                render: Callable[[], list[Any]] | None = None) -> list[Any]:
+    """Live only: the form, and (if ``render`` is given) a view redrawn after every save."""
+    from .. import forms
+
+    store = AnswerStore(ctx.workspace)
+    if render is None:
+        return [forms.QuestionnaireForm(store, questionnaire_id, ctx.language,
+                                        locale=ctx.locale).widget]
+    out, refresh = forms.live_output(render)
+    form = forms.QuestionnaireForm(store, questionnaire_id, ctx.language, on_save=refresh,
+                                   locale=ctx.locale)
+    return [form.widget, out]
+
+
+def section(ctx: Context, questionnaire_id: str) -> list[Any]:
+    """Title and intro of the questionnaire, then form + live view (live) or static views."""
+    from IPython.display import Markdown
+
+    catalogue = load_catalogue(questionnaire_id, ctx.workspace).for_locale(ctx.locale)
+    blocks: list[Any] = [Markdown(f"### {catalogue.label(ctx.language)}")]
+    if ctx.live:
+        return blocks + form_blocks(ctx, questionnaire_id,
+                                    render=lambda: static_view(ctx, questionnaire_id,
+                                                               table=False))
+    intro = catalogue.intro_text(ctx.language)
+    if intro:
+        from ..notebook import paragraph
+
+        blocks.append(paragraph(intro))
+    return blocks + static_view(ctx, questionnaire_id)
