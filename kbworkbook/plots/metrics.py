@@ -13,6 +13,7 @@ import datetime as dt
 from collections.abc import Sequence
 from typing import Any
 
+import matplotlib.dates as mdates
 import numpy as np
 import pandas as pd
 from matplotlib.axes import Axes
@@ -157,7 +158,7 @@ def nps_bars(
     """
     loc = _locale(locale, language)
     with style():
-        ax = _ensure_axes(ax, (8.0, 2.4))
+        ax = _ensure_axes(ax, (8.0, 2.6))
         parts = [
             ("detractors", result.detractors_share, result.detractors, COLORS["bad"]),
             ("passives", result.passives_share, result.passives, COLORS["neutral"]),
@@ -183,7 +184,7 @@ def nps_bars(
         if result.small_sample:
             title += "\n" + _t("small_sample", language)
         ax.set_title(title)
-        ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.45), ncol=3)
+        ax.figure.legend(*ax.get_legend_handles_labels(), loc="outside lower center", ncol=3)
     return ax
 
 
@@ -209,7 +210,7 @@ def nps_trend_chart(
                     ecolor=COLORS["secondary"], elinewidth=2, capsize=4, markersize=6)
         for xi, yi in zip(x, score, strict=True):
             ax.annotate(format_points(yi, loc), (xi, yi), textcoords="offset points",
-                        xytext=(8, 0), va="center", fontsize=9, color=COLORS["primary"])
+                        xytext=(9, 0), ha="left", va="center", fontsize=9, color=COLORS["primary"])
         labels = [f"{period_label(p, loc)}\nn = {format_integer(n, loc)}"
                   for p, n in zip(trend.index, trend["n"], strict=True)]
         ax.set_xticks(x, labels)
@@ -344,7 +345,7 @@ def monthly_bars(
         ax = _ensure_axes(ax, (9.0, 3.2))
         x = np.arange(len(values))
         ax.bar(x, values.to_numpy(dtype="float64"), color=COLORS["primary"], width=0.75)
-        step = max(1, int(np.ceil(len(values) / 12)))
+        step = max(1, int(np.ceil(len(values) / 8)))
         ax.set_xticks(x[::step], [period_label(p, loc) for p in values.index[::step]],
                       rotation=0)
         if kind == "currency":
@@ -503,10 +504,11 @@ def engagement_chart(
         ax.set_ylabel(_t("engagement_y", language, base=base_label))
         if len(valid):
             ticks = pd.date_range(valid["date"].min(), valid["date"].max(), freq="QS")
-            ax.set_xticks(list(ticks), [period_label(pd.Period(t, "M"), loc) for t in ticks])
+            labels = [period_label(pd.Period(t, "M"), loc) for t in ticks]
+            ax.set_xticks(mdates.date2num(ticks.to_pydatetime()), labels)
         ax.grid(axis="y")
         ax.set_axisbelow(True)
-        ax.legend(loc="upper left")
+        ax.legend(loc="upper left", bbox_to_anchor=(1.0, 1.0))
         ax.set_title(_t("engagement_title", language, base=base_label))
     return ax
 
