@@ -63,6 +63,8 @@ _T: dict[str, dict[str, str]] = {
                  "en": "Assessment of {date}: {n} of {total} statements answered."},
     "index": {"de": "Gesamtwert: {value} von 100 ({band}).",
               "en": "Overall score: {value} out of 100 ({band})."},
+    "index_plain": {"de": "Gesamtwert: {value} von 100.",
+                    "en": "Overall score: {value} out of 100."},
     "weighted": {"de": "Gewichtet mit Ihrer Einschätzung der Wichtigkeit: {value}.",
                  "en": "Weighted by the importance you assigned: {value}."},
     "strong_one": {"de": "Am stärksten sind Sie bei »{a}« ({sa}).",
@@ -170,15 +172,17 @@ def factor_table_html(catalogue: Questionnaire, score: QuestionnaireScore,
     for r in score.factors.to_dict("records"):
         row = _Row(r)
         value = "–" if _missing(row.score) else _num(row.score, locale)
-        cells = [html.escape(catalogue.factor(row.factor).label(language)), value,
-                 html.escape(band_label(row.band, language)),
-                 f"{row.answered}/{row.n_items}"]
+        cells = [html.escape(catalogue.factor(row.factor).label(language)), value]
+        if catalogue.higher_is_better:
+            cells.append(html.escape(band_label(row.band, language)))
+        cells.append(f"{row.answered}/{row.n_items}")
         if with_imp:
             cells.append("" if row.weight == 1 and not _has_importance(score) else
                          _num(row.weight, locale))
         rows.append("<tr>" + "".join(f"<td>{c}</td>" for c in cells) + "</tr>")
-    heads = [_t("factor", language), _t("score", language), _t("band", language),
-             _t("answered", language)] + ([_t("importance", language)] if with_imp else [])
+    heads = ([_t("factor", language), _t("score", language)]
+             + ([_t("band", language)] if catalogue.higher_is_better else [])
+             + [_t("answered", language)] + ([_t("importance", language)] if with_imp else []))
     head = "".join(f"<th>{h}</th>" for h in heads)
     return (f'<table class="kb-table kb-factors"><thead><tr>{head}</tr></thead>'
             f"<tbody>{''.join(rows)}</tbody></table>")
@@ -249,8 +253,11 @@ def summary_sentence(catalogue: Questionnaire, assessment: Assessment,
     if score is not None and not _missing(score.index):
         from ..questionnaires.scoring import band
 
-        text += " " + _t("index", language, value=_num(score.index, locale),
-                         band=band_label(band(score.index), language))
+        if catalogue.higher_is_better:
+            text += " " + _t("index", language, value=_num(score.index, locale),
+                             band=band_label(band(score.index), language))
+        else:
+            text += " " + _t("index_plain", language, value=_num(score.index, locale))
         if _has_importance(score) and not _missing(score.index_weighted):
             text += " " + _t("weighted", language, value=_num(score.index_weighted, locale))
     return _de_ch(text, locale)

@@ -81,10 +81,11 @@ def _axes(ax: Axes | None, size: tuple[float, float], **kwargs: Any) -> Axes:
 
 
 def _bars(ax: Axes, labels: Sequence[str], values: Sequence[float], locale: str,
-          language: str, previous: Sequence[float] | None = None) -> Axes:
+          language: str, previous: Sequence[float] | None = None, bands: bool = True) -> Axes:
     y = np.arange(len(labels))
     heights = [0.0 if _missing(v) else float(v) for v in values]
-    colors = [BAND_COLORS.get(band(v) or "", COLORS["neutral"]) for v in values]
+    colors = [BAND_COLORS.get(band(v) or "", COLORS["neutral"]) if bands else COLORS["primary"]
+              for v in values]
     with style():
         ax.barh(y, heights, color=colors, height=0.6, label=_t("current", language))
         for yi, value in zip(y, values, strict=True):
@@ -102,7 +103,7 @@ def _bars(ax: Axes, labels: Sequence[str], values: Sequence[float], locale: str,
         ax.set_xlim(0, 110)
         ax.set_xticks([0, 20, 40, 60, 80, 100])
         ax.set_xlabel(_t("score", language))
-        for lower, *_ in BANDS[1:]:
+        for lower, *_ in (BANDS[1:] if bands else ()):
             ax.axvline(lower, color=COLORS["grid"], linewidth=0.8, zorder=0)
     return ax
 
@@ -116,14 +117,18 @@ def factor_bars(
     locale: str = "de-CH",
     ax: Axes | None = None,
 ) -> Axes:
-    """Horizontal bars of the factor scores (0..100), coloured by band; previous as markers."""
+    """Horizontal bars of the factor scores (0..100), coloured by band; previous as markers.
+
+    Catalogues with ``higher_is_better = false`` (switching barriers) get one neutral colour.
+    """
     ax = _axes(ax, (8.0, 0.55 * len(score.factors) + 1.4))
     prev = None
     if previous is not None:
         prev_scores = previous.factor_scores
         prev = [prev_scores.get(k, math.nan) for k in score.factors["factor"]]
     return _bars(ax, _factor_labels(score, catalogue, language),
-                 score.factors["score"].tolist(), locale, language, prev)
+                 score.factors["score"].tolist(), locale, language, prev,
+                 bands=catalogue.higher_is_better)
 
 
 def item_bars(
@@ -137,7 +142,8 @@ def item_bars(
     """Horizontal bars per item (e.g. each touchpoint), 0..100."""
     ax = _axes(ax, (8.0, 0.45 * len(score.items) + 1.4))
     labels = [catalogue.item(k).label(language) for k in score.items["item"]]
-    return _bars(ax, labels, score.items["score"].tolist(), locale, language)
+    return _bars(ax, labels, score.items["score"].tolist(), locale, language,
+                 bands=catalogue.higher_is_better)
 
 
 def radar_chart(

@@ -12,6 +12,7 @@ File format::
     id = "sechs_faktoren"
     kind = "likert"            # likert | rating | ja_teilweise_nein | text
     importance = true          # ask "Wie wichtig ist dieser Faktor für Ihre Kunden?" (1..5)
+    higher_is_better = true    # false for switching barriers: no good/bad bands
     order = 1                  # position in listings
     [title]  de = "…"  en = "…"
     [intro]  de = "…"  en = "…"   (optional)
@@ -75,7 +76,8 @@ _SCALE_LABELS: dict[str, dict[str, tuple[str, ...]]] = {
 }
 _DONT_KNOW = {"de": "weiß nicht", "en": "don't know"}
 
-_TOP_KEYS = {"id", "kind", "importance", "order", "title", "intro", "scale", "factors"}
+_TOP_KEYS = {"id", "kind", "importance", "order", "title", "intro", "scale", "factors",
+             "higher_is_better"}
 _FACTOR_KEYS = {"key", "de", "en", "help", "items"}
 _ITEM_KEYS = {"key", "de", "en", "help", "reverse"}
 _SCALE_KEYS = {"labels"}
@@ -156,6 +158,7 @@ class Questionnaire:
     importance: bool = False
     order: int = 100
     source: str = ""
+    higher_is_better: bool = True
 
     def label(self, language: str = "de") -> str:
         return _text(self.title, language)
@@ -280,6 +283,10 @@ def _parse(data: Mapping[str, Any], name: str, source: str) -> Questionnaire:
     if not isinstance(importance, bool):
         problems.add("", "»importance« muss true oder false sein.")
         importance = False
+    higher = data.get("higher_is_better", True)
+    if not isinstance(higher, bool):
+        problems.add("", "»higher_is_better« muss true oder false sein.")
+        higher = True
     order = data.get("order", 100)
     if not isinstance(order, int):
         problems.add("", "»order« muss eine ganze Zahl sein.")
@@ -366,6 +373,7 @@ def _parse(data: Mapping[str, Any], name: str, source: str) -> Questionnaire:
         id=qid, kind=kind, title=title, factors=tuple(factors),
         scale=Scale(kind=kind, values=_SCALE_VALUES[kind], labels=labels),
         intro=intro, importance=importance, order=order, source=source,
+        higher_is_better=higher,
     )
 
 

@@ -1,0 +1,136 @@
+"""Chapter 01 · Kundenbindungs-Formel: six-factor self-assessment, profile, change, priorities.
+
+Live (``ctx.live``) the self-assessment section shows the form (answers saved as given) with
+a view that redraws after every save; headless every section draws from the saved answers
+alone. Without saved answers a section shows a friendly note instead of a chart.
+"""
+
+from __future__ import annotations
+
+import tomllib
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+from ..notebook import Context, note, paragraph
+from ..questionnaires import SIX_FACTORS
+from ..questionnaires.scoring import handlungsbedarf
+from ..store import AnswerStore
+from . import questionnaire as q
+
+__all__ = ["SECTIONS", "change", "handlungsbedarf_section", "intro", "positioning", "radar",
+           "self_assessment", "strengths", "touchpoints"]
+
+SECTIONS = ["intro", "self_assessment", "radar", "strengths", "change",
+            "handlungsbedarf_section", "touchpoints", "positioning"]
+
+
+@cache
+def _texts() -> dict[str, dict[str, str]]:
+    return tomllib.loads(Path(__file__).with_suffix(".toml").read_text(encoding="utf-8"))
+
+
+def _text(ctx: Context, key: str) -> str:
+    entry = _texts()[key]
+    text = entry.get(ctx.language) or entry["de"]
+    return text.strip().replace("ß", "ss") if ctx.locale == "de-CH" else text.strip()
+
+
+def _markdown(ctx: Context, key: str) -> Any:
+    from IPython.display import Markdown
+
+    return Markdown(_text(ctx, key))
+
+
+def _scores(ctx: Context) -> tuple[Any, Any, Any, Any]:
+    """(catalogue, latest score, previous score, previous assessment) of the six factors."""
+    store = AnswerStore(ctx.workspace)
+    catalogue = store.catalogue(SIX_FACTORS).for_locale(ctx.locale)
+    history = store.history(SIX_FACTORS)
+    latest = history[-1] if history else None
+    previous = history[-2] if len(history) >= 2 else None
+    return (catalogue, q.score_of(catalogue, latest) if latest and latest.answers else None,
+            q.score_of(catalogue, previous) if previous and previous.answers else None,
+            previous)
+
+
+def _no_answers(ctx: Context) -> Any:
+    return note(q.NO_ANSWERS[ctx.language])
+
+
+def intro(ctx: Context) -> list[Any]:
+    """What the six factors are and why voluntary loyalty is the goal."""
+    return [_markdown(ctx, "intro")]
+
+
+def self_assessment(ctx: Context) -> list[Any]:
+    """Live: the form plus live factor bars. Headless: summary, bars, factor and answer tables."""
+    blocks = [_markdown(ctx, "self_assessment")]
+    if ctx.live:
+        return blocks + q.form_blocks(
+            ctx, SIX_FACTORS, render=lambda: q.static_view(ctx, SIX_FACTORS, table=False))
+    return blocks + q.static_view(ctx, SIX_FACTORS)
+
+
+def radar(ctx: Context) -> list[Any]:
+    """Radar chart of the latest assessment with the previous one overlaid."""
+    from ..i18n import format_date
+    from ..plots.questionnaires import radar_chart
+
+    catalogue, score, prev_score, prev = _scores(ctx)
+    if score is None:
+        return [_markdown(ctx, "radar"), _no_answers(ctx)]
+    store = AnswerStore(ctx.workspace)
+    latest = store.latest(SIX_FACTORS)
+    assert latest is not None
+    current_label = format_date(latest.started, ctx.locale)
+    previous_label = format_date(prev.started, ctx.locale) if prev is not None else None
+    ax = radar_chart(score, catalogue, prev_score, language=ctx.language,
+                     current_label=current_label, previous_label=previous_label)
+    return [_markdown(ctx, "radar"), ax.figure]
+
+
+def strengths(ctx: Context) -> list[Any]:
+    """The strongest and weakest factors in plain sentences."""
+    catalogue, score, _prev_score, _prev = _scores(ctx)
+    if score is None:
+        return [_markdown(ctx, "strengths"), _no_answers(ctx)]
+    return [_markdown(ctx, "strengths")] + [
+        paragraph(s) for s in q.strengths_sentences(catalogue, score, ctx.language, ctx.locale)]
+
+
+def change(ctx: Context) -> list[Any]:
+    """Change per factor since the previous assessment ("Erfolge kontrollieren")."""
+    from IPython.display import HTML
+
+    catalogue, score, prev_score, _prev = _scores(ctx)
+    if score is None:
+        return [_markdown(ctx, "change"), _no_answers(ctx)]
+    if prev_score is None:
+        return [_markdown(ctx, "change"), note(_text(ctx, "no_previous"))]
+    return [_markdown(ctx, "change"),
+            HTML(q.change_table_html(catalogue, prev_score, score, ctx.language, ctx.locale))]
+
+
+def handlungsbedarf_section(ctx: Context) -> list[Any]:
+    """Handlungsbedarf ranking (importance × distance to 100); top two highlighted."""
+    from ..plots.questionnaires import handlungsbedarf_bars
+
+    catalogue, score, _prev_score, _prev = _scores(ctx)
+    if score is None:
+        return [_markdown(ctx, "handlungsbedarf"), _no_answers(ctx)]
+    ranking = handlungsbedarf(score.factor_scores, score.weights)
+    if ranking.empty:
+        return [_markdown(ctx, "handlungsbedarf"), _no_answers(ctx)]
+    ax = handlungsbedarf_bars(ranking, catalogue, language=ctx.language, locale=ctx.locale)
+    return [_markdown(ctx, "handlungsbedarf"), ax.figure]
+
+
+def touchpoints(ctx: Context) -> list[Any]:
+    """Customer-experience touchpoints (1–5 each)."""
+    return [_markdown(ctx, "touchpoints")] + q.section(ctx, "kontaktpunkte")[1:]
+
+
+def positioning(ctx: Context) -> list[Any]:
+    """Positioning canvas: Golden Circle and target group (free text, escaped)."""
+    return [_markdown(ctx, "positioning")] + q.section(ctx, "positionierung")[1:]

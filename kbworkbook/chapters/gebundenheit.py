@@ -1,0 +1,132 @@
+"""Chapter 02 · Gebundenheit vs. Verbundenheit: switching barriers, GI, portfolio, Jones & Sasser.
+
+VI (Verbundenheitsindex) is the KBI of chapter 01's latest six-factor assessment; GI the mean
+of the technical-functional, economic and contractual barrier scores.
+"""
+
+from __future__ import annotations
+
+import html
+import math
+import tomllib
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+from ..i18n import format_decimal
+from ..notebook import Context, note, paragraph
+from ..questionnaires import SIX_FACTORS, SWITCHING_BARRIERS
+from ..questionnaires.scoring import gebundenheitsindex, portfolio_label, portfolio_quadrant
+from ..store import AnswerStore
+from . import questionnaire as q
+
+__all__ = ["SECTIONS", "indices", "intro", "jones_sasser", "portfolio", "portfolio_threshold",
+           "switching_barriers"]
+
+SECTIONS = ["intro", "switching_barriers", "indices", "portfolio", "jones_sasser"]
+
+
+@cache
+def _texts() -> dict[str, dict[str, str]]:
+    return tomllib.loads(Path(__file__).with_suffix(".toml").read_text(encoding="utf-8"))
+
+
+def _text(ctx: Context, key: str, **values: Any) -> str:
+    entry = _texts()[key]
+    text = (entry.get(ctx.language) or entry["de"]).strip()
+    text = text.format(**values) if values else text
+    return text.replace("ß", "ss") if ctx.locale == "de-CH" else text
+
+
+def _markdown(ctx: Context, key: str) -> Any:
+    from IPython.display import Markdown
+
+    return Markdown(_text(ctx, key))
+
+
+def portfolio_threshold(ctx: Context) -> float:
+    """``[questionnaires] portfolio_threshold`` from kbworkbook.toml, default 50."""
+    value = ctx.workspace.section("questionnaires").get("portfolio_threshold", 50)
+    return float(value)
+
+
+def _indices(ctx: Context, which: int = -1) -> tuple[float, float]:
+    """(VI, GI) of the assessment ``which`` (-1 latest); ``nan`` where nothing is saved.
+
+    For the previous point (-2) a questionnaire with only one assessment keeps its value.
+    """
+    store = AnswerStore(ctx.workspace)
+    values = []
+    for qid in (SIX_FACTORS, SWITCHING_BARRIERS):
+        history = [a for a in store.history(qid) if a.answers]
+        if not history:
+            values.append(math.nan)
+            continue
+        assessment = history[which] if len(history) >= -which else history[0]
+        score = q.score_of(store.catalogue(qid), assessment)
+        assert score is not None
+        values.append(score.index if qid == SIX_FACTORS else
+                      gebundenheitsindex(score.factor_scores))
+    return values[0], values[1]
+
+
+def intro(ctx: Context) -> list[Any]:
+    """Lock-in versus loyalty by choice."""
+    return [_markdown(ctx, "intro")]
+
+
+def switching_barriers(ctx: Context) -> list[Any]:
+    """The switching-barrier questionnaire (form live, bars and tables headless)."""
+    return q.section(ctx, SWITCHING_BARRIERS)
+
+
+def indices(ctx: Context) -> list[Any]:
+    """GI and VI as two figures with a short explanation."""
+    from IPython.display import HTML
+
+    vi, gi = _indices(ctx)
+    if math.isnan(gi) and math.isnan(vi):
+        return [_markdown(ctx, "indices"), note(q.NO_ANSWERS[ctx.language])]
+    tiles = "".join(
+        f'<div class="kb-kpi"><div class="kb-kpi-value">'
+        f"{html.escape(format_decimal(value, ctx.locale, 0))}</div>"
+        f'<div class="kb-kpi-label">{html.escape(label)}</div></div>'
+        for value, label in ((gi, "Gebundenheitsindex (GI)" if ctx.language == "de"
+                              else "Lock-in index (GI)"),
+                             (vi, "Verbundenheitsindex (VI)" if ctx.language == "de"
+                              else "Loyalty index (VI)"))
+    )
+    return [_markdown(ctx, "indices"), HTML(f'<div class="kb-kpis">{tiles}</div>')]
+
+
+def portfolio(ctx: Context) -> list[Any]:
+    """Bindungsportfolio (VI × GI) with the previous position when there is one."""
+    from ..plots.questionnaires import portfolio_chart
+
+    vi, gi = _indices(ctx)
+    if math.isnan(vi) or math.isnan(gi):
+        return [_markdown(ctx, "portfolio"), note(_text(ctx, "quadrant_missing"))]
+    threshold = portfolio_threshold(ctx)
+    store = AnswerStore(ctx.workspace)
+    previous = None
+    if len([a for a in store.history(SIX_FACTORS) if a.answers]) >= 2 or \
+            len([a for a in store.history(SWITCHING_BARRIERS) if a.answers]) >= 2:
+        previous = _indices(ctx, -2)
+    ax = portfolio_chart(vi, gi, threshold=threshold, previous=previous, language=ctx.language)
+    label = portfolio_label(portfolio_quadrant(vi, gi, threshold), ctx.language)
+    sentence = _text(ctx, "quadrant", label=label, vi=format_decimal(vi, ctx.locale, 0),
+                     gi=format_decimal(gi, ctx.locale, 0))
+    return [_markdown(ctx, "portfolio"), ax.figure, paragraph(sentence)]
+
+
+def jones_sasser(ctx: Context) -> list[Any]:
+    """Jones & Sasser's four customer types, explained with an empty grid."""
+    import pandas as pd
+
+    from ..plots.questionnaires import jones_sasser_chart
+
+    empty = pd.DataFrame({"segment": pd.Series([], dtype=object),
+                          "satisfaction": pd.Series([], dtype=float),
+                          "loyalty": pd.Series([], dtype=float)})
+    ax = jones_sasser_chart(empty, language=ctx.language)
+    return [_markdown(ctx, "jones_sasser"), ax.figure]
