@@ -425,17 +425,22 @@ def sample_selection() -> Selection:
 def sample_action_plan() -> ActionPlan:
     """The plan the sample owner took home from the workshop (edited proposals)."""
     return ActionPlan(actions=(
+        Action("Kontaktpunkte-Check: Wartezeit am Samstagmorgen verkürzen (zweite Kasse "
+               "7–10 Uhr)", "factor:F2", "Filialleitung", dt.date(2026, 3, 31), "factor_score",
+               "Faktor Kundenerlebnis & Service bei der nächsten Selbsteinschätzung "
+               "mindestens 70"),
+        Action("Stempelkarte einführen: jeder 10. Kaffee gratis", "instrument:bonussystem",
+               "Inhaber", dt.date(2026, 2, 28), "repeat_purchase_rate",
+               "Wiederkaufrate +3 Prozentpunkte bis Ende 2026"),
+        Action("Kurze NPS-Befragung per QR-Code auf dem Kassenbon, Auswertung quartalsweise",
+               "instrument:feedback_nps", "Filialleitung", dt.date(2026, 4, 30), "nps",
+               "NPS mindestens +40 und 100 Antworten pro Quartal"),
         Action("Beschwerden innert 48 Stunden beantworten; Verkaufsteam darf bis CHF 20 "
-               "selbst kulant lösen", "factor:F5", "Filialleitung",
+               "selbst kulant lösen", "instrument:beschwerdemanagement", "Filialleitung",
                dt.date(2026, 3, 31), "complaint_satisfaction",
                "Mindestens 85 % der Beschwerden zufrieden gelöst"),
-        Action("Treue Stammgäste spürbar bevorzugen: Stempelkarte mit jedem 10. Kaffee gratis",
-               "instrument:bonussystem", "Inhaber", dt.date(2026, 2, 28),
-               "repeat_purchase_rate", "Wiederkaufrate +3 Prozentpunkte bis Ende 2026"),
-        Action("Kurze NPS-Befragung per QR-Code auf dem Kassenbon, Auswertung quartalsweise",
-               "instrument:feedback_nps", "Filialleitung", dt.date(2026, 4, 30),
-               "nps", "NPS mindestens +40 und 100 Antworten pro Quartal"),
-        Action("Faktor Belohnung & Gemeinschaft: Stammgäste-Frühstück im Herbst testen",
-               "factor:F6", "Inhaber", dt.date(2026, 9, 30),
-               "factor_score", "Faktorwert bei der nächsten Selbsteinschätzung mindestens 55"),
+        Action("Stammgäste mit Namen ansprechen und Vorlieben auf der Kundenkarte notieren",
+               "factor:F4", "Inhaber", dt.date(2026, 6, 30), "factor_score",
+               "Faktor Kommunikation & Kundennähe bei der nächsten Selbsteinschätzung "
+               "mindestens 65"),
     ))

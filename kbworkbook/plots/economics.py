@@ -83,7 +83,7 @@ def profit_by_year_area(
         years = later.index.to_numpy(dtype=float)
         values = [later[p].to_numpy(dtype=float) for p in parts]
         ax.stackplot(years, *values, labels=[_label(p, language) for p in parts], alpha=0.85)
-        ax.bar([0], [table.loc[0, "acquisition"]], width=0.6, color="#b03a2e",
+        ax.bar([0], [float(table["acquisition"].iloc[0])], width=0.6, color="#b03a2e",
                label=_label("acquisition", language))
         if show_expected:
             ax.plot(table.index.to_numpy(dtype=float), table["expected"].to_numpy(dtype=float),

@@ -1,0 +1,205 @@
+"""Chapter 06 · Aktionsplan: three-pillar check, weakest factors, the action plan.
+
+The plan is the newest saved one (``answers/aktionsplan/``); without one, a proposal is built
+from the two factors with the greatest Handlungsbedarf and the chosen instruments
+(:func:`kbworkbook.plan.propose_actions`). :func:`summary` / :func:`summary_html` give the
+plan for the report's index page. Everything a user typed is escaped before it becomes HTML.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import html
+import tomllib
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+from ..i18n import format_date, format_decimal
+from ..instruments import load_catalogue
+from ..notebook import Context, note
+from ..plan import ActionPlan, load_action_plan, load_selection, propose_actions
+from .massnahmen_data import need_by_factor, swiss
+
+__all__ = [
+    "SECTIONS",
+    "action_plan",
+    "current_plan",
+    "intro",
+    "management_check",
+    "summary",
+    "summary_html",
+    "weakest_factors",
+]
+
+SECTIONS: list[str] = ["intro", "management_check", "weakest_factors", "action_plan"]
+WEAKEST = 2
+
+
+@cache
+def _texts() -> dict[str, Any]:
+    return tomllib.loads(Path(__file__).with_suffix(".toml").read_text(encoding="utf-8"))
+
+
+def _text(ctx: Context, key: str, **values: Any) -> str:
+    entry = _texts()[key]
+    raw = entry.get(ctx.language) or entry["de"]
+    return swiss(raw.format(**values) if values else raw, ctx.locale).strip()
+
+
+def _col(ctx: Context, table: str, key: str) -> str:
+    entry = _texts()[table]
+    return swiss(str((entry.get(ctx.language) or entry["de"]).get(key, key)), ctx.locale)
+
+
+def _markdown(ctx: Context, key: str) -> Any:
+    from IPython.display import Markdown
+
+    return Markdown(_text(ctx, key))
+
+
+def _html(markup: str) -> Any:
+    from IPython.display import HTML
+
+    return HTML(markup)
+
+
+def intro(ctx: Context) -> list[Any]:
+    """What the plan is for and how progress will be checked."""
+    return [_markdown(ctx, "intro")]
+
+
+def management_check(ctx: Context) -> list[Any]:
+    """The three-pillar management check (questionnaire ``management_check``)."""
+    try:
+        from .questionnaire import section
+    except ImportError:  # pragma: no cover - written by another module owner
+        return [_markdown(ctx, "management_check"), note(_text(ctx, "management_check_todo"))]
+    return [_markdown(ctx, "management_check"), *section(ctx, "management_check")]
+
+
+def _weakest(ctx: Context) -> list[tuple[str, float, float]]:
+    need = need_by_factor(ctx)
+    if need is None:
+        return []
+    top = need.head(WEAKEST)
+    return [(str(r["factor"]), float(r["score"]), float(r["need"]))
+            for r in top.to_dict("records")]
+
+
+def weakest_factors(ctx: Context) -> list[Any]:
+    """The two factors with the greatest Handlungsbedarf."""
+    blocks: list[Any] = [_markdown(ctx, "weakest")]
+    weakest = _weakest(ctx)
+    if not weakest:
+        return blocks + [note(_text(ctx, "no_need"))]
+    cat = load_catalogue()
+    rows = [[f"{f} {cat.label('factors', f, ctx.language)}",
+             format_decimal(score, ctx.locale, 0), format_decimal(need, ctx.locale, 0)]
+            for f, score, need in weakest]
+    head = [_col(ctx, "columns", c) for c in ("factor", "score", "need")]
+    return blocks + [_html(_table(head, [[swiss(c, ctx.locale) for c in r] for r in rows],
+                                  numeric=(1, 2)))]
+
+
+def _as_of(ctx: Context) -> dt.date:
+    if ctx.as_of is not None:
+        return ctx.as_of
+    return dt.date.today()  # only when neither the notebook nor kbworkbook.toml set a date
+
+
+def current_plan(ctx: Context) -> ActionPlan:
+    """The newest saved plan, or (``proposed=True``) the proposal when none is saved."""
+    saved = load_action_plan(ctx.workspace)
+    if saved is not None:
+        return saved
+    return _proposal(ctx)
+
+
+def _proposal(ctx: Context) -> ActionPlan:
+    selection = load_selection(ctx.workspace)
+    cat = load_catalogue()
+    if selection is not None:
+        from dataclasses import replace
+
+        selection = replace(selection, instruments=tuple(
+            c for c in selection.instruments if c.key in cat.keys))
+    return propose_actions(_weakest(ctx), selection, _as_of(ctx), language=ctx.language,
+                           catalogue=cat)
+
+
+def _metric_label(ctx: Context, key: str) -> str:
+    if not key:
+        return ""
+    cat = load_catalogue()
+    return swiss(cat.label("metrics", key, ctx.language), ctx.locale)
+
+
+def summary(ctx: Context) -> list[dict[str, str]]:
+    """The plan as plain-text rows (NOT escaped – callers building HTML must escape).
+
+    Keys: ``title``, ``owner``, ``due``, ``metric``, ``target``, ``status``; empty list when
+    there is nothing to show. Proposals (nothing saved yet) are included, marked by
+    ``status`` = the localized "offen".
+    """
+    plan = current_plan(ctx)
+    open_text = _text(ctx, "open")
+    rows = []
+    for action in plan.actions:
+        rows.append({
+            "title": action.title,
+            "owner": action.owner or open_text,
+            "due": format_date(action.due, ctx.locale) if action.due else open_text,
+            "metric": _metric_label(ctx, action.metric) or open_text,
+            "target": action.target,
+            "status": _col(ctx, "statuses", action.status),
+        })
+    return rows
+
+
+def _table(headers: list[str], rows: list[list[str]], numeric: tuple[int, ...] = (),
+           css: str = "") -> str:
+    def cell(tag: str, index: int, value: str) -> str:
+        cls = ' class="num"' if index in numeric else ""
+        return f"<{tag}{cls}>{html.escape(str(value))}</{tag}>"
+
+    head = "".join(cell("th", i, h) for i, h in enumerate(headers))
+    body = "".join("<tr>" + "".join(cell("td", i, v) for i, v in enumerate(r)) + "</tr>"
+                   for r in rows)
+    return (f'<table class="kb-table {css}"><thead><tr>{head}</tr></thead>'
+            f"<tbody>{body}</tbody></table>")
+
+
+def summary_html(ctx: Context) -> str:
+    """The plan as an escaped HTML table (empty string when there are no actions)."""
+    rows = summary(ctx)
+    if not rows:
+        return ""
+    keys = ("title", "owner", "due", "metric", "target", "status")
+    head = [_col(ctx, "columns", "number"), *(_col(ctx, "columns", k) for k in keys)]
+    body = [[str(i), *(r[k] for k in keys)] for i, r in enumerate(rows, start=1)]
+    return _table(head, body, numeric=(0,), css="kb-action-plan")
+
+
+def action_plan(ctx: Context) -> list[Any]:
+    """Live: the plan editor (saves every change). Report: the plan as a table."""
+    blocks: list[Any] = [_markdown(ctx, "plan")]
+    plan = current_plan(ctx)
+    if ctx.live:
+        from .massnahmen_forms import PlanEditor
+
+        cat = load_catalogue()
+        metrics = [(swiss(cat.label("metrics", k, ctx.language), ctx.locale), k)
+                   for k in cat.labels["metrics"]]
+        editor = PlanEditor(ctx, plan, _proposal(ctx), metrics)
+        return blocks + [_html(f'<p class="kb-text">{html.escape(_text(ctx, "plan_live"))}</p>'),
+                         editor.widget]
+    if not plan.actions:
+        return blocks + [note(_text(ctx, "empty"))]
+    if plan.proposed:
+        blocks.append(note(_text(ctx, "proposed")))
+    elif plan.saved_at is not None:
+        when = format_date(plan.saved_at, ctx.locale)
+        blocks.append(_html(f'<p class="kb-text">{html.escape(_text(ctx, "saved_at", when=when))}'
+                            "</p>"))
+    return blocks + [_html(summary_html(ctx))]

@@ -1,0 +1,466 @@
+"""Chapter 05 · Maßnahmen & Wirtschaftlichkeit: choose instruments, price them, prove they pay.
+
+Section functions (``SECTIONS`` in notebook order) take a :class:`~kbworkbook.notebook.Context`
+and return blocks. Live (workshop) the selection section is an editor whose results redraw
+after every change; headless (report) every section renders the newest saved selection.
+The figures come from :mod:`kbworkbook.chapters.massnahmen_data`; all user-typed or data
+text is escaped before it becomes HTML.
+"""
+
+from __future__ import annotations
+
+import html
+import math
+import tomllib
+from collections.abc import Sequence
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+from ..economics import (
+    CostAssumptions,
+    ProgrammeInputs,
+    complaint_word_of_mouth,
+    profit_by_year,
+    retained_complainants,
+    sensitivity_table,
+    transaction_margins,
+)
+from ..i18n import (
+    format_currency,
+    format_decimal,
+    format_integer,
+    format_percent,
+    format_points,
+)
+from ..instruments import Catalogue, load_catalogue
+from ..notebook import Context, note
+from ..plan import Selection, load_selection
+from .massnahmen_data import (
+    ClientFigures,
+    SelectionEvaluation,
+    client_figures,
+    evaluate_selection,
+    need_by_factor,
+    rank_instruments,
+    swiss,
+)
+
+__all__ = [
+    "MAX_INSTRUMENTS",
+    "SECTIONS",
+    "catalogue",
+    "figures",
+    "intro",
+    "profit_by_year_section",
+    "programme",
+    "programme_blocks",
+    "ranking",
+    "selection",
+    "sensitivity",
+    "text",
+    "word_of_mouth",
+]
+
+SECTIONS: list[str] = [
+    "intro",
+    "figures",
+    "catalogue",
+    "selection",
+    "programme",
+    "ranking",
+    "sensitivity",
+    "profit_by_year_section",
+    "word_of_mouth",
+]
+#: More chosen instruments than this trigger the "weniger ist mehr" warning.
+MAX_INSTRUMENTS = 5
+PROFIT_YEARS = 15
+
+
+@cache
+def _texts() -> dict[str, Any]:
+    return tomllib.loads(Path(__file__).with_suffix(".toml").read_text(encoding="utf-8"))
+
+
+def text(ctx: Context, key: str, **values: Any) -> str:
+    """Narrative ``key`` in the context's language, de-CH without ß, placeholders filled."""
+    entry = _texts()[key]
+    raw = entry.get(ctx.language) or entry["de"]
+    return swiss(raw.format(**values) if values else raw, ctx.locale).strip()
+
+
+def _label(ctx: Context, table: str, key: str) -> str:
+    entry = _texts()[table]
+    labels = entry.get(ctx.language) or entry["de"]
+    return swiss(str(labels.get(key, key)), ctx.locale)
+
+
+def _markdown(ctx: Context, key: str, **values: Any) -> Any:
+    from IPython.display import Markdown
+
+    return Markdown(text(ctx, key, **values))
+
+
+def _html(markup: str) -> Any:
+    from IPython.display import HTML
+
+    return HTML(markup)
+
+
+def _para(ctx: Context, key: str, **values: Any) -> Any:
+    return _html(f'<p class="kb-text">{html.escape(text(ctx, key, **values))}</p>')
+
+
+def _table(headers: Sequence[str], rows: Sequence[Sequence[str]], numeric: Sequence[int] = (),
+           css: str = "", footer: Sequence[str] | None = None) -> str:
+    """An HTML table; every header and cell is escaped here."""
+
+    def cell(tag: str, index: int, value: str) -> str:
+        cls = ' class="num"' if index in numeric else ""
+        return f"<{tag}{cls}>{html.escape(str(value))}</{tag}>"
+
+    head = "".join(cell("th", i, h) for i, h in enumerate(headers))
+    body = "".join("<tr>" + "".join(cell("td", i, v) for i, v in enumerate(row)) + "</tr>"
+                   for row in rows)
+    foot = ""
+    if footer is not None:
+        foot = "<tfoot><tr>" + "".join(cell("th", i, v) for i, v in enumerate(footer)) + \
+            "</tr></tfoot>"
+    return (f'<table class="kb-table {css}"><thead><tr>{head}</tr></thead>'
+            f"<tbody>{body}</tbody>{foot}</table>")
+
+
+def _money(ctx: Context, value: float, digits: int = 0) -> str:
+    return format_currency(value, ctx.currency, ctx.locale, digits=digits)
+
+
+def _pct(ctx: Context, value: float, digits: int = 1) -> str:
+    return format_percent(value, ctx.locale, digits)
+
+
+def _pp(ctx: Context, value: float) -> str:
+    """A uplift fraction as percentage points (``0.04`` → ``4.0 Pp.``)."""
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return format_decimal(None, ctx.locale)
+    unit = " pp" if ctx.language == "en" else "\u00a0Pp."
+    return format_decimal(value * 100.0, ctx.locale, 1) + unit
+
+
+def _catalogue() -> Catalogue:
+    return load_catalogue()
+
+
+# -- intro, figures, catalogue -----------------------------------------------------------------
+
+
+def intro(ctx: Context) -> list[Any]:
+    """Why retention must pay, and the "weniger ist mehr" principle."""
+    return [_markdown(ctx, "intro")]
+
+
+def _figure_value(ctx: Context, key: str, value: float) -> str:
+    if key in ("customers", "complaints"):
+        return format_integer(value, ctx.locale)
+    if key in ("margin_rate", "retention_rate", "complaint_quality", "complaint_quick_share",
+               "discount_rate"):
+        return _pct(ctx, value)
+    if key in ("transactions_per_customer", "setup_years"):
+        return format_decimal(value, ctx.locale, 1)
+    digits = 2 if key in ("margin_per_transaction", "staff_hour_rate") else 0
+    return _money(ctx, value, digits)
+
+
+def figures_table_html(ctx: Context, fig: ClientFigures) -> str:
+    """The starting figures with their source, as an escaped HTML table."""
+    rows: list[list[str]] = []
+    for key, item in fig.items():
+        rows.append([_label(ctx, "figure_labels", key), _figure_value(ctx, key, item.value),
+                     _label(ctx, "sources", item.source)])
+        if key == "margin_rate":
+            rows.append([_label(ctx, "figure_labels", "margin_per_customer"),
+                         _figure_value(ctx, "margin_per_customer", fig.margin_per_customer),
+                         text(ctx, "derived")])
+        if key == "transactions_per_customer":
+            rows.append([_label(ctx, "figure_labels", "margin_per_transaction"),
+                         _figure_value(ctx, "margin_per_transaction",
+                                       fig.margin_per_transaction),
+                         text(ctx, "derived")])
+    rows.append([_label(ctx, "figure_labels", "customer_lifetime_value"),
+                 _money(ctx, fig.customer_lifetime_value), text(ctx, "derived")])
+    cols = [_label(ctx, "columns", c) for c in ("assumption", "value", "source")]
+    return _table(cols, rows, numeric=(1,), css="kb-figures")
+
+
+def figures(ctx: Context) -> list[Any]:
+    """The client's starting figures and where each comes from."""
+    fig = client_figures(ctx)
+    blocks: list[Any] = [_markdown(ctx, "figures"), _html(figures_table_html(ctx, fig))]
+    blocks += [note(text(ctx, "data_notes", text=n)) for n in fig.notes]
+    return blocks
+
+
+def catalogue(ctx: Context) -> list[Any]:
+    """The instrument catalogue by group: factor, binding, cost types."""
+    cat = _catalogue()
+    lang = ctx.language
+    rows = []
+    for group, items in cat.by_group().items():
+        for item in items:
+            binding = cat.label("bindings", item.binding, lang)
+            if item.binding_kind:
+                binding += f" ({cat.label('binding_kinds', item.binding_kind, lang)})"
+            rows.append([
+                swiss(cat.label("groups", group, lang), ctx.locale),
+                swiss(item.name(lang), ctx.locale),
+                swiss(f"{item.factor} {cat.label('factors', item.factor, lang)}"
+                      if item.factor else "–", ctx.locale),
+                swiss(binding, ctx.locale),
+                ", ".join(item.cost_types),
+            ])
+    cols = [_label(ctx, "columns", c)
+            for c in ("group", "instrument", "factor", "binding", "cost_types")]
+    return [_markdown(ctx, "catalogue"), _html(_table(cols, rows, css="kb-catalogue"))]
+
+
+# -- selection and programme -------------------------------------------------------------------
+
+
+def _driver_amount(ctx: Context, kind: str, value: float) -> str:
+    if kind == "U":
+        return _pct(ctx, value, 1)
+    if kind == "Z":
+        unit = " h/year" if ctx.language == "en" else "\u00a0Std./Jahr"
+        return format_decimal(value, ctx.locale, 0) + unit
+    return _money(ctx, value, 2 if value < 100 else 0)
+
+
+def selection_table_html(ctx: Context, selection: Selection, cat: Catalogue) -> str:
+    """Chosen instruments with every cost driver, its amount and whether it was adjusted."""
+    lang = ctx.language
+    rows: list[list[str]] = []
+    for choice in selection.instruments:
+        if choice.key not in cat.keys:
+            continue
+        item = cat.get(choice.key)
+        for driver in item.drivers:
+            adjusted = driver.key in choice.amounts and choice.amounts[driver.key] != driver.amount
+            amount = choice.amounts.get(driver.key, driver.amount)
+            rows.append([
+                swiss(item.name(lang), ctx.locale),
+                swiss(f"{driver.type} · {driver.label(lang)}", ctx.locale),
+                _driver_amount(ctx, driver.type, amount),
+                _label(ctx, "sources", "user" if adjusted else "catalogue"),
+            ])
+    cols = [_label(ctx, "columns", c) for c in ("instrument", "driver", "amount", "source")]
+    return _table(cols, rows, numeric=(2,), css="kb-selection")
+
+
+def selection(ctx: Context) -> list[Any]:
+    """Live: the selection editor (saves every change). Report: the saved selection."""
+    blocks: list[Any] = [_markdown(ctx, "selection")]
+    cat = _catalogue()
+    if ctx.live:
+        from .massnahmen_forms import SelectionEditor
+
+        editor = SelectionEditor(ctx, cat, client_figures(ctx))
+        return blocks + [editor.widget]
+    saved = load_selection(ctx.workspace)
+    if saved is None or not saved.instruments:
+        return blocks + [note(text(ctx, "no_selection"))]
+    return blocks + [_html(selection_table_html(ctx, saved, cat))]
+
+
+def programme_table_html(ctx: Context, evaluation: SelectionEvaluation) -> str:
+    """Cost, benefit, ROI and break-even uplifts per instrument, total in the footer."""
+    lang = ctx.language
+    rows: list[list[str]] = []
+    for item in evaluation.items:
+        res = item.result
+        name = swiss(item.instrument.name(lang), ctx.locale)
+        if res is None:
+            rows.append([name, _pp(ctx, math.nan), "–", "–", "–", "–",
+                         swiss(item.error, ctx.locale)])
+            continue
+        rows.append([
+            name, _pp(ctx, item.uplift), _money(ctx, res.cost.total),
+            _money(ctx, res.benefit.total), _pct(ctx, res.roi, 0),
+            _pp(ctx, res.break_even_uplift), _pp(ctx, res.break_even_uplift_lifetime),
+        ])
+    cols = [_label(ctx, "columns", c) for c in (
+        "instrument", "uplift", "cost", "benefit", "roi", "break_even", "break_even_lifetime")]
+    footer = None
+    total = evaluation.total
+    if total is not None and len(evaluation.items) > 1:
+        footer = [_label(ctx, "columns", "total"), _pp(ctx, total.benefit.assumptions["uplift"]),
+                  _money(ctx, total.cost.total), _money(ctx, total.benefit.total),
+                  _pct(ctx, total.roi, 0), _pp(ctx, total.break_even_uplift),
+                  _pp(ctx, total.break_even_uplift_lifetime)]
+    return _table(cols, rows, numeric=(1, 2, 3, 4, 5, 6), css="kb-programme", footer=footer)
+
+
+def _margins_block(ctx: Context, evaluation: SelectionEvaluation) -> Any | None:
+    fig = evaluation.figures
+    existing_orders = (fig.customers.value * fig.retention_rate.value
+                       * fig.transactions_per_customer.value)
+    cost = evaluation.total.cost.total if evaluation.total else 0.0
+    rc = cost / existing_orders if existing_orders > 0 else 0.0
+    m = transaction_margins(fig.margin_per_transaction, fig.acquisition_cost.value, rc)
+    return _para(ctx, "margins", mt=_money(ctx, fig.margin_per_transaction, 2),
+                 ac=_money(ctx, fig.acquisition_cost.value, 2), mt_new=_money(ctx, m.new, 2),
+                 rc=_money(ctx, rc, 2), mt_rep=_money(ctx, m.repeat, 2))
+
+
+def programme_blocks(ctx: Context, evaluation: SelectionEvaluation) -> list[Any]:
+    """Results of a selection: table, warnings, windfall and margin notes (live and report)."""
+    if not evaluation.items:
+        return [note(text(ctx, "no_selection"))]
+    blocks: list[Any] = []
+    if len(evaluation.items) > MAX_INSTRUMENTS:
+        blocks.append(note(text(ctx, "too_many", n=len(evaluation.items))))
+    blocks.append(_html(programme_table_html(ctx, evaluation)))
+    if len(evaluation.items) > 1:
+        blocks.append(_para(ctx, "additive"))
+    windfall = sum(i.result.cost.windfall for i in evaluation.items if i.result)
+    if windfall > 0:
+        blocks.append(_para(ctx, "windfall", amount=_money(ctx, windfall)))
+    margins = _margins_block(ctx, evaluation)
+    if margins is not None:
+        blocks.append(margins)
+    return blocks
+
+
+def _evaluation(ctx: Context) -> SelectionEvaluation:
+    return evaluate_selection(load_selection(ctx.workspace), client_figures(ctx), _catalogue())
+
+
+def programme(ctx: Context) -> list[Any]:
+    """ROI and break-even uplift of every chosen instrument and of the whole programme."""
+    return [_markdown(ctx, "programme"), *programme_blocks(ctx, _evaluation(ctx))]
+
+
+def ranking(ctx: Context) -> list[Any]:
+    """Chosen instruments ranked by their factor's Handlungsbedarf per 1'000 of annual cost."""
+    evaluation = _evaluation(ctx)
+    if not evaluation.items:
+        return [_markdown(ctx, "ranking"), note(text(ctx, "no_selection"))]
+    need = need_by_factor(ctx)
+    table = rank_instruments(evaluation, need, ctx.language)
+    cat = _catalogue()
+    rows = [[
+        str(int(row["rank"])), swiss(str(row["name"]), ctx.locale),
+        swiss(cat.label("factors", str(row["factor"]), ctx.language) or "–", ctx.locale),
+        format_decimal(row["need"], ctx.locale, 0), _money(ctx, row["cost"]),
+        format_decimal(row["need_per_1000"], ctx.locale, 1),
+    ] for row in table.to_dict("records")]
+    cols = [_label(ctx, "columns", c)
+            for c in ("rank", "instrument", "factor", "need", "cost", "need_per_1000")]
+    blocks: list[Any] = [_markdown(ctx, "ranking")]
+    if need is None:
+        blocks.append(note(text(ctx, "ranking_no_need")))
+    blocks.append(_html(_table(cols, rows, numeric=(0, 3, 4, 5), css="kb-ranking")))
+    return blocks
+
+
+# -- charts ------------------------------------------------------------------------------------
+
+
+def _sensitivity_inputs(evaluation: SelectionEvaluation) -> ProgrammeInputs | None:
+    total = evaluation.total
+    if total is None or total.cost.total <= 0:
+        return None
+    fig = evaluation.figures
+    # K is linear in every money amount, so a fixed cost of K scales exactly like the parts.
+    return ProgrammeInputs(
+        customers=fig.customers.value,
+        margin_per_customer=fig.margin_per_customer,
+        retention_before=fig.retention_rate.value,
+        uplift=total.benefit.assumptions["uplift"],
+        costs=CostAssumptions(fixed=total.cost.total),
+        extra_transactions=total.benefit.assumptions["extra_transactions"],
+        margin_per_transaction=fig.margin_per_transaction,
+        discount_rate=fig.discount_rate.value,
+    )
+
+
+def sensitivity(ctx: Context) -> list[Any]:
+    """Heatmap: the programme's ROI over retention uplift × cost factor."""
+    import matplotlib.pyplot as plt
+
+    from ..plots.economics import roi_heatmap
+
+    inputs = _sensitivity_inputs(_evaluation(ctx))
+    if inputs is None:
+        return [_markdown(ctx, "sensitivity"), note(text(ctx, "no_selection"))]
+    room = 1.0 - inputs.retention_before
+    candidates = [0.0, 0.005, 0.01, 0.02, 0.03, 0.04, 0.05, 0.06, 0.08, 0.10]
+    uplifts = sorted({u for u in candidates if u <= room} | {round(min(inputs.uplift, room), 4)})
+    table = sensitivity_table(inputs, uplifts)
+    fig, ax = plt.subplots(figsize=(7.5, 4.8))
+    roi_heatmap(table, ax=ax, language=ctx.language)
+    fig.tight_layout()
+    return [_markdown(ctx, "sensitivity"), fig]
+
+
+def profit_by_year_section(ctx: Context) -> list[Any]:
+    """Stacked profit per customer by relationship year and the customer NPV before/after."""
+    import matplotlib.pyplot as plt
+
+    from ..plots.economics import profit_by_year_area
+
+    evaluation = _evaluation(ctx)
+    fig_data = evaluation.figures
+    r0 = fig_data.retention_rate.value
+    uplift = evaluation.total.benefit.assumptions["uplift"] if evaluation.total else 0.0
+    r1 = min(r0 + uplift, 0.99)
+    base = profit_by_year(fig_data.acquisition_cost.value, fig_data.margin_per_customer,
+                          years=PROFIT_YEARS, retention=r0,
+                          discount_rate=fig_data.discount_rate.value)
+    after = profit_by_year(fig_data.acquisition_cost.value, fig_data.margin_per_customer,
+                           years=PROFIT_YEARS, retention=r1,
+                           discount_rate=fig_data.discount_rate.value)
+    fig, ax = plt.subplots(figsize=(8, 4.5))
+    profit_by_year_area(base, ax=ax, language=ctx.language, currency=ctx.currency)
+    fig.tight_layout()
+    return [
+        _markdown(ctx, "profit"),
+        fig,
+        _para(ctx, "npv", years=PROFIT_YEARS, npv_now=_money(ctx, base.npv),
+              npv_after=_money(ctx, after.npv), r0=_pct(ctx, r0), r1=_pct(ctx, r1)),
+    ]
+
+
+def word_of_mouth(ctx: Context) -> list[Any]:
+    """Complaint word of mouth (3 zu 10), break-even quality, retained complainants."""
+    import matplotlib.pyplot as plt
+
+    from ..plots.economics import word_of_mouth_bars
+
+    fig_data = client_figures(ctx)
+    blocks: list[Any] = [_markdown(ctx, "wom")]
+    if fig_data.complaints.source != "client":
+        return blocks + [note(text(ctx, "no_complaints"))]
+    c = int(fig_data.complaints.value)
+    if c == 0:
+        return blocks + [note(text(ctx, "zero_complaints"))]
+    q = fig_data.complaint_quality.value
+    wom = complaint_word_of_mouth(c, q, include_silent=True)
+    kept = retained_complainants(c, q, quick_share=fig_data.complaint_quick_share.value,
+                                 customer_value=fig_data.customer_lifetime_value)
+    fig, ax = plt.subplots(figsize=(6.5, 4))
+    word_of_mouth_bars(wom, ax=ax, language=ctx.language)
+    fig.tight_layout()
+    loc = ctx.locale
+    blocks += [
+        fig,
+        _para(ctx, "wom_summary", c=format_integer(c, loc), q=_pct(ctx, q, 0),
+              wp=format_integer(wom.positive, loc), wm=format_integer(wom.negative, loc),
+              w=format_points(wom.balance, loc), qstar=_pct(ctx, wom.break_even_quality, 0)),
+        _para(ctx, "wom_retained", r=format_decimal(kept.retained, loc, 1),
+              c=format_integer(c, loc), lost=format_decimal(kept.lost, loc, 1),
+              value=_money(ctx, kept.value_at_risk or 0.0),
+              clv=_money(ctx, fig_data.customer_lifetime_value)),
+        _para(ctx, "wom_silent", c=format_integer(c, loc),
+              u=format_integer(wom.silent_customers or 0.0, loc)),
+    ]
+    return blocks
