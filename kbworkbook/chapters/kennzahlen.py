@@ -161,12 +161,14 @@ def text(ctx: Context, texts: dict[str, dict[str, str]], key: str, **values: Any
 
 
 def table_html(header: Sequence[str], rows: Sequence[Sequence[str]],
-               numeric_from: int = 1) -> Any:
-    """An escaped ``kb-table``; columns from ``numeric_from`` on are right-aligned."""
+               numeric_from: int = 1, text_columns: Sequence[int] = ()) -> Any:
+    """An escaped ``kb-table``; columns from ``numeric_from`` on are right-aligned, except
+    ``text_columns``."""
     from IPython.display import HTML
 
     def cell(tag: str, value: str, index: int) -> str:
-        align = ' style="text-align:right"' if index >= numeric_from else ""
+        right = index >= numeric_from and index not in text_columns
+        align = ' style="text-align:right"' if right else ""
         return f"<{tag}{align}>{html.escape(str(value))}</{tag}>"
 
     head = "".join(cell("th", h, i) for i, h in enumerate(header))

@@ -1,0 +1,474 @@
+"""Chapter 04 · Kundenwert & Segmente: cohorts, RFM segments, CLV, regulars, cross-selling.
+
+Sections return blocks like every chapter (see :mod:`kbworkbook.notebook`); narrative lives in
+``kundenwert.toml``. Only aggregates over groups of customers are rendered, never ids.
+"""
+
+from __future__ import annotations
+
+import tomllib
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from ..errors import MetricError
+from ..i18n import (
+    format_currency,
+    format_date,
+    format_decimal,
+    format_integer,
+    format_percent,
+)
+from ..notebook import Context, note
+from .kennzahlen import (
+    analysis_setting,
+    as_of,
+    figure_of,
+    load,
+    markdown,
+    swiss,
+    table_html,
+    text,
+    undefined,
+)
+
+__all__ = [
+    "ABOUT",
+    "INPUTS",
+    "SECTIONS",
+    "clv",
+    "cohorts",
+    "cross_selling",
+    "intro",
+    "questions",
+    "rfm",
+    "segment_summary",
+    "stammkunden",
+]
+
+SECTIONS: list[str] = ["intro", "cohorts", "rfm", "clv", "stammkunden", "cross_selling",
+                       "questions"]
+INPUTS: tuple[str, ...] = ("transactions",)
+ABOUT = ("Wer das Geschäft trägt: Kohorten, RFM-Segmente mit Handlungsempfehlung, "
+         "Kundenwert (CLV) mit Annahmen, Stammkundenanteil und Cross-Selling-Paare.")
+
+#: Display order of the packaged RFM segments (best first); unknown keys follow.
+SEGMENT_ORDER: tuple[str, ...] = (
+    "champions", "loyal", "potential_loyalist", "new_customers", "promising",
+    "need_attention", "about_to_sleep", "at_risk", "cant_lose", "hibernating",
+)
+
+_LBL: dict[str, dict[str, str]] = {
+    "de": {
+        "month": "Nach Monaten", "figure": "Kennzahl", "avg_retention": "Ø Anteil wieder aktiv",
+        "cohorts_used": "Kohorten", "segment": "Segment", "customers": "Kunden",
+        "customer_share": "Anteil Kunden", "revenue_share": "Anteil Umsatz",
+        "recency": "Ø Tage seit letztem Einkauf", "frequency": "Ø Einkäufe",
+        "action": "Was tun?", "assumption": "Annahme / Ergebnis", "value": "Wert",
+        "source": "Quelle",
+        "m": "Ø Deckungsbeitrag je aktiven Kunden und Jahr (m)",
+        "r": "Kundenbindungsrate (r)", "d": "Kalkulationszinssatz (d)",
+        "margin_rate": "Deckungsbeitrag in % vom Umsatz",
+        "convention": "Konvention",
+        "convention_value": "erster Beitrag am Ende von Jahr 1",
+        "clv": "Kundenwert (CLV, unbegrenzt)", "clv5": "Kundenwert über 5 Jahre",
+        "lifetime": "Erwartete Kundendauer 1/(1−r)", "years": "{v} Jahre",
+        "clv_simple": "Einfacher Kundenwert (Ø Bon × Einkäufe/Jahr × Jahre × Marge)",
+        "acq": "Akquisitionskosten je Neukunde", "net_clv": "Netto-Kundenwert (CLV − Akquisition)",
+        "src_config": "kbworkbook.toml [{section}] {name}",
+        "src_margin_col": "Spalte »Marge« der Verkaufsdaten",
+        "src_default": "Standardannahme (in kbworkbook.toml [economics] discount_rate anpassen)",
+        "src_window": "letzte {m} Monate gegenüber den {m} davor",
+        "src_data": "Verkaufsdaten, letzte {m} Monate",
+        "clv_mean": "Ø Kundenwert", "clv_total": "Summe Kundenwert",
+        "regular_customers": "Stammkunden (≥ {k} Einkäufe in {m} Monaten)",
+        "active": "Aktive Kunden ({m} Monate)", "regular_customer_share": "Anteil an den Kunden",
+        "regular_revenue": "Umsatz der Stammkunden",
+        "regular_revenue_share": "Anteil am Umsatz",
+        "top20": "Umsatzanteil der umsatzstärksten 20 % der Kunden",
+        "pair": "Produktpaar", "orders": "Gemeinsame Einkäufe", "support": "Support",
+        "conf_ab": "Konfidenz A→B", "conf_ba": "Konfidenz B→A", "lift": "Lift",
+    },
+    "en": {
+        "month": "After months", "figure": "Figure", "avg_retention": "Average share active again",
+        "cohorts_used": "Cohorts", "segment": "Segment", "customers": "Customers",
+        "customer_share": "Share of customers", "revenue_share": "Share of revenue",
+        "recency": "Avg. days since last purchase", "frequency": "Avg. purchases",
+        "action": "What to do", "assumption": "Assumption / result", "value": "Value",
+        "source": "Source",
+        "m": "Avg. contribution per active customer and year (m)",
+        "r": "Retention rate (r)", "d": "Discount rate (d)",
+        "margin_rate": "Contribution margin in % of revenue",
+        "convention": "Convention",
+        "convention_value": "first contribution at the end of year 1",
+        "clv": "Customer lifetime value (CLV, unlimited)", "clv5": "Customer value over 5 years",
+        "lifetime": "Expected customer lifetime 1/(1−r)", "years": "{v} years",
+        "clv_simple": "Simple customer value (AOV × purchases/year × years × margin)",
+        "acq": "Acquisition cost per new customer",
+        "net_clv": "Net customer value (CLV − acquisition)",
+        "src_config": "kbworkbook.toml [{section}] {name}",
+        "src_margin_col": "margin column of the sales data",
+        "src_default": "default assumption (set [economics] discount_rate in kbworkbook.toml)",
+        "src_window": "last {m} months vs. the {m} before",
+        "src_data": "sales data, last {m} months",
+        "clv_mean": "Avg. customer value", "clv_total": "Total customer value",
+        "regular_customers": "Regular customers (≥ {k} purchases in {m} months)",
+        "active": "Active customers ({m} months)", "regular_customer_share": "Share of customers",
+        "regular_revenue": "Revenue of regulars",
+        "regular_revenue_share": "Share of revenue",
+        "top20": "Revenue share of the top 20% of customers",
+        "pair": "Product pair", "orders": "Purchases together", "support": "Support",
+        "conf_ab": "Confidence A→B", "conf_ba": "Confidence B→A", "lift": "Lift",
+    },
+}
+
+DEFAULT_DISCOUNT_RATE = 0.08
+
+
+@cache
+def _load(path: str) -> dict[str, Any]:
+    return tomllib.loads(Path(path).read_text(encoding="utf-8"))
+
+
+def _texts() -> dict[str, Any]:
+    return _load(str(Path(__file__).with_suffix(".toml")))
+
+
+def _lbl(ctx: Context, key: str, **values: Any) -> str:
+    raw = _LBL[ctx.language][key]
+    return swiss(ctx, raw.format(**values) if values else raw)
+
+
+def _transactions(ctx: Context, blocks: list[Any]) -> tuple[Any, Any, list[Any]]:
+    """``(transactions, as_of, [])`` or ``(None, None, blocks + note)`` when unusable."""
+    texts = _texts()
+    frame, problems = load(ctx, "transactions", texts)
+    if problems:
+        return None, None, blocks + problems
+    day = as_of(ctx, frame)
+    if frame is None or day is None:
+        return None, None, blocks + [note(text(ctx, texts, "transactions_missing"))]
+    return frame, day, []
+
+
+def _window(frame: pd.DataFrame, day: pd.Timestamp, months: int) -> pd.DataFrame:
+    end = day.normalize() + pd.Timedelta(days=1)
+    start = end - pd.DateOffset(months=months)
+    return frame.loc[(frame["date"] >= start) & (frame["date"] < end)]
+
+
+# -- sections ----------------------------------------------------------------------------------
+
+
+def intro(ctx: Context) -> list[Any]:
+    """What the chapter shows."""
+    frame, _ = load(ctx, "transactions", _texts())
+    day = as_of(ctx, frame)
+    return [markdown(ctx, _texts(), "intro",
+                     as_of=format_date(day, ctx.locale) if day is not None else "–")]
+
+
+def _recent_cohorts(table: Any, day: pd.Timestamp, last: int = 24) -> Any:
+    """The last ``last`` monthly cohorts; the cells of an unfinished as-of month become NaN."""
+    from ..metrics import CohortTable
+
+    retention = table.retention.iloc[-last:, :last].copy()
+    counts = table.counts.iloc[-last:, :last].copy()
+    sizes = table.sizes.iloc[-last:].copy()
+    month_end = (day + pd.offsets.MonthEnd(0)).normalize()
+    if day.normalize() < month_end:
+        current = day.to_period("M")
+        values = retention.to_numpy(dtype="float64", copy=True)
+        for i, cohort in enumerate(retention.index):
+            k = (current - cohort).n
+            if 0 < k < values.shape[1]:
+                values[i, k] = np.nan
+        retention = pd.DataFrame(values, index=retention.index, columns=retention.columns)
+    return CohortTable(retention=retention, counts=counts, sizes=sizes, period=table.period,
+                       mode=table.mode)
+
+
+def cohorts(ctx: Context) -> list[Any]:
+    """Monthly cohort heatmap (classic) of the last 24 cohorts and average return rates."""
+    from ..metrics import cohort_retention
+    from ..plots.metrics import cohort_heatmap
+
+    texts = _texts()
+    blocks: list[Any] = [markdown(ctx, texts, "cohorts")]
+    frame, day, stop = _transactions(ctx, blocks)
+    if frame is None:
+        return stop
+    try:
+        table = _recent_cohorts(cohort_retention(frame, period="M", mode="classic", as_of=day),
+                                day)
+    except MetricError as exc:
+        return blocks + [undefined(ctx, texts, exc)]
+    loc = ctx.locale
+    rows = []
+    values = table.retention.to_numpy(dtype="float64")
+    sizes = table.sizes.to_numpy(dtype="float64")
+    for k in (1, 2, 3, 6, 12):
+        if k >= values.shape[1]:
+            continue
+        mature = np.isfinite(values[:, k])
+        if not mature.any():
+            continue
+        weighted = float(np.sum(values[mature, k] * sizes[mature]) / np.sum(sizes[mature]))
+        rows.append([str(k), format_percent(weighted, loc, 0),
+                     format_integer(int(mature.sum()), loc)])
+    blocks.append(figure_of(cohort_heatmap(table, language=ctx.language, locale=loc)))
+    if rows:
+        blocks.append(table_html([_lbl(ctx, "month"), _lbl(ctx, "avg_retention"),
+                                  _lbl(ctx, "cohorts_used")], rows))
+    blocks.append(markdown(ctx, texts, "cohorts_reading"))
+    return blocks
+
+
+def _segments(ctx: Context, frame: pd.DataFrame, day: pd.Timestamp) -> pd.DataFrame:
+    """RFM values, scores and segments per customer (workspace table if configured)."""
+    from ..metrics import rfm_scores, rfm_segments, rfm_values
+
+    custom = ctx.workspace.section("segments")
+    scores = rfm_scores(rfm_values(frame, day))
+    return rfm_segments(scores, segments=dict(custom) if custom else None,
+                        language=ctx.language)
+
+
+def segment_summary(segmented: pd.DataFrame) -> pd.DataFrame:
+    """Per segment: label, customers, shares of customers and revenue, mean recency/frequency.
+
+    ``segmented`` is the output of ``rfm_segments`` (columns ``segment``, ``segment_label``,
+    ``recency``, ``frequency``, ``monetary``). Rows follow :data:`SEGMENT_ORDER`.
+    """
+    grouped = segmented.groupby("segment", sort=False)
+    out = pd.DataFrame({
+        "label": grouped["segment_label"].first(),
+        "customers": grouped.size(),
+        "revenue": grouped["monetary"].sum(),
+        "recency": grouped["recency"].mean(),
+        "frequency": grouped["frequency"].mean(),
+    })
+    out["customer_share"] = out["customers"] / out["customers"].sum()
+    total = float(out["revenue"].sum())
+    out["revenue_share"] = out["revenue"] / total if total > 0 else np.nan
+    rank = {key: i for i, key in enumerate(SEGMENT_ORDER)}
+    order = sorted(out.index, key=lambda key: (rank.get(str(key), len(rank)), str(key)))
+    return out.loc[order]
+
+
+def rfm(ctx: Context) -> list[Any]:
+    """RFM segments: customers and revenue share per segment, with what to do."""
+    from ..plots.metrics import rfm_segment_bars
+
+    texts = _texts()
+    blocks: list[Any] = [markdown(ctx, texts, "rfm")]
+    frame, day, stop = _transactions(ctx, blocks)
+    if frame is None:
+        return stop
+    try:
+        summary = segment_summary(_segments(ctx, frame, day))
+    except MetricError as exc:
+        return blocks + [undefined(ctx, texts, exc)]
+    loc = ctx.locale
+    plot_frame = summary.set_index("label")[["customers", "revenue_share"]]
+    blocks.append(rfm_segment_bars(plot_frame, language=ctx.language, locale=loc))
+    actions = texts.get("actions", {})
+    rows = []
+    for key, item in summary.iterrows():
+        action = actions.get(str(key), {})
+        rows.append([str(item["label"]), format_integer(item["customers"], loc),
+                     format_percent(item["customer_share"], loc, 0),
+                     format_percent(item["revenue_share"], loc, 0),
+                     format_decimal(item["recency"], loc, 0),
+                     format_decimal(item["frequency"], loc, 1),
+                     swiss(ctx, action.get(ctx.language, action.get("de", "")))])
+    header = [_lbl(ctx, k) for k in ("segment", "customers", "customer_share", "revenue_share",
+                                     "recency", "frequency", "action")]
+    blocks.append(table_html(header, rows, text_columns=(6,)))
+    blocks.append(markdown(ctx, texts, "rfm_reading"))
+    return blocks
+
+
+def _margin_rate(ctx: Context) -> tuple[float | None, str]:
+    """Configured contribution margin rate and where it came from (``None`` when not set)."""
+    for section in ("economics", "analysis"):
+        value = ctx.workspace.section(section).get("margin_rate")
+        if value is not None:
+            try:
+                rate = float(value)
+            except (TypeError, ValueError):
+                continue
+            if 0 <= rate <= 1:
+                return rate, _lbl(ctx, "src_config", section=section, name="margin_rate")
+    return None, ""
+
+
+def _setting(ctx: Context, key: str) -> float | None:
+    value = ctx.workspace.section("economics").get(key)
+    try:
+        return None if value is None else float(value)
+    except (TypeError, ValueError):
+        return None
+
+
+def clv(ctx: Context) -> list[Any]:
+    """Discounted and simple CLV with the assumptions printed beside them; CLV per segment."""
+    from ..metrics import (
+        clv_by_segment,
+        clv_discounted,
+        clv_per_customer,
+        clv_simple,
+        expected_lifetime,
+        purchase_figures,
+        window_retention,
+    )
+    from ..plots.metrics import clv_segment_bars
+
+    texts = _texts()
+    blocks: list[Any] = [markdown(ctx, texts, "clv")]
+    frame, day, stop = _transactions(ctx, blocks)
+    if frame is None:
+        return stop
+    months = analysis_setting(ctx, "window_months", 12)
+    rate, rate_source = _margin_rate(ctx)
+    window = _window(frame, day, months)
+    if rate is None and "margin" in frame.columns and frame["margin"].notna().any():
+        revenue = float(window["revenue"].sum())
+        if revenue > 0:
+            rate = float(window["margin"].sum()) / revenue
+            rate_source = _lbl(ctx, "src_margin_col")
+            rate = min(1.0, max(0.0, rate))
+    if rate is None:
+        return blocks + [note(text(ctx, texts, "clv_no_margin"))]
+    discount = _setting(ctx, "discount_rate")
+    discount_source = _lbl(ctx, "src_config", section="economics", name="discount_rate")
+    if discount is None:
+        discount, discount_source = DEFAULT_DISCOUNT_RATE, _lbl(ctx, "src_default")
+    try:
+        kept = window_retention(frame, day, months)
+        figures = purchase_figures(frame, day, months,
+                                   analysis_setting(ctx, "stammkunde_min_orders", 2))
+        per_customer = clv_per_customer(frame, day, kept.crr, discount, months=months,
+                                        margin_rate=rate)
+        margin = float(per_customer["annual_margin"].mean())
+        value = clv_discounted(margin, kept.crr, discount)
+        value5 = clv_discounted(margin, kept.crr, discount, horizon=5)
+        lifetime = expected_lifetime(kept.crr)
+        simple = clv_simple(figures.aov, figures.frequency * 12 / months, lifetime, rate)
+    except MetricError as exc:
+        return blocks + [undefined(ctx, texts, exc)]
+    loc, cur = ctx.locale, ctx.currency
+    rows = [
+        [_lbl(ctx, "m"), format_currency(margin, cur, loc, 2), _lbl(ctx, "src_data", m=months)],
+        [_lbl(ctx, "margin_rate"), format_percent(rate, loc, 0), rate_source],
+        [_lbl(ctx, "r"), format_percent(kept.crr, loc, 1), _lbl(ctx, "src_window", m=months)],
+        [_lbl(ctx, "d"), format_percent(discount, loc, 1), discount_source],
+        [_lbl(ctx, "convention"), "CLV = m·r/(1+d−r)", _lbl(ctx, "convention_value")],
+        [_lbl(ctx, "lifetime"), _lbl(ctx, "years", v=format_decimal(lifetime, loc, 1)), ""],
+        [_lbl(ctx, "clv"), format_currency(value, cur, loc, 0), ""],
+        [_lbl(ctx, "clv5"), format_currency(value5, cur, loc, 0), ""],
+        [_lbl(ctx, "clv_simple"), format_currency(simple, cur, loc, 0), ""],
+    ]
+    acquisition = _setting(ctx, "acquisition_cost")
+    if acquisition is not None:
+        rows.append([_lbl(ctx, "acq"), format_currency(acquisition, cur, loc, 0),
+                     _lbl(ctx, "src_config", section="economics", name="acquisition_cost")])
+        rows.append([_lbl(ctx, "net_clv"), format_currency(value - acquisition, cur, loc, 0),
+                     ""])
+    blocks.append(table_html([_lbl(ctx, "assumption"), _lbl(ctx, "value"),
+                              _lbl(ctx, "source")], rows, text_columns=(2,)))
+    try:
+        segmented = _segments(ctx, frame, day)
+    except MetricError:
+        segmented = None
+    if segmented is not None:
+        by_segment = clv_by_segment(per_customer, segmented["segment"])
+        labels = segmented.groupby("segment")["segment_label"].first()
+        rank = {key: i for i, key in enumerate(SEGMENT_ORDER)}
+        order = sorted(by_segment.index, key=lambda k: (rank.get(str(k), len(rank)), str(k)))
+        by_segment = by_segment.loc[order]
+        by_segment.index = [str(labels.get(k, k)) for k in by_segment.index]
+        if len(by_segment):
+            blocks.append(figure_of(clv_segment_bars(by_segment, currency=cur,
+                                                     language=ctx.language, locale=loc)))
+    blocks.append(markdown(ctx, texts, "clv_reading"))
+    return blocks
+
+
+def stammkunden(ctx: Context) -> list[Any]:
+    """Regular customers: share of customers and of revenue; concentration on the top 20 %."""
+    from ..metrics import purchase_figures
+
+    texts = _texts()
+    months = analysis_setting(ctx, "window_months", 12)
+    min_orders = analysis_setting(ctx, "stammkunde_min_orders", 2)
+    blocks: list[Any] = [markdown(ctx, texts, "stammkunden", months=months,
+                                  min_orders=min_orders)]
+    frame, day, stop = _transactions(ctx, blocks)
+    if frame is None:
+        return stop
+    try:
+        figures = purchase_figures(frame, day, months, min_orders)
+    except MetricError as exc:
+        return blocks + [undefined(ctx, texts, exc)]
+    loc, cur = ctx.locale, ctx.currency
+    rows = [
+        [_lbl(ctx, "active", m=months), format_integer(figures.customers, loc)],
+        [_lbl(ctx, "regular_customers", k=min_orders, m=months),
+         format_integer(figures.regular_customers, loc)],
+        [_lbl(ctx, "regular_customer_share"),
+         format_percent(figures.regular_customers / figures.customers, loc, 0)],
+        [_lbl(ctx, "regular_revenue"), format_currency(figures.regular_revenue, cur, loc, 0)],
+        [_lbl(ctx, "regular_revenue_share"),
+         format_percent(figures.regular_revenue_share, loc, 0)],
+    ]
+    window = _window(frame, day, months)
+    per_customer = window.groupby("customer_id")["revenue"].sum().sort_values(ascending=False)
+    per_customer = per_customer[per_customer > 0]
+    total = float(per_customer.sum())
+    if len(per_customer) >= 5 and total > 0:
+        top = max(1, int(np.ceil(0.2 * len(per_customer))))
+        rows.append([_lbl(ctx, "top20"),
+                     format_percent(float(per_customer.iloc[:top].sum()) / total, loc, 0)])
+    blocks.append(table_html([_lbl(ctx, "figure"), _lbl(ctx, "value")], rows))
+    blocks.append(markdown(ctx, texts, "stammkunden_reading"))
+    return blocks
+
+
+def cross_selling(ctx: Context) -> list[Any]:
+    """Top product pairs of the window with support, confidence and lift."""
+    from ..metrics import cross_selling as pairs_of
+    from ..plots.metrics import cross_selling_bars
+
+    texts = _texts()
+    months = analysis_setting(ctx, "window_months", 12)
+    blocks: list[Any] = [markdown(ctx, texts, "cross_selling", months=months)]
+    frame, day, stop = _transactions(ctx, blocks)
+    if frame is None:
+        return stop
+    if "product" not in frame.columns or not frame["product"].notna().any():
+        return blocks + [note(text(ctx, texts, "cross_missing"))]
+    try:
+        pairs = pairs_of(_window(frame, day, months))
+    except MetricError as exc:
+        return blocks + [undefined(ctx, texts, exc)]
+    if len(pairs) == 0:
+        return blocks + [note(text(ctx, texts, "cross_none"))]
+    loc = ctx.locale
+    top = pairs.head(10)
+    blocks.append(figure_of(cross_selling_bars(top, language=ctx.language, locale=loc)))
+    rows = [[f"{row['product_a']} + {row['product_b']}", format_integer(row["orders"], loc),
+             format_percent(row["support"], loc, 1), format_percent(row["confidence_ab"], loc, 0),
+             format_percent(row["confidence_ba"], loc, 0), format_decimal(row["lift"], loc, 2)]
+            for row in top.to_dict("records")]
+    blocks.append(table_html([_lbl(ctx, k) for k in ("pair", "orders", "support", "conf_ab",
+                                                      "conf_ba", "lift")], rows))
+    return blocks
+
+
+def questions(ctx: Context) -> list[Any]:
+    """Questions for the workshop."""
+    return [markdown(ctx, _texts(), "questions")]
