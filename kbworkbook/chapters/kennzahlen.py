@@ -72,7 +72,7 @@ _LBL: dict[str, dict[str, str]] = {
         "margin_new": "Marge je Einkauf – Neukunden",
         "margin_old": "Marge je Einkauf – bestehende Kunden",
         "window": "Zeitraum", "previous": "Vorjahreszeitraum", "current": "Letzte {m} Monate",
-        "monthly_revenue": "Umsatz je Monat", "base": "Bezugsgrösse",
+        "monthly_revenue": "Umsatz je Monat", "base": "Bezugsgröße",
         "mean_rate": "Ø Rate je Beitrag", "pooled_rate": "Gepoolte Rate", "posts": "Beiträge",
         "reach": "Reichweite", "followers": "Follower", "impressions": "Impressionen",
         "complaints_total": "Beschwerden insgesamt", "complaints_window": "davon in den "

@@ -385,8 +385,7 @@ def cohort_heatmap(
     nrows, ncols = data.shape
     with style():
         ax = _ensure_axes(ax, (max(6.0, 0.42 * ncols + 2.5), max(3.0, 0.32 * nrows + 1.5)))
-        cmap = mpl.colormaps["Blues"].copy()
-        cmap.set_bad("white")
+        cmap = mpl.colormaps["Blues"].with_extremes(bad="white")
         image = ax.imshow(masked, cmap=cmap, vmin=0.0, vmax=top, aspect="auto",
                           interpolation="nearest")
         if annotate:
