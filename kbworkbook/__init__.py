@@ -37,6 +37,7 @@ _EXPORTS: dict[str, str] = {
 _SUBMODULES = {
     "metrics", "questionnaires", "store", "forms", "economics", "plots", "i18n", "report",
     "samples", "schemas", "io", "workspace", "errors", "notebook", "chapters", "check",
+    "instruments", "plan", "messages", "fileio",
 }
 
 __all__ = sorted([*_EXPORTS, "__version__"])

@@ -59,6 +59,7 @@ _TEXT = {
         "status_failed": "fehlgeschlagen",
         "data_basis": "Datengrundlage",
         "key_figures": "Kennzahlen auf einen Blick",
+        "action_plan": "Aktionsplan",
         "failed_cell": "Kapitel {number} konnte nicht vollständig erstellt werden (Zelle {cell}): "
         "{reason}",
         "failed_start": "Kapitel {number} konnte nicht ausgeführt werden: {reason}",
@@ -82,6 +83,7 @@ _TEXT = {
         "status_failed": "failed",
         "data_basis": "Data basis",
         "key_figures": "Key figures at a glance",
+        "action_plan": "Action plan",
         "failed_cell": "Chapter {number} could not be completed (cell {cell}): {reason}",
         "failed_start": "Chapter {number} could not be run: {reason}",
         "failed_hint": "Please check the message (e.g. with 'kbworkbook check') and build the "
@@ -387,10 +389,13 @@ def _key_figures(ws: Workspace, language: str, as_of: dt.date | None) -> list[tu
 
 def _index_summary_blocks(ws: Workspace, language: str, as_of: dt.date | None) -> str:
     """Extra index sections contributed by chapters (e.g. the action plan), as HTML."""
-    from .chapters.aktionsplan import index_summary_html
+    from .chapters.aktionsplan import summary_html
     from .notebook import Context
 
-    return index_summary_html(Context(workspace=ws, language=language_of(language), as_of=as_of))
+    table = summary_html(Context(workspace=ws, language=language_of(language), as_of=as_of))
+    if not table:
+        return ""
+    return f"<h2>{html.escape(_t(language, 'action_plan'))}</h2>{table}"
 
 
 def _safe(call: Callable[[], Any], fallback: Any, errors: list[str]) -> Any:
