@@ -10,7 +10,7 @@ Standard error: ``Var = 100²·(p + d − (p−d)²)/n``; optional finite-popula
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 
 import numpy as np
 import pandas as pd
@@ -144,7 +144,7 @@ def nps_trend(
     for key, group in sub[score_col].groupby(keys, sort=True):
         if group.notna().sum() == 0:
             continue
-        rows[key] = nps(group).__dict__
+        rows[key] = asdict(nps(group))
     out = pd.DataFrame.from_dict(rows, orient="index")
     if by == "period" and len(out):
         out.index = period_labels(np.asarray(out.index, dtype=np.int64), freq)
