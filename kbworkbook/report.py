@@ -175,6 +175,12 @@ def _this_python_kernel_manager(ipc_dir: str) -> type:
             # local IPC sockets instead of TCP ports: nothing listens on the network
             super().__init__(transport="ipc", ip=os.path.join(ipc_dir, "kernel"), **kwargs)
 
+        async def _async_launch_kernel(self, kernel_cmd: list[str], **kw: Any) -> None:
+            # the kernel's own log lines (e.g. on shutdown) are not for the terminal; cell
+            # errors reach papermill through the notebook protocol, not through stderr
+            kw.setdefault("stderr", subprocess.DEVNULL)
+            await super()._async_launch_kernel(kernel_cmd, **kw)
+
         @property
         def kernel_spec(self) -> KernelSpec:
             return KernelSpec(

@@ -20,10 +20,14 @@ from kbworkbook.chapters import CHAPTERS
 
 ROOT = Path(__file__).resolve().parent.parent
 PARAMETERS = '''\
-workspace = None  # Arbeitsordner des Kunden (Pfad); None = Beispielkunde bzw. »kbworkbook lab«
-language = None  # "de" oder "en"; None = Sprache aus kbworkbook.toml
-as_of = None  # Stichtag "JJJJ-MM-TT"; None = [analysis] as_of bzw. letzter Datentag
-live = True  # True im Workshop (Formulare speichern sofort); der Bericht setzt False'''
+# Arbeitsordner des Kunden (Pfad); None = Beispielkunde bzw. der Ordner von »kbworkbook lab«
+workspace = None
+# Sprache des Berichts: "de" oder "en"; None = Sprache aus kbworkbook.toml
+language = None
+# Stichtag "JJJJ-MM-TT"; None = [analysis] as_of aus kbworkbook.toml bzw. letzter Datentag
+as_of = None
+# True im Workshop: Formulare speichern jede Antwort sofort; der Bericht setzt False
+live = True'''
 
 
 def notebook_for(number: str) -> nbformat.NotebookNode:

@@ -22,6 +22,8 @@ from ..plan import ActionPlan, load_action_plan, load_selection, propose_actions
 from .massnahmen_data import need_by_factor, swiss
 
 __all__ = [
+    "ABOUT",
+    "INPUTS",
     "SECTIONS",
     "action_plan",
     "current_plan",
@@ -32,6 +34,12 @@ __all__ = [
     "weakest_factors",
 ]
 
+#: Data inputs this chapter reads (listed in its footer).
+INPUTS: tuple[str, ...] = ()
+ABOUT = (
+    "Management-Check der drei Säulen und Aktionsplan mit Verantwortlichen, Terminen und "
+    "Erfolgskennzahl."
+)
 SECTIONS: list[str] = ["intro", "management_check", "weakest_factors", "action_plan"]
 WEAKEST = 2
 

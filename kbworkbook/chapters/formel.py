@@ -18,9 +18,16 @@ from ..questionnaires.scoring import handlungsbedarf
 from ..store import AnswerStore
 from . import questionnaire as q
 
-__all__ = ["SECTIONS", "change", "handlungsbedarf_section", "intro", "positioning", "radar",
+__all__ = ["ABOUT", "INPUTS", "SECTIONS",
+           "change", "handlungsbedarf_section", "intro", "positioning", "radar",
            "self_assessment", "strengths", "touchpoints"]
 
+#: Data inputs this chapter reads (listed in its footer).
+INPUTS: tuple[str, ...] = ()
+ABOUT = (
+    "Selbsteinschätzung der sechs Bindungsfaktoren mit Netzdiagramm, Stärken, Schwächen, "
+    "Kontaktpunkten, Positionierung und Veränderung seit der letzten Einschätzung."
+)
 SECTIONS = ["intro", "self_assessment", "radar", "strengths", "change",
             "handlungsbedarf_section", "touchpoints", "positioning"]
 

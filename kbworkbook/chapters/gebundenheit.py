@@ -20,9 +20,16 @@ from ..questionnaires.scoring import gebundenheitsindex, portfolio_label, portfo
 from ..store import AnswerStore
 from . import questionnaire as q
 
-__all__ = ["SECTIONS", "indices", "intro", "jones_sasser", "portfolio", "portfolio_threshold",
+__all__ = ["ABOUT", "INPUTS", "SECTIONS",
+           "indices", "intro", "jones_sasser", "portfolio", "portfolio_threshold",
            "switching_barriers"]
 
+#: Data inputs this chapter reads (listed in its footer).
+INPUTS: tuple[str, ...] = ()
+ABOUT = (
+    "Wechselbarrieren (technisch-funktional, ökonomisch, vertraglich) gegen freiwillige "
+    "Treue: Gebundenheitsindex und Bindungsportfolio."
+)
 SECTIONS = ["intro", "switching_barriers", "indices", "portfolio", "jones_sasser"]
 
 

@@ -47,6 +47,8 @@ from .massnahmen_data import (
 )
 
 __all__ = [
+    "ABOUT",
+    "INPUTS",
     "MAX_INSTRUMENTS",
     "SECTIONS",
     "catalogue",
@@ -62,6 +64,12 @@ __all__ = [
     "word_of_mouth",
 ]
 
+#: Data inputs this chapter reads (listed in its footer).
+INPUTS: tuple[str, ...] = ("transactions", "complaints")
+ABOUT = (
+    "Instrumente auswählen, Kosten annehmen, ROI und Break-even aus den eigenen Zahlen des "
+    "Kunden; Gewinn je Kundenjahr und Beschwerde-Mundpropaganda."
+)
 SECTIONS: list[str] = [
     "intro",
     "figures",
