@@ -23,7 +23,7 @@ from typing import Any
 from .i18n import Language, language_of
 from .workspace import Workspace
 
-__all__ = ["Context", "footer", "header", "note", "paragraph", "setup", "show"]
+__all__ = ["Context", "figure_image", "footer", "header", "note", "paragraph", "setup", "show"]
 
 #: Set by ``kbworkbook lab``: the workspace notebooks use when their parameter is ``None``.
 WORKSPACE_ENV = "KBWORKBOOK_WORKSPACE"
@@ -103,8 +103,19 @@ def note(text: str) -> Any:
     return HTML(f'<div class="kb-note" role="note">{html.escape(text)}</div>')
 
 
+def figure_image(fig: Any, dpi: int = 110) -> Any:
+    """A matplotlib figure as an embedded PNG, whatever matplotlib backend is active."""
+    import io
+
+    from IPython.display import Image
+
+    buffer = io.BytesIO()
+    fig.savefig(buffer, format="png", dpi=dpi, bbox_inches="tight", facecolor="white")
+    return Image(data=buffer.getvalue(), format="png")
+
+
 def show(blocks: Iterable[Any] | Any) -> None:
-    """Display a section's blocks in order; figures are closed after display."""
+    """Display a section's blocks in order; figures are shown as PNG and then closed."""
     from IPython.display import display
 
     if not isinstance(blocks, list | tuple):
@@ -112,11 +123,13 @@ def show(blocks: Iterable[Any] | Any) -> None:
     for block in blocks:
         if block is None:
             continue
-        display(block)
         if hasattr(block, "savefig"):
             import matplotlib.pyplot as plt
 
+            display(figure_image(block))
             plt.close(block)
+        else:
+            display(block)
 
 
 _HEADER_TEXT = {
