@@ -31,6 +31,7 @@ __all__ = [
     "language_of",
     "normalize_locale",
     "round_half_up",
+    "swiss_spelling",
     "tr",
 ]
 
@@ -158,6 +159,11 @@ def format_date(
     else:
         day = value
     return babel_dates.format_date(day, format=style, locale=babel_locale(locale))
+
+
+def swiss_spelling(text: str, locale: str | None) -> str:
+    """Swiss Standard German writes ``ss`` for ``ß``: applied for the de-CH locale only."""
+    return text.replace("ß", "ss") if locale == "de-CH" else text
 
 
 def tr(

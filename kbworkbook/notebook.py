@@ -158,7 +158,7 @@ def header(ctx: Context, number: str) -> list[Any]:
         meta += f" · {text['as_of']}: {html.escape(format_date(ctx.as_of, ctx.locale))}"
     blocks: list[Any] = [HTML(
         f'<h1 class="kb-chapter-title">{text["chapter"]} {html.escape(number)} · '
-        f"{html.escape(item.title(ctx.language))}</h1>"
+        f"{html.escape(item.title(ctx.language, ctx.locale))}</h1>"
         f'<p class="kb-chapter-meta">{meta}</p>'
     )]
     if ctx.workspace.is_sample:

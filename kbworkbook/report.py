@@ -433,7 +433,7 @@ def write_index(result: ReportResult, ws: Workspace, as_of: dt.date | None,
         parts.append("</div>")
     parts.append(f'<h2>{html.escape(_t(lang, "chapters"))}</h2><table class="kb-table">')
     for item in result.chapters:
-        title = f"{item.chapter.number} · {item.chapter.title(lang)}"
+        title = f"{item.chapter.number} · {item.chapter.title(lang, ws.locale)}"
         link = (f'<a href="{html.escape(item.html_path.name)}">{html.escape(title)}</a>'
                 if item.html_path else html.escape(title))
         if item.ok:
@@ -531,8 +531,8 @@ def build_report(
             "notebook_in": str(source_dir / c.notebook),
             "notebook_out": str(out_dir / "notebooks" / c.notebook),
             "html_out": str(out_dir / f"{Path(c.notebook).stem}.html"),
-            "page": _page(ws, lang, as_of_date, created, c.title(lang), back_link=True),
-            "title": f"{c.number} · {c.title(lang)} – {ws.client_name}",
+            "page": _page(ws, lang, as_of_date, created, c.title(lang, ws.locale), back_link=True),
+            "title": f"{c.number} · {c.title(lang, ws.locale)} – {ws.client_name}",
             "parameters": parameters,
             "cwd": str(out_dir),
         }
@@ -549,7 +549,7 @@ def build_report(
         chapter = by_number[item["number"]]
         if progress:
             progress(_t(lang, "progress", i=done, n=len(tasks), number=chapter.number,
-                        title=chapter.title(lang),
+                        title=chapter.title(lang, ws.locale),
                         status=_t(lang, "status_ok" if item["status"] == "ok"
                                   else "status_failed"),
                         seconds=f"{item['seconds']:.1f}"))

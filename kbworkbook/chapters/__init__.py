@@ -22,8 +22,11 @@ class Chapter:
     title_de: str
     title_en: str
 
-    def title(self, language: str = "de") -> str:
-        return self.title_en if language == "en" else self.title_de
+    def title(self, language: str = "de", locale: str | None = None) -> str:
+        """The title in ``language``; Swiss spelling (ss for ß) for the de-CH locale."""
+        from ..i18n import swiss_spelling
+
+        return self.title_en if language == "en" else swiss_spelling(self.title_de, locale)
 
 
 CHAPTERS: tuple[Chapter, ...] = (
