@@ -26,7 +26,7 @@ PAGE_RESOURCE_ANNOTATION = 101845102  # net-log traffic annotation of Blink reso
 
 
 def _open(page: Path, work: Path) -> tuple[np.ndarray, list[str], set[str]]:
-    assert CHROMIUM, "chromium is not installed: run 'make test' as root or apt-get install chromium"
+    assert CHROMIUM, "chromium is missing: run 'make test' as root or apt-get install chromium"
     shot, netlog = work / f"{page.stem}.png", work / f"{page.stem}.net.json"
     proc = subprocess.run(
         [CHROMIUM, "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic",
