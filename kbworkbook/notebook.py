@@ -136,11 +136,13 @@ _HEADER_TEXT = {
     "de": {"chapter": "Kapitel", "client": "Kunde", "as_of": "Stichtag", "sample":
            "Beispielkunde – fiktive Daten zur Demonstration.",
            "data": "Verwendete Daten", "rows": "Zeilen", "period": "Zeitraum",
-           "missing": "nicht vorhanden"},
+           "missing": "nicht vorhanden", "answers": "{title}: Einschätzung vom {date} "
+           "({answered} Antworten)", "no_answers": "{title}: noch keine Antworten gespeichert"},
     "en": {"chapter": "Chapter", "client": "Client", "as_of": "As of", "sample":
            "Sample client – fictitious data for demonstration.",
            "data": "Data used", "rows": "rows", "period": "period",
-           "missing": "not present"},
+           "missing": "not present", "answers": "{title}: assessment of {date} "
+           "({answered} answers)", "no_answers": "{title}: no answers saved yet"},
 }
 
 
@@ -166,8 +168,8 @@ def header(ctx: Context, number: str) -> list[Any]:
     return blocks
 
 
-def footer(ctx: Context, inputs: Iterable[str]) -> list[Any]:
-    """Which data the chapter used: file name, period covered and rows, per input."""
+def footer(ctx: Context, inputs: Iterable[str], number: str | None = None) -> list[Any]:
+    """Which data the chapter used: file, period and rows per input; the assessments shown."""
     from IPython.display import HTML
 
     from .i18n import format_date, format_integer
@@ -187,7 +189,31 @@ def footer(ctx: Context, inputs: Iterable[str]) -> list[Any]:
             parts.append(f"{text['period']} {format_date(first, ctx.locale)}–"
                          f"{format_date(last, ctx.locale)}")
         rows.append(f"<li>{' · '.join(parts)}</li>")
+    rows.extend(f"<li>{html.escape(line)}</li>" for line in _answers_used(ctx, number))
     if not rows:
         return []
     return [HTML(f'<div class="kb-data-used"><h3>{text["data"]}</h3><ul>{"".join(rows)}</ul>'
                  "</div>")]
+
+
+def _answers_used(ctx: Context, number: str | None) -> list[str]:
+    """One line per questionnaire of chapter ``number``: which saved assessment is shown."""
+    if number is None:
+        return []
+    from .chapters import chapter
+    from .i18n import format_date, swiss_spelling
+    from .store import AnswerStore
+
+    text = _HEADER_TEXT[ctx.language]
+    store = AnswerStore(ctx.workspace)
+    lines = []
+    for questionnaire in chapter(number).questionnaires:
+        title = swiss_spelling(store.catalogue(questionnaire).label(ctx.language), ctx.locale)
+        latest = store.latest(questionnaire)
+        if latest is None:
+            lines.append(text["no_answers"].format(title=title))
+        else:
+            lines.append(text["answers"].format(
+                title=title, date=format_date(latest.updated, ctx.locale),
+                answered=latest.answered))
+    return lines

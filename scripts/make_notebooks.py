@@ -52,7 +52,8 @@ def notebook_for(number: str) -> nbformat.NotebookNode:
     ]
     for name in module.SECTIONS:
         cells.append(new_code_cell(f"kb.notebook.show(chapter.{name}(ctx))"))
-    cells.append(new_code_cell("kb.notebook.show(kb.notebook.footer(ctx, chapter.INPUTS))"))
+    cells.append(new_code_cell(
+        f'kb.notebook.show(kb.notebook.footer(ctx, chapter.INPUTS, "{chapter.number}"))'))
     nb = new_notebook(cells=cells)
     nb.metadata["kernelspec"] = {"display_name": "Python 3 (ipykernel)", "language": "python",
                                  "name": "python3"}

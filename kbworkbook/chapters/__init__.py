@@ -21,6 +21,8 @@ class Chapter:
     module: str
     title_de: str
     title_en: str
+    #: questionnaires whose saved answers the chapter shows (listed in its footer)
+    questionnaires: tuple[str, ...] = ()
 
     def title(self, language: str = "de", locale: str | None = None) -> str:
         """The title in ``language``; Swiss spelling (ss for ß) for the de-CH locale."""
@@ -32,15 +34,17 @@ class Chapter:
 CHAPTERS: tuple[Chapter, ...] = (
     Chapter("00", "00_ueberblick.ipynb", "ueberblick", "Überblick", "Overview"),
     Chapter("01", "01_kundenbindungsformel.ipynb", "formel", "Kundenbindungs-Formel",
-            "The retention formula"),
+            "The retention formula", ("sechs_faktoren", "kontaktpunkte", "positionierung")),
     Chapter("02", "02_gebundenheit_verbundenheit.ipynb", "gebundenheit",
-            "Gebundenheit vs. Verbundenheit", "Lock-in vs. loyalty"),
+            "Gebundenheit vs. Verbundenheit", "Lock-in vs. loyalty",
+            ("wechselbarrieren", "sechs_faktoren")),
     Chapter("03", "03_kennzahlen.ipynb", "kennzahlen", "Kennzahlen", "Key figures"),
     Chapter("04", "04_kundenwert_segmente.ipynb", "kundenwert", "Kundenwert & Segmente",
             "Customer value & segments"),
     Chapter("05", "05_massnahmen_wirtschaftlichkeit.ipynb", "massnahmen",
-            "Maßnahmen & Wirtschaftlichkeit", "Measures & economics"),
-    Chapter("06", "06_aktionsplan.ipynb", "aktionsplan", "Aktionsplan", "Action plan"),
+            "Maßnahmen & Wirtschaftlichkeit", "Measures & economics", ("sechs_faktoren",)),
+    Chapter("06", "06_aktionsplan.ipynb", "aktionsplan", "Aktionsplan", "Action plan",
+            ("management_check", "sechs_faktoren")),
 )
 
 

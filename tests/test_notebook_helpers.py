@@ -1,0 +1,49 @@
+"""Chapter frame: header, footer (data and answers used), figure display."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import matplotlib.pyplot as plt
+import pytest
+
+from kbworkbook.notebook import figure_image, footer, header, setup, show
+from kbworkbook.workspace import create_workspace
+
+
+def test_header_escapes_client_and_marks_sample() -> None:
+    ctx = setup(None, "de", "2025-12-31")
+    html = "".join(b.data for b in header(ctx, "05"))
+    assert "Kapitel 05 · Massnahmen &amp; Wirtschaftlichkeit" in html  # de-CH spelling
+    assert "Beispielkunde" in html and "31.12.2025" in html
+
+
+def test_header_of_a_hostile_client_name(tmp_path: Path) -> None:
+    ws = create_workspace(tmp_path / "k", "<img src=x onerror=alert(1)>", locale="de-DE")
+    html = "".join(b.data for b in header(setup(ws.root, "en"), "05"))
+    assert "<img" not in html and "&lt;img src=x onerror=alert(1)&gt;" in html
+    assert "Chapter 05 · Measures &amp; economics" in html and "Beispielkunde" not in html
+
+
+def test_footer_names_files_periods_and_assessments() -> None:
+    ctx = setup(None, "de")
+    html = "".join(b.data for b in footer(ctx, ("transactions", "posts"), "02"))
+    assert "transactions.csv · 90’045 Zeilen · Zeitraum 02.01.2023–31.12.2025" in html
+    assert "posts.csv · 80 Zeilen" in html
+    assert "Einschätzung vom 20.11.2025" in html
+
+
+def test_footer_of_empty_workspace_says_what_is_missing(tmp_path: Path) -> None:
+    ws = create_workspace(tmp_path / "k", "A", locale="de-DE")
+    html = "".join(b.data for b in footer(setup(ws.root), ("nps",), "01"))
+    assert "nps: nicht vorhanden" in html
+    assert "noch keine Antworten gespeichert" in html
+
+
+def test_show_turns_figures_into_png_and_closes_them(capsys: pytest.CaptureFixture[str]) -> None:
+    fig, ax = plt.subplots()
+    ax.bar(["a", "b"], [1, 2])
+    image = figure_image(fig)
+    assert image.data[:8] == b"\x89PNG\r\n\x1a\n" and len(image.data) > 2000
+    show([fig])
+    assert not plt.fignum_exists(fig.number)
