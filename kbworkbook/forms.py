@@ -22,6 +22,7 @@ from typing import Any
 import ipywidgets as widgets
 
 from .errors import KbWorkbookError
+from .i18n import swiss_spelling, tr
 from .questionnaires.catalogue import Item, Questionnaire
 from .store import AnswerStore, Assessment
 
@@ -47,15 +48,6 @@ _T: dict[str, dict[str, str]] = {
     "error": {"de": "Nicht gespeichert: {msg}", "en": "Not saved: {msg}"},
     "text_placeholder": {"de": "Ihre Antwort …", "en": "Your answer …"},
 }
-
-
-def _t(key: str, language: str, **values: Any) -> str:
-    text = _T[key]["en" if language == "en" else "de"]
-    return text.format(**values) if values else text
-
-
-def _swiss(text: str, locale: str) -> str:
-    return text.replace("ß", "ss") if locale == "de-CH" else text
 
 
 @dataclass
@@ -112,7 +104,7 @@ class QuestionnaireForm:
         return [*options, (scale.dont_know(self.language), DONT_KNOW)]
 
     def _tl(self, key: str, **values: Any) -> str:
-        return _swiss(_t(key, self.language, **values), self.locale)
+        return swiss_spelling(tr(_T, key, self.language, **values), self.locale)
 
     def _row(self, item: Item) -> ItemRow:
         lang = self.language

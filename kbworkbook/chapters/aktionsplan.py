@@ -15,11 +15,11 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
-from ..i18n import format_date, format_decimal
+from ..i18n import format_date, format_decimal, swiss_spelling
 from ..instruments import load_catalogue
 from ..notebook import Context, note
 from ..plan import ActionPlan, load_action_plan, load_selection, propose_actions
-from .massnahmen_data import need_by_factor, swiss
+from .massnahmen_data import need_by_factor
 
 __all__ = [
     "ABOUT",
@@ -52,12 +52,12 @@ def _texts() -> dict[str, Any]:
 def _text(ctx: Context, key: str, **values: Any) -> str:
     entry = _texts()[key]
     raw = entry.get(ctx.language) or entry["de"]
-    return swiss(raw.format(**values) if values else raw, ctx.locale).strip()
+    return swiss_spelling(raw.format(**values) if values else raw, ctx.locale).strip()
 
 
 def _col(ctx: Context, table: str, key: str) -> str:
     entry = _texts()[table]
-    return swiss(str((entry.get(ctx.language) or entry["de"]).get(key, key)), ctx.locale)
+    return swiss_spelling(str((entry.get(ctx.language) or entry["de"]).get(key, key)), ctx.locale)
 
 
 def _markdown(ctx: Context, key: str) -> Any:
@@ -106,7 +106,7 @@ def weakest_factors(ctx: Context) -> list[Any]:
              format_decimal(score, ctx.locale, 0), format_decimal(need, ctx.locale, 0)]
             for f, score, need in weakest]
     head = [_col(ctx, "columns", c) for c in ("factor", "score", "need")]
-    return blocks + [_html(_table(head, [[swiss(c, ctx.locale) for c in r] for r in rows],
+    return blocks + [_html(_table(head, [[swiss_spelling(c, ctx.locale) for c in r] for r in rows],
                                   numeric=(1, 2)))]
 
 
@@ -140,7 +140,7 @@ def _metric_label(ctx: Context, key: str) -> str:
     if not key:
         return ""
     cat = load_catalogue()
-    return swiss(cat.label("metrics", key, ctx.language), ctx.locale)
+    return swiss_spelling(cat.label("metrics", key, ctx.language), ctx.locale)
 
 
 def summary(ctx: Context) -> list[dict[str, str]]:
@@ -197,7 +197,7 @@ def action_plan(ctx: Context) -> list[Any]:
         from .massnahmen_forms import PlanEditor
 
         cat = load_catalogue()
-        metrics = [(swiss(cat.label("metrics", k, ctx.language), ctx.locale), k)
+        metrics = [(swiss_spelling(cat.label("metrics", k, ctx.language), ctx.locale), k)
                    for k in cat.labels["metrics"]]
         editor = PlanEditor(ctx, plan, _proposal(ctx), metrics)
         return blocks + [_html(f'<p class="kb-text">{html.escape(_text(ctx, "plan_live"))}</p>'),

@@ -12,6 +12,7 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
+from ..i18n import swiss_spelling
 from ..notebook import Context, note, paragraph
 from ..questionnaires import SIX_FACTORS
 from ..questionnaires.scoring import handlungsbedarf
@@ -40,7 +41,7 @@ def _texts() -> dict[str, dict[str, str]]:
 def _text(ctx: Context, key: str) -> str:
     entry = _texts()[key]
     text = entry.get(ctx.language) or entry["de"]
-    return text.strip().replace("ß", "ss") if ctx.locale == "de-CH" else text.strip()
+    return swiss_spelling(text.strip(), ctx.locale)
 
 
 def _markdown(ctx: Context, key: str) -> Any:

@@ -13,7 +13,7 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
-from ..i18n import format_decimal
+from ..i18n import format_decimal, swiss_spelling
 from ..notebook import Context, note, paragraph
 from ..questionnaires import SIX_FACTORS, SWITCHING_BARRIERS
 from ..questionnaires.scoring import gebundenheitsindex, portfolio_label, portfolio_quadrant
@@ -42,7 +42,7 @@ def _text(ctx: Context, key: str, **values: Any) -> str:
     entry = _texts()[key]
     text = (entry.get(ctx.language) or entry["de"]).strip()
     text = text.format(**values) if values else text
-    return text.replace("ß", "ss") if ctx.locale == "de-CH" else text
+    return swiss_spelling(text, ctx.locale)
 
 
 def _markdown(ctx: Context, key: str) -> Any:

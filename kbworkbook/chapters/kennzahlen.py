@@ -28,6 +28,7 @@ from ..i18n import (
     format_integer,
     format_percent,
     format_points,
+    swiss_spelling,
 )
 from ..notebook import Context, note
 
@@ -134,7 +135,7 @@ def _texts() -> dict[str, dict[str, str]]:
 
 def swiss(ctx: Context, text: str) -> str:
     """Swiss German spelling (ss for ß) when the workspace locale is de-CH."""
-    return text.replace("ß", "ss") if ctx.locale == "de-CH" else text
+    return swiss_spelling(text, ctx.locale)
 
 
 def lbl(ctx: Context, key: str, **values: Any) -> str:

@@ -32,6 +32,7 @@ from ..i18n import (
     format_integer,
     format_percent,
     format_points,
+    swiss_spelling,
 )
 from ..instruments import Catalogue, load_catalogue
 from ..notebook import Context, note
@@ -43,7 +44,6 @@ from .massnahmen_data import (
     evaluate_selection,
     need_by_factor,
     rank_instruments,
-    swiss,
 )
 
 __all__ = [
@@ -95,13 +95,13 @@ def text(ctx: Context, key: str, **values: Any) -> str:
     """Narrative ``key`` in the context's language, de-CH without ß, placeholders filled."""
     entry = _texts()[key]
     raw = entry.get(ctx.language) or entry["de"]
-    return swiss(raw.format(**values) if values else raw, ctx.locale).strip()
+    return swiss_spelling(raw.format(**values) if values else raw, ctx.locale).strip()
 
 
 def _label(ctx: Context, table: str, key: str) -> str:
     entry = _texts()[table]
     labels = entry.get(ctx.language) or entry["de"]
-    return swiss(str(labels.get(key, key)), ctx.locale)
+    return swiss_spelling(str(labels.get(key, key)), ctx.locale)
 
 
 def _markdown(ctx: Context, key: str, **values: Any) -> Any:
@@ -219,11 +219,11 @@ def catalogue(ctx: Context) -> list[Any]:
             if item.binding_kind:
                 binding += f" ({cat.label('binding_kinds', item.binding_kind, lang)})"
             rows.append([
-                swiss(cat.label("groups", group, lang), ctx.locale),
-                swiss(item.name(lang), ctx.locale),
-                swiss(f"{item.factor} {cat.label('factors', item.factor, lang)}"
+                swiss_spelling(cat.label("groups", group, lang), ctx.locale),
+                swiss_spelling(item.name(lang), ctx.locale),
+                swiss_spelling(f"{item.factor} {cat.label('factors', item.factor, lang)}"
                       if item.factor else "–", ctx.locale),
-                swiss(binding, ctx.locale),
+                swiss_spelling(binding, ctx.locale),
                 ", ".join(item.cost_types),
             ])
     cols = [_label(ctx, "columns", c)
@@ -255,8 +255,8 @@ def selection_table_html(ctx: Context, selection: Selection, cat: Catalogue) -> 
             adjusted = driver.key in choice.amounts and choice.amounts[driver.key] != driver.amount
             amount = choice.amounts.get(driver.key, driver.amount)
             rows.append([
-                swiss(item.name(lang), ctx.locale),
-                swiss(f"{driver.type} · {driver.label(lang)}", ctx.locale),
+                swiss_spelling(item.name(lang), ctx.locale),
+                swiss_spelling(f"{driver.type} · {driver.label(lang)}", ctx.locale),
                 _driver_amount(ctx, driver.type, amount),
                 _label(ctx, "sources", "user" if adjusted else "catalogue"),
             ])
@@ -285,10 +285,10 @@ def programme_table_html(ctx: Context, evaluation: SelectionEvaluation) -> str:
     rows: list[list[str]] = []
     for item in evaluation.items:
         res = item.result
-        name = swiss(item.instrument.name(lang), ctx.locale)
+        name = swiss_spelling(item.instrument.name(lang), ctx.locale)
         if res is None:
             rows.append([name, _pp(ctx, math.nan), "–", "–", "–", "–",
-                         swiss(item.error, ctx.locale)])
+                         swiss_spelling(item.error, ctx.locale)])
             continue
         rows.append([
             name, _pp(ctx, item.uplift), _money(ctx, res.cost.total),
@@ -356,8 +356,8 @@ def ranking(ctx: Context) -> list[Any]:
     table = rank_instruments(evaluation, need, ctx.language)
     cat = _catalogue()
     rows = [[
-        str(int(row["rank"])), swiss(str(row["name"]), ctx.locale),
-        swiss(cat.label("factors", str(row["factor"]), ctx.language) or "–", ctx.locale),
+        str(int(row["rank"])), swiss_spelling(str(row["name"]), ctx.locale),
+        swiss_spelling(cat.label("factors", str(row["factor"]), ctx.language) or "–", ctx.locale),
         format_decimal(row["need"], ctx.locale, 0), _money(ctx, row["cost"]),
         format_decimal(row["need_per_1000"], ctx.locale, 1),
     ] for row in table.to_dict("records")]

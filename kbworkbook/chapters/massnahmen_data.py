@@ -46,7 +46,6 @@ __all__ = [
     "figures_from_frames",
     "need_by_factor",
     "rank_instruments",
-    "swiss",
 ]
 
 #: Documented fallbacks when neither the data nor kbworkbook.toml give a value.
@@ -65,11 +64,6 @@ DEFAULTS: Mapping[str, float] = {
     "setup_years": 3.0,  # years over which one-off costs are spread
 }
 QUICK_DAYS = 2  # "solved quickly": within two days (48 hours)
-
-
-def swiss(text: str, locale: str) -> str:
-    """de-CH text never uses ß: replace it with ss for the Swiss locale."""
-    return text.replace("ß", "ss") if locale == "de-CH" else text
 
 
 @dataclass(frozen=True)

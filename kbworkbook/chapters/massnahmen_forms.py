@@ -15,6 +15,7 @@ from typing import Any
 
 import ipywidgets as w
 
+from ..i18n import swiss_spelling
 from ..instruments import Catalogue, Instrument
 from ..plan import (
     STATUSES,
@@ -26,7 +27,7 @@ from ..plan import (
     save_action_plan,
     save_selection,
 )
-from .massnahmen_data import ClientFigures, evaluate_selection, swiss
+from .massnahmen_data import ClientFigures, evaluate_selection
 
 __all__ = ["PlanEditor", "SelectionEditor"]
 
@@ -59,8 +60,8 @@ class _InstrumentRow:
         ui = _ui(language)
         self.item = item
         self.checkbox = w.Checkbox(value=choice is not None,
-                                   description=swiss(item.name(language), locale), indent=False,
-                                   layout=w.Layout(width="auto"))
+                                   description=swiss_spelling(item.name(language), locale),
+                                   indent=False, layout=w.Layout(width="auto"))
         amounts = dict(item.default_amounts())
         if choice is not None:
             amounts.update(choice.amounts)
@@ -68,7 +69,8 @@ class _InstrumentRow:
             d.key: w.BoundedFloatText(value=amounts[d.key], min=0.0,
                                       max=1.0 if d.type == "U" else 1e7,
                                       step=0.005 if d.type == "U" else 1.0,
-                                      description=swiss(f"{d.type}: {d.label(language)}", locale),
+                                      description=swiss_spelling(
+                                          f"{d.type}: {d.label(language)}", locale),
                                       style={"description_width": "24em"},
                                       layout=w.Layout(width="36em"))
             for d in item.drivers
@@ -125,7 +127,7 @@ class SelectionEditor:
         self.rows: dict[str, _InstrumentRow] = {}
         children: list[Any] = []
         for group, items in catalogue.by_group().items():
-            label = swiss(catalogue.label("groups", group, ctx.language), ctx.locale)
+            label = swiss_spelling(catalogue.label("groups", group, ctx.language), ctx.locale)
             children.append(w.HTML(f"<b>{_escape(label)}</b>"))
             for item in items:
                 row = _InstrumentRow(item, self.selection.choice(item.key), ctx.language,

@@ -15,7 +15,7 @@ import math
 from collections.abc import Callable
 from typing import Any
 
-from ..i18n import format_date, format_decimal
+from ..i18n import format_date, format_decimal, swiss_spelling, tr
 from ..notebook import Context, note
 from ..questionnaires.catalogue import Questionnaire, load_catalogue
 from ..questionnaires.scoring import (
@@ -84,11 +84,6 @@ _T: dict[str, dict[str, str]] = {
 }
 
 
-def _t(key: str, language: str, **values: Any) -> str:
-    text = _T[key]["en" if language == "en" else "de"]
-    return text.format(**values) if values else text
-
-
 class _Row:
     """Attribute access to a record dict (typed ``Any`` for mypy)."""
 
@@ -105,11 +100,6 @@ def _missing(value: Any) -> bool:
 
 def _num(value: float, locale: str, digits: int = 0) -> str:
     return format_decimal(value, locale, digits)
-
-
-def _de_ch(text: str, locale: str) -> str:
-    """Swiss German writes ss for ß."""
-    return text.replace("ß", "ss") if locale == "de-CH" else text
 
 
 # -- scoring helpers ------------------------------------------------------------------------------
@@ -143,8 +133,8 @@ def answers_table_html(catalogue: Questionnaire, assessment: Assessment,
             comment = assessment.comments.get(item.key, "")
             rows.append(f"<tr><td>{html.escape(text)}</td><td>{html.escape(answer)}</td>"
                         f"<td>{html.escape(comment)}</td></tr>")
-    head = (f"<tr><th>{_t('statement', language)}</th><th>{_t('answer', language)}</th>"
-            f"<th>{_t('comment', language)}</th></tr>")
+    head = (f"<tr><th>{tr(_T, 'statement', language)}</th><th>{tr(_T, 'answer', language)}</th>"
+            f"<th>{tr(_T, 'comment', language)}</th></tr>")
     return (f'<table class="kb-table kb-answers"><thead>{head}</thead>'
             f"<tbody>{''.join(rows)}</tbody></table>")
 
@@ -180,9 +170,9 @@ def factor_table_html(catalogue: Questionnaire, score: QuestionnaireScore,
             cells.append("" if row.weight == 1 and not _has_importance(score) else
                          _num(row.weight, locale))
         rows.append("<tr>" + "".join(f"<td>{c}</td>" for c in cells) + "</tr>")
-    heads = ([_t("factor", language), _t("score", language)]
-             + ([_t("band", language)] if catalogue.higher_is_better else [])
-             + [_t("answered", language)] + ([_t("importance", language)] if with_imp else []))
+    keys = (["factor", "score"] + (["band"] if catalogue.higher_is_better else [])
+            + ["answered"] + (["importance"] if with_imp else []))
+    heads = [tr(_T, k, language) for k in keys]
     head = "".join(f"<th>{h}</th>" for h in heads)
     return (f'<table class="kb-table kb-factors"><thead><tr>{head}</tr></thead>'
             f"<tbody>{''.join(rows)}</tbody></table>")
@@ -209,8 +199,8 @@ def change_table_html(catalogue: Questionnaire, previous: QuestionnaireScore,
             f"<td>{'–' if _missing(row.previous) else _num(row.previous, locale)}</td>"
             f"<td>{'–' if _missing(row.current) else _num(row.current, locale)}</td>"
             f"<td>{change}</td></tr>")
-    head = "".join(f"<th>{h}</th>" for h in (_t("factor", language), _t("previous", language),
-                                             _t("current", language), _t("change", language)))
+    head = "".join(f"<th>{tr(_T, k, language)}</th>"
+                   for k in ("factor", "previous", "current", "change"))
     return (f'<table class="kb-table kb-change"><thead><tr>{head}</tr></thead>'
             f"<tbody>{''.join(rows)}</tbody></table>")
 
@@ -225,21 +215,21 @@ def strengths_sentences(catalogue: Questionnaire, score: QuestionnaireScore,
         names = [catalogue.factor(k).label(language) for k in keys]
         values = [_num(scores[k], locale) for k in keys]
         if len(keys) == 1:
-            return _t(one, language, a=names[0], sa=values[0])
-        return _t(two, language, a=names[0], sa=values[0], b=names[1], sb=values[1])
+            return tr(_T, one, language, a=names[0], sa=values[0])
+        return tr(_T, two, language, a=names[0], sa=values[0], b=names[1], sb=values[1])
 
     sentences: list[str] = []
     if not best:
-        sentences.append(_t("none_rated", language))
+        sentences.append(tr(_T, "none_rated", language))
     else:
         sentences.append(pair(best, "strong_one", "strong_two"))
         if worst and worst != best:
             sentences.append(pair(worst, "weak_one", "weak_two"))
     missing = [catalogue.factor(k).label(language) for k, v in scores.items() if _missing(v)]
     if missing and best:
-        sentences.append(_t("missing", language, names=", ".join(f"»{m}«" for m in missing)
+        sentences.append(tr(_T, "missing", language, names=", ".join(f"»{m}«" for m in missing)
                             if language != "en" else ", ".join(f"'{m}'" for m in missing)))
-    return [_de_ch(s, locale) for s in sentences]
+    return [swiss_spelling(s, locale) for s in sentences]
 
 
 def summary_sentence(catalogue: Questionnaire, assessment: Assessment,
@@ -248,19 +238,19 @@ def summary_sentence(catalogue: Questionnaire, assessment: Assessment,
     """"Einschätzung vom 20.11.2025: 29 von 31 Aussagen beantwortet. Gesamtwert: 58 von 100 …"."""
     total = len(catalogue.items)
     answered = sum(1 for k in catalogue.item_keys if k in assessment.answers)
-    text = _t("assessed", language, date=format_date(assessment.started, locale), n=answered,
+    text = tr(_T, "assessed", language, date=format_date(assessment.started, locale), n=answered,
               total=total)
     if score is not None and not _missing(score.index):
         from ..questionnaires.scoring import band
 
         if catalogue.higher_is_better:
-            text += " " + _t("index", language, value=_num(score.index, locale),
+            text += " " + tr(_T, "index", language, value=_num(score.index, locale),
                              band=band_label(band(score.index), language))
         else:
-            text += " " + _t("index_plain", language, value=_num(score.index, locale))
+            text += " " + tr(_T, "index_plain", language, value=_num(score.index, locale))
         if _has_importance(score) and not _missing(score.index_weighted):
-            text += " " + _t("weighted", language, value=_num(score.index_weighted, locale))
-    return _de_ch(text, locale)
+            text += " " + tr(_T, "weighted", language, value=_num(score.index_weighted, locale))
+    return swiss_spelling(text, locale)
 
 
 # -- blocks -------------------------------------------------------------------------------------

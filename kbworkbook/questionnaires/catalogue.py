@@ -32,6 +32,7 @@ from pathlib import Path
 from typing import Any
 
 from ..errors import QuestionnaireError
+from ..i18n import swiss_spelling
 
 __all__ = [
     "BUILTIN_DIR",
@@ -103,7 +104,7 @@ class Scale:
     def dont_know(self, language: str = "de") -> str:
         """Label of the "weiß nicht / nicht relevant" option (stored as ``null``)."""
         text = _DONT_KNOW.get(language, _DONT_KNOW["de"])
-        return text.replace("ß", "ss") if self.swiss else text
+        return swiss_spelling(text, "de-CH") if self.swiss else text
 
     def label(self, value: Any, language: str = "de") -> str:
         """The label of one stored value; ``None`` is "weiß nicht"."""
@@ -202,7 +203,7 @@ class Questionnaire:
             return self
 
         def swiss(texts: Mapping[str, str]) -> dict[str, str]:
-            return {k: (v.replace("ß", "ss") if k == "de" else v) for k, v in texts.items()}
+            return {k: (swiss_spelling(v, locale) if k == "de" else v) for k, v in texts.items()}
 
         factors = tuple(
             replace(f, name=swiss(f.name), help=swiss(f.help), items=tuple(
@@ -210,7 +211,7 @@ class Questionnaire:
             for f in self.factors
         )
         labels = dict(self.scale.labels)
-        labels["de"] = tuple(x.replace("ß", "ss") for x in labels["de"])
+        labels["de"] = tuple(swiss_spelling(x, locale) for x in labels["de"])
         return replace(self, title=swiss(self.title), intro=swiss(self.intro), factors=factors,
                        scale=replace(self.scale, labels=labels, swiss=True))
 
