@@ -94,13 +94,18 @@ def _missing(value: object) -> bool:
         return bool(value != value)  # NaT and similar "not a time" values
 
 
+def _quantize(value: float, digits: int) -> Decimal:
+    """Half-up rounding to ``digits`` decimals; a result of zero is never negative (no "-0")."""
+    rounded = Decimal(repr(float(value))).quantize(Decimal(1).scaleb(-digits),
+                                                   rounding=ROUND_HALF_UP)
+    return abs(rounded) if rounded == 0 else rounded
+
+
 def format_decimal(value: float | None, locale: str | None = "de-CH", digits: int = 1) -> str:
     """A number with thousands separators and exactly ``digits`` decimals (half-up)."""
     if _missing(value):
         return NOT_AVAILABLE[language_of(locale)]
-    rounded = Decimal(repr(float(value))).quantize(  # type: ignore[arg-type]
-        Decimal(1).scaleb(-digits), rounding=ROUND_HALF_UP
-    )
+    rounded = _quantize(value, digits)  # type: ignore[arg-type]
     pattern = "#,##0" + ("." + "0" * digits if digits > 0 else "")
     return babel_numbers.format_decimal(rounded, format=pattern, locale=babel_locale(locale))
 
@@ -134,9 +139,7 @@ def format_currency(
     """Money in the locale's style: ``CHF 1’234.50`` (de-CH), ``1.234,50 €`` (de-DE)."""
     if _missing(value):
         return NOT_AVAILABLE[language_of(locale)]
-    rounded = Decimal(repr(float(value))).quantize(  # type: ignore[arg-type]
-        Decimal(1).scaleb(-digits), rounding=ROUND_HALF_UP
-    )
+    rounded = _quantize(value, digits)  # type: ignore[arg-type]
     babel_loc = babel_locale(locale)
     pattern = babel_loc.currency_formats["standard"].pattern.split(";")[0]
     pattern = pattern.replace("0.00", "0" + ("." + "0" * digits if digits > 0 else ""))

@@ -63,3 +63,10 @@ def test_locale_names() -> None:
 def test_swiss_format_parses_back(value: object) -> None:
     text = format_decimal(float(value), "de-CH", 2)  # type: ignore[arg-type]
     assert float(text.replace("’", "").replace("-", "-")) == pytest.approx(float(value), abs=0.005)  # type: ignore[arg-type]
+
+
+def test_no_negative_zero_after_rounding() -> None:
+    assert format_percent(-0.001, "de-CH", 0) == "0\u00a0%"
+    assert format_decimal(-0.04, "de-DE", 1) == "0,0"
+    assert format_currency(-0.001, "CHF", "de-CH") == "CHF\u00a00.00"
+    assert format_percent(-0.11, "de-CH", 0) == "-11\u00a0%"
