@@ -10,15 +10,13 @@ from __future__ import annotations
 
 import datetime as dt
 import html
-import tomllib
-from functools import cache
-from pathlib import Path
 from typing import Any
 
 from ..i18n import format_date, format_decimal, swiss_spelling
 from ..instruments import load_catalogue
-from ..notebook import Context, note
+from ..notebook import Context, note, paragraph
 from ..plan import ActionPlan, load_action_plan, load_selection, propose_actions
+from ._narrative import label, markdown, text, texts
 from .massnahmen_data import need_by_factor
 
 __all__ = [
@@ -43,27 +41,7 @@ ABOUT = (
 SECTIONS: list[str] = ["intro", "management_check", "weakest_factors", "action_plan"]
 WEAKEST = 2
 
-
-@cache
-def _texts() -> dict[str, Any]:
-    return tomllib.loads(Path(__file__).with_suffix(".toml").read_text(encoding="utf-8"))
-
-
-def _text(ctx: Context, key: str, **values: Any) -> str:
-    entry = _texts()[key]
-    raw = entry.get(ctx.language) or entry["de"]
-    return swiss_spelling(raw.format(**values) if values else raw, ctx.locale).strip()
-
-
-def _col(ctx: Context, table: str, key: str) -> str:
-    entry = _texts()[table]
-    return swiss_spelling(str((entry.get(ctx.language) or entry["de"]).get(key, key)), ctx.locale)
-
-
-def _markdown(ctx: Context, key: str) -> Any:
-    from IPython.display import Markdown
-
-    return Markdown(_text(ctx, key))
+_TEXTS = texts(__file__)
 
 
 def _html(markup: str) -> Any:
@@ -74,16 +52,14 @@ def _html(markup: str) -> Any:
 
 def intro(ctx: Context) -> list[Any]:
     """What the plan is for and how progress will be checked."""
-    return [_markdown(ctx, "intro")]
+    return [markdown(ctx, _TEXTS, "intro")]
 
 
 def management_check(ctx: Context) -> list[Any]:
     """The three-pillar management check (questionnaire ``management_check``)."""
-    try:
-        from .questionnaire import section
-    except ImportError:  # pragma: no cover - written by another module owner
-        return [_markdown(ctx, "management_check"), note(_text(ctx, "management_check_todo"))]
-    return [_markdown(ctx, "management_check"), *section(ctx, "management_check")]
+    from .questionnaire import section
+
+    return [markdown(ctx, _TEXTS, "management_check"), *section(ctx, "management_check")]
 
 
 def _weakest(ctx: Context) -> list[tuple[str, float, float]]:
@@ -97,15 +73,15 @@ def _weakest(ctx: Context) -> list[tuple[str, float, float]]:
 
 def weakest_factors(ctx: Context) -> list[Any]:
     """The two factors with the greatest Handlungsbedarf."""
-    blocks: list[Any] = [_markdown(ctx, "weakest")]
+    blocks: list[Any] = [markdown(ctx, _TEXTS, "weakest")]
     weakest = _weakest(ctx)
     if not weakest:
-        return blocks + [note(_text(ctx, "no_need"))]
+        return blocks + [note(text(ctx, _TEXTS, "no_need"))]
     cat = load_catalogue()
     rows = [[f"{f} {cat.label('factors', f, ctx.language)}",
              format_decimal(score, ctx.locale, 0), format_decimal(need, ctx.locale, 0)]
             for f, score, need in weakest]
-    head = [_col(ctx, "columns", c) for c in ("factor", "score", "need")]
+    head = [label(ctx, _TEXTS, "columns", c) for c in ("factor", "score", "need")]
     return blocks + [_html(_table(head, [[swiss_spelling(c, ctx.locale) for c in r] for r in rows],
                                   numeric=(1, 2)))]
 
@@ -151,7 +127,7 @@ def summary(ctx: Context) -> list[dict[str, str]]:
     ``status`` = the localized "offen".
     """
     plan = current_plan(ctx)
-    open_text = _text(ctx, "open")
+    open_text = text(ctx, _TEXTS, "open")
     rows = []
     for action in plan.actions:
         rows.append({
@@ -160,7 +136,7 @@ def summary(ctx: Context) -> list[dict[str, str]]:
             "due": format_date(action.due, ctx.locale) if action.due else open_text,
             "metric": _metric_label(ctx, action.metric) or open_text,
             "target": action.target,
-            "status": _col(ctx, "statuses", action.status),
+            "status": label(ctx, _TEXTS, "statuses", action.status),
         })
     return rows
 
@@ -184,14 +160,14 @@ def summary_html(ctx: Context) -> str:
     if not rows:
         return ""
     keys = ("title", "owner", "due", "metric", "target", "status")
-    head = [_col(ctx, "columns", "number"), *(_col(ctx, "columns", k) for k in keys)]
+    head = [label(ctx, _TEXTS, "columns", k) for k in ("number", *keys)]
     body = [[str(i), *(r[k] for k in keys)] for i, r in enumerate(rows, start=1)]
     return _table(head, body, numeric=(0,), css="kb-action-plan")
 
 
 def action_plan(ctx: Context) -> list[Any]:
     """Live: the plan editor (saves every change). Report: the plan as a table."""
-    blocks: list[Any] = [_markdown(ctx, "plan")]
+    blocks: list[Any] = [markdown(ctx, _TEXTS, "plan")]
     plan = current_plan(ctx)
     if ctx.live:
         from .massnahmen_forms import PlanEditor
@@ -200,14 +176,12 @@ def action_plan(ctx: Context) -> list[Any]:
         metrics = [(swiss_spelling(cat.label("metrics", k, ctx.language), ctx.locale), k)
                    for k in cat.labels["metrics"]]
         editor = PlanEditor(ctx, plan, _proposal(ctx), metrics)
-        return blocks + [_html(f'<p class="kb-text">{html.escape(_text(ctx, "plan_live"))}</p>'),
-                         editor.widget]
+        return blocks + [paragraph(text(ctx, _TEXTS, "plan_live")), editor.widget]
     if not plan.actions:
-        return blocks + [note(_text(ctx, "empty"))]
+        return blocks + [note(text(ctx, _TEXTS, "empty"))]
     if plan.proposed:
-        blocks.append(note(_text(ctx, "proposed")))
+        blocks.append(note(text(ctx, _TEXTS, "proposed")))
     elif plan.saved_at is not None:
         when = format_date(plan.saved_at, ctx.locale)
-        blocks.append(_html(f'<p class="kb-text">{html.escape(_text(ctx, "saved_at", when=when))}'
-                            "</p>"))
+        blocks.append(paragraph(text(ctx, _TEXTS, "saved_at", when=when)))
     return blocks + [_html(summary_html(ctx))]

@@ -7,17 +7,14 @@ alone. Without saved answers a section shows a friendly note instead of a chart.
 
 from __future__ import annotations
 
-import tomllib
-from functools import cache
-from pathlib import Path
 from typing import Any
 
-from ..i18n import swiss_spelling
 from ..notebook import Context, note, paragraph
 from ..questionnaires import SIX_FACTORS
 from ..questionnaires.scoring import handlungsbedarf
 from ..store import AnswerStore
 from . import questionnaire as q
+from ._narrative import markdown, text, texts
 
 __all__ = ["ABOUT", "INPUTS", "SECTIONS",
            "change", "handlungsbedarf_section", "intro", "positioning", "radar",
@@ -32,22 +29,7 @@ ABOUT = (
 SECTIONS = ["intro", "self_assessment", "radar", "strengths", "change",
             "handlungsbedarf_section", "touchpoints", "positioning"]
 
-
-@cache
-def _texts() -> dict[str, dict[str, str]]:
-    return tomllib.loads(Path(__file__).with_suffix(".toml").read_text(encoding="utf-8"))
-
-
-def _text(ctx: Context, key: str) -> str:
-    entry = _texts()[key]
-    text = entry.get(ctx.language) or entry["de"]
-    return swiss_spelling(text.strip(), ctx.locale)
-
-
-def _markdown(ctx: Context, key: str) -> Any:
-    from IPython.display import Markdown
-
-    return Markdown(_text(ctx, key))
+_TEXTS = texts(__file__)
 
 
 def _scores(ctx: Context) -> tuple[Any, Any, Any, Any]:
@@ -68,12 +50,12 @@ def _no_answers(ctx: Context) -> Any:
 
 def intro(ctx: Context) -> list[Any]:
     """What the six factors are and why voluntary loyalty is the goal."""
-    return [_markdown(ctx, "intro")]
+    return [markdown(ctx, _TEXTS, "intro")]
 
 
 def self_assessment(ctx: Context) -> list[Any]:
     """Live: the form plus live factor bars. Headless: summary, bars, factor and answer tables."""
-    blocks = [_markdown(ctx, "self_assessment")]
+    blocks = [markdown(ctx, _TEXTS, "self_assessment")]
     if ctx.live:
         return blocks + q.form_blocks(
             ctx, SIX_FACTORS, render=lambda: q.static_view(ctx, SIX_FACTORS, table=False))
@@ -87,7 +69,7 @@ def radar(ctx: Context) -> list[Any]:
 
     catalogue, score, prev_score, prev = _scores(ctx)
     if score is None:
-        return [_markdown(ctx, "radar"), _no_answers(ctx)]
+        return [markdown(ctx, _TEXTS, "radar"), _no_answers(ctx)]
     store = AnswerStore(ctx.workspace)
     latest = store.latest(SIX_FACTORS)
     assert latest is not None
@@ -95,15 +77,15 @@ def radar(ctx: Context) -> list[Any]:
     previous_label = format_date(prev.started, ctx.locale) if prev is not None else None
     ax = radar_chart(score, catalogue, prev_score, language=ctx.language,
                      current_label=current_label, previous_label=previous_label)
-    return [_markdown(ctx, "radar"), ax.figure]
+    return [markdown(ctx, _TEXTS, "radar"), ax.figure]
 
 
 def strengths(ctx: Context) -> list[Any]:
     """The strongest and weakest factors in plain sentences."""
     catalogue, score, _prev_score, _prev = _scores(ctx)
     if score is None:
-        return [_markdown(ctx, "strengths"), _no_answers(ctx)]
-    return [_markdown(ctx, "strengths")] + [
+        return [markdown(ctx, _TEXTS, "strengths"), _no_answers(ctx)]
+    return [markdown(ctx, _TEXTS, "strengths")] + [
         paragraph(s) for s in q.strengths_sentences(catalogue, score, ctx.language, ctx.locale)]
 
 
@@ -113,10 +95,10 @@ def change(ctx: Context) -> list[Any]:
 
     catalogue, score, prev_score, _prev = _scores(ctx)
     if score is None:
-        return [_markdown(ctx, "change"), _no_answers(ctx)]
+        return [markdown(ctx, _TEXTS, "change"), _no_answers(ctx)]
     if prev_score is None:
-        return [_markdown(ctx, "change"), note(_text(ctx, "no_previous"))]
-    return [_markdown(ctx, "change"),
+        return [markdown(ctx, _TEXTS, "change"), note(text(ctx, _TEXTS, "no_previous"))]
+    return [markdown(ctx, _TEXTS, "change"),
             HTML(q.change_table_html(catalogue, prev_score, score, ctx.language, ctx.locale))]
 
 
@@ -126,19 +108,19 @@ def handlungsbedarf_section(ctx: Context) -> list[Any]:
 
     catalogue, score, _prev_score, _prev = _scores(ctx)
     if score is None:
-        return [_markdown(ctx, "handlungsbedarf"), _no_answers(ctx)]
+        return [markdown(ctx, _TEXTS, "handlungsbedarf"), _no_answers(ctx)]
     ranking = handlungsbedarf(score.factor_scores, score.weights)
     if ranking.empty:
-        return [_markdown(ctx, "handlungsbedarf"), _no_answers(ctx)]
+        return [markdown(ctx, _TEXTS, "handlungsbedarf"), _no_answers(ctx)]
     ax = handlungsbedarf_bars(ranking, catalogue, language=ctx.language, locale=ctx.locale)
-    return [_markdown(ctx, "handlungsbedarf"), ax.figure]
+    return [markdown(ctx, _TEXTS, "handlungsbedarf"), ax.figure]
 
 
 def touchpoints(ctx: Context) -> list[Any]:
     """Customer-experience touchpoints (1–5 each)."""
-    return [_markdown(ctx, "touchpoints")] + q.section(ctx, "kontaktpunkte")[1:]
+    return [markdown(ctx, _TEXTS, "touchpoints")] + q.section(ctx, "kontaktpunkte")[1:]
 
 
 def positioning(ctx: Context) -> list[Any]:
     """Positioning canvas: Golden Circle and target group (free text, escaped)."""
-    return [_markdown(ctx, "positioning")] + q.section(ctx, "positionierung")[1:]
+    return [markdown(ctx, _TEXTS, "positioning")] + q.section(ctx, "positionierung")[1:]

@@ -8,17 +8,15 @@ from __future__ import annotations
 
 import html
 import math
-import tomllib
-from functools import cache
-from pathlib import Path
 from typing import Any
 
-from ..i18n import format_decimal, swiss_spelling
+from ..i18n import format_decimal
 from ..notebook import Context, note, paragraph
 from ..questionnaires import SIX_FACTORS, SWITCHING_BARRIERS
 from ..questionnaires.scoring import gebundenheitsindex, portfolio_label, portfolio_quadrant
 from ..store import AnswerStore
 from . import questionnaire as q
+from ._narrative import markdown, text, texts
 
 __all__ = ["ABOUT", "INPUTS", "SECTIONS",
            "indices", "intro", "jones_sasser", "portfolio", "portfolio_threshold",
@@ -32,23 +30,7 @@ ABOUT = (
 )
 SECTIONS = ["intro", "switching_barriers", "indices", "portfolio", "jones_sasser"]
 
-
-@cache
-def _texts() -> dict[str, dict[str, str]]:
-    return tomllib.loads(Path(__file__).with_suffix(".toml").read_text(encoding="utf-8"))
-
-
-def _text(ctx: Context, key: str, **values: Any) -> str:
-    entry = _texts()[key]
-    text = (entry.get(ctx.language) or entry["de"]).strip()
-    text = text.format(**values) if values else text
-    return swiss_spelling(text, ctx.locale)
-
-
-def _markdown(ctx: Context, key: str) -> Any:
-    from IPython.display import Markdown
-
-    return Markdown(_text(ctx, key))
+_TEXTS = texts(__file__)
 
 
 def portfolio_threshold(ctx: Context) -> float:
@@ -79,7 +61,7 @@ def _indices(ctx: Context, which: int = -1) -> tuple[float, float]:
 
 def intro(ctx: Context) -> list[Any]:
     """Lock-in versus loyalty by choice."""
-    return [_markdown(ctx, "intro")]
+    return [markdown(ctx, _TEXTS, "intro")]
 
 
 def switching_barriers(ctx: Context) -> list[Any]:
@@ -93,7 +75,7 @@ def indices(ctx: Context) -> list[Any]:
 
     vi, gi = _indices(ctx)
     if math.isnan(gi) and math.isnan(vi):
-        return [_markdown(ctx, "indices"), note(q.NO_ANSWERS[ctx.language])]
+        return [markdown(ctx, _TEXTS, "indices"), note(q.NO_ANSWERS[ctx.language])]
     tiles = "".join(
         f'<div class="kb-kpi"><div class="kb-kpi-value">'
         f"{html.escape(format_decimal(value, ctx.locale, 0))}</div>"
@@ -103,7 +85,7 @@ def indices(ctx: Context) -> list[Any]:
                              (vi, "Verbundenheitsindex (VI)" if ctx.language == "de"
                               else "Loyalty index (VI)"))
     )
-    return [_markdown(ctx, "indices"), HTML(f'<div class="kb-kpis">{tiles}</div>')]
+    return [markdown(ctx, _TEXTS, "indices"), HTML(f'<div class="kb-kpis">{tiles}</div>')]
 
 
 def portfolio(ctx: Context) -> list[Any]:
@@ -112,7 +94,7 @@ def portfolio(ctx: Context) -> list[Any]:
 
     vi, gi = _indices(ctx)
     if math.isnan(vi) or math.isnan(gi):
-        return [_markdown(ctx, "portfolio"), note(_text(ctx, "quadrant_missing"))]
+        return [markdown(ctx, _TEXTS, "portfolio"), note(text(ctx, _TEXTS, "quadrant_missing"))]
     threshold = portfolio_threshold(ctx)
     store = AnswerStore(ctx.workspace)
     previous = None
@@ -121,9 +103,9 @@ def portfolio(ctx: Context) -> list[Any]:
         previous = _indices(ctx, -2)
     ax = portfolio_chart(vi, gi, threshold=threshold, previous=previous, language=ctx.language)
     label = portfolio_label(portfolio_quadrant(vi, gi, threshold), ctx.language)
-    sentence = _text(ctx, "quadrant", label=label, vi=format_decimal(vi, ctx.locale, 0),
+    sentence = text(ctx, _TEXTS, "quadrant", label=label, vi=format_decimal(vi, ctx.locale, 0),
                      gi=format_decimal(gi, ctx.locale, 0))
-    return [_markdown(ctx, "portfolio"), ax.figure, paragraph(sentence)]
+    return [markdown(ctx, _TEXTS, "portfolio"), ax.figure, paragraph(sentence)]
 
 
 def jones_sasser(ctx: Context) -> list[Any]:
@@ -136,4 +118,4 @@ def jones_sasser(ctx: Context) -> list[Any]:
                           "satisfaction": pd.Series([], dtype=float),
                           "loyalty": pd.Series([], dtype=float)})
     ax = jones_sasser_chart(empty, language=ctx.language)
-    return [_markdown(ctx, "jones_sasser"), ax.figure]
+    return [markdown(ctx, _TEXTS, "jones_sasser"), ax.figure]

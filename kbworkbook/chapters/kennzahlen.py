@@ -11,10 +11,7 @@ error. Only aggregates are shown – never customer ids, names or survey comment
 from __future__ import annotations
 
 import html
-import tomllib
 from collections.abc import Callable, Sequence
-from functools import cache
-from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -28,9 +25,9 @@ from ..i18n import (
     format_integer,
     format_percent,
     format_points,
-    swiss_spelling,
 )
 from ..notebook import Context, note
+from ._narrative import fill, markdown, text, texts
 
 __all__ = [
     "ABOUT",
@@ -124,41 +121,12 @@ _LBL: dict[str, dict[str, str]] = {
 # -- shared helpers (also used by chapter 04) ------------------------------------------------
 
 
-@cache
-def _load_texts(path: str) -> dict[str, dict[str, str]]:
-    return tomllib.loads(Path(path).read_text(encoding="utf-8"))
-
-
-def _texts() -> dict[str, dict[str, str]]:
-    return _load_texts(str(Path(__file__).with_suffix(".toml")))
-
-
-def swiss(ctx: Context, text: str) -> str:
-    """Swiss German spelling (ss for ß) when the workspace locale is de-CH."""
-    return swiss_spelling(text, ctx.locale)
+_TEXTS = texts(__file__)
 
 
 def lbl(ctx: Context, key: str, **values: Any) -> str:
     """A short table/figure label of this chapter in the context's language."""
-    text = _LBL[ctx.language][key]
-    return swiss(ctx, text.format(**values) if values else text)
-
-
-def markdown(ctx: Context, texts: dict[str, dict[str, str]], key: str, **values: Any) -> Any:
-    """Narrative ``texts[key]`` as a Markdown block (placeholders filled, values escaped)."""
-    from IPython.display import Markdown
-
-    entry = texts[key]
-    text = entry.get(ctx.language) or entry["de"]
-    safe = {k: html.escape(str(v)) for k, v in values.items()}
-    return Markdown(swiss(ctx, text.format(**safe) if safe else text).strip())
-
-
-def text(ctx: Context, texts: dict[str, dict[str, str]], key: str, **values: Any) -> str:
-    """Plain narrative text ``texts[key]`` (for notes)."""
-    entry = texts[key]
-    raw = entry.get(ctx.language) or entry["de"]
-    return swiss(ctx, raw.format(**values) if values else raw).strip()
+    return fill(ctx, _LBL[ctx.language][key], **values)
 
 
 def table_html(header: Sequence[str], rows: Sequence[Sequence[str]],
@@ -249,9 +217,9 @@ def _nps_waves(frame: pd.DataFrame) -> pd.DataFrame | None:
 
 def intro(ctx: Context) -> list[Any]:
     """What the chapter measures, for which date and window."""
-    transactions, _ = load(ctx, "transactions", _texts())
+    transactions, _ = load(ctx, "transactions", _TEXTS)
     day = as_of(ctx, transactions)
-    return [markdown(ctx, _texts(), "intro",
+    return [markdown(ctx, _TEXTS, "intro",
                      as_of=format_date(day, ctx.locale) if day is not None else "–",
                      months=analysis_setting(ctx, "window_months", 12))]
 
@@ -262,19 +230,18 @@ def nps(ctx: Context) -> list[Any]:
     from ..metrics import nps_trend
     from ..plots.metrics import nps_bars, nps_trend_chart, period_label
 
-    texts = _texts()
-    blocks: list[Any] = [markdown(ctx, texts, "nps")]
-    frame, problems = load(ctx, "nps", texts)
+    blocks: list[Any] = [markdown(ctx, _TEXTS, "nps")]
+    frame, problems = load(ctx, "nps", _TEXTS)
     if problems:
         return blocks + problems
     if frame is None:
-        return blocks + [note(text(ctx, texts, "nps_missing"))]
+        return blocks + [note(text(ctx, _TEXTS, "nps_missing"))]
     frame = _scores(frame)
     try:
         overall = nps_metric(frame["score"])
         waves = _nps_waves(frame)
     except MetricError as exc:
-        return blocks + [undefined(ctx, texts, exc)]
+        return blocks + [undefined(ctx, _TEXTS, exc)]
     loc = ctx.locale
 
     def row(name: str, r: Any) -> list[str]:
@@ -307,7 +274,7 @@ def nps(ctx: Context) -> list[Any]:
             seg_rows = [row(str(seg), item) for seg, item in by_segment.iterrows()]
             seg_header = [lbl(ctx, "segment"), *header[1:]]
             blocks.append(table_html(seg_header, seg_rows))
-    blocks.append(markdown(ctx, texts, "nps_reading"))
+    blocks.append(markdown(ctx, _TEXTS, "nps_reading"))
     return blocks
 
 
@@ -334,19 +301,18 @@ def retention(ctx: Context) -> list[Any]:
     from ..metrics import annualize_churn, window_retention
     from ..plots.metrics import customer_flow_bars, retention_bars
 
-    texts = _texts()
     months = analysis_setting(ctx, "window_months", 12)
-    blocks: list[Any] = [markdown(ctx, texts, "retention", months=months)]
-    transactions, problems = load(ctx, "transactions", texts)
+    blocks: list[Any] = [markdown(ctx, _TEXTS, "retention", months=months)]
+    transactions, problems = load(ctx, "transactions", _TEXTS)
     if problems:
         return blocks + problems
     day = as_of(ctx, transactions)
     if transactions is None or day is None:
-        return blocks + [note(text(ctx, texts, "transactions_missing"))]
+        return blocks + [note(text(ctx, _TEXTS, "transactions_missing"))]
     try:
         result = window_retention(transactions, day, months)
     except MetricError as exc:
-        return blocks + [undefined(ctx, texts, exc)]
+        return blocks + [undefined(ctx, _TEXTS, exc)]
     loc = ctx.locale
     rows = [
         [lbl(ctx, "earlier"), _window_text(ctx, result.start_window)],
@@ -368,7 +334,7 @@ def retention(ctx: Context) -> list[Any]:
     series = _retention_series(transactions, day, months)
     if len(series) >= 2:
         blocks.append(figure_of(retention_bars(series, language=ctx.language, locale=loc)))
-    blocks.append(markdown(ctx, texts, "retention_reading"))
+    blocks.append(markdown(ctx, _TEXTS, "retention_reading"))
     return blocks
 
 
@@ -387,20 +353,19 @@ def purchases(ctx: Context) -> list[Any]:
     from ..metrics import purchase_figures
     from ..plots.metrics import monthly_bars, purchase_comparison
 
-    texts = _texts()
     months = analysis_setting(ctx, "window_months", 12)
     min_orders = analysis_setting(ctx, "stammkunde_min_orders", 2)
-    blocks: list[Any] = [markdown(ctx, texts, "purchases", min_orders=min_orders)]
-    transactions, problems = load(ctx, "transactions", texts)
+    blocks: list[Any] = [markdown(ctx, _TEXTS, "purchases", min_orders=min_orders)]
+    transactions, problems = load(ctx, "transactions", _TEXTS)
     if problems:
         return blocks + problems
     day = as_of(ctx, transactions)
     if transactions is None or day is None:
-        return blocks + [note(text(ctx, texts, "transactions_missing"))]
+        return blocks + [note(text(ctx, _TEXTS, "transactions_missing"))]
     try:
         current = purchase_figures(transactions, day, months, min_orders)
     except MetricError as exc:
-        return blocks + [undefined(ctx, texts, exc)]
+        return blocks + [undefined(ctx, _TEXTS, exc)]
     previous = None
     first = pd.Timestamp(transactions["date"].min()).normalize()
     prev_day = day - pd.DateOffset(months=months)
@@ -449,7 +414,7 @@ def purchases(ctx: Context) -> list[Any]:
         blocks.append(figure_of(monthly_bars(monthly, kind="currency", currency=cur,
                                              title=lbl(ctx, "monthly_revenue"),
                                              language=ctx.language, locale=loc)))
-    blocks.append(markdown(ctx, texts, "purchases_reading"))
+    blocks.append(markdown(ctx, _TEXTS, "purchases_reading"))
     return blocks
 
 
@@ -461,13 +426,12 @@ def engagement(ctx: Context) -> list[Any]:
     from ..metrics import engagement_rate, post_engagement
     from ..plots.metrics import engagement_chart
 
-    texts = _texts()
-    blocks: list[Any] = [markdown(ctx, texts, "engagement")]
-    posts, problems = load(ctx, "posts", texts)
+    blocks: list[Any] = [markdown(ctx, _TEXTS, "engagement")]
+    posts, problems = load(ctx, "posts", _TEXTS)
     if problems:
         return blocks + problems
     if posts is None or len(posts) == 0:
-        return blocks + [note(text(ctx, texts, "engagement_missing"))]
+        return blocks + [note(text(ctx, _TEXTS, "engagement_missing"))]
     loc = ctx.locale
     rows, usable = [], []
     for base in _BASES:
@@ -482,10 +446,10 @@ def engagement(ctx: Context) -> list[Any]:
         rows.append([lbl(ctx, base), format_percent(mean.rate, loc, 2),
                      format_percent(pooled.rate, loc, 2), format_integer(mean.posts, loc)])
     if not usable:
-        return blocks + [note(text(ctx, texts, "undefined", reason=swiss(ctx, (
+        return blocks + [note(text(ctx, _TEXTS, "undefined", reason=(
             "Keiner der Beiträge hat eine Reichweite, Impressionen oder Follower > 0."
             if ctx.language == "de" else
-            "No post has a reach, impressions or followers above 0."))))]
+            "No post has a reach, impressions or followers above 0.")))]
     blocks.append(table_html([lbl(ctx, "base"), lbl(ctx, "mean_rate"), lbl(ctx, "pooled_rate"),
                               lbl(ctx, "posts")], rows))
     base = usable[0]
@@ -496,7 +460,7 @@ def engagement(ctx: Context) -> list[Any]:
         monthly = dated.groupby(dated["date"].dt.to_period("M"))["rate"].mean().dropna()
         blocks.append(figure_of(engagement_chart(dated, base, monthly, language=ctx.language,
                                                  locale=loc)))
-    blocks.append(markdown(ctx, texts, "engagement_reading"))
+    blocks.append(markdown(ctx, _TEXTS, "engagement_reading"))
     return blocks
 
 
@@ -507,16 +471,15 @@ def _share(series: pd.Series) -> float:
 
 def complaints(ctx: Context) -> list[Any]:
     """Complaint count, resolved and satisfied shares, time to resolution, topics."""
-    texts = _texts()
-    blocks: list[Any] = [markdown(ctx, texts, "complaints")]
-    frame, problems = load(ctx, "complaints", texts)
+    blocks: list[Any] = [markdown(ctx, _TEXTS, "complaints")]
+    frame, problems = load(ctx, "complaints", _TEXTS)
     if problems:
         return blocks + problems
     if frame is None:
-        return blocks + [note(text(ctx, texts, "complaints_missing"))]
+        return blocks + [note(text(ctx, _TEXTS, "complaints_missing"))]
     loc = ctx.locale
     months = analysis_setting(ctx, "window_months", 12)
-    transactions, _ = load(ctx, "transactions", texts)
+    transactions, _ = load(ctx, "transactions", _TEXTS)
     day = as_of(ctx, transactions)
     if day is None and "date" in frame.columns and frame["date"].notna().any():
         day = pd.Timestamp(frame["date"].max()).normalize()
@@ -547,7 +510,7 @@ def complaints(ctx: Context) -> list[Any]:
 
 def questions(ctx: Context) -> list[Any]:
     """Questions for the workshop."""
-    return [markdown(ctx, _texts(), "questions")]
+    return [markdown(ctx, _TEXTS, "questions")]
 
 
 # -- key figures for the index page -------------------------------------------------------------

@@ -6,9 +6,6 @@ Sections return blocks like every chapter (see :mod:`kbworkbook.notebook`); narr
 
 from __future__ import annotations
 
-import tomllib
-from functools import cache
-from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -21,17 +18,16 @@ from ..i18n import (
     format_decimal,
     format_integer,
     format_percent,
+    swiss_spelling,
 )
 from ..notebook import Context, note
+from ._narrative import fill, markdown, text, texts
 from .kennzahlen import (
     analysis_setting,
     as_of,
     figure_of,
     load,
-    markdown,
-    swiss,
     table_html,
-    text,
     undefined,
 )
 
@@ -128,29 +124,21 @@ _LBL: dict[str, dict[str, str]] = {
 DEFAULT_DISCOUNT_RATE = 0.08
 
 
-@cache
-def _load(path: str) -> dict[str, Any]:
-    return tomllib.loads(Path(path).read_text(encoding="utf-8"))
-
-
-def _texts() -> dict[str, Any]:
-    return _load(str(Path(__file__).with_suffix(".toml")))
+_TEXTS = texts(__file__)
 
 
 def _lbl(ctx: Context, key: str, **values: Any) -> str:
-    raw = _LBL[ctx.language][key]
-    return swiss(ctx, raw.format(**values) if values else raw)
+    return fill(ctx, _LBL[ctx.language][key], **values)
 
 
 def _transactions(ctx: Context, blocks: list[Any]) -> tuple[Any, Any, list[Any]]:
     """``(transactions, as_of, [])`` or ``(None, None, blocks + note)`` when unusable."""
-    texts = _texts()
-    frame, problems = load(ctx, "transactions", texts)
+    frame, problems = load(ctx, "transactions", _TEXTS)
     if problems:
         return None, None, blocks + problems
     day = as_of(ctx, frame)
     if frame is None or day is None:
-        return None, None, blocks + [note(text(ctx, texts, "transactions_missing"))]
+        return None, None, blocks + [note(text(ctx, _TEXTS, "transactions_missing"))]
     return frame, day, []
 
 
@@ -165,9 +153,9 @@ def _window(frame: pd.DataFrame, day: pd.Timestamp, months: int) -> pd.DataFrame
 
 def intro(ctx: Context) -> list[Any]:
     """What the chapter shows."""
-    frame, _ = load(ctx, "transactions", _texts())
+    frame, _ = load(ctx, "transactions", _TEXTS)
     day = as_of(ctx, frame)
-    return [markdown(ctx, _texts(), "intro",
+    return [markdown(ctx, _TEXTS, "intro",
                      as_of=format_date(day, ctx.locale) if day is not None else "–")]
 
 
@@ -196,8 +184,7 @@ def cohorts(ctx: Context) -> list[Any]:
     from ..metrics import cohort_retention
     from ..plots.metrics import cohort_heatmap
 
-    texts = _texts()
-    blocks: list[Any] = [markdown(ctx, texts, "cohorts")]
+    blocks: list[Any] = [markdown(ctx, _TEXTS, "cohorts")]
     frame, day, stop = _transactions(ctx, blocks)
     if frame is None:
         return stop
@@ -205,7 +192,7 @@ def cohorts(ctx: Context) -> list[Any]:
         table = _recent_cohorts(cohort_retention(frame, period="M", mode="classic", as_of=day),
                                 day)
     except MetricError as exc:
-        return blocks + [undefined(ctx, texts, exc)]
+        return blocks + [undefined(ctx, _TEXTS, exc)]
     loc = ctx.locale
     rows = []
     values = table.retention.to_numpy(dtype="float64")
@@ -223,7 +210,7 @@ def cohorts(ctx: Context) -> list[Any]:
     if rows:
         blocks.append(table_html([_lbl(ctx, "month"), _lbl(ctx, "avg_retention"),
                                   _lbl(ctx, "cohorts_used")], rows))
-    blocks.append(markdown(ctx, texts, "cohorts_reading"))
+    blocks.append(markdown(ctx, _TEXTS, "cohorts_reading"))
     return blocks
 
 
@@ -263,19 +250,18 @@ def rfm(ctx: Context) -> list[Any]:
     """RFM segments: customers and revenue share per segment, with what to do."""
     from ..plots.metrics import rfm_segment_bars
 
-    texts = _texts()
-    blocks: list[Any] = [markdown(ctx, texts, "rfm")]
+    blocks: list[Any] = [markdown(ctx, _TEXTS, "rfm")]
     frame, day, stop = _transactions(ctx, blocks)
     if frame is None:
         return stop
     try:
         summary = segment_summary(_segments(ctx, frame, day))
     except MetricError as exc:
-        return blocks + [undefined(ctx, texts, exc)]
+        return blocks + [undefined(ctx, _TEXTS, exc)]
     loc = ctx.locale
     plot_frame = summary.set_index("label")[["customers", "revenue_share"]]
     blocks.append(rfm_segment_bars(plot_frame, language=ctx.language, locale=loc))
-    actions = texts.get("actions", {})
+    actions = _TEXTS.get("actions", {})
     rows = []
     for key, item in summary.iterrows():
         action = actions.get(str(key), {})
@@ -284,11 +270,11 @@ def rfm(ctx: Context) -> list[Any]:
                      format_percent(item["revenue_share"], loc, 0),
                      format_decimal(item["recency"], loc, 0),
                      format_decimal(item["frequency"], loc, 1),
-                     swiss(ctx, action.get(ctx.language, action.get("de", "")))])
+                     swiss_spelling(action.get(ctx.language, action.get("de", "")), ctx.locale)])
     header = [_lbl(ctx, k) for k in ("segment", "customers", "customer_share", "revenue_share",
                                      "recency", "frequency", "action")]
     blocks.append(table_html(header, rows, text_columns=(6,)))
-    blocks.append(markdown(ctx, texts, "rfm_reading"))
+    blocks.append(markdown(ctx, _TEXTS, "rfm_reading"))
     return blocks
 
 
@@ -327,8 +313,7 @@ def clv(ctx: Context) -> list[Any]:
     )
     from ..plots.metrics import clv_segment_bars
 
-    texts = _texts()
-    blocks: list[Any] = [markdown(ctx, texts, "clv")]
+    blocks: list[Any] = [markdown(ctx, _TEXTS, "clv")]
     frame, day, stop = _transactions(ctx, blocks)
     if frame is None:
         return stop
@@ -342,7 +327,7 @@ def clv(ctx: Context) -> list[Any]:
             rate_source = _lbl(ctx, "src_margin_col")
             rate = min(1.0, max(0.0, rate))
     if rate is None:
-        return blocks + [note(text(ctx, texts, "clv_no_margin"))]
+        return blocks + [note(text(ctx, _TEXTS, "clv_no_margin"))]
     discount = _setting(ctx, "discount_rate")
     discount_source = _lbl(ctx, "src_config", section="economics", name="discount_rate")
     if discount is None:
@@ -359,7 +344,7 @@ def clv(ctx: Context) -> list[Any]:
         lifetime = expected_lifetime(kept.crr)
         simple = clv_simple(figures.aov, figures.frequency * 12 / months, lifetime, rate)
     except MetricError as exc:
-        return blocks + [undefined(ctx, texts, exc)]
+        return blocks + [undefined(ctx, _TEXTS, exc)]
     loc, cur = ctx.locale, ctx.currency
     rows = [
         [_lbl(ctx, "m"), format_currency(margin, cur, loc, 2), _lbl(ctx, "src_data", m=months)],
@@ -394,7 +379,7 @@ def clv(ctx: Context) -> list[Any]:
         if len(by_segment):
             blocks.append(figure_of(clv_segment_bars(by_segment, currency=cur,
                                                      language=ctx.language, locale=loc)))
-    blocks.append(markdown(ctx, texts, "clv_reading"))
+    blocks.append(markdown(ctx, _TEXTS, "clv_reading"))
     return blocks
 
 
@@ -402,10 +387,9 @@ def stammkunden(ctx: Context) -> list[Any]:
     """Regular customers: share of customers and of revenue; concentration on the top 20 %."""
     from ..metrics import purchase_figures
 
-    texts = _texts()
     months = analysis_setting(ctx, "window_months", 12)
     min_orders = analysis_setting(ctx, "stammkunde_min_orders", 2)
-    blocks: list[Any] = [markdown(ctx, texts, "stammkunden", months=months,
+    blocks: list[Any] = [markdown(ctx, _TEXTS, "stammkunden", months=months,
                                   min_orders=min_orders)]
     frame, day, stop = _transactions(ctx, blocks)
     if frame is None:
@@ -413,7 +397,7 @@ def stammkunden(ctx: Context) -> list[Any]:
     try:
         figures = purchase_figures(frame, day, months, min_orders)
     except MetricError as exc:
-        return blocks + [undefined(ctx, texts, exc)]
+        return blocks + [undefined(ctx, _TEXTS, exc)]
     loc, cur = ctx.locale, ctx.currency
     rows = [
         [_lbl(ctx, "active", m=months), format_integer(figures.customers, loc)],
@@ -434,7 +418,7 @@ def stammkunden(ctx: Context) -> list[Any]:
         rows.append([_lbl(ctx, "top20"),
                      format_percent(float(per_customer.iloc[:top].sum()) / total, loc, 0)])
     blocks.append(table_html([_lbl(ctx, "figure"), _lbl(ctx, "value")], rows))
-    blocks.append(markdown(ctx, texts, "stammkunden_reading"))
+    blocks.append(markdown(ctx, _TEXTS, "stammkunden_reading"))
     return blocks
 
 
@@ -443,20 +427,19 @@ def cross_selling(ctx: Context) -> list[Any]:
     from ..metrics import cross_selling as pairs_of
     from ..plots.metrics import cross_selling_bars
 
-    texts = _texts()
     months = analysis_setting(ctx, "window_months", 12)
-    blocks: list[Any] = [markdown(ctx, texts, "cross_selling", months=months)]
+    blocks: list[Any] = [markdown(ctx, _TEXTS, "cross_selling", months=months)]
     frame, day, stop = _transactions(ctx, blocks)
     if frame is None:
         return stop
     if "product" not in frame.columns or not frame["product"].notna().any():
-        return blocks + [note(text(ctx, texts, "cross_missing"))]
+        return blocks + [note(text(ctx, _TEXTS, "cross_missing"))]
     try:
         pairs = pairs_of(_window(frame, day, months))
     except MetricError as exc:
-        return blocks + [undefined(ctx, texts, exc)]
+        return blocks + [undefined(ctx, _TEXTS, exc)]
     if len(pairs) == 0:
-        return blocks + [note(text(ctx, texts, "cross_none"))]
+        return blocks + [note(text(ctx, _TEXTS, "cross_none"))]
     loc = ctx.locale
     top = pairs.head(10)
     blocks.append(figure_of(cross_selling_bars(top, language=ctx.language, locale=loc)))
@@ -471,4 +454,4 @@ def cross_selling(ctx: Context) -> list[Any]:
 
 def questions(ctx: Context) -> list[Any]:
     """Questions for the workshop."""
-    return [markdown(ctx, _texts(), "questions")]
+    return [markdown(ctx, _TEXTS, "questions")]

@@ -11,10 +11,7 @@ from __future__ import annotations
 
 import html
 import math
-import tomllib
 from collections.abc import Sequence
-from functools import cache
-from pathlib import Path
 from typing import Any
 
 from ..economics import (
@@ -35,8 +32,10 @@ from ..i18n import (
     swiss_spelling,
 )
 from ..instruments import Catalogue, load_catalogue
-from ..notebook import Context, note
+from ..notebook import Context, note, paragraph
 from ..plan import Selection, load_selection
+from . import _narrative
+from ._narrative import label, markdown
 from .massnahmen_data import (
     ClientFigures,
     SelectionEvaluation,
@@ -86,28 +85,12 @@ MAX_INSTRUMENTS = 5
 PROFIT_YEARS = 15
 
 
-@cache
-def _texts() -> dict[str, Any]:
-    return tomllib.loads(Path(__file__).with_suffix(".toml").read_text(encoding="utf-8"))
+_TEXTS = _narrative.texts(__file__)
 
 
 def text(ctx: Context, key: str, **values: Any) -> str:
     """Narrative ``key`` in the context's language, de-CH without ß, placeholders filled."""
-    entry = _texts()[key]
-    raw = entry.get(ctx.language) or entry["de"]
-    return swiss_spelling(raw.format(**values) if values else raw, ctx.locale).strip()
-
-
-def _label(ctx: Context, table: str, key: str) -> str:
-    entry = _texts()[table]
-    labels = entry.get(ctx.language) or entry["de"]
-    return swiss_spelling(str(labels.get(key, key)), ctx.locale)
-
-
-def _markdown(ctx: Context, key: str, **values: Any) -> Any:
-    from IPython.display import Markdown
-
-    return Markdown(text(ctx, key, **values))
+    return _narrative.text(ctx, _TEXTS, key, **values)
 
 
 def _html(markup: str) -> Any:
@@ -117,7 +100,7 @@ def _html(markup: str) -> Any:
 
 
 def _para(ctx: Context, key: str, **values: Any) -> Any:
-    return _html(f'<p class="kb-text">{html.escape(text(ctx, key, **values))}</p>')
+    return paragraph(text(ctx, key, **values))
 
 
 def _table(headers: Sequence[str], rows: Sequence[Sequence[str]], numeric: Sequence[int] = (),
@@ -164,7 +147,7 @@ def _catalogue() -> Catalogue:
 
 def intro(ctx: Context) -> list[Any]:
     """Why retention must pay, and the "weniger ist mehr" principle."""
-    return [_markdown(ctx, "intro")]
+    return [markdown(ctx, _TEXTS, "intro")]
 
 
 def _figure_value(ctx: Context, key: str, value: float) -> str:
@@ -183,27 +166,27 @@ def figures_table_html(ctx: Context, fig: ClientFigures) -> str:
     """The starting figures with their source, as an escaped HTML table."""
     rows: list[list[str]] = []
     for key, item in fig.items():
-        rows.append([_label(ctx, "figure_labels", key), _figure_value(ctx, key, item.value),
-                     _label(ctx, "sources", item.source)])
+        rows.append([label(ctx, _TEXTS, "figure_labels", key), _figure_value(ctx, key, item.value),
+                     label(ctx, _TEXTS, "sources", item.source)])
         if key == "margin_rate":
-            rows.append([_label(ctx, "figure_labels", "margin_per_customer"),
+            rows.append([label(ctx, _TEXTS, "figure_labels", "margin_per_customer"),
                          _figure_value(ctx, "margin_per_customer", fig.margin_per_customer),
                          text(ctx, "derived")])
         if key == "transactions_per_customer":
-            rows.append([_label(ctx, "figure_labels", "margin_per_transaction"),
+            rows.append([label(ctx, _TEXTS, "figure_labels", "margin_per_transaction"),
                          _figure_value(ctx, "margin_per_transaction",
                                        fig.margin_per_transaction),
                          text(ctx, "derived")])
-    rows.append([_label(ctx, "figure_labels", "customer_lifetime_value"),
+    rows.append([label(ctx, _TEXTS, "figure_labels", "customer_lifetime_value"),
                  _money(ctx, fig.customer_lifetime_value), text(ctx, "derived")])
-    cols = [_label(ctx, "columns", c) for c in ("assumption", "value", "source")]
+    cols = [label(ctx, _TEXTS, "columns", c) for c in ("assumption", "value", "source")]
     return _table(cols, rows, numeric=(1,), css="kb-figures")
 
 
 def figures(ctx: Context) -> list[Any]:
     """The client's starting figures and where each comes from."""
     fig = client_figures(ctx)
-    blocks: list[Any] = [_markdown(ctx, "figures"), _html(figures_table_html(ctx, fig))]
+    blocks: list[Any] = [markdown(ctx, _TEXTS, "figures"), _html(figures_table_html(ctx, fig))]
     blocks += [note(text(ctx, "data_notes", text=n)) for n in fig.notes]
     return blocks
 
@@ -226,9 +209,9 @@ def catalogue(ctx: Context) -> list[Any]:
                 swiss_spelling(binding, ctx.locale),
                 ", ".join(item.cost_types),
             ])
-    cols = [_label(ctx, "columns", c)
+    cols = [label(ctx, _TEXTS, "columns", c)
             for c in ("group", "instrument", "factor", "binding", "cost_types")]
-    return [_markdown(ctx, "catalogue"), _html(_table(cols, rows, css="kb-catalogue"))]
+    return [markdown(ctx, _TEXTS, "catalogue"), _html(_table(cols, rows, css="kb-catalogue"))]
 
 
 # -- selection and programme -------------------------------------------------------------------
@@ -258,15 +241,15 @@ def selection_table_html(ctx: Context, selection: Selection, cat: Catalogue) -> 
                 swiss_spelling(item.name(lang), ctx.locale),
                 swiss_spelling(f"{driver.type} · {driver.label(lang)}", ctx.locale),
                 _driver_amount(ctx, driver.type, amount),
-                _label(ctx, "sources", "user" if adjusted else "catalogue"),
+                label(ctx, _TEXTS, "sources", "user" if adjusted else "catalogue"),
             ])
-    cols = [_label(ctx, "columns", c) for c in ("instrument", "driver", "amount", "source")]
+    cols = [label(ctx, _TEXTS, "columns", c) for c in ("instrument", "driver", "amount", "source")]
     return _table(cols, rows, numeric=(2,), css="kb-selection")
 
 
 def selection(ctx: Context) -> list[Any]:
     """Live: the selection editor (saves every change). Report: the saved selection."""
-    blocks: list[Any] = [_markdown(ctx, "selection")]
+    blocks: list[Any] = [markdown(ctx, _TEXTS, "selection")]
     cat = _catalogue()
     if ctx.live:
         from .massnahmen_forms import SelectionEditor
@@ -295,15 +278,15 @@ def programme_table_html(ctx: Context, evaluation: SelectionEvaluation) -> str:
             _money(ctx, res.benefit.total), _pct(ctx, res.roi, 0),
             _pp(ctx, res.break_even_uplift), _pp(ctx, res.break_even_uplift_lifetime),
         ])
-    cols = [_label(ctx, "columns", c) for c in (
+    cols = [label(ctx, _TEXTS, "columns", c) for c in (
         "instrument", "uplift", "cost", "benefit", "roi", "break_even", "break_even_lifetime")]
     footer = None
     total = evaluation.total
     if total is not None and len(evaluation.items) > 1:
-        footer = [_label(ctx, "columns", "total"), _pp(ctx, total.benefit.assumptions["uplift"]),
-                  _money(ctx, total.cost.total), _money(ctx, total.benefit.total),
-                  _pct(ctx, total.roi, 0), _pp(ctx, total.break_even_uplift),
-                  _pp(ctx, total.break_even_uplift_lifetime)]
+        footer = [label(ctx, _TEXTS, "columns", "total"),
+                  _pp(ctx, total.benefit.assumptions["uplift"]), _money(ctx, total.cost.total),
+                  _money(ctx, total.benefit.total), _pct(ctx, total.roi, 0),
+                  _pp(ctx, total.break_even_uplift), _pp(ctx, total.break_even_uplift_lifetime)]
     return _table(cols, rows, numeric=(1, 2, 3, 4, 5, 6), css="kb-programme", footer=footer)
 
 
@@ -344,14 +327,14 @@ def _evaluation(ctx: Context) -> SelectionEvaluation:
 
 def programme(ctx: Context) -> list[Any]:
     """ROI and break-even uplift of every chosen instrument and of the whole programme."""
-    return [_markdown(ctx, "programme"), *programme_blocks(ctx, _evaluation(ctx))]
+    return [markdown(ctx, _TEXTS, "programme"), *programme_blocks(ctx, _evaluation(ctx))]
 
 
 def ranking(ctx: Context) -> list[Any]:
     """Chosen instruments ranked by their factor's Handlungsbedarf per 1'000 of annual cost."""
     evaluation = _evaluation(ctx)
     if not evaluation.items:
-        return [_markdown(ctx, "ranking"), note(text(ctx, "no_selection"))]
+        return [markdown(ctx, _TEXTS, "ranking"), note(text(ctx, "no_selection"))]
     need = need_by_factor(ctx)
     table = rank_instruments(evaluation, need, ctx.language)
     cat = _catalogue()
@@ -361,9 +344,9 @@ def ranking(ctx: Context) -> list[Any]:
         format_decimal(row["need"], ctx.locale, 0), _money(ctx, row["cost"]),
         format_decimal(row["need_per_1000"], ctx.locale, 1),
     ] for row in table.to_dict("records")]
-    cols = [_label(ctx, "columns", c)
+    cols = [label(ctx, _TEXTS, "columns", c)
             for c in ("rank", "instrument", "factor", "need", "cost", "need_per_1000")]
-    blocks: list[Any] = [_markdown(ctx, "ranking")]
+    blocks: list[Any] = [markdown(ctx, _TEXTS, "ranking")]
     if need is None:
         blocks.append(note(text(ctx, "ranking_no_need")))
     blocks.append(_html(_table(cols, rows, numeric=(0, 3, 4, 5), css="kb-ranking")))
@@ -399,7 +382,7 @@ def sensitivity(ctx: Context) -> list[Any]:
 
     inputs = _sensitivity_inputs(_evaluation(ctx))
     if inputs is None:
-        return [_markdown(ctx, "sensitivity"), note(text(ctx, "no_selection"))]
+        return [markdown(ctx, _TEXTS, "sensitivity"), note(text(ctx, "no_selection"))]
     room = 1.0 - inputs.retention_before
     candidates = [0.0, 0.005, 0.01, 0.02, 0.03, 0.04, 0.05, 0.06, 0.08, 0.10]
     uplifts = sorted({u for u in candidates if u <= room} | {round(min(inputs.uplift, room), 4)})
@@ -407,7 +390,7 @@ def sensitivity(ctx: Context) -> list[Any]:
     fig, ax = plt.subplots(figsize=(7.5, 4.8))
     roi_heatmap(table, ax=ax, language=ctx.language)
     fig.tight_layout()
-    return [_markdown(ctx, "sensitivity"), fig]
+    return [markdown(ctx, _TEXTS, "sensitivity"), fig]
 
 
 def profit_by_year_section(ctx: Context) -> list[Any]:
@@ -431,7 +414,7 @@ def profit_by_year_section(ctx: Context) -> list[Any]:
     profit_by_year_area(base, ax=ax, language=ctx.language, currency=ctx.currency)
     fig.tight_layout()
     return [
-        _markdown(ctx, "profit"),
+        markdown(ctx, _TEXTS, "profit"),
         fig,
         _para(ctx, "npv", years=PROFIT_YEARS, npv_now=_money(ctx, base.npv),
               npv_after=_money(ctx, after.npv), r0=_pct(ctx, r0), r1=_pct(ctx, r1)),
@@ -445,7 +428,7 @@ def word_of_mouth(ctx: Context) -> list[Any]:
     from ..plots.economics import word_of_mouth_bars
 
     fig_data = client_figures(ctx)
-    blocks: list[Any] = [_markdown(ctx, "wom")]
+    blocks: list[Any] = [markdown(ctx, _TEXTS, "wom")]
     if fig_data.complaints.source != "client":
         return blocks + [note(text(ctx, "no_complaints"))]
     c = int(fig_data.complaints.value)

@@ -3,15 +3,13 @@
 from __future__ import annotations
 
 import html
-import tomllib
-from functools import cache
-from pathlib import Path
 from typing import Any
 
 from ..errors import DataError
 from ..i18n import format_date, format_integer
 from ..notebook import Context, note
 from ..workspace import INPUTS
+from ._narrative import markdown, text, texts
 
 __all__ = ["ABOUT", "INPUTS", "SECTIONS", "agenda", "data_basis", "data_status", "intro",
            "key_figures", "key_figures_section"]
@@ -34,21 +32,12 @@ _LABELS = {
 }
 
 
-@cache
-def _texts() -> dict[str, dict[str, str]]:
-    return tomllib.loads((Path(__file__).with_suffix(".toml")).read_text(encoding="utf-8"))
-
-
-def _markdown(ctx: Context, key: str) -> Any:
-    from IPython.display import Markdown
-
-    entry = _texts()[key]
-    return Markdown(entry.get(ctx.language, entry["de"]).strip())
+_TEXTS = texts(__file__)
 
 
 def intro(ctx: Context) -> list[Any]:
     """Why customer retention, what the report contains, the privacy promise."""
-    return [_markdown(ctx, "intro")]
+    return [markdown(ctx, _TEXTS, "intro")]
 
 
 def key_figures(ctx: Context) -> list[tuple[str, str]]:
@@ -64,13 +53,13 @@ def key_figures_section(ctx: Context) -> list[Any]:
 
     figures = key_figures(ctx)
     if not figures:
-        return [_markdown(ctx, "key_figures"), note(_texts()["no_key_figures"][ctx.language])]
+        return [markdown(ctx, _TEXTS, "key_figures"), note(text(ctx, _TEXTS, "no_key_figures"))]
     tiles = "".join(
         f'<div class="kb-kpi"><div class="kb-kpi-value">{html.escape(value)}</div>'
         f'<div class="kb-kpi-label">{html.escape(label)}</div></div>'
         for label, value in figures
     )
-    return [_markdown(ctx, "key_figures"), HTML(f'<div class="kb-kpis">{tiles}</div>')]
+    return [markdown(ctx, _TEXTS, "key_figures"), HTML(f'<div class="kb-kpis">{tiles}</div>')]
 
 
 def data_basis(ctx: Context) -> list[tuple[str, str, str, str]]:
@@ -112,10 +101,10 @@ def data_status(ctx: Context) -> list[Any]:
         "<tr>" + "".join(f"<td>{html.escape(cell)}</td>" for cell in row) + "</tr>"
         for row in data_basis(ctx)
     )
-    return [_markdown(ctx, "data_status"),
+    return [markdown(ctx, _TEXTS, "data_status"),
             HTML(f'<table class="kb-table"><tr>{head}</tr>{body}</table>')]
 
 
 def agenda(ctx: Context) -> list[Any]:
     """A suggested three-hour workshop agenda."""
-    return [_markdown(ctx, "agenda")]
+    return [markdown(ctx, _TEXTS, "agenda")]
