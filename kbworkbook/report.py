@@ -221,9 +221,14 @@ def _execute_one(task: dict[str, Any]) -> dict[str, Any]:
             start_timeout=120,
         )
     except pm.PapermillExecutionError as exc:
+        from . import errors
+
+        # a user's mistake (DataError …) speaks for itself; anything else names its type
+        known = exc.ename in errors.__all__ and bool(exc.evalue)
+        reason = exc.evalue if known else (f"{exc.ename}: {exc.evalue}" if exc.evalue
+                                           else exc.ename)
         result.update(status="failed", cell=exc.exec_count or exc.cell_index,
-                      reason=_first_line(f"{exc.ename}: {exc.evalue}" if exc.evalue
-                                         else exc.ename))
+                      reason=_first_line(reason))
     except Exception as exc:  # noqa: BLE001 - kernel died, file unreadable …: mark, don't stop
         result.update(status="failed", reason=_first_line(f"{type(exc).__name__}: {exc}"))
     finally:

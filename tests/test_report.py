@@ -161,3 +161,16 @@ def test_report_defaults_to_workspace_reports_folder_and_never_touches_inputs(
     assert after == before
     assert sorted(p.name for p in (ws / "answers").rglob("*") if p.is_file()) == sorted(
         p.name for p in before if "answers" in p.parts)
+
+
+def test_broken_data_marks_the_chapters_that_need_it(tmp_path: Path) -> None:
+    ws = _copy_sample(tmp_path)
+    (ws / "data" / "transactions.csv").write_bytes(
+        "Belegdatum;Kunden-Nr.;Umsatz (CHF)\n31.13.2025;004711;12,50\n".encode("cp1252"))
+    result = build_report(ws, out=tmp_path / "out", chapters=["01", "03"], jobs=1)
+    status = {c.chapter.number: c for c in result.chapters}
+    assert status["01"].ok, "a questionnaire chapter does not need the sales data"
+    assert not status["03"].ok and not result.ok
+    assert status["03"].reason.startswith("transactions.csv, Zeile 2, Spalte »Belegdatum«")
+    index = (tmp_path / "out" / "index.html").read_text(encoding="utf-8")
+    assert "31.13.2025" in index and "DataError" not in index
