@@ -53,3 +53,18 @@ def test_every_error_derives_from_the_root() -> None:
         obj = getattr(errors, name)
         if isinstance(obj, type) and issubclass(obj, Exception):
             assert issubclass(obj, errors.KbWorkbookError), name
+
+
+def test_metrics_surface_is_pinned() -> None:
+    from kbworkbook import metrics
+
+    assert sorted(metrics.__all__) == [
+        "CohortTable", "EngagementRate", "NpsResult", "PurchaseFigures", "WindowRetention",
+        "annualize_churn", "churn_average_base", "churn_rate", "clv_by_segment",
+        "clv_discounted", "clv_per_customer", "clv_simple", "cohort_retention", "cross_selling",
+        "default_segments", "engagement_rate", "expected_lifetime", "nps", "nps_trend",
+        "post_engagement", "purchase_figures", "retention_rate", "rfm_scores", "rfm_segments",
+        "rfm_summary", "rfm_values", "window_retention",
+    ]
+    for name in metrics.__all__:
+        assert callable(getattr(metrics, name)), name
