@@ -9,13 +9,13 @@ plan for the report's index page. Everything a user typed is escaped before it b
 from __future__ import annotations
 
 import datetime as dt
-import html
 from typing import Any
 
 from ..i18n import format_date, format_decimal, swiss_spelling
 from ..instruments import load_catalogue
 from ..notebook import Context, note, paragraph
 from ..plan import ActionPlan, load_action_plan, load_selection, propose_actions
+from . import _html
 from ._narrative import label, markdown, text, texts
 from .massnahmen_data import need_by_factor
 
@@ -42,12 +42,6 @@ SECTIONS: list[str] = ["intro", "management_check", "weakest_factors", "action_p
 WEAKEST = 2
 
 _TEXTS = texts(__file__)
-
-
-def _html(markup: str) -> Any:
-    from IPython.display import HTML
-
-    return HTML(markup)
 
 
 def intro(ctx: Context) -> list[Any]:
@@ -78,12 +72,11 @@ def weakest_factors(ctx: Context) -> list[Any]:
     if not weakest:
         return blocks + [note(text(ctx, _TEXTS, "no_need"))]
     cat = load_catalogue()
-    rows = [[f"{f} {cat.label('factors', f, ctx.language)}",
+    rows = [[swiss_spelling(f"{f} {cat.label('factors', f, ctx.language)}", ctx.locale),
              format_decimal(score, ctx.locale, 0), format_decimal(need, ctx.locale, 0)]
             for f, score, need in weakest]
     head = [label(ctx, _TEXTS, "columns", c) for c in ("factor", "score", "need")]
-    return blocks + [_html(_table(head, [[swiss_spelling(c, ctx.locale) for c in r] for r in rows],
-                                  numeric=(1, 2)))]
+    return blocks + [_html.block(_html.table(head, rows, numeric=(1, 2)))]
 
 
 def _as_of(ctx: Context) -> dt.date:
@@ -141,19 +134,6 @@ def summary(ctx: Context) -> list[dict[str, str]]:
     return rows
 
 
-def _table(headers: list[str], rows: list[list[str]], numeric: tuple[int, ...] = (),
-           css: str = "") -> str:
-    def cell(tag: str, index: int, value: str) -> str:
-        cls = ' class="num"' if index in numeric else ""
-        return f"<{tag}{cls}>{html.escape(str(value))}</{tag}>"
-
-    head = "".join(cell("th", i, h) for i, h in enumerate(headers))
-    body = "".join("<tr>" + "".join(cell("td", i, v) for i, v in enumerate(r)) + "</tr>"
-                   for r in rows)
-    return (f'<table class="kb-table {css}"><thead><tr>{head}</tr></thead>'
-            f"<tbody>{body}</tbody></table>")
-
-
 def summary_html(ctx: Context) -> str:
     """The plan as an escaped HTML table (empty string when there are no actions)."""
     rows = summary(ctx)
@@ -162,7 +142,7 @@ def summary_html(ctx: Context) -> str:
     keys = ("title", "owner", "due", "metric", "target", "status")
     head = [label(ctx, _TEXTS, "columns", k) for k in ("number", *keys)]
     body = [[str(i), *(r[k] for k in keys)] for i, r in enumerate(rows, start=1)]
-    return _table(head, body, numeric=(0,), css="kb-action-plan")
+    return _html.table(head, body, numeric=(0,), css="kb-action-plan")
 
 
 def action_plan(ctx: Context) -> list[Any]:
@@ -184,4 +164,4 @@ def action_plan(ctx: Context) -> list[Any]:
     elif plan.saved_at is not None:
         when = format_date(plan.saved_at, ctx.locale)
         blocks.append(paragraph(text(ctx, _TEXTS, "saved_at", when=when)))
-    return blocks + [_html(summary_html(ctx))]
+    return blocks + [_html.block(summary_html(ctx))]

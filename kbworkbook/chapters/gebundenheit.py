@@ -6,7 +6,6 @@ of the technical-functional, economic and contractual barrier scores.
 
 from __future__ import annotations
 
-import html
 import math
 from typing import Any
 
@@ -15,6 +14,7 @@ from ..notebook import Context, note, paragraph
 from ..questionnaires import SIX_FACTORS, SWITCHING_BARRIERS
 from ..questionnaires.scoring import gebundenheitsindex, portfolio_label, portfolio_quadrant
 from ..store import AnswerStore
+from . import _html
 from . import questionnaire as q
 from ._narrative import markdown, text, texts
 
@@ -71,21 +71,14 @@ def switching_barriers(ctx: Context) -> list[Any]:
 
 def indices(ctx: Context) -> list[Any]:
     """GI and VI as two figures with a short explanation."""
-    from IPython.display import HTML
-
     vi, gi = _indices(ctx)
     if math.isnan(gi) and math.isnan(vi):
         return [markdown(ctx, _TEXTS, "indices"), note(q.NO_ANSWERS[ctx.language])]
-    tiles = "".join(
-        f'<div class="kb-kpi"><div class="kb-kpi-value">'
-        f"{html.escape(format_decimal(value, ctx.locale, 0))}</div>"
-        f'<div class="kb-kpi-label">{html.escape(label)}</div></div>'
-        for value, label in ((gi, "Gebundenheitsindex (GI)" if ctx.language == "de"
-                              else "Lock-in index (GI)"),
-                             (vi, "Verbundenheitsindex (VI)" if ctx.language == "de"
-                              else "Loyalty index (VI)"))
-    )
-    return [markdown(ctx, _TEXTS, "indices"), HTML(f'<div class="kb-kpis">{tiles}</div>')]
+    german = ctx.language == "de"
+    tiles = [("Gebundenheitsindex (GI)" if german else "Lock-in index (GI)", gi),
+             ("Verbundenheitsindex (VI)" if german else "Loyalty index (VI)", vi)]
+    return [markdown(ctx, _TEXTS, "indices"), _html.block(_html.kpi_tiles(
+        (label, format_decimal(value, ctx.locale, 0)) for label, value in tiles))]
 
 
 def portfolio(ctx: Context) -> list[Any]:

@@ -10,7 +10,6 @@ error. Only aggregates are shown – never customer ids, names or survey comment
 
 from __future__ import annotations
 
-import html
 from collections.abc import Callable, Sequence
 from typing import Any
 
@@ -27,6 +26,7 @@ from ..i18n import (
     format_points,
 )
 from ..notebook import Context, note
+from . import _html
 from ._narrative import fill, markdown, text, texts
 
 __all__ = [
@@ -131,20 +131,10 @@ def lbl(ctx: Context, key: str, **values: Any) -> str:
 
 def table_html(header: Sequence[str], rows: Sequence[Sequence[str]],
                numeric_from: int = 1, text_columns: Sequence[int] = ()) -> Any:
-    """An escaped ``kb-table``; columns from ``numeric_from`` on are right-aligned, except
+    """An escaped ``kb-table`` block; columns from ``numeric_from`` on are right-aligned, except
     ``text_columns``."""
-    from IPython.display import HTML
-
-    def cell(tag: str, value: str, index: int) -> str:
-        right = index >= numeric_from and index not in text_columns
-        align = ' style="text-align:right"' if right else ""
-        return f"<{tag}{align}>{html.escape(str(value))}</{tag}>"
-
-    head = "".join(cell("th", h, i) for i, h in enumerate(header))
-    body = "".join("<tr>" + "".join(cell("td", v, i) for i, v in enumerate(row)) + "</tr>"
-                   for row in rows)
-    return HTML(f'<table class="kb-table"><thead><tr>{head}</tr></thead>'
-                f"<tbody>{body}</tbody></table>")
+    numeric = {i for i in range(numeric_from, len(header)) if i not in text_columns}
+    return _html.block(_html.table(header, rows, numeric=numeric))
 
 
 def load(ctx: Context, name: str, texts: dict[str, dict[str, str]]) -> tuple[Any, list[Any]]:

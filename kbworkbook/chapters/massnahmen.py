@@ -9,9 +9,7 @@ text is escaped before it becomes HTML.
 
 from __future__ import annotations
 
-import html
 import math
-from collections.abc import Sequence
 from typing import Any
 
 from ..economics import (
@@ -34,7 +32,7 @@ from ..i18n import (
 from ..instruments import Catalogue, load_catalogue
 from ..notebook import Context, note, paragraph
 from ..plan import Selection, load_selection
-from . import _narrative
+from . import _html, _narrative
 from ._narrative import label, markdown
 from .massnahmen_data import (
     ClientFigures,
@@ -93,33 +91,8 @@ def text(ctx: Context, key: str, **values: Any) -> str:
     return _narrative.text(ctx, _TEXTS, key, **values)
 
 
-def _html(markup: str) -> Any:
-    from IPython.display import HTML
-
-    return HTML(markup)
-
-
 def _para(ctx: Context, key: str, **values: Any) -> Any:
     return paragraph(text(ctx, key, **values))
-
-
-def _table(headers: Sequence[str], rows: Sequence[Sequence[str]], numeric: Sequence[int] = (),
-           css: str = "", footer: Sequence[str] | None = None) -> str:
-    """An HTML table; every header and cell is escaped here."""
-
-    def cell(tag: str, index: int, value: str) -> str:
-        cls = ' class="num"' if index in numeric else ""
-        return f"<{tag}{cls}>{html.escape(str(value))}</{tag}>"
-
-    head = "".join(cell("th", i, h) for i, h in enumerate(headers))
-    body = "".join("<tr>" + "".join(cell("td", i, v) for i, v in enumerate(row)) + "</tr>"
-                   for row in rows)
-    foot = ""
-    if footer is not None:
-        foot = "<tfoot><tr>" + "".join(cell("th", i, v) for i, v in enumerate(footer)) + \
-            "</tr></tfoot>"
-    return (f'<table class="kb-table {css}"><thead><tr>{head}</tr></thead>'
-            f"<tbody>{body}</tbody>{foot}</table>")
 
 
 def _money(ctx: Context, value: float, digits: int = 0) -> str:
@@ -180,13 +153,14 @@ def figures_table_html(ctx: Context, fig: ClientFigures) -> str:
     rows.append([label(ctx, _TEXTS, "figure_labels", "customer_lifetime_value"),
                  _money(ctx, fig.customer_lifetime_value), text(ctx, "derived")])
     cols = [label(ctx, _TEXTS, "columns", c) for c in ("assumption", "value", "source")]
-    return _table(cols, rows, numeric=(1,), css="kb-figures")
+    return _html.table(cols, rows, numeric=(1,), css="kb-figures")
 
 
 def figures(ctx: Context) -> list[Any]:
     """The client's starting figures and where each comes from."""
     fig = client_figures(ctx)
-    blocks: list[Any] = [markdown(ctx, _TEXTS, "figures"), _html(figures_table_html(ctx, fig))]
+    blocks: list[Any] = [markdown(ctx, _TEXTS, "figures"),
+                         _html.block(figures_table_html(ctx, fig))]
     blocks += [note(text(ctx, "data_notes", text=n)) for n in fig.notes]
     return blocks
 
@@ -211,7 +185,8 @@ def catalogue(ctx: Context) -> list[Any]:
             ])
     cols = [label(ctx, _TEXTS, "columns", c)
             for c in ("group", "instrument", "factor", "binding", "cost_types")]
-    return [markdown(ctx, _TEXTS, "catalogue"), _html(_table(cols, rows, css="kb-catalogue"))]
+    return [markdown(ctx, _TEXTS, "catalogue"),
+            _html.block(_html.table(cols, rows, css="kb-catalogue"))]
 
 
 # -- selection and programme -------------------------------------------------------------------
@@ -244,7 +219,7 @@ def selection_table_html(ctx: Context, selection: Selection, cat: Catalogue) -> 
                 label(ctx, _TEXTS, "sources", "user" if adjusted else "catalogue"),
             ])
     cols = [label(ctx, _TEXTS, "columns", c) for c in ("instrument", "driver", "amount", "source")]
-    return _table(cols, rows, numeric=(2,), css="kb-selection")
+    return _html.table(cols, rows, numeric=(2,), css="kb-selection")
 
 
 def selection(ctx: Context) -> list[Any]:
@@ -259,7 +234,7 @@ def selection(ctx: Context) -> list[Any]:
     saved = load_selection(ctx.workspace)
     if saved is None or not saved.instruments:
         return blocks + [note(text(ctx, "no_selection"))]
-    return blocks + [_html(selection_table_html(ctx, saved, cat))]
+    return blocks + [_html.block(selection_table_html(ctx, saved, cat))]
 
 
 def programme_table_html(ctx: Context, evaluation: SelectionEvaluation) -> str:
@@ -287,7 +262,7 @@ def programme_table_html(ctx: Context, evaluation: SelectionEvaluation) -> str:
                   _pp(ctx, total.benefit.assumptions["uplift"]), _money(ctx, total.cost.total),
                   _money(ctx, total.benefit.total), _pct(ctx, total.roi, 0),
                   _pp(ctx, total.break_even_uplift), _pp(ctx, total.break_even_uplift_lifetime)]
-    return _table(cols, rows, numeric=(1, 2, 3, 4, 5, 6), css="kb-programme", footer=footer)
+    return _html.table(cols, rows, numeric=(1, 2, 3, 4, 5, 6), css="kb-programme", footer=footer)
 
 
 def _margins_block(ctx: Context, evaluation: SelectionEvaluation) -> Any | None:
@@ -309,7 +284,7 @@ def programme_blocks(ctx: Context, evaluation: SelectionEvaluation) -> list[Any]
     blocks: list[Any] = []
     if len(evaluation.items) > MAX_INSTRUMENTS:
         blocks.append(note(text(ctx, "too_many", n=len(evaluation.items))))
-    blocks.append(_html(programme_table_html(ctx, evaluation)))
+    blocks.append(_html.block(programme_table_html(ctx, evaluation)))
     if len(evaluation.items) > 1:
         blocks.append(_para(ctx, "additive"))
     windfall = sum(i.result.cost.windfall for i in evaluation.items if i.result)
@@ -349,7 +324,7 @@ def ranking(ctx: Context) -> list[Any]:
     blocks: list[Any] = [markdown(ctx, _TEXTS, "ranking")]
     if need is None:
         blocks.append(note(text(ctx, "ranking_no_need")))
-    blocks.append(_html(_table(cols, rows, numeric=(0, 3, 4, 5), css="kb-ranking")))
+    blocks.append(_html.block(_html.table(cols, rows, numeric=(0, 3, 4, 5), css="kb-ranking")))
     return blocks
 
 

@@ -26,6 +26,7 @@ from ..questionnaires.scoring import (
     strongest_and_weakest,
 )
 from ..store import AnswerStore, Assessment
+from . import _html
 
 __all__ = [
     "NO_ANSWERS",
@@ -102,6 +103,10 @@ def _num(value: float, locale: str, digits: int = 0) -> str:
     return format_decimal(value, locale, digits)
 
 
+def _num_or_dash(value: float, locale: str) -> str:
+    return "–" if _missing(value) else _num(value, locale)
+
+
 # -- scoring helpers ------------------------------------------------------------------------------
 
 
@@ -161,21 +166,17 @@ def factor_table_html(catalogue: Questionnaire, score: QuestionnaireScore,
     rows = []
     for r in score.factors.to_dict("records"):
         row = _Row(r)
-        value = "–" if _missing(row.score) else _num(row.score, locale)
-        cells = [html.escape(catalogue.factor(row.factor).label(language)), value]
+        cells = [catalogue.factor(row.factor).label(language), _num_or_dash(row.score, locale)]
         if catalogue.higher_is_better:
-            cells.append(html.escape(band_label(row.band, language)))
+            cells.append(band_label(row.band, language))
         cells.append(f"{row.answered}/{row.n_items}")
         if with_imp:
             cells.append("" if row.weight == 1 and not _has_importance(score) else
                          _num(row.weight, locale))
-        rows.append("<tr>" + "".join(f"<td>{c}</td>" for c in cells) + "</tr>")
+        rows.append(cells)
     keys = (["factor", "score"] + (["band"] if catalogue.higher_is_better else [])
             + ["answered"] + (["importance"] if with_imp else []))
-    heads = [tr(_T, k, language) for k in keys]
-    head = "".join(f"<th>{h}</th>" for h in heads)
-    return (f'<table class="kb-table kb-factors"><thead><tr>{head}</tr></thead>'
-            f"<tbody>{''.join(rows)}</tbody></table>")
+    return _html.table([tr(_T, k, language) for k in keys], rows, css="kb-factors")
 
 
 def _has_importance(score: QuestionnaireScore) -> bool:
@@ -194,15 +195,11 @@ def change_table_html(catalogue: Questionnaire, previous: QuestionnaireScore,
         change = "–" if _missing(row.change) else (
             ("+" if row.change > 0 else "\u2212" if row.change < 0 else "±")
             + _num(abs(row.change), locale))
-        rows.append(
-            f"<tr><td>{html.escape(catalogue.factor(row.factor).label(language))}</td>"
-            f"<td>{'–' if _missing(row.previous) else _num(row.previous, locale)}</td>"
-            f"<td>{'–' if _missing(row.current) else _num(row.current, locale)}</td>"
-            f"<td>{change}</td></tr>")
-    head = "".join(f"<th>{tr(_T, k, language)}</th>"
-                   for k in ("factor", "previous", "current", "change"))
-    return (f'<table class="kb-table kb-change"><thead><tr>{head}</tr></thead>'
-            f"<tbody>{''.join(rows)}</tbody></table>")
+        rows.append([catalogue.factor(row.factor).label(language),
+                     _num_or_dash(row.previous, locale), _num_or_dash(row.current, locale),
+                     change])
+    heads = [tr(_T, k, language) for k in ("factor", "previous", "current", "change")]
+    return _html.table(heads, rows, css="kb-change")
 
 
 def strengths_sentences(catalogue: Questionnaire, score: QuestionnaireScore,
@@ -256,12 +253,6 @@ def summary_sentence(catalogue: Questionnaire, assessment: Assessment,
 # -- blocks -------------------------------------------------------------------------------------
 
 
-def _html(text: str) -> Any:
-    from IPython.display import HTML
-
-    return HTML(text)
-
-
 def _figure(ax: Any) -> Any:
     return ax.figure
 
@@ -279,7 +270,7 @@ def static_view(ctx: Context, questionnaire_id: str, *, charts: bool = True,
     if latest is None or not latest.answers:
         return [note(NO_ANSWERS[lang])]
     if not catalogue.scored:
-        return [_html(canvas_html(catalogue, latest, lang))]
+        return [_html.block(canvas_html(catalogue, latest, lang))]
     score = score_of(catalogue, latest)
     assert score is not None
     blocks: list[Any] = [paragraph(summary_sentence(catalogue, latest, score, lang, locale))]
@@ -290,9 +281,9 @@ def static_view(ctx: Context, questionnaire_id: str, *, charts: bool = True,
             ax = qplots.item_bars(score, catalogue, language=lang, locale=locale)
         blocks.append(_figure(ax))
     if len(catalogue.factors) > 1:
-        blocks.append(_html(factor_table_html(catalogue, score, lang, locale)))
+        blocks.append(_html.block(factor_table_html(catalogue, score, lang, locale)))
     if table:
-        blocks.append(_html(answers_table_html(catalogue, latest, lang)))
+        blocks.append(_html.block(answers_table_html(catalogue, latest, lang)))
     return blocks
 
 

@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-import html
 from typing import Any
 
 from ..errors import DataError
 from ..i18n import format_date, format_integer
 from ..notebook import Context, note
 from ..workspace import INPUTS
+from . import _html
 from ._narrative import markdown, text, texts
 
 __all__ = ["ABOUT", "INPUTS", "SECTIONS", "agenda", "data_basis", "data_status", "intro",
@@ -49,17 +49,10 @@ def key_figures(ctx: Context) -> list[tuple[str, str]]:
 
 def key_figures_section(ctx: Context) -> list[Any]:
     """The key figures as tiles."""
-    from IPython.display import HTML
-
     figures = key_figures(ctx)
     if not figures:
         return [markdown(ctx, _TEXTS, "key_figures"), note(text(ctx, _TEXTS, "no_key_figures"))]
-    tiles = "".join(
-        f'<div class="kb-kpi"><div class="kb-kpi-value">{html.escape(value)}</div>'
-        f'<div class="kb-kpi-label">{html.escape(label)}</div></div>'
-        for label, value in figures
-    )
-    return [markdown(ctx, _TEXTS, "key_figures"), HTML(f'<div class="kb-kpis">{tiles}</div>')]
+    return [markdown(ctx, _TEXTS, "key_figures"), _html.block(_html.kpi_tiles(figures))]
 
 
 def data_basis(ctx: Context) -> list[tuple[str, str, str, str]]:
@@ -93,16 +86,10 @@ def data_basis(ctx: Context) -> list[tuple[str, str, str, str]]:
 
 def data_status(ctx: Context) -> list[Any]:
     """Table of the data basis."""
-    from IPython.display import HTML
-
     labels = _LABELS[ctx.language]
-    head = "".join(f"<th>{labels[k]}</th>" for k in ("input", "file", "period", "content"))
-    body = "".join(
-        "<tr>" + "".join(f"<td>{html.escape(cell)}</td>" for cell in row) + "</tr>"
-        for row in data_basis(ctx)
-    )
+    head = [labels[k] for k in ("input", "file", "period", "content")]
     return [markdown(ctx, _TEXTS, "data_status"),
-            HTML(f'<table class="kb-table"><tr>{head}</tr>{body}</table>')]
+            _html.block(_html.table(head, data_basis(ctx)))]
 
 
 def agenda(ctx: Context) -> list[Any]:
