@@ -50,6 +50,7 @@ def test_no_code_no_prompts_no_tracebacks(sample_report) -> None:  # type: ignor
         assert "import kbworkbook" not in page and "kb.notebook.show" not in page, name
         assert "Traceback" not in page and "jp-OutputPrompt" not in page, name
         assert "<script" not in page, name
+        assert "**" not in page, f"{name}: Markdown shown as plain text"
 
 
 def test_no_external_references(sample_report) -> None:  # type: ignore[no-untyped-def]
