@@ -29,11 +29,13 @@ __all__ = [
     "COLORS",
     "STYLE",
     "currency_formatter",
+    "ensure_axes",
     "figure",
     "number_formatter",
     "percent_formatter",
     "points_formatter",
     "style",
+    "styled_axes",
     "text",
 ]
 
@@ -134,10 +136,19 @@ def text(key: str, language: str = "de") -> str:
     return entry["en"] if language == "en" else entry["de"]
 
 
-def _ensure_axes(ax: Axes | None, size: tuple[float, float]) -> Axes:
-    """``ax`` or the single Axes of a new styled figure."""
+def ensure_axes(ax: Axes | None, size: tuple[float, float], **kwargs: Any) -> Axes:
+    """``ax``, or the single Axes of a new styled figure of ``size`` (``kwargs`` as for
+    :func:`figure`, e.g. ``subplot_kw={"projection": "polar"}``)."""
     if ax is not None:
         return ax
-    _fig, new_ax = figure(size=size)
+    _fig, new_ax = figure(size=size, **kwargs)
     assert isinstance(new_ax, Axes)
     return new_ax
+
+
+@contextmanager
+def styled_axes(ax: Axes | None, size: tuple[float, float], **kwargs: Any) -> Iterator[Axes]:
+    """``with styled_axes(ax, size) as ax:`` – :func:`ensure_axes` drawn on in the workbook
+    style for the duration of the block."""
+    with style():
+        yield ensure_axes(ax, size, **kwargs)

@@ -7,7 +7,7 @@ itself), takes ``ax=None`` and returns the Axes. Labels are German by default (`
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any
+from functools import partial
 
 import matplotlib.pyplot as plt
 import numpy as np
@@ -16,6 +16,8 @@ from matplotlib.axes import Axes
 from matplotlib.colors import TwoSlopeNorm
 
 from ..economics import ProfitByYear, WordOfMouth
+from ..i18n import tr
+from ._format import ensure_axes
 
 __all__ = ["profit_by_year_area", "roi_heatmap", "word_of_mouth_bars"]
 
@@ -44,21 +46,11 @@ _LABELS: Mapping[str, Mapping[str, str]] = {
 }
 
 
-def _t(key: str, language: str, **values: Any) -> str:
-    entry = _LABELS[key]
-    text = entry["en" if language == "en" else "de"]
-    return text.format(**values) if values else text
+_t = partial(tr, _LABELS)
 
 
 def _label(key: str, language: str) -> str:
     return _t(key, language) if key in _LABELS else key.replace("_", " ")
-
-
-def _axes(ax: Axes | None, size: tuple[float, float]) -> Axes:
-    if ax is not None:
-        return ax
-    fig, new_ax = plt.subplots(figsize=size)
-    return new_ax
 
 
 def profit_by_year_area(
@@ -77,7 +69,7 @@ def profit_by_year_area(
     if len(table) < 2:
         raise ValueError("profit table needs at least year 0 and year 1")
     with plt.rc_context({"axes.spines.top": False, "axes.spines.right": False}):
-        ax = _axes(ax, (8, 4.5))
+        ax = ensure_axes(ax, (8, 4.5))
         later = table.loc[table.index >= 1]
         parts = ["base", *result.components]
         years = later.index.to_numpy(dtype=float)
@@ -117,7 +109,7 @@ def roi_heatmap(
     low = float(min(finite.min(), -0.01)) if finite.size else -1.0
     high = float(max(finite.max(), 0.01)) if finite.size else 1.0
     with plt.rc_context({"axes.spines.top": False, "axes.spines.right": False}):
-        ax = _axes(ax, (7, 4.5))
+        ax = ensure_axes(ax, (7, 4.5))
         image = ax.imshow(np.ma.masked_invalid(data), cmap="RdYlGn", aspect="auto",
                           norm=TwoSlopeNorm(vmin=low, vcenter=0.0, vmax=high), origin="lower")
         ax.set_xticks(range(data.shape[1]))
@@ -148,7 +140,7 @@ def word_of_mouth_bars(
     labels = [_t("positive", language), _t("negative", language), _t("balance", language)]
     colours = ["#2e7d32", "#c62828", "#1d4e89" if result.balance >= 0 else "#8e2420"]
     with plt.rc_context({"axes.spines.top": False, "axes.spines.right": False}):
-        ax = _axes(ax, (6, 4))
+        ax = ensure_axes(ax, (6, 4))
         bars = ax.bar(labels, values, color=colours)
         ax.axhline(0, color="grey", linewidth=0.8)
         ax.bar_label(bars, labels=[f"{v:+.0f}" for v in values], padding=2)

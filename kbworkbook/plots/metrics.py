@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Sequence
+from functools import partial
 from typing import Any
 
 import matplotlib.dates as mdates
@@ -26,18 +27,19 @@ from kbworkbook.i18n import (
     format_integer,
     format_percent,
     format_points,
+    tr,
 )
 from kbworkbook.metrics import NpsResult, PurchaseFigures, WindowRetention
 from kbworkbook.metrics.cohorts import CohortTable
 from kbworkbook.plots._format import (
     COLORS,
-    _ensure_axes,
     currency_formatter,
     figure,
     number_formatter,
     percent_formatter,
     points_formatter,
     style,
+    styled_axes,
 )
 
 __all__ = [
@@ -115,10 +117,7 @@ _L: dict[str, dict[str, str]] = {
 }
 
 
-def _t(key: str, language: str, **values: Any) -> str:
-    entry = _L[key]
-    text = entry["en"] if language == "en" else entry["de"]
-    return text.format(**values) if values else text
+_t = partial(tr, _L)
 
 
 def _locale(locale: str | None, language: str) -> str:
@@ -145,6 +144,20 @@ def period_label(period: Any, locale: str = "de-CH") -> str:
     return str(period)
 
 
+def _hbars(ax: Axes, names: Sequence[str] | None, values: np.ndarray, texts: Sequence[str],
+           color: str = COLORS["primary"]) -> None:
+    """Horizontal bars, first value on top, each labelled at its end with ``texts``.
+
+    ``names=None`` leaves the y ticks alone (a panel sharing them with its neighbour).
+    """
+    y = np.arange(len(texts))
+    bars = ax.barh(y, values, color=color, height=0.65)
+    ax.bar_label(bars, labels=list(texts), padding=3, fontsize=9)
+    if names is not None:
+        ax.set_yticks(y, list(names))
+        ax.invert_yaxis()
+
+
 # -- NPS ---------------------------------------------------------------------------------------
 
 
@@ -157,8 +170,7 @@ def nps_bars(
     and count. Answers below 30 add a small-sample line to the title.
     """
     loc = _locale(locale, language)
-    with style():
-        ax = _ensure_axes(ax, (8.0, 2.6))
+    with styled_axes(ax, (8.0, 2.6)) as ax:
         parts = [
             ("detractors", result.detractors_share, result.detractors, COLORS["bad"]),
             ("passives", result.passives_share, result.passives, COLORS["neutral"]),
@@ -197,8 +209,7 @@ def nps_trend_chart(
     ``ci_low``, ``ci_high``, ``n``). Periods are joined by a line; segments are not.
     """
     loc = _locale(locale, language)
-    with style():
-        ax = _ensure_axes(ax, (8.0, 3.6))
+    with styled_axes(ax, (8.0, 3.6)) as ax:
         x = np.arange(len(trend))
         score = trend["score"].to_numpy(dtype="float64")
         low = trend["ci_low"].to_numpy(dtype="float64")
@@ -243,8 +254,7 @@ def retention_bars(
     Bar heights are fractions; the two bars of a group add up to 100 %.
     """
     loc = _locale(locale, language)
-    with style():
-        ax = _ensure_axes(ax, (8.0, 3.6))
+    with styled_axes(ax, (8.0, 3.6)) as ax:
         x = np.arange(len(items))
         width = 0.38
         crr = [item.crr for item in items]
@@ -272,8 +282,7 @@ def customer_flow_bars(
 ) -> Axes:
     """Counts S, retained, lost, new/returning (N) and E of one window pair as bars."""
     loc = _locale(locale, language)
-    with style():
-        ax = _ensure_axes(ax, (8.0, 3.4))
+    with styled_axes(ax, (8.0, 3.4)) as ax:
         keys = ["flow_start", "flow_retained", "flow_lost", "flow_new", "flow_end"]
         values = [item.start, item.retained, item.lost, item.new, item.end]
         colors = [COLORS["secondary"], COLORS["primary"], COLORS["bad"], COLORS["good"],
@@ -341,8 +350,7 @@ def monthly_bars(
 ) -> Axes:
     """Bars per month (``values`` indexed by monthly ``Period``), money or counts on the axis."""
     loc = _locale(locale, language)
-    with style():
-        ax = _ensure_axes(ax, (9.0, 3.2))
+    with styled_axes(ax, (9.0, 3.2)) as ax:
         x = np.arange(len(values))
         ax.bar(x, values.to_numpy(dtype="float64"), color=COLORS["primary"], width=0.75)
         step = max(1, int(np.ceil(len(values) / 8)))
@@ -383,8 +391,7 @@ def cohort_heatmap(
     top = float(np.percentile(finite, 95)) if finite.size else 1.0
     top = min(1.0, max(top, 0.05))
     nrows, ncols = data.shape
-    with style():
-        ax = _ensure_axes(ax, (max(6.0, 0.42 * ncols + 2.5), max(3.0, 0.32 * nrows + 1.5)))
+    with styled_axes(ax, (max(6.0, 0.42 * ncols + 2.5), max(3.0, 0.32 * nrows + 1.5))) as ax:
         cmap = mpl.colormaps["Blues"].with_extremes(bad="white")
         image = ax.imshow(masked, cmap=cmap, vmin=0.0, vmax=top, aspect="auto",
                           interpolation="nearest")
@@ -426,21 +433,16 @@ def rfm_segment_bars(
     """
     loc = _locale(locale, language)
     fig, (left, right) = figure(1, 2, size=(10.0, 0.42 * len(summary) + 1.6), sharey=True)
-    y = np.arange(len(summary))
     with style():
-        bars = left.barh(y, summary["customers"].to_numpy(dtype="float64"),
-                         color=COLORS["primary"], height=0.65)
-        left.bar_label(bars, labels=[format_integer(v, loc) for v in summary["customers"]],
-                       padding=3, fontsize=9)
-        left.set_yticks(y, [str(v) for v in summary.index])
-        left.invert_yaxis()
+        _hbars(left, [str(v) for v in summary.index],
+               summary["customers"].to_numpy(dtype="float64"),
+               [format_integer(v, loc) for v in summary["customers"]])
         left.xaxis.set_major_formatter(number_formatter(loc))
         left.set_title(_t("rfm_customers", language), fontsize=10)
         left.set_xlim(0, max(1.0, float(summary["customers"].max()) * 1.2))
         shares = summary["revenue_share"].to_numpy(dtype="float64")
-        bars = right.barh(y, shares, color=COLORS["accent"], height=0.65)
-        right.bar_label(bars, labels=[format_percent(v, loc, 0) for v in shares], padding=3,
-                        fontsize=9)
+        _hbars(right, None, shares, [format_percent(v, loc, 0) for v in shares],
+               COLORS["accent"])
         right.xaxis.set_major_formatter(percent_formatter(loc))
         right.set_xlim(0, max(0.05, float(np.nanmax(shares)) * 1.25) if len(shares) else 1)
         right.set_title(_t("rfm_revenue", language), fontsize=10)
@@ -455,15 +457,10 @@ def clv_segment_bars(
 ) -> Axes:
     """Horizontal bars of the mean CLV (``clv_mean``) per segment (index = label, top first)."""
     loc = _locale(locale, language)
-    with style():
-        ax = _ensure_axes(ax, (8.0, 0.42 * len(frame) + 1.4))
-        y = np.arange(len(frame))
+    with styled_axes(ax, (8.0, 0.42 * len(frame) + 1.4)) as ax:
         values = frame["clv_mean"].to_numpy(dtype="float64")
-        bars = ax.barh(y, values, color=COLORS["primary"], height=0.65)
-        ax.bar_label(bars, labels=[format_currency(v, currency, loc, 0) for v in values],
-                     padding=3, fontsize=9)
-        ax.set_yticks(y, [str(v) for v in frame.index])
-        ax.invert_yaxis()
+        _hbars(ax, [str(v) for v in frame.index], values,
+               [format_currency(v, currency, loc, 0) for v in values])
         ax.xaxis.set_major_formatter(currency_formatter(currency, loc))
         right = float(np.nanmax(values)) if len(values) and np.isfinite(values).any() else 1.0
         ax.set_xlim(min(0.0, float(np.nanmin(values)) * 1.2) if len(values) else 0.0,
@@ -488,8 +485,7 @@ def engagement_chart(
     """
     loc = _locale(locale, language)
     base_label = _t(base, language) if base in _L else base
-    with style():
-        ax = _ensure_axes(ax, (9.0, 3.4))
+    with styled_axes(ax, (9.0, 3.4)) as ax:
         valid = per_post.loc[per_post["rate"].notna()]
         ax.scatter(valid["date"], valid["rate"], s=14, color=COLORS["secondary"],
                    label=_t("post", language), zorder=2)
@@ -522,16 +518,11 @@ def cross_selling_bars(
     """
     loc = _locale(locale, language)
     head = pairs.head(top)
-    with style():
-        ax = _ensure_axes(ax, (8.0, 0.42 * len(head) + 1.4))
-        y = np.arange(len(head))
+    with styled_axes(ax, (8.0, 0.42 * len(head) + 1.4)) as ax:
         lift = head["lift"].to_numpy(dtype="float64")
-        bars = ax.barh(y, lift, color=COLORS["primary"], height=0.65)
-        ax.bar_label(bars, labels=[format_decimal(v, loc, 2) for v in lift], padding=3,
-                     fontsize=9)
-        ax.set_yticks(y, [f"{a} + {b}" for a, b in zip(head["product_a"], head["product_b"],
-                                                       strict=True)])
-        ax.invert_yaxis()
+        _hbars(ax, [f"{a} + {b}" for a, b in zip(head["product_a"], head["product_b"],
+                                                 strict=True)],
+               lift, [format_decimal(v, loc, 2) for v in lift])
         ax.axvline(1.0, color=COLORS["bad"], linestyle="--", linewidth=1)
         ax.xaxis.set_major_formatter(number_formatter(loc, 1))
         ax.set_xlim(0, max(1.5, float(lift.max()) * 1.2) if len(lift) else 2)

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Sequence
+from functools import partial
 from typing import Any
 
 import numpy as np
@@ -17,7 +18,7 @@ import pandas as pd
 from matplotlib.axes import Axes
 from matplotlib.projections.polar import PolarAxes
 
-from ..i18n import format_decimal
+from ..i18n import format_decimal, tr
 from ..questionnaires.catalogue import Questionnaire
 from ..questionnaires.scoring import (
     BANDS,
@@ -26,7 +27,7 @@ from ..questionnaires.scoring import (
     band,
     jones_sasser_label,
 )
-from ._format import COLORS, figure, style
+from ._format import COLORS, ensure_axes, style, styled_axes
 
 __all__ = [
     "BAND_COLORS",
@@ -60,8 +61,7 @@ _T: dict[str, dict[str, str]] = {
 }
 
 
-def _t(key: str, language: str) -> str:
-    return _T[key]["en" if language == "en" else "de"]
+_t = partial(tr, _T)
 
 
 def _missing(value: Any) -> bool:
@@ -71,13 +71,6 @@ def _missing(value: Any) -> bool:
 def _factor_labels(score: QuestionnaireScore, catalogue: Questionnaire,
                    language: str) -> list[str]:
     return [catalogue.factor(k).label(language) for k in score.factors["factor"]]
-
-
-def _axes(ax: Axes | None, size: tuple[float, float], **kwargs: Any) -> Axes:
-    if ax is not None:
-        return ax
-    _fig, new_ax = figure(size=size, **kwargs)
-    return new_ax
 
 
 def _bars(ax: Axes, labels: Sequence[str], values: Sequence[float], locale: str,
@@ -121,7 +114,7 @@ def factor_bars(
 
     Catalogues with ``higher_is_better = false`` (switching barriers) get one neutral colour.
     """
-    ax = _axes(ax, (8.0, 0.55 * len(score.factors) + 1.4))
+    ax = ensure_axes(ax, (8.0, 0.55 * len(score.factors) + 1.4))
     prev = None
     if previous is not None:
         prev_scores = previous.factor_scores
@@ -140,7 +133,7 @@ def item_bars(
     ax: Axes | None = None,
 ) -> Axes:
     """Horizontal bars per item (e.g. each touchpoint), 0..100."""
-    ax = _axes(ax, (8.0, 0.45 * len(score.items) + 1.4))
+    ax = ensure_axes(ax, (8.0, 0.45 * len(score.items) + 1.4))
     labels = [catalogue.item(k).label(language) for k in score.items["item"]]
     return _bars(ax, labels, score.items["score"].tolist(), locale, language,
                  bands=catalogue.higher_is_better)
@@ -161,8 +154,7 @@ def radar_chart(
     ``ax`` must be a polar Axes when given. Missing factors are drawn at the centre and their
     tick label says "nicht bewertet".
     """
-    if ax is None:
-        _fig, ax = figure(size=(6.5, 6.0), subplot_kw={"projection": "polar"})
+    ax = ensure_axes(ax, (6.5, 6.0), subplot_kw={"projection": "polar"})
     if not isinstance(ax, PolarAxes):
         raise TypeError("radar_chart needs a polar Axes (subplot_kw={'projection': 'polar'})")
     keys = score.factors["factor"].tolist()
@@ -206,12 +198,11 @@ def handlungsbedarf_bars(
     ax: Axes | None = None,
 ) -> Axes:
     """Bars of the Handlungsbedarf ranking (from ``handlungsbedarf``); the top ones highlighted."""
-    ax = _axes(ax, (8.0, 0.5 * len(ranking) + 1.4))
     y = np.arange(len(ranking))
     labels = [catalogue.factor(k).label(language) for k in ranking["factor"]]
     needs = ranking["need"].astype(float).tolist()
     colors = [COLORS["bad"] if i < top else COLORS["secondary"] for i in range(len(ranking))]
-    with style():
+    with styled_axes(ax, (8.0, 0.5 * len(ranking) + 1.4)) as ax:
         ax.barh(y, needs, color=colors, height=0.6)
         for yi, value in zip(y, needs, strict=True):
             ax.text(value + max(needs + [1.0]) * 0.02, float(yi), format_decimal(value, locale, 0),
@@ -236,10 +227,9 @@ def portfolio_chart(
 
     ``previous`` = (VI, GI) of the earlier assessment, drawn hollow with an arrow.
     """
-    ax = _axes(ax, (6.5, 6.0))
     lang = 1 if language == "en" else 0
     q = {k: v[lang] for k, v in PORTFOLIO_QUADRANTS.items()}
-    with style():
+    with styled_axes(ax, (6.5, 6.0)) as ax:
         ax.axvline(threshold, color=COLORS["neutral"], linewidth=1)
         ax.axhline(threshold, color=COLORS["neutral"], linewidth=1)
         lo, hi = threshold / 2, (100 + threshold) / 2
@@ -282,9 +272,8 @@ def jones_sasser_chart(
     ``segments`` holds a label column, S and L and optionally ``type`` (from
     ``jones_sasser_segments``) whose label is appended to the point's name.
     """
-    ax = _axes(ax, (6.5, 6.0))
     lang = "en" if language == "en" else "de"
-    with style():
+    with styled_axes(ax, (6.5, 6.0)) as ax:
         ax.axvline(high, color=COLORS["neutral"], linewidth=1)
         ax.axhline(high, color=COLORS["neutral"], linewidth=1)
         for (x, y), key in (((4.5, 4.75), "loyalist"), ((4.5, 1.3), "soeldner"),
