@@ -27,7 +27,7 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from types import MappingProxyType
-from typing import Any
+from typing import Any, TypeVar
 
 from .errors import StoreError
 from .fileio import atomic_write_json
@@ -57,6 +57,7 @@ PLAN_FOLDER = "aktionsplan"
 FORMAT = 1
 STATUSES: tuple[str, ...] = ("offen", "in_arbeit", "erledigt")
 _NAME = re.compile(r"^(\d{4}-\d{2}-\d{2}T\d{2}-\d{2}-\d{2})(?:-(\d+))?\.json$")
+_V = TypeVar("_V")
 
 
 # -- data --------------------------------------------------------------------------------------
@@ -248,6 +249,21 @@ def _now(now: Callable[[], dt.datetime] | dt.datetime | None) -> dt.datetime:
     return now() if callable(now) else now
 
 
+def _history(workspace: Any, kind: str,
+             parse: Callable[[Mapping[str, Any], dt.datetime, Path], _V]) -> list[_V]:
+    """Every readable saved version of ``kind``, oldest first; unreadable files are skipped."""
+    result: list[_V] = []
+    for path in _files(_root(workspace) / "answers" / kind):
+        read = _read(path, kind)
+        if read is None:
+            continue
+        try:
+            result.append(parse(read[0], read[1], path))
+        except (KeyError, TypeError, ValueError):
+            continue
+    return result
+
+
 def _selection_from(data: Mapping[str, Any], saved: dt.datetime, path: Path) -> Selection:
     years = data.get("setup_years")
     return Selection(
@@ -260,16 +276,7 @@ def _selection_from(data: Mapping[str, Any], saved: dt.datetime, path: Path) -> 
 
 def selection_history(workspace: Any) -> list[Selection]:
     """Every readable saved selection, oldest first."""
-    result: list[Selection] = []
-    for path in _files(_root(workspace) / "answers" / SELECTION_FOLDER):
-        read = _read(path, SELECTION_FOLDER)
-        if read is None:
-            continue
-        try:
-            result.append(_selection_from(read[0], read[1], path))
-        except (KeyError, TypeError, ValueError):
-            continue
-    return result
+    return _history(workspace, SELECTION_FOLDER, _selection_from)
 
 
 def load_selection(workspace: Any) -> Selection | None:
@@ -297,19 +304,14 @@ def save_selection(
     return replace(selection, saved_at=when, path=path)
 
 
+def _plan_from(data: Mapping[str, Any], saved: dt.datetime, path: Path) -> ActionPlan:
+    actions = tuple(Action.from_json(a) for a in data.get("actions", []))
+    return ActionPlan(actions=actions, saved_at=saved, path=path)
+
+
 def action_plan_history(workspace: Any) -> list[ActionPlan]:
     """Every readable saved action plan, oldest first."""
-    result: list[ActionPlan] = []
-    for path in _files(_root(workspace) / "answers" / PLAN_FOLDER):
-        read = _read(path, PLAN_FOLDER)
-        if read is None:
-            continue
-        try:
-            actions = tuple(Action.from_json(a) for a in read[0].get("actions", []))
-        except (KeyError, TypeError, ValueError):
-            continue
-        result.append(ActionPlan(actions=actions, saved_at=read[1], path=path))
-    return result
+    return _history(workspace, PLAN_FOLDER, _plan_from)
 
 
 def load_action_plan(workspace: Any) -> ActionPlan | None:

@@ -147,6 +147,19 @@ def load(ctx: Context, name: str, texts: dict[str, dict[str, str]]) -> tuple[Any
                                 n=max(1, len(getattr(exc, "problems", ()) or ()))))]
 
 
+def transactions_at(ctx: Context, texts: dict[str, Any],
+                    blocks: list[Any]) -> tuple[Any, Any, list[Any]]:
+    """``(transactions, as_of, [])``, or ``(None, None, blocks + [note])`` when the sales data
+    are broken or missing (``texts`` needs ``broken`` and ``transactions_missing``)."""
+    frame, problems = load(ctx, "transactions", texts)
+    if problems:
+        return None, None, blocks + problems
+    day = as_of(ctx, frame)
+    if frame is None or day is None:
+        return None, None, blocks + [note(text(ctx, texts, "transactions_missing"))]
+    return frame, day, []
+
+
 def analysis_setting(ctx: Context, key: str, default: int) -> int:
     """An integer from ``[analysis]`` of kbworkbook.toml (``window_months`` …) or ``default``."""
     value = ctx.workspace.section("analysis").get(key, default)
@@ -293,12 +306,9 @@ def retention(ctx: Context) -> list[Any]:
 
     months = analysis_setting(ctx, "window_months", 12)
     blocks: list[Any] = [markdown(ctx, _TEXTS, "retention", months=months)]
-    transactions, problems = load(ctx, "transactions", _TEXTS)
-    if problems:
-        return blocks + problems
-    day = as_of(ctx, transactions)
-    if transactions is None or day is None:
-        return blocks + [note(text(ctx, _TEXTS, "transactions_missing"))]
+    transactions, day, stop = transactions_at(ctx, _TEXTS, blocks)
+    if transactions is None:
+        return stop
     try:
         result = window_retention(transactions, day, months)
     except MetricError as exc:
@@ -346,12 +356,9 @@ def purchases(ctx: Context) -> list[Any]:
     months = analysis_setting(ctx, "window_months", 12)
     min_orders = analysis_setting(ctx, "stammkunde_min_orders", 2)
     blocks: list[Any] = [markdown(ctx, _TEXTS, "purchases", min_orders=min_orders)]
-    transactions, problems = load(ctx, "transactions", _TEXTS)
-    if problems:
-        return blocks + problems
-    day = as_of(ctx, transactions)
-    if transactions is None or day is None:
-        return blocks + [note(text(ctx, _TEXTS, "transactions_missing"))]
+    transactions, day, stop = transactions_at(ctx, _TEXTS, blocks)
+    if transactions is None:
+        return stop
     try:
         current = purchase_figures(transactions, day, months, min_orders)
     except MetricError as exc:

@@ -28,6 +28,7 @@ from .kennzahlen import (
     figure_of,
     load,
     table_html,
+    transactions_at,
     undefined,
 )
 
@@ -131,17 +132,6 @@ def _lbl(ctx: Context, key: str, **values: Any) -> str:
     return fill(ctx, _LBL[ctx.language][key], **values)
 
 
-def _transactions(ctx: Context, blocks: list[Any]) -> tuple[Any, Any, list[Any]]:
-    """``(transactions, as_of, [])`` or ``(None, None, blocks + note)`` when unusable."""
-    frame, problems = load(ctx, "transactions", _TEXTS)
-    if problems:
-        return None, None, blocks + problems
-    day = as_of(ctx, frame)
-    if frame is None or day is None:
-        return None, None, blocks + [note(text(ctx, _TEXTS, "transactions_missing"))]
-    return frame, day, []
-
-
 def _window(frame: pd.DataFrame, day: pd.Timestamp, months: int) -> pd.DataFrame:
     end = day.normalize() + pd.Timedelta(days=1)
     start = end - pd.DateOffset(months=months)
@@ -185,7 +175,7 @@ def cohorts(ctx: Context) -> list[Any]:
     from ..plots.metrics import cohort_heatmap
 
     blocks: list[Any] = [markdown(ctx, _TEXTS, "cohorts")]
-    frame, day, stop = _transactions(ctx, blocks)
+    frame, day, stop = transactions_at(ctx, _TEXTS, blocks)
     if frame is None:
         return stop
     try:
@@ -251,7 +241,7 @@ def rfm(ctx: Context) -> list[Any]:
     from ..plots.metrics import rfm_segment_bars
 
     blocks: list[Any] = [markdown(ctx, _TEXTS, "rfm")]
-    frame, day, stop = _transactions(ctx, blocks)
+    frame, day, stop = transactions_at(ctx, _TEXTS, blocks)
     if frame is None:
         return stop
     try:
@@ -314,7 +304,7 @@ def clv(ctx: Context) -> list[Any]:
     from ..plots.metrics import clv_segment_bars
 
     blocks: list[Any] = [markdown(ctx, _TEXTS, "clv")]
-    frame, day, stop = _transactions(ctx, blocks)
+    frame, day, stop = transactions_at(ctx, _TEXTS, blocks)
     if frame is None:
         return stop
     months = analysis_setting(ctx, "window_months", 12)
@@ -391,7 +381,7 @@ def stammkunden(ctx: Context) -> list[Any]:
     min_orders = analysis_setting(ctx, "stammkunde_min_orders", 2)
     blocks: list[Any] = [markdown(ctx, _TEXTS, "stammkunden", months=months,
                                   min_orders=min_orders)]
-    frame, day, stop = _transactions(ctx, blocks)
+    frame, day, stop = transactions_at(ctx, _TEXTS, blocks)
     if frame is None:
         return stop
     try:
@@ -429,7 +419,7 @@ def cross_selling(ctx: Context) -> list[Any]:
 
     months = analysis_setting(ctx, "window_months", 12)
     blocks: list[Any] = [markdown(ctx, _TEXTS, "cross_selling", months=months)]
-    frame, day, stop = _transactions(ctx, blocks)
+    frame, day, stop = transactions_at(ctx, _TEXTS, blocks)
     if frame is None:
         return stop
     if "product" not in frame.columns or not frame["product"].notna().any():

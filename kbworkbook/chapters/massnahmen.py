@@ -12,8 +12,6 @@ from __future__ import annotations
 import math
 from typing import Any
 
-from IPython.display import Markdown
-
 from ..economics import (
     CostAssumptions,
     ProgrammeInputs,
@@ -274,11 +272,10 @@ def _margins_block(ctx: Context, evaluation: SelectionEvaluation) -> Any | None:
     cost = evaluation.total.cost.total if evaluation.total else 0.0
     rc = cost / existing_orders if existing_orders > 0 else 0.0
     m = transaction_margins(fig.margin_per_transaction, fig.acquisition_cost.value, rc)
-    # our own text with formatted numbers only: safe to render as Markdown (bold lead-in)
-    return Markdown(text(ctx, "margins", mt=_money(ctx, fig.margin_per_transaction, 2),
-                         ac=_money(ctx, fig.acquisition_cost.value, 2),
-                         mt_new=_money(ctx, m.new, 2), rc=_money(ctx, rc, 2),
-                         mt_rep=_money(ctx, m.repeat, 2)))
+    # Markdown for the bold lead-in; the values are formatted numbers (escaped all the same)
+    return markdown(ctx, _TEXTS, "margins", mt=_money(ctx, fig.margin_per_transaction, 2),
+                    ac=_money(ctx, fig.acquisition_cost.value, 2), mt_new=_money(ctx, m.new, 2),
+                    rc=_money(ctx, rc, 2), mt_rep=_money(ctx, m.repeat, 2))
 
 
 def programme_blocks(ctx: Context, evaluation: SelectionEvaluation) -> list[Any]:

@@ -246,6 +246,22 @@ class _Problems:
                 self.add(where, f"unbekannter Schlüssel »{key}«.{_hint(key, allowed)}")
 
 
+def _entry_key(raw: Mapping[str, Any], label: str, index: int, fallback: str, seen: set[str],
+               allowed: set[str], problems: _Problems) -> tuple[str, str]:
+    """``(key, where)`` of a factor or item table: a missing key becomes ``fallback``; a
+    missing or repeated key and unknown fields are reported. ``seen`` gains the key."""
+    key = str(raw.get("key", "")).strip()
+    where = f"{label} »{key}«" if key else f"{label} {index}"
+    if not key:
+        problems.add(where, "»key« fehlt.")
+        key = fallback
+    elif key in seen:
+        problems.add(where, "der Schlüssel kommt doppelt vor.")
+    seen.add(key)
+    problems.unknown_keys(where, raw, allowed)
+    return key, where
+
+
 def _lang_map(value: Any, where: str, what: str, problems: _Problems,
               required: bool = True) -> dict[str, str]:
     if value is None:
@@ -322,15 +338,8 @@ def _parse(data: Mapping[str, Any], name: str, source: str) -> Questionnaire:
         if not isinstance(raw, Mapping):
             problems.add(f"Faktor {f_index}", "muss eine Tabelle [[factors]] sein.")
             continue
-        f_key = str(raw.get("key", "")).strip()
-        where = f"Faktor »{f_key}«" if f_key else f"Faktor {f_index}"
-        if not f_key:
-            problems.add(where, "»key« fehlt.")
-            f_key = f"factor{f_index}"
-        elif f_key in seen_factors:
-            problems.add(where, "der Schlüssel kommt doppelt vor.")
-        seen_factors.add(f_key)
-        problems.unknown_keys(where, raw, _FACTOR_KEYS)
+        f_key, where = _entry_key(raw, "Faktor", f_index, f"factor{f_index}", seen_factors,
+                                  _FACTOR_KEYS, problems)
         f_name = _lang_map({k: raw[k] for k in ("de", "en") if k in raw} or None,
                            where, "Name", problems)
         f_help = _lang_map(raw.get("help"), where, "Hilfetext", problems, required=False)
@@ -343,15 +352,8 @@ def _parse(data: Mapping[str, Any], name: str, source: str) -> Questionnaire:
             if not isinstance(raw_item, Mapping):
                 problems.add(f"{where}, Aussage {i_index}", "muss eine Tabelle sein.")
                 continue
-            i_key = str(raw_item.get("key", "")).strip()
-            i_where = f"{where}, Aussage »{i_key}«" if i_key else f"{where}, Aussage {i_index}"
-            if not i_key:
-                problems.add(i_where, "»key« fehlt.")
-                i_key = f"{f_key}.{i_index}"
-            elif i_key in seen_items:
-                problems.add(i_where, "der Schlüssel kommt doppelt vor.")
-            seen_items.add(i_key)
-            problems.unknown_keys(i_where, raw_item, _ITEM_KEYS)
+            i_key, i_where = _entry_key(raw_item, f"{where}, Aussage", i_index,
+                                        f"{f_key}.{i_index}", seen_items, _ITEM_KEYS, problems)
             reverse = raw_item.get("reverse", False)
             if not isinstance(reverse, bool):
                 problems.add(i_where, "»reverse« muss true oder false sein.")
