@@ -46,6 +46,8 @@ __all__ = [
 NOTEBOOK_DIR = Path(__file__).resolve().parent.parent / "notebooks"
 TEMPLATE_DIR = Path(__file__).resolve().parent / "report_templates"
 _COLOR = re.compile(r"^#[0-9a-fA-F]{6}$")
+#: seconds one notebook cell may run before its chapter is marked failed (normal: < 5 s)
+CELL_TIMEOUT = 600
 
 _TEXT = {
     "de": {
@@ -219,6 +221,7 @@ def _execute_one(task: dict[str, Any]) -> dict[str, Any]:
             log_output=False,
             cwd=task["cwd"],
             start_timeout=120,
+            execution_timeout=CELL_TIMEOUT,
         )
     except pm.PapermillExecutionError as exc:
         from . import errors

@@ -39,7 +39,7 @@ def test_chapter_runs_live_with_forms_and_leaves_answers_alone(
             parameters={"workspace": str(workspace_copy), "language": "de", "as_of": None,
                         "live": True},
             kernel_manager_class=report._this_python_kernel_manager(ipc),
-            progress_bar=False, cwd=str(tmp_path),
+            progress_bar=False, cwd=str(tmp_path), execution_timeout=120, start_timeout=60,
         )
     nb = nbformat.read(out, as_version=4)
     widget_outputs = [o for c in nb.cells if c.cell_type == "code" for o in c.outputs
