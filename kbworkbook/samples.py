@@ -638,7 +638,7 @@ color = "#1d4e89"
 [analysis]
 as_of = 2025-12-31          # Stichtag der Auswertung
 window_months = 12          # Zeitfenster: »aktiv« = mindestens ein Einkauf in 12 Monaten
-stammkunde_min_orders = 2   # Stammkunde = mindestens 2 Einkäufe im Zeitfenster
+stammkunde_min_orders = 12  # Bäckerei: Stammkunde = im Schnitt mindestens monatlich (12 Einkäufe)
 
 [data]
 # Leer: data/transactions.csv, data/nps.xlsx, data/posts.csv und data/complaints.csv
