@@ -57,8 +57,19 @@ def test_roi_heatmap_draws_table_values() -> None:
     image = ax.images[0]
     assert np.asarray(image.get_array())[2, 0] == pytest.approx(0.5)
     texts = [t.get_text() for t in ax.texts]
-    assert "50 %" in texts and "0 %" in texts
+    assert "50\u00a0%" in texts and "0\u00a0%" in texts
     assert [t.get_text() for t in ax.get_yticklabels()] == ["2.0", "4.0", "6.0"]
+    assert [t.get_text() for t in ax.get_xticklabels()] == ["100\u00a0%", "200\u00a0%"]
+
+
+def test_roi_heatmap_numbers_follow_the_locale() -> None:
+    inputs = ProgrammeInputs(500, 300, 0.7, 0.06, CostAssumptions(fixed=6000))
+    table = sensitivity_table(inputs, [0.015, 0.06], [1.0])
+    ax = roi_heatmap(table, locale="de-DE")
+    assert [t.get_text() for t in ax.get_yticklabels()] == ["1,5", "6,0"]
+    colorbar_axes = ax.figure.axes[-1]
+    ax.figure.canvas.draw()
+    assert any(t.get_text().endswith("\u00a0%") for t in colorbar_axes.get_yticklabels())
 
 
 def test_word_of_mouth_bars_heights_oracle_7() -> None:

@@ -364,7 +364,7 @@ def sensitivity(ctx: Context) -> list[Any]:
     uplifts = sorted({u for u in candidates if u <= room} | {round(min(inputs.uplift, room), 4)})
     table = sensitivity_table(inputs, uplifts)
     fig, ax = plt.subplots(figsize=(7.5, 4.8))
-    roi_heatmap(table, ax=ax, language=ctx.language)
+    roi_heatmap(table, ax=ax, language=ctx.language, locale=ctx.locale)
     fig.tight_layout()
     return [markdown(ctx, _TEXTS, "sensitivity"), fig]
 

@@ -16,8 +16,8 @@ from matplotlib.axes import Axes
 from matplotlib.colors import TwoSlopeNorm
 
 from ..economics import ProfitByYear, WordOfMouth
-from ..i18n import tr
-from ._format import ensure_axes
+from ..i18n import format_decimal, format_percent, tr
+from ._format import ensure_axes, percent_formatter
 
 __all__ = ["profit_by_year_area", "roi_heatmap", "word_of_mouth_bars"]
 
@@ -96,12 +96,16 @@ def roi_heatmap(
     *,
     language: str = "de",
     annotate: bool = True,
+    locale: str | None = None,
 ) -> Axes:
     """Heatmap of a :func:`~kbworkbook.economics.sensitivity_table` (ROI as fractions).
+
+    Numbers are formatted for ``locale`` (default: de-CH, or en for English).
 
     Rows are uplifts (shown in percentage points), columns cost factors (shown in %). Red is a
     loss, green a gain; the colour scale is centred at ROI 0.
     """
+    loc = locale or ("en" if language == "en" else "de-CH")
     data = table.to_numpy(dtype=float)
     if data.size == 0:
         raise ValueError("empty sensitivity table")
@@ -113,9 +117,9 @@ def roi_heatmap(
         image = ax.imshow(np.ma.masked_invalid(data), cmap="RdYlGn", aspect="auto",
                           norm=TwoSlopeNorm(vmin=low, vcenter=0.0, vmax=high), origin="lower")
         ax.set_xticks(range(data.shape[1]))
-        ax.set_xticklabels([f"{c * 100:.0f} %" for c in table.columns])
+        ax.set_xticklabels([format_percent(c, loc, 0) for c in table.columns])
         ax.set_yticks(range(data.shape[0]))
-        ax.set_yticklabels([f"{u * 100:.1f}" for u in table.index])
+        ax.set_yticklabels([format_decimal(u * 100, loc, 1) for u in table.index])
         ax.set_xlabel(_t("cost_factor", language))
         ax.set_ylabel(_t("uplift", language))
         ax.set_title(_t("roi_title", language))
@@ -123,9 +127,10 @@ def roi_heatmap(
             for i in range(data.shape[0]):
                 for j in range(data.shape[1]):
                     if np.isfinite(data[i, j]):
-                        ax.text(j, i, f"{data[i, j] * 100:.0f} %", ha="center", va="center",
-                                fontsize="x-small")
-        ax.figure.colorbar(image, ax=ax, label=_t("roi", language))
+                        ax.text(j, i, format_percent(data[i, j], loc, 0), ha="center",
+                                va="center", fontsize="x-small")
+        bar = ax.figure.colorbar(image, ax=ax, label=_t("roi", language))
+        bar.ax.yaxis.set_major_formatter(percent_formatter(loc))
     return ax
 
 
