@@ -117,7 +117,7 @@ def roi_heatmap(
         image = ax.imshow(np.ma.masked_invalid(data), cmap="RdYlGn", aspect="auto",
                           norm=TwoSlopeNorm(vmin=low, vcenter=0.0, vmax=high), origin="lower")
         ax.set_xticks(range(data.shape[1]))
-        ax.set_xticklabels([format_percent(c, loc, 0) for c in table.columns])
+        ax.set_xticklabels([format_percent(float(c), loc, 0) for c in table.columns])
         ax.set_yticks(range(data.shape[0]))
         ax.set_yticklabels([format_decimal(u * 100, loc, 1) for u in table.index])
         ax.set_xlabel(_t("cost_factor", language))
