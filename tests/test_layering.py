@@ -81,3 +81,10 @@ def test_ruff_is_clean() -> None:
                            "kbworkbook", "tests", "bench", "scripts", "notebooks"],
                           cwd=root, capture_output=True, text=True)
     assert proc.returncode == 0, proc.stdout[-3000:]
+
+
+def test_mypy_is_clean(tmp_path: Path) -> None:
+    root = PACKAGE.parent
+    proc = subprocess.run([sys.executable, "-m", "mypy", "--cache-dir", str(tmp_path)],
+                          cwd=root, capture_output=True, text=True)
+    assert proc.returncode == 0, proc.stdout[-3000:]
