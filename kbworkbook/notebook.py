@@ -16,7 +16,7 @@ from __future__ import annotations
 import datetime as dt
 import html
 import os
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -50,6 +50,13 @@ class Context:
 
             self._tables[name] = load_optional(self.workspace, name)
         return self._tables[name]
+
+    def memo(self, key: str, compute: Callable[[], Any]) -> Any:
+        """``compute()`` once per context: sections of a chapter share derived figures."""
+        cache_key = f"memo:{key}"
+        if cache_key not in self._tables:
+            self._tables[cache_key] = compute()
+        return self._tables[cache_key]
 
     @property
     def locale(self) -> str:

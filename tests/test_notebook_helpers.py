@@ -47,3 +47,40 @@ def test_show_turns_figures_into_png_and_closes_them(capsys: pytest.CaptureFixtu
     assert image.data[:8] == b"\x89PNG\r\n\x1a\n" and len(image.data) > 2000
     show([fig])
     assert not plt.fignum_exists(fig.number)
+
+
+def test_context_memo_computes_once_and_tables_load_once(monkeypatch: pytest.MonkeyPatch) -> None:
+    import kbworkbook.schemas as schemas
+
+    ctx = setup(None, "de")
+    calls: list[str] = []
+    real = schemas.load_optional
+
+    def counting(ws, name):  # type: ignore[no-untyped-def]
+        calls.append(name)
+        return real(ws, name)
+
+    monkeypatch.setattr(schemas, "load_optional", counting)
+    assert ctx.table("posts") is ctx.table("posts")
+    assert calls == ["posts"]
+    values = iter([1, 2])
+    assert ctx.memo("x", lambda: next(values)) == 1
+    assert ctx.memo("x", lambda: next(values)) == 1
+
+
+def test_chapter_05_loads_the_sales_data_once(monkeypatch: pytest.MonkeyPatch) -> None:
+    import kbworkbook.schemas as schemas
+    from kbworkbook.chapters import massnahmen
+
+    ctx = setup(None, "de")
+    calls: list[str] = []
+    real = schemas.load_optional
+
+    def counting(ws, name):  # type: ignore[no-untyped-def]
+        calls.append(name)
+        return real(ws, name)
+
+    monkeypatch.setattr(schemas, "load_optional", counting)
+    for name in massnahmen.SECTIONS:
+        getattr(massnahmen, name)(ctx)
+    assert calls.count("transactions") == 1

@@ -215,14 +215,16 @@ def client_figures(ctx: Any) -> ClientFigures:
     Data that cannot be loaded does not stop the chapter: the figure falls back to
     kbworkbook.toml or the default, and the German reason is kept in ``notes``.
     """
-    from ..schemas import load_optional
+    return ctx.memo("massnahmen.client_figures", lambda: _client_figures(ctx))
 
+
+def _client_figures(ctx: Any) -> ClientFigures:
     ws = ctx.workspace
     frames: dict[str, pd.DataFrame | None] = {}
     notes: list[str] = []
     for name in ("transactions", "complaints"):
         try:
-            frames[name] = load_optional(ws, name)
+            frames[name] = ctx.table(name)
         except DataError as exc:
             frames[name] = None
             notes.append(str(exc).splitlines()[0] if str(exc) else name)
