@@ -21,7 +21,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from .i18n import Language, language_of
-from .workspace import Workspace
+from .workspace import Workspace, sample_playground
 
 __all__ = ["Context", "figure_image", "footer", "header", "note", "paragraph", "setup", "show"]
 
@@ -87,11 +87,16 @@ def setup(
     """Open the workspace (``None`` = sample client) and build the chapter context.
 
     ``language=None`` takes the workspace's language; ``as_of=None`` takes ``[analysis] as_of``
-    from kbworkbook.toml (or, later, the last day with data).
+    from kbworkbook.toml (or, later, the last day with data). Live on the sample client, the
+    forms save into a playground copy (:func:`~kbworkbook.workspace.sample_playground`), never
+    into the bundled sample.
     """
     if workspace in (None, ""):
         workspace = os.environ.get(WORKSPACE_ENV) or None
-    ws = Workspace.open(workspace)
+    if workspace is None and live:
+        ws = sample_playground()
+    else:
+        ws = Workspace.open(workspace)
     lang: Language = language_of(language) if language else ws.language
     return Context(workspace=ws, language=lang, as_of=_parse_date(as_of) or ws.as_of, live=live)
 

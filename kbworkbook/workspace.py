@@ -26,6 +26,7 @@ __all__ = [
     "Workspace",
     "create_workspace",
     "find_input",
+    "sample_playground",
 ]
 
 CONFIG_FILE = "kbworkbook.toml"
@@ -36,6 +37,8 @@ CURRENCIES: tuple[str, ...] = ("CHF", "EUR")
 
 _REPO_ROOT = Path(__file__).resolve().parent.parent
 SAMPLE_WORKSPACE = _REPO_ROOT / "data" / "samples" / "sonnenschein"
+#: Where workshop answers given on the sample client go (``KBWORKBOOK_HOME`` overrides ~).
+HOME_ENV = "KBWORKBOOK_HOME"
 
 #: Every key kbworkbook.toml may hold, per table; ``None`` marks a free-form table.
 SCHEMA: dict[str, set[str] | None] = {
@@ -170,8 +173,8 @@ class Workspace:
 
     @property
     def is_sample(self) -> bool:
-        """True for the bundled sample client."""
-        return self.root == SAMPLE_WORKSPACE.resolve()
+        """True for the bundled sample client and its playground copy."""
+        return self.root in (SAMPLE_WORKSPACE.resolve(), _playground_root().resolve())
 
     @property
     def data_dir(self) -> Path:
@@ -322,4 +325,27 @@ stammkunde_min_orders = 2
     for name, header in TEMPLATE_HEADERS.items():
         (root / "data" / f"{name}.csv").write_text(";".join(header) + "\n", encoding="utf-8")
     (root / "data" / "README.md").write_text(_DATA_README, encoding="utf-8")
+    return Workspace.open(root)
+
+
+def _playground_root() -> Path:
+    home = Path(os.environ.get(HOME_ENV) or Path.home() / ".kbworkbook")
+    return home / "beispielkunde"
+
+
+def sample_playground() -> Workspace:
+    """A writable copy of the sample client for trying the forms live.
+
+    The bundled sample stays untouched (its answers are part of the tests and the demo report);
+    the copy is made once under ``~/.kbworkbook/beispielkunde`` (or ``$KBWORKBOOK_HOME``) and
+    kept, so answers given there survive a kernel restart like in a real workspace.
+    """
+    import shutil
+
+    root = _playground_root()
+    if not (root / CONFIG_FILE).is_file():
+        root.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copytree(SAMPLE_WORKSPACE, root, dirs_exist_ok=True,
+                        ignore=shutil.ignore_patterns("reports", ".gitkeep", ".gitattributes"))
+        (root / "reports").mkdir(exist_ok=True)
     return Workspace.open(root)

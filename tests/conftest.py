@@ -4,12 +4,15 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+import tempfile
 from pathlib import Path
 
 import matplotlib
 import pytest
 
 os.environ.setdefault("MPLBACKEND", "Agg")
+# the sample client's playground copy (live forms without a workspace) goes to a temp folder
+os.environ["KBWORKBOOK_HOME"] = tempfile.mkdtemp(prefix="kbworkbook-home-")
 matplotlib.use("Agg")
 
 REPORT_DATE = dt.date(2026, 1, 15)

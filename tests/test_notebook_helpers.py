@@ -84,3 +84,25 @@ def test_chapter_05_loads_the_sales_data_once(monkeypatch: pytest.MonkeyPatch) -
     for name in massnahmen.SECTIONS:
         getattr(massnahmen, name)(ctx)
     assert calls.count("transactions") == 1
+
+
+def test_live_on_the_sample_client_writes_to_a_playground_copy(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from kbworkbook.store import AnswerStore
+    from kbworkbook.workspace import SAMPLE_WORKSPACE
+
+    monkeypatch.setenv("KBWORKBOOK_HOME", str(tmp_path))
+    monkeypatch.delenv("KBWORKBOOK_WORKSPACE", raising=False)
+    bundled = sorted(p.relative_to(SAMPLE_WORKSPACE) for p in SAMPLE_WORKSPACE.rglob("*.json"))
+    ctx = setup(None, "de", live=True)
+    assert ctx.workspace.root == (tmp_path / "beispielkunde").resolve()
+    assert ctx.workspace.is_sample and "Beispielkunde" in "".join(
+        b.data for b in header(ctx, "01"))
+    store = AnswerStore(ctx.workspace)
+    store.new_assessment("sechs_faktoren")
+    store.set("sechs_faktoren", "F1.1", 2)
+    again = setup(None, "de", live=True)
+    assert AnswerStore(again.workspace).latest("sechs_faktoren").answers["F1.1"] == 2  # type: ignore[union-attr]
+    assert sorted(p.relative_to(SAMPLE_WORKSPACE)
+                  for p in SAMPLE_WORKSPACE.rglob("*.json")) == bundled
+    assert setup(None, "de", live=False).workspace.root == SAMPLE_WORKSPACE.resolve()
