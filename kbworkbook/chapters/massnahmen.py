@@ -307,7 +307,7 @@ def programme(ctx: Context) -> list[Any]:
 
 
 def ranking(ctx: Context) -> list[Any]:
-    """Chosen instruments ranked by their factor's Handlungsbedarf per 1'000 of annual cost."""
+    """Chosen instruments ranked by their factor's Handlungsbedarf per 1000 of annual cost."""
     evaluation = _evaluation(ctx)
     if not evaluation.items:
         return [markdown(ctx, _TEXTS, "ranking"), note(text(ctx, "no_selection"))]
@@ -322,6 +322,7 @@ def ranking(ctx: Context) -> list[Any]:
     ] for row in table.to_dict("records")]
     cols = [label(ctx, _TEXTS, "columns", c)
             for c in ("rank", "instrument", "factor", "need", "cost", "need_per_1000")]
+    cols[-1] = cols[-1].format(money=_money(ctx, 1000.0, digits=0))
     blocks: list[Any] = [markdown(ctx, _TEXTS, "ranking")]
     if need is None:
         blocks.append(note(text(ctx, "ranking_no_need")))

@@ -1,6 +1,6 @@
 """Shared look of the workbook's figures: locale-aware tick formatters and a figure factory.
 
-Numbers on axes are formatted with babel through :mod:`kbworkbook.i18n` (``1’234`` in de-CH,
+Numbers on axes are formatted through :mod:`kbworkbook.i18n` (``1’234`` in de-CH,
 ``1.234`` in de-DE/de-AT, ``1,234`` in en) — the process-wide ``locale`` module is never touched.
 The style is applied locally with :func:`matplotlib.pyplot.rc_context`; nothing changes global
 rcParams at import.

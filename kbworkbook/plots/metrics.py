@@ -25,6 +25,7 @@ from kbworkbook.i18n import (
     format_date,
     format_decimal,
     format_integer,
+    format_month,
     format_percent,
     format_points,
     tr,
@@ -132,8 +133,7 @@ def period_label(period: Any, locale: str = "de-CH") -> str:
         code = period.freqstr[0]
         start = period.start_time.date()
         if code == "M":
-            pattern = "MMM yyyy" if locale == "en" else "LLL yyyy"
-            return format_date(start, locale, pattern)
+            return format_month(start, locale)
         if code == "Q":
             return f"Q{period.quarter} {period.year}"
         if code in ("Y", "A"):
