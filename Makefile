@@ -22,7 +22,7 @@ test: $(STAMP)
 	$(BIN)/python -m pytest -n 2 --dist loadgroup -q
 
 lint: $(STAMP)
-	$(BIN)/ruff check kbworkbook tests bench notebooks
+	$(BIN)/ruff check kbworkbook tests bench
 	$(BIN)/mypy
 
 bench: $(STAMP)

@@ -1,7 +1,8 @@
 """A client's workspace: a folder with ``kbworkbook.toml``, ``data/``, ``answers/``, ``reports/``.
 
 ``Workspace.open(path)`` reads and validates ``kbworkbook.toml``; ``Workspace.open(None)`` opens
-the bundled sample client (``data/samples/sonnenschein``). ``create_workspace`` makes a new one.
+the sample client shipped inside the package (``kbworkbook/data/samples/sonnenschein``).
+``create_workspace`` makes a new one.
 The workspace is plain files; kbworkbook writes only below ``answers/`` and ``reports/``.
 """
 
@@ -16,6 +17,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from ._bundled import package_path
 from .errors import WorkspaceError
 from .i18n import LOCALES, Language, language_of, normalize_locale
 
@@ -35,8 +37,8 @@ INPUTS: tuple[str, ...] = ("transactions", "nps", "posts", "complaints")
 INPUT_SUFFIXES: tuple[str, ...] = (".csv", ".txt", ".tsv", ".xlsx", ".parquet")
 CURRENCIES: tuple[str, ...] = ("CHF", "EUR")
 
-_REPO_ROOT = Path(__file__).resolve().parent.parent
-SAMPLE_WORKSPACE = _REPO_ROOT / "data" / "samples" / "sonnenschein"
+#: The fictitious sample client; shipped inside the package (also in an installed wheel).
+SAMPLE_WORKSPACE = package_path("data", "samples", "sonnenschein")
 #: Where workshop answers given on the sample client go (``KBWORKBOOK_HOME`` overrides ~).
 HOME_ENV = "KBWORKBOOK_HOME"
 

@@ -8,11 +8,20 @@ import nbformat
 import papermill as pm
 import pytest
 
+from kbworkbook.chapter_notebooks import write_notebooks
 from kbworkbook.chapters import CHAPTERS
 from kbworkbook.report import NOTEBOOK_DIR, chapter_parameters
 from kbworkbook.workspace import Workspace
 
 NOTEBOOKS = [NOTEBOOK_DIR / c.notebook for c in CHAPTERS]
+
+
+def test_committed_notebooks_are_what_the_generator_writes(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    """Edit a chapter module's SECTIONS, forget ``python -m kbworkbook.chapter_notebooks``: fail."""
+    for fresh in write_notebooks(tmp_path):
+        shipped = NOTEBOOK_DIR / fresh.name
+        assert shipped.read_bytes() == fresh.read_bytes(), (
+            f"{shipped.name} is out of step; run: python -m kbworkbook.chapter_notebooks")
 
 
 def test_every_chapter_has_a_notebook_and_no_other_notebooks_exist() -> None:

@@ -22,9 +22,10 @@ from kbworkbook.plan import (
     save_selection,
     selection_history,
 )
+from kbworkbook.workspace import SAMPLE_WORKSPACE
 
 T0 = dt.datetime(2026, 1, 15, 10, 30, 0)
-SAMPLE = Path(__file__).resolve().parent.parent / "data" / "samples" / "sonnenschein"
+SAMPLE = SAMPLE_WORKSPACE
 
 
 def test_nothing_saved_reads_none(tmp_path: Path) -> None:

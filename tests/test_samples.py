@@ -61,7 +61,7 @@ def test_committed_sample_is_reproduced_byte_for_byte(
     committed = SAMPLE_WORKSPACE / FILES[key]
     assert committed.read_bytes() == generated[key].read_bytes(), (
         f"{committed} differs from the generator's output; "
-        "regenerate with: python -m kbworkbook.samples data/samples/sonnenschein"
+        "regenerate with: python -m kbworkbook.samples kbworkbook/data/samples/sonnenschein"
     )
 
 

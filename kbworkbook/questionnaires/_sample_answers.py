@@ -2,7 +2,7 @@
 
 Run ``python -m kbworkbook.questionnaires._sample_answers [WORKSPACE]`` to (re)write
 ``<workspace>/answers/`` through :class:`~kbworkbook.store.AnswerStore` with a fixed clock;
-the resulting JSON files are committed under ``data/samples/sonnenschein/answers/``.
+the resulting JSON files are committed under ``kbworkbook/data/samples/sonnenschein/answers/``.
 Existing answer files of these questionnaires are replaced (only in the sample workspace).
 
 Story: a bakery-café with two shops. In March 2025 the owners rated themselves strong on
