@@ -1,16 +1,24 @@
 # Two commands for a fresh machine with Python 3.11+:  make demo  |  make test
-PYTHON ?= python3
-VENV   := .venv
-BIN    := $(VENV)/bin
-STAMP  := $(VENV)/.kbworkbook-installed
+# Both install exactly the versions in uv.lock (uv, pinned below, is fetched into .tools/ first).
+# Refresh the lock after changing dependencies in pyproject.toml:  make lock
+PYTHON     ?= python3
+UV_VERSION := 0.13.9
+VENV       := .venv
+BIN        := $(VENV)/bin
+UV         := .tools/bin/uv
+STAMP      := $(VENV)/.kbworkbook-installed
+# never download a Python interpreter; use the one that runs make
+export UV_PYTHON_DOWNLOADS := never
 
-.PHONY: demo test lint bench clean
+.PHONY: demo test lint bench lock clean
 
-$(STAMP): pyproject.toml
+$(UV):
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "kbworkbook braucht Python 3.11 oder neuer (gefunden: %s)" % sys.version.split()[0])'
-	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e '.[test]'
+	$(PYTHON) -m venv .tools
+	.tools/bin/python -m pip install --quiet --disable-pip-version-check uv==$(UV_VERSION)
+
+$(STAMP): pyproject.toml uv.lock | $(UV)
+	$(UV) sync --locked --extra test --python $(PYTHON)
 	$(BIN)/python -m ipykernel install --sys-prefix --name python3 >/dev/null
 	@touch $(STAMP)
 
@@ -26,8 +34,11 @@ lint: $(STAMP)
 	$(BIN)/mypy
 
 bench: $(STAMP)
-	$(BIN)/python -m pip install --quiet -e '.[test,bench]'
+	$(UV) sync --locked --extra test --extra bench --python $(PYTHON)
 	$(BIN)/python bench/run_all.py
+
+lock: | $(UV)
+	$(UV) lock --upgrade
 
 clean:
 	rm -rf build .pytest_cache .mypy_cache .ruff_cache
