@@ -1,11 +1,13 @@
-"""(Re)generate the chapter notebooks in notebooks/ from the chapter modules.
+"""Generate the chapter notebooks (shipped in ``kbworkbook/notebooks/``) from the chapter modules.
 
 Each chapter module in kbworkbook/chapters/ declares ``SECTIONS`` (ordered names of its section
 functions), ``INPUTS`` (the data inputs it uses) and ``ABOUT`` (a German sentence for the
-consultant). The notebooks are thin: a note for the consultant, the tagged ``parameters`` cell,
-set-up + header, one call per section, the data footer. Run after adding a section:
+consultant). The notebooks are thin: a note for the consultant (tagged ``remove_cell``, so it
+never reaches the report), the tagged ``parameters`` cell, set-up + header, one call per section,
+the data footer. The committed notebooks must equal what this module writes (a test checks it);
+after adding a section run::
 
-    .venv/bin/python scripts/make_notebooks.py
+    python -m kbworkbook.chapter_notebooks
 """
 
 from __future__ import annotations
@@ -16,9 +18,11 @@ from pathlib import Path
 import nbformat
 from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook
 
+from kbworkbook._bundled import package_path
 from kbworkbook.chapters import CHAPTERS
 
-ROOT = Path(__file__).resolve().parent.parent
+__all__ = ["notebook_for", "write_notebooks"]
+
 PARAMETERS = '''\
 # Arbeitsordner des Kunden (Pfad); None = Beispielkunde bzw. der Ordner von »kbworkbook lab«
 workspace = None
@@ -37,6 +41,10 @@ def notebook_for(number: str) -> nbformat.NotebookNode:
     cells = [
         new_markdown_cell(
             f"# {chapter.number} · {chapter.title_de}\n\n{about}\n\n"
+            "**▶ Zum Start: Menü »Ausführen → Alle Zellen ausführen«** (englische Oberfläche: "
+            "»Run → Run All Cells«). Nach dem Öffnen, einem Neuladen der Seite oder einem "
+            "Kernel-Neustart sind die Ergebnisse leer, bis die Zellen ausgeführt sind; "
+            "gespeicherte Antworten gehen dabei nie verloren.\n\n"
             "*Für die Beratung:* Diese Zelle erscheint nicht im Bericht. Die Texte für den "
             "Inhaber kommen aus dem Paket (deutsch/englisch); hier stehen nur Aufrufe. "
             "Oben `workspace` setzen oder über `kbworkbook lab ORDNER` öffnen.",
@@ -61,18 +69,27 @@ def notebook_for(number: str) -> nbformat.NotebookNode:
     return nb
 
 
-def main() -> None:
+def write_notebooks(target: Path | None = None) -> list[Path]:
+    """Write every chapter notebook into ``target`` (default: the package's notebooks folder).
+
+    Cell ids are stable (``c03-04``) so regenerating an unchanged chapter changes no byte.
+    """
+    folder = package_path("notebooks") if target is None else Path(target)
+    folder.mkdir(parents=True, exist_ok=True)
+    written = []
     for chapter in CHAPTERS:
-        try:
-            nb = notebook_for(chapter.number)
-        except ModuleNotFoundError as exc:
-            print(f"skip {chapter.notebook}: {exc}")
-            continue
-        path = ROOT / "notebooks" / chapter.notebook
-        for i, cell in enumerate(nb.cells):  # stable ids keep diffs small
+        nb = notebook_for(chapter.number)
+        for i, cell in enumerate(nb.cells):
             cell["id"] = f"c{chapter.number}-{i:02d}"
+        path = folder / chapter.notebook
         nbformat.write(nb, path)
-        print(f"wrote {path.relative_to(ROOT)}")
+        written.append(path)
+    return written
+
+
+def main() -> None:
+    for path in write_notebooks():
+        print(f"wrote {path}")
 
 
 if __name__ == "__main__":
