@@ -32,7 +32,7 @@ from ._bundled import package_path
 from .chapters import CHAPTERS, Chapter
 from .errors import ReportError
 from .i18n import format_date, language_of
-from .workspace import Workspace
+from .workspace import SAMPLE_WORKSPACE, Workspace
 
 __all__ = [
     "NOTEBOOK_DIR",
@@ -515,6 +515,11 @@ def build_report(
     else:
         as_of_date = ws.as_of
     created = today or dt.date.today()
+    if out is None and ws.root == SAMPLE_WORKSPACE.resolve():
+        raise ReportError(
+            "Der Beispielkunde gehört zum Programm; sein Bericht braucht einen eigenen "
+            "Ausgabeordner: »kbworkbook report --out ZIEL« oder »kbworkbook demo«."
+        )
     out_dir = Path(out) if out else ws.reports_dir / created.isoformat()
     out_dir = out_dir.resolve()
     source_dir = Path(notebook_dir) if notebook_dir else NOTEBOOK_DIR

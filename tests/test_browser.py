@@ -10,6 +10,7 @@ this machine refuses anyway) is not the page's and is ignored.
 from __future__ import annotations
 
 import json
+import os
 import shutil
 import subprocess
 from pathlib import Path
@@ -20,7 +21,8 @@ from matplotlib import image as mpimg
 
 pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("report")]
 
-CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
+CHROMIUM = (os.environ.get("KBWORKBOOK_CHROMIUM") or shutil.which("chromium")
+            or shutil.which("chromium-browser"))
 BROWSER_OWN_HOSTS = ("google.com", "googleapis.com", "gvt1.com", "gstatic.com")
 PAGE_RESOURCE_ANNOTATION = 101845102  # net-log traffic annotation of Blink resource loads
 

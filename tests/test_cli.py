@@ -45,3 +45,13 @@ def test_module_entry_point_runs_without_traceback(tmp_path: Path) -> None:
                           capture_output=True, text=True, timeout=120)
     assert proc.returncode == 2
     assert "existiert nicht" in proc.stderr and "Traceback" not in proc.stderr + proc.stdout
+
+
+def test_report_never_writes_into_the_installed_sample(capsys) -> None:  # type: ignore[no-untyped-def]
+    from kbworkbook.workspace import SAMPLE_WORKSPACE
+
+    before = sorted(p.relative_to(SAMPLE_WORKSPACE) for p in SAMPLE_WORKSPACE.rglob("*"))
+    assert main(["report"]) != 0
+    err = capsys.readouterr().err
+    assert "--out ZIEL" in err and "Traceback" not in err
+    assert sorted(p.relative_to(SAMPLE_WORKSPACE) for p in SAMPLE_WORKSPACE.rglob("*")) == before
