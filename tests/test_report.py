@@ -175,3 +175,15 @@ def test_broken_data_marks_the_chapters_that_need_it(tmp_path: Path) -> None:
     assert status["03"].reason.startswith("transactions.csv, Zeile 2, Spalte »Belegdatum«")
     index = (tmp_path / "out" / "index.html").read_text(encoding="utf-8")
     assert "31.13.2025" in index and "DataError" not in index
+
+
+def test_every_number_uses_the_house_style(sample_report) -> None:  # type: ignore[no-untyped-def]
+    """de-CH: thousands grouped with ’ only (never CLDR's newer '), minus at the number."""
+    for name, page in _pages(sample_report.out_dir).items():
+        text = re.sub(r"<[^>]+>", " ", _body(page))
+        text = re.sub(r"data:[a-z]+/[a-z+]+;base64,[A-Za-z0-9+/=]+", "", text)
+        assert not re.findall(r"\d'\d{3}", text), name
+        assert not re.findall(r"\d,\d{3}\b(?![.,]\d)", text), name  # no English grouping
+        assert "-CHF" not in text and "CHF-" not in text, name
+    overview = _body(_pages(sample_report.out_dir)["00_ueberblick.html"])
+    assert re.search(r"\d’\d{3}", overview), "the sample's 5-digit figures are grouped"
