@@ -14,8 +14,7 @@ export UV_PYTHON_DOWNLOADS := never
 
 $(UV):
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "kbworkbook braucht Python 3.11 oder neuer (gefunden: %s)" % sys.version.split()[0])'
-	$(PYTHON) -m venv .tools
-	.tools/bin/python -m pip install --quiet --disable-pip-version-check uv==$(UV_VERSION)
+	$(PYTHON) -m pip install --quiet --disable-pip-version-check --target .tools uv==$(UV_VERSION)
 
 $(STAMP): pyproject.toml uv.lock | $(UV)
 	$(UV) sync --locked --extra test --python $(PYTHON)
