@@ -25,7 +25,7 @@ demo: $(STAMP)
 	$(BIN)/kbworkbook demo --out build/demo
 
 test: $(STAMP)
-	@sh scripts/ensure-chromium
+	@sh scripts/ensure-test-tools
 	$(BIN)/python -m pytest -n 2 --dist loadgroup -q
 
 lint: $(STAMP)

@@ -63,6 +63,8 @@ def _build_parser() -> argparse.ArgumentParser:
                         help="Sprache des Berichts (Standard: aus kbworkbook.toml)")
     report.add_argument("--jobs", type=int, default=2, metavar="N",
                         help="Kapitel parallel ausführen (Standard: 2)")
+    report.add_argument("--pdf", action="store_true",
+                        help="zusätzlich ein A4-PDF des ganzen Berichts (bericht.pdf)")
 
     lab = sub.add_parser("lab", help="JupyterLab mit den Notebooks für einen Arbeitsordner öffnen",
                          description="Startet JupyterLab im Notebook-Ordner; die Notebooks "
@@ -76,6 +78,7 @@ def _build_parser() -> argparse.ArgumentParser:
                           "»Bäckerei Sonnenschein GmbH«.")
     demo.add_argument("--out", metavar="ZIEL", default="build/demo", help="Ausgabeordner")
     demo.add_argument("--jobs", type=int, default=2, metavar="N", help="parallele Kapitel")
+    demo.add_argument("--pdf", action="store_true", help="zusätzlich ein A4-PDF (bericht.pdf)")
     return parser
 
 
@@ -107,7 +110,7 @@ def _cmd_report(args: argparse.Namespace) -> int:
     from .report import build_report
 
     result = build_report(args.directory, out=args.out, language=args.lang, jobs=args.jobs,
-                          progress=print)
+                          progress=print, pdf=args.pdf)
     print(result.summary())
     return EXIT_OK if result.ok else EXIT_PROBLEMS
 
@@ -115,7 +118,7 @@ def _cmd_report(args: argparse.Namespace) -> int:
 def _cmd_demo(args: argparse.Namespace) -> int:
     from .report import build_report
 
-    result = build_report(None, out=args.out, jobs=args.jobs, progress=print)
+    result = build_report(None, out=args.out, jobs=args.jobs, progress=print, pdf=args.pdf)
     print(result.summary())
     return EXIT_OK if result.ok else EXIT_PROBLEMS
 

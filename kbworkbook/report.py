@@ -32,6 +32,7 @@ from ._bundled import package_path
 from .chapters import CHAPTERS, Chapter
 from .errors import ReportError
 from .i18n import format_date, language_of
+from .pdf import PDF_NAMES, write_pdf
 from .workspace import SAMPLE_WORKSPACE, Workspace
 
 __all__ = [
@@ -136,6 +137,7 @@ class ReportResult:
     language: str
     chapters: list[ChapterResult] = field(default_factory=list)
     seconds: float = 0.0
+    pdf_path: Path | None = None
 
     @property
     def ok(self) -> bool:
@@ -148,8 +150,9 @@ class ReportResult:
     def summary(self) -> str:
         """One line for the terminal, in the report's language."""
         if self.ok:
-            return _t(self.language, "summary_ok", n=len(self.chapters),
+            line = _t(self.language, "summary_ok", n=len(self.chapters),
                       seconds=f"{self.seconds:.1f}", index=self.index_path)
+            return line + (f" · PDF: {self.pdf_path}" if self.pdf_path else "")
         return _t(self.language, "summary_failed", failed=len(self.failed),
                   n=len(self.chapters), index=self.index_path)
 
@@ -284,6 +287,7 @@ class _Page:
     header: str
     footer: str
     css: str
+    language: str = "de"
 
 
 def _page(ws: Workspace, language: str, as_of: dt.date | None, created: dt.date,
@@ -317,7 +321,7 @@ def _page(ws: Workspace, language: str, as_of: dt.date | None, created: dt.date,
         f'<br><span class="kb-noprint">{html.escape(_t(language, "print_hint"))}</span>'
         f"</footer>"
     )
-    return _Page(header=header, footer=footer, css=_css(ws))
+    return _Page(header=header, footer=footer, css=_css(ws), language=language)
 
 
 def _clean_for_owner(nb: Any, failure_note: str | None) -> None:
@@ -363,6 +367,7 @@ def export_html(notebook_path: Path, html_path: Path, page: _Page, title: str,
         exclude_input_prompt=True,
         exclude_output_prompt=True,
         embed_images=True,
+        language_code=language_of(page.language),
     )
     tag_remove = TagRemovePreprocessor(
         remove_cell_tags={"remove_cell", "injected-parameters", "parameters"}, enabled=True
@@ -499,11 +504,13 @@ def build_report(
     as_of: str | dt.date | None = None,
     notebook_dir: str | os.PathLike[str] | None = None,
     today: dt.date | None = None,
+    pdf: bool = False,
 ) -> ReportResult:
     """Execute the chapters for ``workspace`` (``None`` = sample client) and write the report.
 
     ``chapters`` limits the run to some chapter numbers (``["00", "03"]``); ``notebook_dir``
     points at another set of chapter notebooks (tests use it for a deliberately broken one).
+    With ``pdf`` the pages are also joined into one A4 PDF (index first) beside them.
     Returns a :class:`ReportResult`; it never raises for a failing chapter.
     """
     ws = Workspace.open(workspace)
@@ -576,8 +583,11 @@ def build_report(
             notebook_path=Path(item["notebook_path"]) if item["notebook_path"] else None,
             cell=item["cell"], reason=item["reason"],
         ))
-    report.seconds = time.perf_counter() - started
     write_index(report, ws, as_of_date, created)
+    if pdf:
+        pages = [report.index_path, *(c.html_path for c in report.chapters if c.html_path)]
+        report.pdf_path = write_pdf(pages, out_dir / PDF_NAMES[lang], lang)
+    report.seconds = time.perf_counter() - started
     return report
 
 

@@ -20,12 +20,13 @@ REPORT_DATE = dt.date(2026, 1, 15)
 
 @pytest.fixture(scope="session")
 def sample_report(tmp_path_factory: pytest.TempPathFactory):  # type: ignore[no-untyped-def]
-    """The full report of the bundled sample client (all chapters, two jobs)."""
+    """The full report of the bundled sample client (all chapters, two jobs, with the PDF)."""
     from kbworkbook.report import build_report
 
     out = tmp_path_factory.mktemp("sample-report")
     lines: list[str] = []
-    result = build_report(None, out=out, jobs=2, progress=lines.append, today=REPORT_DATE)
+    result = build_report(None, out=out, jobs=2, progress=lines.append, today=REPORT_DATE,
+                          pdf=True)
     result.progress_lines = lines  # type: ignore[attr-defined]
     return result
 

@@ -1,0 +1,122 @@
+"""The report PDF: A4, every column on the page, no near-empty pages, nothing fetched.
+
+Checked the way a reader sees it: the PDF's pages are rendered to pictures with poppler's
+``pdftoppm`` and read back as text with ``pdftotext`` (Debian's poppler-utils; ``make test``
+installs it when missing).
+"""
+
+from __future__ import annotations
+
+import re
+import shutil
+import subprocess
+from pathlib import Path
+
+import numpy as np
+import pytest
+from matplotlib import image as mpimg
+
+from kbworkbook.pdf import write_pdf
+
+pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("report")]
+
+A4_POINTS = (595.28, 841.89)
+DPI = 40
+CM = DPI / 2.54  # pixels per centimetre in the rendered pages
+
+
+def _tool(name: str) -> str:
+    path = shutil.which(name)
+    assert path, f"{name} is missing: run 'make test' as root or apt-get install poppler-utils"
+    return path
+
+
+def _page_sizes(pdf: Path) -> list[tuple[float, float]]:
+    out = subprocess.run([_tool("pdfinfo"), "-l", "999", str(pdf)], capture_output=True,
+                         text=True, check=True).stdout
+    return [(float(w), float(h)) for w, h in
+            re.findall(r"Page\s+\d+ size:\s+([\d.]+) x ([\d.]+) pts", out)]
+
+
+def _render(pdf: Path, work: Path) -> list[np.ndarray]:
+    subprocess.run([_tool("pdftoppm"), "-r", str(DPI), "-png", str(pdf), str(work / "p")],
+                   check=True, timeout=300)
+    pages = sorted(work.glob("p-*.png"), key=lambda p: int(p.stem.split("-")[1]))
+    return [mpimg.imread(p)[..., :3] for p in pages]
+
+
+def _ink(page: np.ndarray) -> np.ndarray:
+    """Boolean mask of pixels that are not (near) white."""
+    return (page < 0.93).any(axis=2)
+
+
+@pytest.fixture(scope="module")
+def rendered(sample_report, tmp_path_factory):  # type: ignore[no-untyped-def]
+    pdf = sample_report.pdf_path
+    assert pdf is not None and pdf.name == "bericht.pdf" and pdf.parent == sample_report.out_dir
+    return pdf, _render(pdf, tmp_path_factory.mktemp("pdf-pages"))
+
+
+def test_one_a4_pdf_with_every_chapter(sample_report, rendered) -> None:  # type: ignore[no-untyped-def]
+    pdf, pages = rendered
+    sizes = _page_sizes(pdf)
+    assert len(sizes) == len(pages) > 8
+    assert all(abs(w - A4_POINTS[0]) < 1 and abs(h - A4_POINTS[1]) < 1 for w, h in sizes)
+    text = subprocess.run([_tool("pdftotext"), "-raw", str(pdf), "-"], capture_output=True,
+                          text=True, check=True).stdout
+    for chapter in sample_report.chapters:
+        assert f"Kapitel {chapter.chapter.number}" in text
+
+    def squeeze(value: str) -> str:  # table headers wrap and hyphenate inside their cell
+        return re.sub(r"[\s\u00ad\u2010-]", "", value)
+
+    # the columns that were cut off when printing from the browser before
+    for label in ("Break-even (Lebenszeit)", "Kosten/Jahr", "Was tun?"):
+        assert squeeze(label) in squeeze(text), label
+
+
+def test_nothing_is_cut_at_the_page_edge(rendered) -> None:  # type: ignore[no-untyped-def]
+    """Content that overflows the right margin shows as ink in the last centimetre."""
+    _, pages = rendered
+    for number, page in enumerate(pages, start=1):
+        ink = _ink(page)
+        assert ink.mean() > 0.003, f"page {number} is blank"
+        edge = ink[:, -int(1.0 * CM):]
+        assert edge.mean() < 0.001, f"page {number}: content runs into the right edge"
+
+
+def test_no_near_empty_page_inside_a_chapter(sample_report, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    """A page followed by more pages of its chapter is filled at least to a third."""
+    for page_file in [sample_report.index_path, *(c.html_path for c in sample_report.chapters)]:
+        pdf = write_pdf([page_file], tmp_path / f"{page_file.stem}.pdf")
+        work = tmp_path / page_file.stem
+        work.mkdir()
+        pages = _render(pdf, work)
+        for number, page in enumerate(pages[:-1], start=1):
+            rows = np.flatnonzero(_ink(page)[: -int(1.4 * CM)].any(axis=1))  # above the footer
+            filled = rows.max() / page.shape[0] if rows.size else 0.0
+            assert filled > 1 / 3, f"{page_file.name} page {number}: only {filled:.0%} filled"
+
+
+def test_the_pdf_engine_loads_nothing_from_disk_or_network(tmp_path: Path) -> None:
+    secret = tmp_path / "secret.png"
+    mpimg.imsave(secret, np.zeros((40, 40, 3)))
+    page = tmp_path / "page.html"
+    page.write_text(
+        f'<html><body><h1>Test</h1><img src="{secret.as_uri()}">'
+        '<img src="https://example.org/x.png"><link rel="stylesheet" href="/etc/passwd">'
+        f'<img src="data:image/png;base64,{_tiny_png()}"></body></html>', encoding="utf-8")
+    pdf = write_pdf([page], tmp_path / "out.pdf")
+    images = subprocess.run([_tool("pdfimages"), "-list", str(pdf)], capture_output=True,
+                            text=True, check=True).stdout.strip().splitlines()[2:]
+    pictures = [row for row in images if row.split()[2] == "image"]  # not the alpha masks
+    assert len(pictures) == 1, images  # only the inline data: image
+
+
+def _tiny_png() -> str:
+    import base64
+    import io
+
+    buffer = io.BytesIO()
+    mpimg.imsave(buffer, np.ones((4, 4, 3)) * 0.5, format="png")
+    return base64.b64encode(buffer.getvalue()).decode()
