@@ -77,3 +77,54 @@ def test_word_of_mouth_bars_heights_oracle_7() -> None:
     heights = [p.get_height() for p in ax.patches]
     assert heights == pytest.approx([84, -120, -36])
     assert [t.get_text() for t in ax.get_xticklabels()][2] == "Saldo (W)"
+
+
+def _house_colours() -> set[str]:
+    from matplotlib.colors import to_hex
+
+    from kbworkbook.plots._format import COLORS
+    from kbworkbook.plots.economics import _STACK
+
+    return {to_hex(c) for c in [*COLORS.values(), *_STACK]}
+
+
+def test_chapter_05_charts_use_the_house_style_even_on_plain_axes() -> None:
+    """The chapter passes axes made with plain ``plt.subplots``: no black frame, house colours."""
+    from matplotlib.colors import to_hex
+
+    _, ax = plt.subplots()
+    word_of_mouth_bars(complaint_word_of_mouth(40, 0.7), ax=ax)
+    assert not ax.spines["top"].get_visible() and not ax.spines["right"].get_visible()
+    assert {to_hex(p.get_facecolor()) for p in ax.patches} <= _house_colours()
+    _, ax = plt.subplots()
+    profit_by_year_area(profit_by_year(150, 100, years=7, retention=0.8), ax=ax)
+    fills = {to_hex(c.get_facecolor()[0]) for c in ax.collections}
+    assert fills <= _house_colours() and len(fills) == len(ax.collections)
+    assert ax.title.get_fontweight() == "bold"
+
+
+def test_profit_legend_does_not_cover_the_data() -> None:
+    ax = profit_by_year_area(profit_by_year(150, 100, years=15, retention=0.8))
+    ax.figure.canvas.draw()
+    legend = ax.get_legend().get_window_extent()
+    plot = ax.get_window_extent()
+    assert legend.y1 <= plot.y0, "the legend sits below the plotting area"
+
+
+def test_word_of_mouth_labels_are_signed_and_inside_the_frame() -> None:
+    ax = word_of_mouth_bars(complaint_word_of_mouth(17, 0.71), locale="de-CH")
+    labels = [t.get_text() for t in ax.texts]
+    assert labels[0].startswith("+") and labels[1].startswith("\u2212")
+    ax.figure.canvas.draw()
+    frame = ax.get_window_extent()
+    for text in ax.texts:
+        box = text.get_window_extent()
+        assert frame.y0 < box.y0 and box.y1 < frame.y1, text.get_text()
+
+
+def test_profit_ticks_are_money_in_the_clients_locale() -> None:
+    ax = profit_by_year_area(profit_by_year(1500, 1000, years=7), currency="EUR",
+                             locale="de-DE")
+    ax.figure.canvas.draw()
+    ticks = [t.get_text() for t in ax.get_yticklabels() if t.get_text()]
+    assert any(t.endswith("\u00a0€") and "." in t for t in ticks), ticks

@@ -388,7 +388,8 @@ def profit_by_year_section(ctx: Context) -> list[Any]:
                            years=PROFIT_YEARS, retention=r1,
                            discount_rate=fig_data.discount_rate.value)
     fig, ax = plt.subplots(figsize=(8, 4.5))
-    profit_by_year_area(base, ax=ax, language=ctx.language, currency=ctx.currency)
+    profit_by_year_area(base, ax=ax, language=ctx.language, currency=ctx.currency,
+                        locale=ctx.locale)
     fig.tight_layout()
     return [
         markdown(ctx, _TEXTS, "profit"),
@@ -416,7 +417,7 @@ def word_of_mouth(ctx: Context) -> list[Any]:
     kept = retained_complainants(c, q, quick_share=fig_data.complaint_quick_share.value,
                                  customer_value=fig_data.customer_lifetime_value)
     fig, ax = plt.subplots(figsize=(6.5, 4))
-    word_of_mouth_bars(wom, ax=ax, language=ctx.language)
+    word_of_mouth_bars(wom, ax=ax, language=ctx.language, locale=ctx.locale)
     fig.tight_layout()
     loc = ctx.locale
     blocks += [

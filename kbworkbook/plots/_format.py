@@ -29,7 +29,9 @@ __all__ = [
     "COLORS",
     "STYLE",
     "currency_formatter",
+    "diverging_cmap",
     "ensure_axes",
+    "house_axes",
     "figure",
     "number_formatter",
     "percent_formatter",
@@ -152,3 +154,30 @@ def styled_axes(ax: Axes | None, size: tuple[float, float], **kwargs: Any) -> It
     style for the duration of the block."""
     with style():
         yield ensure_axes(ax, size, **kwargs)
+
+
+def house_axes(ax: Axes) -> Axes:
+    """Give axes the workbook look even when a caller created them outside :func:`style`.
+
+    Open frame (no top/right spine), grey axis lines, house text colour and sizes, a bold
+    left-aligned title. Returns ``ax``.
+    """
+    for side in ("top", "right"):
+        ax.spines[side].set_visible(False)
+    for side in ("left", "bottom"):
+        ax.spines[side].set_color(STYLE["axes.edgecolor"])
+    ax.tick_params(colors=COLORS["text"], labelsize=STYLE["xtick.labelsize"])
+    ax.xaxis.label.set(color=COLORS["text"], fontsize=STYLE["axes.labelsize"])
+    ax.yaxis.label.set(color=COLORS["text"], fontsize=STYLE["axes.labelsize"])
+    ax.title.set(fontsize=STYLE["axes.titlesize"], fontweight=STYLE["axes.titleweight"],
+                 color=COLORS["text"])
+    ax.figure.set_facecolor("white")
+    return ax
+
+
+def diverging_cmap() -> Any:
+    """Colour map for signed values (loss → 0 → gain) in the house colours: red, white, green."""
+    from matplotlib.colors import LinearSegmentedColormap
+
+    return LinearSegmentedColormap.from_list(
+        "kb_diverging", [COLORS["bad"], "#f7f7f7", COLORS["good"]])
