@@ -127,3 +127,28 @@ def test_jones_sasser_chart_labels_segments():
     names = [t.get_text() for t in ax.texts]
     assert "A (Apostel)" in names and "B (Söldner)" in names
     assert np.asarray(ax.collections[0].get_offsets()).tolist() == [[4.6, 4.5], [4.3, 2.8]]
+
+
+def test_band_colours_are_explained_below_the_chart(six):
+    ax = factor_bars(oracle_score(six), six)
+    fig = ax.figure
+    fig.canvas.draw()
+    (legend,) = fig.legends
+    labels = [t.get_text() for t in legend.get_texts()]
+    assert labels == ["kritisch (0–39)", "ausbaufähig (40–59)", "gut (60–79)",
+                      "sehr gut (80–100)"]
+    colours = [to_hex(h.get_facecolor()) for h in legend.legend_handles]
+    assert colours == [BAND_COLORS[k] for k in ("kritisch", "ausbaufaehig", "gut", "sehr_gut")]
+    assert legend.get_window_extent().y1 <= ax.xaxis.label.get_window_extent().y0 + 1
+
+
+def test_handlungsbedarf_highlight_is_not_the_band_red(six):
+    from kbworkbook.plots._format import COLORS
+    from kbworkbook.plots.questionnaires import handlungsbedarf_bars
+    from kbworkbook.questionnaires.scoring import handlungsbedarf
+
+    score = oracle_score(six)
+    ax = handlungsbedarf_bars(handlungsbedarf(score.factor_scores, score.weights), six)
+    colours = [to_hex(p.get_facecolor()) for p in ax.patches]
+    assert colours[:2] == [COLORS["primary"]] * 2 and BAND_COLORS["kritisch"] not in colours
+    assert [t.get_text() for t in ax.get_legend().get_texts()][0].endswith("(Top 2)")

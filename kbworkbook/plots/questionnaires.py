@@ -58,6 +58,8 @@ _T: dict[str, dict[str, str]] = {
     "gi": {"de": "Gebundenheit (GI)", "en": "Lock-in (GI)"},
     "satisfaction": {"de": "Zufriedenheit (1–5)", "en": "Satisfaction (1–5)"},
     "loyalty": {"de": "Wiederkaufabsicht (1–5)", "en": "Repurchase intention (1–5)"},
+    "top_need": {"de": "grösster Handlungsbedarf (Top {n})", "en": "largest need (top {n})"},
+    "other_need": {"de": "übrige Faktoren", "en": "other factors"},
 }
 
 
@@ -86,11 +88,16 @@ def _bars(ax: Axes, labels: Sequence[str], values: Sequence[float], locale: str,
                     else format_decimal(value, locale, 0))
             ax.text((0 if _missing(value) else float(value)) + 1.5, float(yi), text, va="center",
                     fontsize=9, color=COLORS["text"])
+        handles: list[Any] = []
         if previous is not None:
             px = [np.nan if _missing(v) else float(v) for v in previous]
-            ax.scatter(px, y, marker="|", s=300, linewidths=2.5, color=COLORS["text"],
-                       zorder=3, label=_t("previous", language))
-            ax.legend(loc="lower right")
+            handles.append(ax.scatter(px, y, marker="|", s=300, linewidths=2.5,
+                                      color=COLORS["text"], zorder=3,
+                                      label=_t("previous", language)))
+        if bands:
+            handles = _band_legend(language, locale) + handles
+        if handles:
+            _legend_below(ax, handles)
         ax.set_yticks(y, labels=list(labels))
         ax.invert_yaxis()
         ax.set_xlim(0, 110)
@@ -99,6 +106,32 @@ def _bars(ax: Axes, labels: Sequence[str], values: Sequence[float], locale: str,
         for lower, *_ in (BANDS[1:] if bands else ()):
             ax.axvline(lower, color=COLORS["grid"], linewidth=0.8, zorder=0)
     return ax
+
+
+def _legend_below(ax: Axes, handles: list[Any]) -> None:
+    """A legend under the axis label (outside the data) in one row."""
+    from matplotlib.layout_engine import ConstrainedLayoutEngine
+
+    options = {"handles": handles, "ncol": min(len(handles), 5), "frameon": False,
+               "fontsize": "small"}
+    figure = ax.get_figure()
+    if figure is not None and isinstance(figure.get_layout_engine(), ConstrainedLayoutEngine):
+        figure.legend(loc="outside lower center", **options)
+    else:
+        ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.3), **options)
+
+
+def _band_legend(language: str, locale: str) -> list[Any]:
+    """One legend entry per score band with its range (``kritisch (0–39)`` …)."""
+    from matplotlib.patches import Patch
+
+    entries = []
+    for i, (lower, key, german, english) in enumerate(BANDS):
+        upper = BANDS[i + 1][0] - 1 if i + 1 < len(BANDS) else 100.0
+        span = f"{format_decimal(lower, locale, 0)}–{format_decimal(upper, locale, 0)}"
+        entries.append(Patch(color=BAND_COLORS[key],
+                             label=f"{english if language == 'en' else german} ({span})"))
+    return entries
 
 
 def factor_bars(
@@ -201,9 +234,14 @@ def handlungsbedarf_bars(
     y = np.arange(len(ranking))
     labels = [catalogue.factor(k).label(language) for k in ranking["factor"]]
     needs = ranking["need"].astype(float).tolist()
-    colors = [COLORS["bad"] if i < top else COLORS["secondary"] for i in range(len(ranking))]
+    colors = [COLORS["primary"] if i < top else COLORS["neutral"] for i in range(len(ranking))]
     with styled_axes(ax, (8.0, 0.5 * len(ranking) + 1.4)) as ax:
         ax.barh(y, needs, color=colors, height=0.6)
+        from matplotlib.patches import Patch
+
+        ax.legend(handles=[Patch(color=COLORS["primary"], label=_t("top_need", language, n=top)),
+                           Patch(color=COLORS["neutral"], label=_t("other_need", language))],
+                  loc="lower right", frameon=False, fontsize="small")
         for yi, value in zip(y, needs, strict=True):
             ax.text(value + max(needs + [1.0]) * 0.02, float(yi), format_decimal(value, locale, 0),
                     va="center", fontsize=9, color=COLORS["text"])
