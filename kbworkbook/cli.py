@@ -66,11 +66,17 @@ def _build_parser() -> argparse.ArgumentParser:
     report.add_argument("--pdf", action="store_true",
                         help="zusätzlich ein A4-PDF des ganzen Berichts (bericht.pdf)")
 
-    lab = sub.add_parser("lab", help="JupyterLab mit den Notebooks für einen Arbeitsordner öffnen",
-                         description="Startet JupyterLab im Notebook-Ordner; die Notebooks "
-                         "verwenden den gewählten Arbeitsordner.")
+    lab = sub.add_parser(
+        "lab", help="JupyterLab mit den Notebooks für einen Arbeitsordner öffnen",
+        usage="%(prog)s [ORDNER] [--port PORT] [--ip IP] [--no-browser] [-- JUPYTERLAB-OPTIONEN]",
+        description="Kopiert die Kapitel-Notebooks nach ORDNER/notebooks/ (bearbeitete "
+        "Notebooks bleiben erhalten) und startet dort JupyterLab mit deutscher Oberfläche. "
+        "Alles nach »--« geht unverändert an JupyterLab.")
     lab.add_argument("directory", metavar="ORDNER", nargs="?", default=None,
-                     help="Arbeitsordner (leer = Beispielkunde)")
+                     help="Arbeitsordner (leer = Beispielkunde, in einer Spielwiesen-Kopie)")
+    lab.add_argument("--port", type=int, default=None, help="Port (Standard: 8888 oder frei)")
+    lab.add_argument("--ip", default=None, metavar="IP",
+                     help="Adresse, auf der JupyterLab lauscht (Standard: localhost)")
     lab.add_argument("--no-browser", action="store_true", help="keinen Browser öffnen")
 
     demo = sub.add_parser("demo", help="Bericht für den Beispielkunden erzeugen",
@@ -124,9 +130,10 @@ def _cmd_demo(args: argparse.Namespace) -> int:
 
 
 def _cmd_lab(args: argparse.Namespace) -> int:
-    from .report import launch_lab
+    from .lab import launch_lab
 
-    return launch_lab(args.directory, open_browser=not args.no_browser)
+    return launch_lab(args.directory, port=args.port, ip=args.ip,
+                      open_browser=not args.no_browser, extra_args=args.passthrough)
 
 
 _COMMANDS = {
@@ -141,7 +148,15 @@ _COMMANDS = {
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the CLI and return the exit code."""
     parser = _build_parser()
+    argv = list(sys.argv[1:] if argv is None else argv)
+    passthrough: list[str] = []
+    if "--" in argv:  # everything after "--" goes to JupyterLab unchanged
+        cut = argv.index("--")
+        argv, passthrough = argv[:cut], argv[cut + 1:]
     args = parser.parse_args(argv)
+    if passthrough and args.command != "lab":
+        parser.error("»--« mit weiteren Optionen gibt es nur bei »kbworkbook lab«.")
+    args.passthrough = passthrough
     if args.command is None:
         parser.print_help()
         return EXIT_USAGE

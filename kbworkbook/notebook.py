@@ -18,15 +18,27 @@ import html
 import os
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 from .i18n import Language, language_of
-from .workspace import Workspace, sample_playground
+from .workspace import CONFIG_FILE, Workspace, sample_playground
 
 __all__ = ["Context", "figure_image", "footer", "header", "note", "paragraph", "setup", "show"]
 
 #: Set by ``kbworkbook lab``: the workspace notebooks use when their parameter is ``None``.
 WORKSPACE_ENV = "KBWORKBOOK_WORKSPACE"
+
+
+def _workspace_of_notebook_folder(folder: Path) -> Path | None:
+    """The workspace a notebook in ``folder`` belongs to: ``<workspace>/notebooks/`` → workspace.
+
+    Lets the workspace's copy of the notebooks find their workspace when opened by any Jupyter
+    (the kernel starts in the notebook's folder), not only by ``kbworkbook lab``.
+    """
+    if folder.name == "notebooks" and (folder.parent / CONFIG_FILE).is_file():
+        return folder.parent
+    return None
 
 
 @dataclass(frozen=True)
@@ -86,13 +98,16 @@ def setup(
 ) -> Context:
     """Open the workspace (``None`` = sample client) and build the chapter context.
 
+    ``workspace=None`` looks, in order, at ``$KBWORKBOOK_WORKSPACE`` (set by ``kbworkbook lab``)
+    and at the current folder: a notebook in ``<workspace>/notebooks/`` uses that workspace.
     ``language=None`` takes the workspace's language; ``as_of=None`` takes ``[analysis] as_of``
     from kbworkbook.toml (or, later, the last day with data). Live on the sample client, the
     forms save into a playground copy (:func:`~kbworkbook.workspace.sample_playground`), never
     into the bundled sample.
     """
     if workspace in (None, ""):
-        workspace = os.environ.get(WORKSPACE_ENV) or None
+        found = os.environ.get(WORKSPACE_ENV) or _workspace_of_notebook_folder(Path.cwd())
+        workspace = str(found) if found else None
     if workspace is None and live:
         ws = sample_playground()
     else:

@@ -1,9 +1,8 @@
-"""Workshop mode: notebooks run live (forms) on a workspace; ``kbworkbook lab`` wiring."""
+"""Workshop mode: notebooks run live (forms) on a workspace (``kbworkbook lab``: test_lab.py)."""
 
 from __future__ import annotations
 
 import shutil
-import sys
 import tempfile
 from pathlib import Path
 
@@ -13,7 +12,6 @@ import pytest
 
 from kbworkbook import report
 from kbworkbook.chapters import CHAPTERS
-from kbworkbook.cli import main
 from kbworkbook.workspace import SAMPLE_WORKSPACE
 
 pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("live")]
@@ -47,23 +45,6 @@ def test_chapter_runs_live_with_forms_and_leaves_answers_alone(
     assert widget_outputs, "live mode shows the workshop forms"
     after = {p: p.read_bytes() for p in (workspace_copy / "answers").rglob("*") if p.is_file()}
     assert after == answers_before, "opening a chapter must not write answers"
-
-
-def test_lab_starts_jupyterlab_on_the_notebooks_with_the_workspace(
-        workspace_copy: Path, monkeypatch: pytest.MonkeyPatch, capsys) -> None:  # type: ignore[no-untyped-def]
-    calls = []
-
-    def fake_call(command, env):  # type: ignore[no-untyped-def]
-        calls.append((command, env))
-        return 0
-
-    monkeypatch.setattr(report.subprocess, "call", fake_call)
-    assert main(["lab", str(workspace_copy), "--no-browser"]) == 0
-    command, env = calls[0]
-    assert command[:3] == [sys.executable, "-m", "jupyterlab"]
-    assert f"--notebook-dir={report.NOTEBOOK_DIR}" in command and "--no-browser" in command
-    assert env["KBWORKBOOK_WORKSPACE"] == str(workspace_copy.resolve())
-    assert "Bäckerei Sonnenschein GmbH" in capsys.readouterr().out
 
 
 def test_notebook_setup_uses_the_lab_workspace(workspace_copy: Path,

@@ -1,0 +1,263 @@
+"""The workshop in a real browser: ``kbworkbook lab`` (the real CLI, as a subprocess) on a
+temporary copy of the sample client, driven with Playwright through the system Chromium.
+
+Chapter 01 is run from JupyterLab's German menu, one answer is clicked in the six-factor form,
+its answer file must appear within 2 s; after a kernel restart the form shows the answer again.
+No browser is downloaded: Playwright launches Debian's ``chromium`` (``make test`` installs it)
+or ``$KBWORKBOOK_CHROMIUM``. Every process started here (the CLI, JupyterLab, its kernels) is
+stopped even when the test fails; every wait has a bound (60 s for the start, 30 s for anything
+to appear in the page, 150 s for the whole test), so a hang fails within about 2 minutes.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import psutil
+import pytest
+from playwright.sync_api import Locator, Page, expect, sync_playwright
+
+from kbworkbook.store import AnswerStore
+from kbworkbook.workspace import SAMPLE_WORKSPACE, Workspace
+
+pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("lab_browser"), pytest.mark.timeout(150)]
+
+CHROMIUM = (os.environ.get("KBWORKBOOK_CHROMIUM") or shutil.which("chromium")
+            or shutil.which("chromium-browser"))
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                 "--disable-component-update", "--no-first-run", "--disable-sync"]
+TOKEN = "kbworkbook-browser-test-4f1c"
+QUESTIONNAIRE, ITEM, ANSWER = "sechs_faktoren", "F1.1", 4
+START_TIMEOUT = 60.0  # s until JupyterLab answers (normal: about 8 s on 2 busy cores)
+UI_TIMEOUT = 30_000  # ms for any one thing to appear in the page (normal: 1–5 s)
+ANSWER_LATENCY = 2.0  # s from the click to the answer file on disk (the requirement)
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+@dataclass
+class RunningLab:
+    """``kbworkbook lab`` as started by the test, and every process it was seen to start."""
+
+    proc: subprocess.Popen[bytes]
+    url: str
+    workspace: Path
+    log: Path
+    started_in: float = 0.0
+    seen: dict[int, psutil.Process] = field(default_factory=dict)
+
+    def remember_children(self) -> list[psutil.Process]:
+        """Note JupyterLab and its kernels now (a restarted kernel is a new process)."""
+        try:
+            children = psutil.Process(self.proc.pid).children(recursive=True)
+        except psutil.NoSuchProcess:
+            return []
+        for child in children:
+            self.seen.setdefault(child.pid, child)
+        return children
+
+    def kernel_pids(self) -> set[int]:
+        pids = set()
+        for process in self.remember_children():
+            try:
+                if "ipykernel_launcher" in process.cmdline():
+                    pids.add(process.pid)
+            except psutil.Error:
+                continue  # ended meanwhile
+        return pids
+
+    def log_tail(self) -> str:
+        return self.log.read_text(encoding="utf-8", errors="replace")[-3000:]
+
+    def kill_everything(self) -> None:
+        """Last resort, also after a failure: no process of this test survives it."""
+        self.remember_children()
+        processes = [*self.seen.values()]
+        if self.proc.poll() is None:
+            self.proc.kill()
+        for process in processes:
+            try:
+                if process.is_running():
+                    process.kill()
+            except psutil.NoSuchProcess:
+                pass
+        psutil.wait_procs(processes, timeout=10)
+        self.proc.wait(10)
+
+
+def _get(url: str) -> int:
+    try:
+        with urllib.request.urlopen(url, timeout=5) as response:  # noqa: S310 (loopback only)
+            return int(response.status)
+    except (urllib.error.URLError, OSError):
+        return 0
+
+
+@pytest.fixture
+def running_lab(tmp_path: Path) -> Iterator[RunningLab]:
+    assert CHROMIUM, "chromium is missing: run 'make test' as root or apt-get install chromium"
+    workspace = tmp_path / "kunde"
+    shutil.copytree(SAMPLE_WORKSPACE, workspace, ignore=shutil.ignore_patterns("reports"))
+    # a client's first self-assessment: the click starts the assessment file
+    shutil.rmtree(workspace / "answers" / QUESTIONNAIRE)
+    jupyter = tmp_path / "jupyter"  # nothing of the user's Jupyter set-up is read or written
+    env = {k: v for k, v in os.environ.items()
+           if k not in {"KBWORKBOOK_WORKSPACE", "MPLBACKEND", "JUPYTER_CONFIG_PATH"}}
+    env.update(JUPYTER_CONFIG_DIR=str(jupyter / "config"), JUPYTER_DATA_DIR=str(jupyter / "data"),
+               JUPYTER_RUNTIME_DIR=str(jupyter / "runtime"), IPYTHONDIR=str(jupyter / "ipython"),
+               JUPYTERLAB_SETTINGS_DIR=str(jupyter / "settings"),
+               JUPYTERLAB_WORKSPACES_DIR=str(jupyter / "workspaces"))
+    script = Path(sys.executable).with_name("kbworkbook")
+    cli = [str(script)] if script.exists() else [sys.executable, "-m", "kbworkbook"]
+    port = _free_port()
+    command = [*cli, "lab", str(workspace), "--port", str(port), "--ip", "127.0.0.1",
+               "--no-browser", "--", f"--IdentityProvider.token={TOKEN}",
+               "--ServerApp.port_retries=0"]
+    log = tmp_path / "lab.log"
+    started = time.monotonic()
+    with log.open("wb") as out:
+        proc = subprocess.Popen(command, env=env, stdout=out, stderr=subprocess.STDOUT,
+                                stdin=subprocess.DEVNULL, start_new_session=True)
+    lab = RunningLab(proc=proc, url=f"http://127.0.0.1:{port}", workspace=workspace, log=log)
+    try:
+        while _get(f"{lab.url}/api/status?token={TOKEN}") != 200:
+            assert proc.poll() is None, f"kbworkbook lab ended early:\n{lab.log_tail()}"
+            assert time.monotonic() - started < START_TIMEOUT, f"no answer:\n{lab.log_tail()}"
+            time.sleep(0.1)
+        lab.started_in = time.monotonic() - started
+        lab.remember_children()
+        yield lab
+    finally:
+        lab.kill_everything()
+
+
+def _menu(page: Page, menu: str, item: str) -> None:
+    page.locator(".lm-MenuBar-itemLabel", has_text=re.compile(f"^{re.escape(menu)}$")).click()
+    page.locator(".lm-Menu-item:visible", has_text=item).first.click()
+
+
+def _item_row(page: Page, label: str, fresh: bool = False) -> Locator:
+    """The form row of one statement: the innermost box holding its label and its buttons."""
+    rows = page.locator(".widget-vbox", has=page.locator(".widget-html-content", has_text=label))
+    rows = rows.filter(has=page.locator(".widget-toggle-buttons"))
+    if fresh:
+        rows = rows.filter(has=page.locator(".widget-toggle-buttons:not([data-kb-old])"))
+    return rows.last
+
+
+def _wait_for_answer(folder: Path, item: str, value: int, since: float,
+                     timeout: float) -> tuple[Path, float]:
+    """The first answer file in ``folder`` holding ``item = value``, and seconds since ``since``.
+
+    Fails once ``timeout`` seconds have passed since ``since`` (the moment of the click).
+    """
+    while time.monotonic() - since < timeout:
+        for path in sorted(folder.glob("*.json")) if folder.is_dir() else []:
+            try:
+                answers = json.loads(path.read_text(encoding="utf-8")).get("answers", {})
+            except (OSError, ValueError):
+                continue  # never half a file (atomic saves), but a reader may race a rename
+            if answers.get(item) == value:
+                return path, time.monotonic() - since
+        time.sleep(0.01)
+    found = sorted(p.name for p in folder.glob("*")) if folder.is_dir() else "no folder"
+    raise AssertionError(f"no answer {item} = {value} in {folder} after {timeout} s: {found}")
+
+
+def test_workshop_runs_saves_an_answer_and_shows_it_after_a_kernel_restart(
+        running_lab: RunningLab) -> None:
+    test_start = time.monotonic()
+    workspace = Workspace.open(running_lab.workspace)
+    catalogue = AnswerStore(workspace).catalogue(QUESTIONNAIRE).for_locale(workspace.locale)
+    label = next(item for item in catalogue.items if item.key == ITEM).label("de")
+    total = len(catalogue.items)
+    answers = running_lab.workspace / "answers" / QUESTIONNAIRE
+    notebook = "01_kundenbindungsformel.ipynb"
+    assert (running_lab.workspace / "notebooks" / notebook).is_file()
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS,
+                                             headless=True, timeout=UI_TIMEOUT)
+        try:
+            page = browser.new_page(viewport={"width": 1400, "height": 1000})
+            page.set_default_timeout(UI_TIMEOUT)
+            expect.set_options(timeout=UI_TIMEOUT)
+            page.goto(f"{running_lab.url}/lab/tree/{notebook}?token={TOKEN}")
+
+            # the German UI, and the instruction to run all cells at the top of the notebook
+            expect(page.locator(".lm-MenuBar-itemLabel", has_text=re.compile("^Datei$"))
+                   ).to_be_visible()
+            menus = page.locator(".lm-MenuBar-itemLabel").all_inner_texts()
+            assert {"Datei", "Bearbeiten", "Ausführen", "Einstellungen"} <= set(menus), menus
+            assert not {"File", "Edit", "Run", "Settings"} & set(menus), menus
+            first_cell = page.locator(".jp-Notebook .jp-Cell").first
+            expect(first_cell).to_contain_text("Ausführen → Alle Zellen ausführen")
+            expect(first_cell).to_be_in_viewport()
+
+            page.get_by_text("Python 3 (ipykernel) | Leerlauf").wait_for()
+            _menu(page, "Ausführen", "Alle Zellen ausführen")
+            row = _item_row(page, label)
+            button = row.locator(f'.widget-toggle-button[data-value="{ANSWER}"]')
+            expect(button).to_be_visible()
+            expect(page.get_by_text("Noch keine Antworten gespeichert.")).to_be_visible()
+            assert not answers.exists() or not list(answers.glob("*.json"))
+            kernels_before = running_lab.kernel_pids()
+            assert len(kernels_before) == 1, kernels_before
+
+            clicked = time.monotonic()
+            button.click()
+            path, latency = _wait_for_answer(answers, ITEM, ANSWER, clicked, ANSWER_LATENCY)
+            expect(button).to_have_class(re.compile(r"\bmod-active\b"))
+            saved = json.loads(path.read_text(encoding="utf-8"))
+            assert saved["answers"] == {ITEM: ANSWER}
+
+            # restart the kernel and run everything again: the form shows the saved answer
+            page.locator(".widget-toggle-buttons").evaluate_all(
+                "nodes => nodes.forEach(n => n.setAttribute('data-kb-old', ''))")
+            _menu(page, "Kernel", "Kernel neu starten und Alle Zellen ausführen")
+            page.locator(".jp-Dialog-button", has_text="Neu starten").click()
+            fresh_row = _item_row(page, label, fresh=True)
+            fresh_button = fresh_row.locator(f'.widget-toggle-button[data-value="{ANSWER}"]')
+            expect(fresh_button).to_have_class(re.compile(r"\bmod-active\b"))
+            expect(page.get_by_text(f"1 von {total} beantwortet")).to_be_visible()
+            other = fresh_row.locator(".widget-toggle-button.mod-active")
+            expect(other).to_have_count(1)
+            kernels_after = running_lab.kernel_pids()
+            assert len(kernels_after) == 1 and kernels_after != kernels_before, (
+                "the kernel process was really restarted")
+            assert sorted(answers.glob("*.json")) == [path], "a restart writes no answer"
+
+            # a page reload shows bare cells again: the instruction is still the first thing
+            page.reload()
+            expect(page.locator(".jp-Notebook .jp-Cell").first).to_contain_text(
+                "Alle Zellen ausführen")
+        finally:
+            browser.close()
+
+    # Ctrl+C / SIGTERM to kbworkbook stops JupyterLab and its kernels cleanly
+    everything = [*running_lab.remember_children()]
+    stop_start = time.monotonic()
+    running_lab.proc.send_signal(signal.SIGTERM)
+    assert running_lab.proc.wait(40) == 0, running_lab.log_tail()
+    gone, alive = psutil.wait_procs(everything, timeout=20)
+    assert not alive, f"still running after stop: {alive}"
+    stopped_in = time.monotonic() - stop_start
+    print(f"\nlab start {running_lab.started_in:.1f} s, answer file after {latency * 1000:.0f} ms,"
+          f" stop {stopped_in:.1f} s, browser part {stop_start - test_start:.1f} s")
