@@ -17,8 +17,14 @@ Rows are sorted by ``customer_id`` (string order), index named ``customer_id``, 
 
 ``rfm_values`` gives the workshop RFM inputs at ``as_of``: R = days since the last purchase
 (line with revenue > 0), F = distinct orders, M = net revenue. ``rfm_scores`` ranks each
-ascending with ties broken by (value, customer_id); ``score = ceil(5·rank/n)``; for R (days)
-``6 − ceil(5·rank/n)``. Customers with M ≤ 0 are dropped; fewer than 5 → MetricError.
+ascending, ``score = ceil(5·rank/n)``; for R (days) ``6 − ceil(5·rank/n)``. Ties are ranked
+by value only ("competition" ranking), so identical customers always get identical scores
+and the customer id never matters: a group of equal values takes the WEAKER end of the ranks
+it spans – the lowest rank for F and M, the highest rank of days for R. A customer with one
+purchase therefore always has F = 1, however many share that value. With heavy ties some
+scores stay empty and the five groups are not equally large. Customers with M ≤ 0 are
+dropped; fewer than 5 → MetricError (domain.md §4.7 proposed breaking ties by the id, which
+gave identical customers different segments).
 """
 
 from __future__ import annotations
@@ -154,13 +160,19 @@ def rfm_values(transactions: pd.DataFrame, as_of: Any) -> pd.DataFrame:
     )
 
 
-def _rank_scores(values: np.ndarray, ids: np.ndarray) -> np.ndarray:
-    """ceil(5·rank/n) with rank ascending by (value, id), 1-based."""
+def _rank_scores(values: np.ndarray, weakest: str) -> np.ndarray:
+    """``ceil(5·rank/n)`` with 1-based ascending ranks by value only.
+
+    Equal values share one rank: ``weakest="low"`` gives them the lowest rank of their group
+    (F, M), ``"high"`` the highest (days for R, where more days is weaker).
+    """
     n = values.size
-    order = np.lexsort((ids, values))
-    rank = np.empty(n, dtype=np.int64)
-    rank[order] = np.arange(1, n + 1)
-    return -((-5 * rank) // n)
+    ordered = np.sort(values)
+    if weakest == "low":
+        rank = np.searchsorted(ordered, values, side="left") + 1
+    else:
+        rank = np.searchsorted(ordered, values, side="right")
+    return -((-5 * rank.astype(np.int64)) // n)
 
 
 def rfm_scores(values: pd.DataFrame) -> pd.DataFrame:
@@ -178,11 +190,10 @@ def rfm_scores(values: pd.DataFrame) -> pd.DataFrame:
             f"Für eine RFM-Bewertung braucht es mindestens 5 Kunden mit positivem Umsatz, "
             f"vorhanden sind {n}. Bitte einen längeren Zeitraum oder mehr Daten verwenden."
         )
-    ids = frame.index.astype(str).to_numpy()
     out = frame.copy()
-    out["r_score"] = 6 - _rank_scores(frame["recency"].to_numpy(dtype="float64"), ids)
-    out["f_score"] = _rank_scores(frame["frequency"].to_numpy(dtype="float64"), ids)
-    out["m_score"] = _rank_scores(frame["monetary"].to_numpy(dtype="float64"), ids)
+    out["r_score"] = 6 - _rank_scores(frame["recency"].to_numpy(dtype="float64"), "high")
+    out["f_score"] = _rank_scores(frame["frequency"].to_numpy(dtype="float64"), "low")
+    out["m_score"] = _rank_scores(frame["monetary"].to_numpy(dtype="float64"), "low")
     return out
 
 

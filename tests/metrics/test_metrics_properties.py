@@ -163,37 +163,83 @@ def test_cohort_column_zero_is_one(rows, period) -> None:
     assert (np.nan_to_num(rolling.retention.to_numpy()) >= np.nan_to_num(vals) - 1e-12).all()
 
 
-@settings(max_examples=100, deadline=None)
-@given(
-    st.lists(
-        st.tuples(
-            st.integers(min_value=0, max_value=400),
-            st.integers(min_value=1, max_value=30),
-            st.floats(min_value=-50, max_value=5000, allow_nan=False),
-        ),
-        min_size=5,
-        max_size=60,
-    )
+rfm_rows = st.lists(
+    st.tuples(
+        st.integers(min_value=0, max_value=400),
+        st.integers(min_value=1, max_value=30),
+        st.floats(min_value=-50, max_value=5000, allow_nan=False),
+    ),
+    min_size=5,
+    max_size=60,
 )
-def test_rfm_scores_in_1_to_5_and_balanced(values) -> None:
-    frame = pd.DataFrame(
-        values,
-        columns=["recency", "frequency", "monetary"],
-        index=pd.Index([f"c{i:03d}" for i in range(len(values))], name="customer_id"),
-    )
+
+
+def _rfm_frame(values: list[tuple[int, int, float]], ids: list[str] | None = None) -> pd.DataFrame:
+    ids = ids or [f"c{i:03d}" for i in range(len(values))]
+    return pd.DataFrame(values, columns=["recency", "frequency", "monetary"],
+                        index=pd.Index(ids, name="customer_id"))
+
+
+@settings(max_examples=100, deadline=None)
+@given(rfm_rows)
+def test_rfm_scores_in_1_to_5_monotone_and_balanced_without_ties(values) -> None:
+    frame = _rfm_frame(values)
     if (frame["monetary"] > 0).sum() < 5:
         with pytest.raises(MetricError):
             m.rfm_scores(frame)
         return
     scores = m.rfm_scores(frame)
     n = len(scores)
-    for col in ("r_score", "f_score", "m_score"):
+    for col, value in (("r_score", "recency"), ("f_score", "frequency"),
+                       ("m_score", "monetary")):
         assert scores[col].between(1, 5).all()
-        counts = scores[col].value_counts()
-        # rank-based: each score holds floor or ceil of n/5 customers
-        assert counts.max() - counts.min() <= 1 or n < 5
-    # better recency (fewer days) never gets a lower R score
-    ordered = scores.sort_values(["recency"], kind="stable")
-    assert ordered["r_score"].is_monotonic_decreasing
+        if scores[value].is_unique:
+            # rank-based: with distinct values each score holds floor or ceil of n/5 customers
+            counts = scores[col].value_counts().reindex(range(1, 6), fill_value=0)
+            assert counts.max() - counts.min() <= 1
+    # better recency (fewer days) never gets a lower R score; more F/M never a lower F/M score
+    assert scores.sort_values("recency", kind="stable")["r_score"].is_monotonic_decreasing
+    assert scores.sort_values("frequency", kind="stable")["f_score"].is_monotonic_increasing
+    assert scores.sort_values("monetary", kind="stable")["m_score"].is_monotonic_increasing
+    # the weakest value always scores 1 (one purchase is never "frequent")
+    assert (scores.loc[scores["frequency"] == scores["frequency"].min(), "f_score"] == 1).all()
+    assert (scores.loc[scores["recency"] == scores["recency"].max(), "r_score"] == 1).all()
     seg = m.rfm_segments(scores)
     assert seg["segment_label"].notna().all()
+    assert n == int((frame["monetary"] > 0).sum())
+
+
+@settings(max_examples=100, deadline=None)
+@given(rfm_rows, st.randoms(use_true_random=False))
+def test_rfm_permuting_customer_ids_never_changes_a_segment(values, rnd) -> None:
+    """Issue 12: scores depend on the values only, not on the customer number."""
+    frame = _rfm_frame(values)
+    if (frame["monetary"] > 0).sum() < 5:
+        return
+    ids = list(frame.index)
+    shuffled = ids[:]
+    rnd.shuffle(shuffled)
+    renamed = frame.set_axis(pd.Index(shuffled, name="customer_id"))
+    first = m.rfm_segments(m.rfm_scores(frame))
+    second = m.rfm_segments(m.rfm_scores(renamed))
+    cols = ["r_score", "f_score", "m_score", "segment"]
+    # row i of both frames holds the same values, whatever id it carries now
+    pd.testing.assert_frame_equal(first[cols].reset_index(drop=True),
+                                  second[cols].reset_index(drop=True))
+
+
+@settings(max_examples=100, deadline=None)
+@given(rfm_rows, st.integers(min_value=2, max_value=12))
+def test_rfm_identical_rows_get_identical_scores(values, copies) -> None:
+    """Issue 12: ten identical customers must not spread from »Neukunden« to »Nicht verlieren!«."""
+    twin = (30, 1, 100.0)
+    frame = _rfm_frame([*values, *([twin] * copies)])
+    if (frame["monetary"] > 0).sum() < 5:
+        return
+    scores = m.rfm_segments(m.rfm_scores(frame))
+    twins = scores.iloc[-copies:]
+    for col in ("r_score", "f_score", "m_score", "segment"):
+        assert twins[col].nunique() == 1, col
+    # and every group of equal (R, F, M) values shares one segment
+    groups = scores.groupby(["recency", "frequency", "monetary"])["segment"].nunique()
+    assert (groups == 1).all()
