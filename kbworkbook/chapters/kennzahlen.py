@@ -28,6 +28,7 @@ from ..i18n import (
 from ..notebook import Context, note
 from . import _html
 from ._narrative import fill, markdown, text, texts
+from ._window import analysis_setting
 
 __all__ = [
     "ABOUT",
@@ -158,16 +159,6 @@ def transactions_at(ctx: Context, texts: dict[str, Any],
     if frame is None or day is None:
         return None, None, blocks + [note(text(ctx, texts, "transactions_missing"))]
     return frame, day, []
-
-
-def analysis_setting(ctx: Context, key: str, default: int) -> int:
-    """An integer from ``[analysis]`` of kbworkbook.toml (``window_months`` …) or ``default``."""
-    value = ctx.workspace.section("analysis").get(key, default)
-    try:
-        number = int(value)
-    except (TypeError, ValueError):
-        return default
-    return number if number > 0 else default
 
 
 def as_of(ctx: Context, transactions: pd.DataFrame | None) -> pd.Timestamp | None:

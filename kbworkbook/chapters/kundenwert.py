@@ -22,8 +22,8 @@ from ..i18n import (
 )
 from ..notebook import Context, note
 from ._narrative import fill, markdown, text, texts
+from ._window import analysis_setting, history_caption, window_caption, window_months
 from .kennzahlen import (
-    analysis_setting,
     as_of,
     figure_of,
     load,
@@ -146,7 +146,8 @@ def intro(ctx: Context) -> list[Any]:
     frame, _ = load(ctx, "transactions", _TEXTS)
     day = as_of(ctx, frame)
     return [markdown(ctx, _TEXTS, "intro",
-                     as_of=format_date(day, ctx.locale) if day is not None else "–")]
+                     as_of=format_date(day, ctx.locale) if day is not None else "–",
+                     months=window_months(ctx))]
 
 
 def _recent_cohorts(table: Any, day: pd.Timestamp, last: int = 24) -> Any:
@@ -196,6 +197,8 @@ def cohorts(ctx: Context) -> list[Any]:
         weighted = float(np.sum(values[mature, k] * sizes[mature]) / np.sum(sizes[mature]))
         rows.append([str(k), format_percent(weighted, loc, 0),
                      format_integer(int(mature.sum()), loc)])
+    first_cohort = table.retention.index[0].start_time if len(table.retention) else day
+    blocks.append(history_caption(ctx, first_cohort, day.normalize() + pd.Timedelta(days=1)))
     blocks.append(figure_of(cohort_heatmap(table, language=ctx.language, locale=loc)))
     if rows:
         blocks.append(table_html([_lbl(ctx, "month"), _lbl(ctx, "avg_retention"),
@@ -205,13 +208,26 @@ def cohorts(ctx: Context) -> list[Any]:
 
 
 def _segments(ctx: Context, frame: pd.DataFrame, day: pd.Timestamp) -> pd.DataFrame:
-    """RFM values, scores and segments per customer (workspace table if configured)."""
+    """RFM values, scores and segments per customer active in the current window (workspace
+    segment table if configured); computed once per chapter run."""
     from ..metrics import rfm_scores, rfm_segments, rfm_values
 
-    custom = ctx.workspace.section("segments")
-    scores = rfm_scores(rfm_values(frame, day))
-    return rfm_segments(scores, segments=dict(custom) if custom else None,
-                        language=ctx.language)
+    months = window_months(ctx)
+
+    def compute() -> pd.DataFrame:
+        custom = ctx.workspace.section("segments")
+        scores = rfm_scores(rfm_values(frame, day, months))
+        return rfm_segments(scores, segments=dict(custom) if custom else None,
+                            language=ctx.language)
+
+    return ctx.memo(f"kundenwert.segments:{day.date()}:{months}", compute)
+
+
+def _lapsed(frame: pd.DataFrame, day: pd.Timestamp, months: int) -> int:
+    """Customers who bought before the current window but not in it (not segmented)."""
+    from ..metrics import rfm_values
+
+    return len(rfm_values(frame, day)) - len(rfm_values(frame, day, months))
 
 
 def segment_summary(segmented: pd.DataFrame) -> pd.DataFrame:
@@ -244,6 +260,7 @@ def rfm(ctx: Context) -> list[Any]:
     frame, day, stop = transactions_at(ctx, _TEXTS, blocks)
     if frame is None:
         return stop
+    blocks.append(window_caption(ctx, day))
     try:
         summary = segment_summary(_segments(ctx, frame, day))
     except MetricError as exc:
@@ -264,6 +281,10 @@ def rfm(ctx: Context) -> list[Any]:
     header = [_lbl(ctx, k) for k in ("segment", "customers", "customer_share", "revenue_share",
                                      "recency", "frequency", "action")]
     blocks.append(table_html(header, rows, text_columns=(6,)))
+    lapsed = _lapsed(frame, day, window_months(ctx))
+    if lapsed > 0:
+        blocks.append(markdown(ctx, _TEXTS, "rfm_lapsed", n=format_integer(lapsed, loc),
+                               months=window_months(ctx)))
     blocks.append(markdown(ctx, _TEXTS, "rfm_reading"))
     return blocks
 
@@ -307,6 +328,7 @@ def clv(ctx: Context) -> list[Any]:
     frame, day, stop = transactions_at(ctx, _TEXTS, blocks)
     if frame is None:
         return stop
+    blocks.append(window_caption(ctx, day))
     months = analysis_setting(ctx, "window_months", 12)
     rate, rate_source = _margin_rate(ctx)
     window = _window(frame, day, months)
@@ -384,6 +406,7 @@ def stammkunden(ctx: Context) -> list[Any]:
     frame, day, stop = transactions_at(ctx, _TEXTS, blocks)
     if frame is None:
         return stop
+    blocks.append(window_caption(ctx, day))
     try:
         figures = purchase_figures(frame, day, months, min_orders)
     except MetricError as exc:
@@ -422,6 +445,7 @@ def cross_selling(ctx: Context) -> list[Any]:
     frame, day, stop = transactions_at(ctx, _TEXTS, blocks)
     if frame is None:
         return stop
+    blocks.append(window_caption(ctx, day))
     if "product" not in frame.columns or not frame["product"].notna().any():
         return blocks + [note(text(ctx, _TEXTS, "cross_missing"))]
     try:

@@ -47,6 +47,7 @@ from kbworkbook.metrics._common import (
     require_columns,
     sorted_unique,
     to_timestamp,
+    window_bounds,
 )
 
 __all__ = [
@@ -123,17 +124,23 @@ def rfm_summary(
     )
 
 
-def rfm_values(transactions: pd.DataFrame, as_of: Any) -> pd.DataFrame:
+def rfm_values(transactions: pd.DataFrame, as_of: Any, months: int | None = None) -> pd.DataFrame:
     """R/F/M inputs per customer at ``as_of`` (inclusive; later lines ignored).
 
-    ``recency`` = days from the last purchase day (revenue > 0) to ``as_of``; ``frequency`` =
-    distinct orders with a purchase line; ``monetary`` = net revenue (returns subtracted).
-    Only customers with at least one purchase; sorted by ``customer_id``.
+    ``months``: only the window of that many calendar months ending with ``as_of`` counts (the
+    report's current window); ``None`` = the whole history up to ``as_of``. ``recency`` = days
+    from the last purchase day (revenue > 0) to ``as_of``; ``frequency`` = distinct orders with
+    a purchase line; ``monetary`` = net revenue (returns subtracted). Only customers with at
+    least one purchase (in the window); sorted by ``customer_id``.
     """
     require_columns(transactions, ["customer_id", "date", "revenue"], "RFM-Analyse")
     end_day = int(to_timestamp(as_of).normalize().value // 86_400_000_000_000)
     days = day_numbers(transactions["date"])
-    sel = np.flatnonzero(days <= end_day)
+    inside = days <= end_day
+    if months is not None:
+        start, _ = window_bounds(as_of, months)
+        inside &= days >= int(start.value // 86_400_000_000_000)
+    sel = np.flatnonzero(inside)
     frame = transactions.iloc[sel]
     cust, uniques = customer_codes(frame["customer_id"])
     d = days[sel]

@@ -1,0 +1,79 @@
+"""Chapters name their window: current figures over the last 12 months, history labelled.
+
+Issue 12 #2/#7: RFM, CLV, regulars and complaints use the same window as chapter 03; views over
+a longer stretch say so on the page.
+"""
+
+from __future__ import annotations
+
+import matplotlib
+
+matplotlib.use("Agg")
+
+import datetime as dt  # noqa: E402
+
+import matplotlib.pyplot as plt  # noqa: E402
+import pandas as pd  # noqa: E402
+import pytest  # noqa: E402
+from IPython.display import HTML, Markdown  # noqa: E402
+
+from kbworkbook.chapters import kundenwert  # noqa: E402
+from kbworkbook.notebook import Context  # noqa: E402
+from kbworkbook.workspace import create_workspace  # noqa: E402
+
+WINDOW = "Zeitfenster: letzte 12 Monate (01.01.2025 – 31.12.2025)"
+
+
+@pytest.fixture(autouse=True)
+def _close_figures():
+    yield
+    plt.close("all")
+
+
+@pytest.fixture
+def workspace(tmp_path):
+    return create_workspace(tmp_path / "ws", "Fensterladen", locale="de-CH")
+
+
+def _ctx(ws, **tables) -> Context:
+    full = {name: None for name in ("transactions", "nps", "posts", "complaints")}
+    full.update(tables)
+    return Context(workspace=ws, language="de", as_of=dt.date(2025, 12, 31), _tables=full)
+
+
+def _text(blocks) -> str:
+    return "\n".join(str(b.data) for b in blocks if isinstance(b, HTML | Markdown))
+
+
+def _sales() -> pd.DataFrame:
+    """Six customers active in 2025; two who bought only in 2023 (lapsed)."""
+    rows = []
+    for c in range(6):
+        for k in range(c + 1):
+            rows.append((f"A{c}", pd.Timestamp("2025-01-10") + pd.Timedelta(days=40 * k + c),
+                         10.0 + c))
+    rows += [("L1", pd.Timestamp("2023-03-01"), 50.0), ("L1", pd.Timestamp("2023-05-01"), 50.0),
+             ("L2", pd.Timestamp("2023-07-01"), 80.0)]
+    frame = pd.DataFrame(rows, columns=["customer_id", "date", "revenue"])
+    frame["margin"] = frame["revenue"] * 0.5
+    return frame.astype({"customer_id": "str"})
+
+
+def test_rfm_covers_the_current_window_and_counts_the_lapsed(workspace):
+    text = _text(kundenwert.rfm(_ctx(workspace, transactions=_sales())))
+    assert WINDOW in text
+    # L1 and L2 bought only in 2023: not segmented, but counted and explained
+    assert "2 frühere Kundinnen und Kunden" in text
+    assert "Segmente beschreiben nur die aktive Kundschaft" in text
+
+
+def test_window_sections_of_chapter_04_show_the_window(workspace):
+    ctx = _ctx(workspace, transactions=_sales())
+    for section in (kundenwert.clv, kundenwert.stammkunden):
+        assert WINDOW in _text(section(ctx)), section.__name__
+
+
+def test_cohorts_are_labelled_as_history(workspace):
+    text = _text(kundenwert.cohorts(_ctx(workspace, transactions=_sales())))
+    assert "Verlauf" in text and "längerer Zeitraum als das Zeitfenster" in text
+    assert WINDOW not in text
