@@ -2,7 +2,8 @@
 
 Rates are fractions 0..1, NPS in points. Every function that depends on time takes an
 explicit ``as_of`` (inclusive day). An ORDER is a distinct ``order_id`` when the column is
-present, otherwise a distinct (customer_id, calendar day); a purchase line has revenue > 0.
+present, otherwise a distinct (customer_id, calendar day). A PURCHASE is an order whose lines
+net to more than 0 and that no credit note refunds in full (``_orders``); revenue is net.
 """
 
 from kbworkbook.metrics.basket import cross_selling

@@ -3,8 +3,9 @@
 A customer's cohort is the period of their first purchase. Cell (c, k) = distinct customers of
 cohort c with a purchase in period c + k ("classic") or in period c + k or later ("rolling"),
 divided by the cohort size. Column 0 is 1.0; cells after the last period (the period of
-``as_of``, else of the last purchase) are NaN, not 0. A purchase is a line with
-``revenue > 0``; lines after ``as_of`` are ignored. Fractions 0..1.
+``as_of``, else of the last purchase) are NaN, not 0. A purchase is a receipt netting to more
+than 0 that no credit note refunds in full (see :mod:`kbworkbook.metrics._orders`); lines after
+``as_of`` are ignored. Fractions 0..1.
 """
 
 from __future__ import annotations
@@ -25,6 +26,7 @@ from kbworkbook.metrics._common import (
     sorted_unique,
     to_timestamp,
 )
+from kbworkbook.metrics._orders import net_orders
 
 __all__ = ["CohortTable", "cohort_retention"]
 
@@ -57,24 +59,21 @@ def cohort_retention(
         raise ValueError("mode must be 'classic' or 'rolling'")
     require_columns(transactions, ["customer_id", "date", "revenue"], "Kohortenanalyse")
     days = day_numbers(transactions["date"])
-    rev = transactions["revenue"].to_numpy(dtype="float64", na_value=np.nan)
-    keep = rev > 0
+    rev = transactions["revenue"].to_numpy(dtype="float64", na_value=0.0)
     last_day: int | None = None
+    upto = np.arange(days.size)
     if as_of is not None:
         last_day = int(to_timestamp(as_of).normalize().value // 86_400_000_000_000)
-        keep &= days <= last_day
-    if not keep.any():
+        upto = np.flatnonzero(days <= last_day)
+    cust = raw_customer_codes(transactions["customer_id"])
+    netted = net_orders(transactions.iloc[upto], cust[upto], days[upto], rev[upto])
+    if not netted.purchase.any():
         raise MetricError(
             "Für die Kohortenanalyse gibt es keine Käufe (Umsatz > 0) bis zum Stichtag. Bitte "
             "Daten oder Stichtag prüfen."
         )
-    cust = raw_customer_codes(transactions["customer_id"])
-    if keep.all():
-        c = cust.astype(np.int64, copy=False)
-        p = period_numbers(days, period)
-    else:
-        c = cust[keep].astype(np.int64, copy=False)
-        p = period_numbers(days[keep], period)
+    c = netted.customer[netted.purchase]
+    p = period_numbers(netted.day[netted.purchase], period)
     p0 = int(p.min())
     plast = int(period_numbers(np.array([last_day]), period)[0]) if last_day is not None else None
     if plast is None:

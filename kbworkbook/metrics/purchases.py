@@ -2,9 +2,10 @@
 
 Window: ``months`` calendar months ending with the day ``as_of`` (inclusive).
 Revenue is NET: every line in the window counts, returns/credit notes (negative revenue)
-reduce it. An ORDER is a distinct ``order_id`` (else a distinct customer + calendar day) that
-has at least one purchase line (``revenue > 0``); pure return documents are not orders.
-A customer is active with ≥ 1 order.
+reduce it. An ORDER is a purchase: a receipt (distinct ``order_id``, else customer + calendar
+day) whose lines net to more than 0 and that no credit note refunds in full (see
+:mod:`kbworkbook.metrics._orders`); it belongs to the window of its first line. Credit notes
+and fully returned receipts are not orders. A customer is active with ≥ 1 order.
 
 * ``aov = revenue / orders``; ``frequency = orders / customers``;
   ``value_per_customer = aov · frequency`` (= revenue / customers).
@@ -27,10 +28,10 @@ from kbworkbook.errors import MetricError
 from kbworkbook.metrics._common import (
     customer_codes,
     day_numbers,
-    order_codes,
     require_columns,
     window_bounds,
 )
+from kbworkbook.metrics._orders import net_orders
 
 __all__ = ["PurchaseFigures", "purchase_figures"]
 
@@ -71,20 +72,17 @@ def purchase_figures(
     cust, uniques = customer_codes(transactions["customer_id"])
     ncust = len(uniques)
     upto = days < d1
-    buy = rev > 0
     inwin = upto & (days >= d0)
-    # first purchase ever (up to as_of) per customer
+    before = np.flatnonzero(upto)
+    netted = net_orders(transactions.iloc[before], cust[before], days[before], rev[before])
+    # first purchase ever (up to as_of) per customer; a fully returned receipt is none
     first = np.full(ncust, np.iinfo(np.int64).max, dtype=np.int64)
-    np.minimum.at(first, cust[buy & upto], days[buy & upto])
+    np.minimum.at(first, netted.customer[netted.purchase], netted.day[netted.purchase])
+    is_order = netted.purchase & (netted.day >= d0)
+    order_cust = netted.customer
 
     sel = np.flatnonzero(inwin)
-    frame = transactions.iloc[sel]
-    c, dd, r = cust[sel], days[sel], rev[sel]
-    oc = order_codes(frame, c, dd) if sel.size else np.zeros(0, dtype=np.int64)
-    nord_all = int(oc.max()) + 1 if oc.size else 0
-    is_order = np.bincount(oc[r > 0], minlength=nord_all) > 0
-    order_cust = np.zeros(nord_all, dtype=np.int64)
-    order_cust[oc] = c
+    c, r = cust[sel], rev[sel]
     orders = int(is_order.sum())
     if orders == 0:
         raise MetricError(

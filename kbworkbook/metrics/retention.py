@@ -2,7 +2,8 @@
 
 * Formula: ``CRR = (E − N)/S`` with S customers at start, E at end, N new in the period.
 * ID-based over two consecutive windows (non-contract businesses): a customer is "in" a window
-  when they have at least one purchase line (``revenue > 0``) in it; S = customers of the
+  when they have at least one purchase in it (a receipt netting to more than 0 that no credit
+  note refunds in full, see :mod:`kbworkbook.metrics._orders`); S = customers of the
   earlier window, E = of the later window, N = in E but not in S (new *or reactivated*),
   retained = |S ∩ E|, lost = |S \\ E|. ``crr = retained/S``, ``churn = lost/S = 1 − crr``,
   ``churn_avg_base = lost/((S+E)/2)``.
@@ -26,6 +27,7 @@ from kbworkbook.metrics._common import (
     require_columns,
     window_bounds,
 )
+from kbworkbook.metrics._orders import net_orders
 
 __all__ = [
     "WindowRetention",
@@ -108,16 +110,18 @@ def window_retention(
     require_columns(transactions, ["customer_id", "date", "revenue"], "Kundenbindung")
     mid, end = window_bounds(as_of, months)
     start = mid - pd.DateOffset(months=months)
-    rev = transactions["revenue"].to_numpy(dtype="float64", na_value=np.nan)
+    rev = transactions["revenue"].to_numpy(dtype="float64", na_value=0.0)
     days = day_numbers(transactions["date"])
     d0, d1, d2 = (int(t.value // 86_400_000_000_000) for t in (start, mid, end))
-    buy = rev > 0
-    in_s = buy & (days >= d0) & (days < d1)
-    in_e = buy & (days >= d1) & (days < d2)
     codes, uniques = customer_codes(transactions["customer_id"])
     ncust = len(uniques)
-    s_set = np.bincount(codes[in_s], minlength=ncust) > 0
-    e_set = np.bincount(codes[in_e], minlength=ncust) > 0
+    upto = np.flatnonzero(days < d2)
+    netted = net_orders(transactions.iloc[upto], codes[upto], days[upto], rev[upto])
+    buy, oday = netted.purchase, netted.day
+    in_s = buy & (oday >= d0) & (oday < d1)
+    in_e = buy & (oday >= d1)
+    s_set = np.bincount(netted.customer[in_s], minlength=ncust) > 0
+    e_set = np.bincount(netted.customer[in_e], minlength=ncust) > 0
     s_n, e_n = int(s_set.sum()), int(e_set.sum())
     retained = int((s_set & e_set).sum())
     new = e_n - retained

@@ -15,8 +15,9 @@ monetary column, ``include_first_transaction=False``, ``freq_multiplier=1``):
 
 Rows are sorted by ``customer_id`` (string order), index named ``customer_id``, float columns.
 
-``rfm_values`` gives the workshop RFM inputs at ``as_of``: R = days since the last purchase
-(line with revenue > 0), F = distinct orders, M = net revenue. ``rfm_scores`` ranks each
+``rfm_values`` gives the workshop RFM inputs at ``as_of``: R = days since the last purchase,
+F = purchases (receipts netting to more than 0 and not refunded in full, see
+:mod:`kbworkbook.metrics._orders`), M = net revenue. ``rfm_scores`` ranks each
 ascending, ``score = ceil(5·rank/n)``; for R (days) ``6 − ceil(5·rank/n)``. Ties are ranked
 by value only ("competition" ranking), so identical customers always get identical scores
 and the customer id never matters: a group of equal values takes the WEAKER end of the ranks
@@ -42,13 +43,13 @@ from kbworkbook.errors import MetricError
 from kbworkbook.metrics._common import (
     customer_codes,
     day_numbers,
-    order_codes,
     period_numbers,
     require_columns,
     sorted_unique,
     to_timestamp,
     window_bounds,
 )
+from kbworkbook.metrics._orders import net_orders
 
 __all__ = [
     "default_segments",
@@ -129,8 +130,8 @@ def rfm_values(transactions: pd.DataFrame, as_of: Any, months: int | None = None
 
     ``months``: only the window of that many calendar months ending with ``as_of`` counts (the
     report's current window); ``None`` = the whole history up to ``as_of``. ``recency`` = days
-    from the last purchase day (revenue > 0) to ``as_of``; ``frequency`` = distinct orders with
-    a purchase line; ``monetary`` = net revenue (returns subtracted). Only customers with at
+    from the last purchase to ``as_of``; ``frequency`` = purchases (netted receipts, see the
+    module docstring); ``monetary`` = net revenue (returns subtracted). Only customers with at
     least one purchase (in the window); sorted by ``customer_id``.
     """
     require_columns(transactions, ["customer_id", "date", "revenue"], "RFM-Analyse")
@@ -146,15 +147,11 @@ def rfm_values(transactions: pd.DataFrame, as_of: Any, months: int | None = None
     d = days[sel]
     rev = frame["revenue"].to_numpy(dtype="float64", na_value=0.0)
     n = len(uniques)
-    buy = rev > 0
+    netted = net_orders(frame, cust, d, rev)
+    buy = netted.purchase
     last = np.full(n, np.iinfo(np.int64).min, dtype=np.int64)
-    np.maximum.at(last, cust[buy], d[buy])
-    oc = order_codes(frame, cust, d) if sel.size else np.zeros(0, dtype=np.int64)
-    norders = int(oc.max()) + 1 if oc.size else 0
-    is_order = np.bincount(oc[buy], minlength=norders) > 0
-    order_cust = np.zeros(norders, dtype=np.int64)
-    order_cust[oc] = cust
-    freq = np.bincount(order_cust[is_order], minlength=n)
+    np.maximum.at(last, netted.customer[buy], netted.day[buy])
+    freq = np.bincount(netted.customer[buy], minlength=n)
     money = np.bincount(cust, weights=rev, minlength=n)
     has = freq > 0
     return pd.DataFrame(

@@ -6,11 +6,17 @@
   period 1, ``CLV = m·r/(1+d−r)``. ``convention="start"`` adds a margin at t = 0:
   ``m(1+d)/(1+d−r)``. Finite horizon T: ``Σ_{t=1..T} m·r^t/(1+d)^t`` (``start``: t = 0..T−1,
   i.e. ``Σ m·r^t/(1+d)^t``). Expected lifetime ``1/(1−r)`` periods.
-* Rejected: d < 0, r outside 0..1, and (infinite horizon) r ≥ 1 + d.
+* Rejected: d < 0, r outside 0..1, and (infinite horizon) r ≥ 1 + d; a margin, retention,
+  discount or acquisition cost that is NaN or infinite raises instead of returning NaN.
+* Per customer, a missing ``margin`` on a line is never read as 0: it is estimated at the
+  margin rate of the lines that have one (Σ margin / Σ revenue over those lines), and the
+  customers concerned are flagged in ``margin_estimated``; ``attrs["margin_missing_lines"]``
+  counts the lines.
 """
 
 from __future__ import annotations
 
+import math
 from typing import Any, Literal
 
 import numpy as np
@@ -43,7 +49,14 @@ def clv_simple(aov: float, purchases_per_year: float, years: float, margin_rate:
     return aov * purchases_per_year * years * margin_rate
 
 
-def _check(retention: float, discount: float, infinite: bool) -> None:
+def _check(retention: float, discount: float, infinite: bool, margin: float = 0.0) -> None:
+    for name, value in (("Deckungsbeitrag", margin), ("Bindungsrate", retention),
+                        ("Diskontsatz", discount)):
+        if not math.isfinite(value):
+            raise MetricError(
+                f"CLV: {name} fehlt oder ist keine Zahl ({value}). Bitte die Daten bzw. die "
+                "Annahmen in kbworkbook.toml [economics] prüfen."
+            )
     if discount < 0:
         raise MetricError(
             f"CLV: Der Diskontsatz darf nicht negativ sein (erhalten: {discount:g}). Übliche "
@@ -71,7 +84,9 @@ def clv_discounted(
     """Discounted CLV (see module docstring) minus ``acquisition_cost`` (net CLV)."""
     if convention not in ("end", "start"):
         raise ValueError("convention must be 'end' or 'start'")
-    _check(retention, discount, horizon is None)
+    _check(retention, discount, horizon is None, margin)
+    if not math.isfinite(acquisition_cost):
+        raise MetricError("CLV: Die Akquisitionskosten sind keine Zahl. Bitte prüfen.")
     q = retention / (1 + discount)
     if horizon is None:
         value = margin * (retention if convention == "end" else 1 + discount) / (
@@ -108,20 +123,34 @@ def clv_per_customer(
     """Discounted CLV per customer from their margin in the last ``months`` (scaled to a year).
 
     Yearly margin m = Σ ``margin`` (or ``margin_rate`` × net revenue) in the window ×
-    12/months. Returns ``annual_margin`` and ``clv`` per customer active in the window (a line
-    in it), index ``customer_id`` sorted.
+    12/months; a missing margin is estimated (see module docstring). Returns
+    ``annual_margin``, ``clv`` and ``margin_estimated`` per customer active in the window (a
+    line in it), index ``customer_id`` sorted.
     """
     require_columns(transactions, ["customer_id", "date", "revenue"], "Kundenwert")
     start, end = window_bounds(as_of, months)
     days = day_numbers(transactions["date"])
     d0, d1 = (int(t.value // 86_400_000_000_000) for t in (start, end))
     sel = (days >= d0) & (days < d1)
+    revenue = transactions["revenue"].to_numpy(dtype="float64", na_value=0.0)
+    missing = np.zeros(len(transactions), dtype=bool)
     if margin_rate is not None:
         if not 0 <= margin_rate <= 1:
             raise MetricError("Die Marge muss zwischen 0 und 1 liegen.")
-        money = transactions["revenue"].to_numpy(dtype="float64", na_value=0.0) * margin_rate
+        money = revenue * margin_rate
     elif "margin" in transactions.columns:
-        money = transactions["margin"].to_numpy(dtype="float64", na_value=0.0)
+        money = transactions["margin"].to_numpy(dtype="float64", na_value=np.nan)
+        missing = np.isnan(money) & sel
+        if missing.any():
+            known = sel & ~np.isnan(money)
+            base = float(revenue[known].sum())
+            if not known.any() or base == 0:
+                raise MetricError(
+                    "Für den Kundenwert fehlt die Marge in allen Zeilen des Zeitraums: Bitte die "
+                    "Spalte »margin« füllen oder eine Margenquote (margin_rate, z. B. 0.3) angeben."
+                )
+            rate = float(money[known].sum()) / base
+            money = np.where(missing, revenue * rate, money)
     else:
         raise MetricError(
             "Für den Kundenwert fehlt die Marge: Bitte eine Spalte »margin« liefern oder eine "
@@ -132,11 +161,15 @@ def clv_per_customer(
         raise MetricError("Im gewählten Zeitraum gibt es keine Transaktionen für den Kundenwert.")
     cust, uniques = customer_codes(frame["customer_id"])
     m = np.bincount(cust, weights=money[sel], minlength=len(uniques)) * 12.0 / months
+    estimated = np.bincount(cust, weights=missing[sel].astype("float64"),
+                            minlength=len(uniques)) > 0
     factor = clv_discounted(1.0, retention, discount, horizon, convention)
-    return pd.DataFrame(
-        {"annual_margin": m, "clv": m * factor},
+    out = pd.DataFrame(
+        {"annual_margin": m, "clv": m * factor, "margin_estimated": estimated},
         index=pd.Index(uniques, name="customer_id"),
     )
+    out.attrs["margin_missing_lines"] = int(missing.sum())
+    return out
 
 
 def clv_by_segment(clv: pd.DataFrame, segments: pd.Series) -> pd.DataFrame:

@@ -1,0 +1,97 @@
+"""Receipts netted: which orders are purchases (private; domain.md §4.3 "exclude returns").
+
+An ORDER is a distinct ``order_id`` per customer, else a distinct (customer, calendar day) –
+see :func:`kbworkbook.metrics._common.order_codes`. Its lines are netted:
+
+* an order with net revenue > 0 is a PURCHASE, dated by its first line;
+* an order with net revenue ≤ 0 (a fully returned receipt, a credit note) is not;
+* a credit note (net < 0) that refunds exactly the net amount (to the cent) of a purchase of
+  the same customer made on the same day or up to :data:`REFUND_DAYS` days before cancels it:
+  that receipt was fully returned, so it is no purchase either. Each credit note cancels at
+  most one purchase – the latest unmatched one in that period. A credit note for part of a
+  receipt, or one that comes later, only reduces revenue.
+
+Revenue stays line-based and net everywhere; only the COUNT of purchases (orders, active
+customers, repeat buyers, last purchase day) uses the netted receipts.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from kbworkbook.metrics._common import order_codes
+
+__all__ = ["REFUND_DAYS", "Orders", "net_orders"]
+
+#: A credit note more than this many days after a purchase does not cancel it (return period).
+REFUND_DAYS = 30
+
+
+@dataclass(frozen=True)
+class Orders:
+    """Netted orders: arrays per order, plus the order code of every line."""
+
+    line_order: np.ndarray  # order code per line (int64)
+    customer: np.ndarray  # customer code per order
+    day: np.ndarray  # day number of the order's first line
+    net: np.ndarray  # net revenue per order
+    purchase: np.ndarray  # bool: net > 0 and not cancelled by a full refund
+
+    @property
+    def count(self) -> int:
+        return int(self.net.size)
+
+
+def _cancel_full_refunds(customer: np.ndarray, day: np.ndarray, net: np.ndarray,
+                         purchase: np.ndarray) -> np.ndarray:
+    """``purchase`` with the purchases fully refunded by a later credit note switched off."""
+    refunds = np.flatnonzero(net < 0)
+    if refunds.size == 0:
+        return purchase
+    cents = np.rint(net * 100.0).astype(np.int64)
+    wanted = pd.MultiIndex.from_arrays([customer[refunds], -cents[refunds]])
+    candidates = np.flatnonzero(purchase)
+    keys = pd.MultiIndex.from_arrays([customer[candidates], cents[candidates]])
+    candidates = candidates[keys.isin(wanted)]
+    if candidates.size == 0:
+        return purchase
+    pool: dict[tuple[int, int], list[tuple[int, int]]] = defaultdict(list)
+    for order in candidates.tolist():
+        pool[(int(customer[order]), int(cents[order]))].append((int(day[order]), order))
+    out = purchase.copy()
+    for refund in refunds[np.argsort(day[refunds], kind="stable")].tolist():
+        options = pool.get((int(customer[refund]), int(-cents[refund])))
+        if not options:
+            continue
+        best = -1
+        for i, (d, order) in enumerate(options):
+            in_period = day[refund] - REFUND_DAYS <= d <= day[refund]
+            if in_period and out[order] and (best < 0 or d >= options[best][0]):
+                best = i
+        if best >= 0:
+            out[options.pop(best)[1]] = False
+    return out
+
+
+def net_orders(frame: pd.DataFrame, cust: np.ndarray, days: np.ndarray,
+               rev: np.ndarray) -> Orders:
+    """Net the lines of ``frame`` (customer codes ``cust``, day numbers ``days``, revenue
+    ``rev``, one entry per line) into orders and mark the purchases (see module docstring)."""
+    if rev.size == 0:
+        empty = np.zeros(0, dtype=np.int64)
+        return Orders(empty, empty, empty, np.zeros(0), np.zeros(0, dtype=bool))
+    codes = order_codes(frame, cust, days)
+    n = int(codes.max()) + 1
+    customer = np.zeros(n, dtype=np.int64)
+    customer[codes] = cust
+    first = np.full(n, np.iinfo(np.int64).max, dtype=np.int64)
+    np.minimum.at(first, codes, days)
+    net = np.bincount(codes, weights=rev, minlength=n)
+    # amounts in cents: 0.1 + 0.2 − 0.3 must net to zero, not to 5.6e-17
+    net = np.rint(net * 100.0) / 100.0
+    purchase = _cancel_full_refunds(customer, first, net, net > 0)
+    return Orders(line_order=codes, customer=customer, day=first, net=net, purchase=purchase)
