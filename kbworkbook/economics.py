@@ -357,11 +357,21 @@ def roi(benefit: float, cost: float) -> float:
     return (b - k) / k
 
 
-def lifetime_margin(margin_per_customer: float, retention: float, discount_rate: float) -> float:
-    """Margin this year plus the discounted future margins: ``m + m·r/(1+d−r)`` (§6, §4.4)."""
+def lifetime_margin(margin_per_customer: float, retention: float, discount_rate: float,
+                    horizon: int | None = None) -> float:
+    """Margin this year plus the discounted future margins (§6, §4.4 margin at t = 0).
+
+    ``horizon=None``: ``m + m·r/(1+d−r)``; ``horizon`` T years: ``Σ_{t=0..T−1} m·r^t/(1+d)^t``.
+    This is :func:`kbworkbook.metrics.clv_discounted` with ``convention="start"``, the one
+    customer-value convention of the report.
+    """
+    from .metrics.value import clv_discounted
+
     m = _finite("Deckungsbeitrag pro Kunde und Jahr", margin_per_customer)
     r, d = _retention_and_discount(retention, discount_rate)
-    return m + m * r / (1.0 + d - r)
+    if horizon is not None and horizon < 1:
+        raise EconomicsError("Der Zeithorizont des Kundenwerts muss mindestens 1 Jahr sein.")
+    return clv_discounted(m, r, d, horizon=horizon, convention="start")
 
 
 def break_even_uplift(
@@ -372,11 +382,13 @@ def break_even_uplift(
     lifetime: bool = False,
     retention_after: float | None = None,
     discount_rate: float = 0.1,
+    horizon: int | None = None,
 ) -> float:
     """Retention uplift (fraction) at which the benefit equals the cost: ``Δr* = K/(S·m)``.
 
     With ``lifetime=True`` each extra customer is worth the lifetime margin
-    ``m + m·r1/(1+d−r1)`` instead of one year's margin; ``retention_after`` (r1) is required.
+    (:func:`lifetime_margin` at r1 over ``horizon``) instead of one year's margin;
+    ``retention_after`` (r1) is required.
     Raises :class:`EconomicsError` when ``S·m ≤ 0`` (no customers or no margin).
     """
     k = _non_negative("Kosten", cost)
@@ -387,7 +399,7 @@ def break_even_uplift(
             raise EconomicsError(
                 "Für die Lebenszeit-Variante fehlt die Bindungsrate nach der Maßnahme."
             )
-        m = lifetime_margin(m, retention_after, discount_rate)
+        m = lifetime_margin(m, retention_after, discount_rate, horizon)
     if s * m <= 0:
         raise EconomicsError(
             "Die Break-even-Steigerung ist nicht bestimmbar: es braucht mindestens einen Kunden "
@@ -411,6 +423,8 @@ class ProgrammeInputs:
     extra_transactions: float = 0.0
     margin_per_transaction: float = 0.0
     discount_rate: float = 0.1
+    #: years of the customer value in the lifetime break-even (None = unlimited)
+    horizon: int | None = None
 
     @property
     def retention_after(self) -> float:
@@ -471,6 +485,7 @@ def evaluate_programme(inputs: ProgrammeInputs) -> ProgrammeResult:
             lifetime=True,
             retention_after=r1,
             discount_rate=d,
+            horizon=inputs.horizon,
         )
     except EconomicsError:
         be_life = math.nan

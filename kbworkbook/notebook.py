@@ -70,6 +70,25 @@ class Context:
             self._tables[cache_key] = compute()
         return self._tables[cache_key]
 
+    def analysis(self) -> Any:
+        """The client's figures (:class:`kbworkbook.figures.Analysis`), computed once per context.
+
+        A broken input file counts as missing here (the sections that read it say why).
+        """
+        from .errors import DataError
+        from .figures import Settings, analyse
+
+        def compute() -> Any:
+            tables = {}
+            for name in ("transactions", "nps", "posts", "complaints"):
+                try:
+                    tables[name] = self.table(name)
+                except DataError:
+                    tables[name] = None
+            return analyse(tables, Settings.of(self.workspace), self.as_of)
+
+        return self.memo("analysis", compute)
+
     @property
     def locale(self) -> str:
         """Number/date locale: the workspace's, or ``en`` when the text language is English."""

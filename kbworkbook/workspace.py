@@ -322,6 +322,8 @@ stammkunde_min_orders = 2
 
 [economics]
 # margin_rate = 0.3          # Deckungsbeitrag in Prozent vom Umsatz (0..1)
+# discount_rate = 0.08       # Kalkulationszins pro Jahr für den Kundenwert (CLV)
+# clv_horizon_years = 10     # Zeithorizont des Kundenwerts in Jahren
 """
     (root / CONFIG_FILE).write_text(config, encoding="utf-8")
     for name, header in TEMPLATE_HEADERS.items():

@@ -137,7 +137,8 @@ def test_kennzahlen_all_inputs_blocks_and_figures(workspace):
 def test_nps_section_oracle_4_1_shows_n_and_interval(workspace):
     ctx = _ctx(workspace, nps=_nps_frame())
     text = _text(kennzahlen.nps(ctx))
-    assert "<td>alle Antworten</td>" in text
+    # every answer lies in the 12-month window: one row for it, no separate "all answers"
+    assert "<td>Letzte 12 Monate</td>" in text and "<td>alle Antworten</td>" not in text
     assert ">200<" in text and ">+30<" in text
     assert "+19 bis +41" in text  # CI [19.1755; 40.8245]
     assert "50\u00a0%" in text and "30\u00a0%" in text and "20\u00a0%" in text
@@ -198,8 +199,11 @@ def test_retention_section_oracle_4_2_counts(workspace):
 
 def test_complaints_shares_and_escaped_categories(workspace):
     text = _text(kennzahlen.complaints(_ctx(workspace, complaints=_complaints())))
-    assert ">75\u00a0%<" in text  # resolved 3 of 4
-    assert ">50\u00a0%<" in text  # satisfied 2 of 4
+    # the 12-month window (2025) holds 3 complaints: resolved 3 of 3, satisfied 2 of 3;
+    # the whole history beside it: resolved 3 of 4, satisfied 2 of 4
+    assert ">100.0\u00a0%<" in text and ">66.7\u00a0%<" in text
+    assert ">75.0\u00a0%<" in text and ">50.0\u00a0%<" in text
+    assert "Zeitfenster: letzte 12 Monate (01.01.2025 – 31.12.2025)" in text
     assert "&lt;b&gt;Preis&lt;/b&gt;" in text and "<b>Preis</b>" not in text
     assert SECRET_ID not in text
 
@@ -252,7 +256,7 @@ def test_kundenwert_all_sections_with_figures(workspace):
     assert len(_figures(blocks)) >= 4  # cohorts, rfm, clv, cross-selling
     text = _text(blocks)
     assert "Top-Kunden" in text
-    assert "CLV = m·r/(1+d−r)" in text
+    assert "CLV = Σ m·rᵗ/(1+d)ᵗ, t = 0 … T−1" in text
 
 
 def test_cohort_section_blanks_the_unfinished_month(workspace):
@@ -279,7 +283,7 @@ def test_clv_assumptions_from_config_and_margin_column(workspace, tmp_path):
     frame = _transactions()
     text = _text(kundenwert.clv(_ctx(workspace, transactions=frame)))
     assert "Spalte »Marge«" in text  # no margin_rate configured → margin column (40 %)
-    assert ">40\u00a0%<" in text
+    assert ">40.0\u00a0%<" in text
     assert "Standardannahme" in text and ">8.0\u00a0%<" in text
 
     ws2 = create_workspace(tmp_path / "ws2", "Mit Annahmen", locale="de-DE", currency="EUR")
@@ -291,7 +295,7 @@ def test_clv_assumptions_from_config_and_margin_column(workspace, tmp_path):
 
     ws2 = Workspace.open(ws2.root)
     text2 = _text(kundenwert.clv(_ctx(ws2, transactions=frame.drop(columns="margin"))))
-    assert "[economics] margin_rate" in text2 and ">30\u00a0%<" in text2
+    assert "[economics] margin_rate" in text2 and ">30,0\u00a0%<" in text2
     assert ">10,0\u00a0%<" in text2 and "€" in text2
     assert "Netto-Kundenwert" in text2
 

@@ -52,7 +52,7 @@ def test_metrics_import_only_numpy_pandas_and_errors() -> None:
 
 
 def test_pure_modules_do_no_io_or_plotting() -> None:
-    pure = [*_modules("metrics"), PACKAGE / "economics.py",
+    pure = [*_modules("metrics"), PACKAGE / "economics.py", PACKAGE / "figures.py",
             PACKAGE / "questionnaires" / "scoring.py"]
     for path in pure:
         names = _imports(path)
@@ -88,3 +88,12 @@ def test_mypy_is_clean(tmp_path: Path) -> None:
     proc = subprocess.run([sys.executable, "-m", "mypy", "--cache-dir", str(tmp_path)],
                           cwd=root, capture_output=True, text=True)
     assert proc.returncode == 0, proc.stdout[-3000:]
+
+
+def test_figures_sit_below_the_chapters_and_the_report() -> None:
+    """The analysis layer computes; chapters, notebook context and report only present it."""
+    path = PACKAGE / "figures.py"
+    for name in (_absolute(n, path) for n in _imports(path)):
+        assert not name.startswith(("kbworkbook.chapters", "kbworkbook.notebook",
+                                    "kbworkbook.report", "kbworkbook.plots",
+                                    "kbworkbook.forms")), name

@@ -16,7 +16,8 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from ..errors import DataError, KbWorkbookError, MetricError
+from ..errors import DataError, MetricError
+from ..figures import format_figure
 from ..i18n import (
     format_currency,
     format_date,
@@ -28,7 +29,7 @@ from ..i18n import (
 from ..notebook import Context, note
 from . import _html
 from ._narrative import fill, markdown, text, texts
-from ._window import analysis_setting
+from ._window import analysis_setting, history_caption, window_caption
 
 __all__ = [
     "ABOUT",
@@ -68,13 +69,14 @@ _LBL: dict[str, dict[str, str]] = {
         "value_per_customer": "Umsatz je Kunde", "repeat_rate": "Wiederkaufrate",
         "regulars": "Stammkunden (≥ {k} Einkäufe)", "regular_share": "Umsatzanteil Stammkunden",
         "new_customers": "Neukunden (erster Einkauf im Zeitraum)",
-        "margin_new": "Marge je Einkauf – Neukunden",
-        "margin_old": "Marge je Einkauf – bestehende Kunden",
+        "margin_new": "Deckungsbeitrag je Einkauf – Neukunden",
+        "margin_old": "Deckungsbeitrag je Einkauf – bestehende Kunden",
+        "history": "Gesamter Zeitraum {span} (Verlauf)",
         "window": "Zeitraum", "previous": "Vorjahreszeitraum", "current": "Letzte {m} Monate",
         "monthly_revenue": "Umsatz je Monat", "base": "Bezugsgröße",
         "mean_rate": "Ø Rate je Beitrag", "pooled_rate": "Gepoolte Rate", "posts": "Beiträge",
         "reach": "Reichweite", "followers": "Follower", "impressions": "Impressionen",
-        "complaints_total": "Beschwerden insgesamt", "complaints_window": "davon in den "
+        "complaints_total": "Beschwerden", "complaints_window": "davon in den "
         "letzten {m} Monaten", "resolved": "Erledigt", "satisfied": "Kunde danach zufrieden",
         "days": "Ø Tage bis zur Lösung", "category": "Thema", "count": "Anzahl",
         "share": "Anteil", "period": "Zeitraum",
@@ -101,13 +103,14 @@ _LBL: dict[str, dict[str, str]] = {
         "regulars": "Regular customers (≥ {k} purchases)",
         "regular_share": "Revenue share of regulars",
         "new_customers": "New customers (first purchase in the period)",
-        "margin_new": "Margin per purchase – new customers",
-        "margin_old": "Margin per purchase – existing customers",
+        "margin_new": "Contribution per purchase – new customers",
+        "margin_old": "Contribution per purchase – existing customers",
+        "history": "Whole period {span} (history)",
         "window": "Period", "previous": "Previous period", "current": "Last {m} months",
         "monthly_revenue": "Revenue per month", "base": "Base",
         "mean_rate": "Mean rate per post", "pooled_rate": "Pooled rate", "posts": "Posts",
         "reach": "Reach", "followers": "Followers", "impressions": "Impressions",
-        "complaints_total": "Complaints in total", "complaints_window": "of which in the last "
+        "complaints_total": "Complaints", "complaints_window": "of which in the last "
         "{m} months", "resolved": "Resolved", "satisfied": "Customer satisfied afterwards",
         "days": "Average days to resolution", "category": "Topic", "count": "Count",
         "share": "Share", "period": "Period",
@@ -219,7 +222,7 @@ def intro(ctx: Context) -> list[Any]:
 
 
 def nps(ctx: Context) -> list[Any]:
-    """NPS with n and 95 % interval per survey wave, shares and a trend when there are waves."""
+    """NPS with n and 95 % interval: the current window, each survey wave and all answers."""
     from ..metrics import nps as nps_metric
     from ..metrics import nps_trend
     from ..plots.metrics import nps_bars, nps_trend_chart, period_label
@@ -231,12 +234,14 @@ def nps(ctx: Context) -> list[Any]:
     if frame is None:
         return blocks + [note(text(ctx, _TEXTS, "nps_missing"))]
     frame = _scores(frame)
+    analysis = ctx.analysis()
     try:
         overall = nps_metric(frame["score"])
         waves = _nps_waves(frame)
     except MetricError as exc:
         return blocks + [undefined(ctx, _TEXTS, exc)]
     loc = ctx.locale
+    current = analysis.nps
 
     def row(name: str, r: Any) -> list[str]:
         return [name, format_integer(r.n, loc), format_points(r.score, loc),
@@ -247,17 +252,20 @@ def nps(ctx: Context) -> list[Any]:
     header = [lbl(ctx, k) for k in ("wave", "n", "nps", "interval", "promoters", "passives",
                                     "detractors")]
     rows: list[list[str]] = []
-    latest = overall
     if waves is not None and len(waves) >= 2:
         for period, item in waves.iterrows():
             rows.append(row(period_label(period, loc), item))
-        last_period = waves.index[-1]
-        quarters = frame["date"].dt.to_period("Q")
-        latest = nps_metric(frame.loc[quarters == last_period, "score"])
-    rows.append(row(lbl(ctx, "all_answers"), overall))
+    if current is not None and analysis.nps_dated:
+        rows.append(row(lbl(ctx, "current", m=analysis.window.months), current))
+    if current is None or current.n != overall.n:
+        rows.append(row(lbl(ctx, "all_answers"), overall))
+    if analysis.nps_dated:
+        blocks.append(window_caption(ctx, analysis.as_of))
     blocks.append(table_html(header, rows))
-    blocks.append(figure_of(nps_bars(latest, language=ctx.language, locale=loc)))
+    blocks.append(figure_of(nps_bars(current or overall, language=ctx.language, locale=loc)))
     if waves is not None and len(waves) >= 2:
+        dates = frame["date"].dropna()
+        blocks.append(history_caption(ctx, dates.min(), dates.max() + pd.Timedelta(days=1)))
         blocks.append(figure_of(nps_trend_chart(waves, language=ctx.language, locale=loc)))
     if "segment" in frame.columns and frame["segment"].nunique() >= 2:
         try:
@@ -300,10 +308,12 @@ def retention(ctx: Context) -> list[Any]:
     transactions, day, stop = transactions_at(ctx, _TEXTS, blocks)
     if transactions is None:
         return stop
-    try:
-        result = window_retention(transactions, day, months)
-    except MetricError as exc:
-        return blocks + [undefined(ctx, _TEXTS, exc)]
+    result = ctx.analysis().retention
+    if result is None:
+        try:
+            result = window_retention(transactions, day, months)
+        except MetricError as exc:
+            return blocks + [undefined(ctx, _TEXTS, exc)]
     loc = ctx.locale
     rows = [
         [lbl(ctx, "earlier"), _window_text(ctx, result.start_window)],
@@ -313,8 +323,8 @@ def retention(ctx: Context) -> list[Any]:
         [lbl(ctx, "new"), format_integer(result.new, loc)],
         [lbl(ctx, "retained"), format_integer(result.retained, loc)],
         [lbl(ctx, "lost"), format_integer(result.lost, loc)],
-        [lbl(ctx, "crr"), format_percent(result.crr, loc)],
-        [lbl(ctx, "churn"), format_percent(result.churn, loc)],
+        [lbl(ctx, "crr"), format_figure("crr", result.crr, loc, ctx.currency)],
+        [lbl(ctx, "churn"), format_figure("churn", result.churn, loc, ctx.currency)],
         [lbl(ctx, "churn_avg"), format_percent(result.churn_avg_base, loc)],
     ]
     if months < 12 and 12 % months == 0:
@@ -324,6 +334,7 @@ def retention(ctx: Context) -> list[Any]:
     blocks.append(figure_of(customer_flow_bars(result, language=ctx.language, locale=loc)))
     series = _retention_series(transactions, day, months)
     if len(series) >= 2:
+        blocks.append(history_caption(ctx, series[0].start_window[0], series[-1].end_window[1]))
         blocks.append(figure_of(retention_bars(series, language=ctx.language, locale=loc)))
     blocks.append(markdown(ctx, _TEXTS, "retention_reading"))
     return blocks
@@ -341,6 +352,7 @@ def _monthly_revenue(transactions: pd.DataFrame, day: pd.Timestamp, months: int)
 
 def purchases(ctx: Context) -> list[Any]:
     """Revenue, orders, customers, AOV, frequency, repeat rate, regulars: now vs a year before."""
+    from ..figures import contribution_margin
     from ..metrics import purchase_figures
     from ..plots.metrics import monthly_bars, purchase_comparison
 
@@ -350,39 +362,47 @@ def purchases(ctx: Context) -> list[Any]:
     transactions, day, stop = transactions_at(ctx, _TEXTS, blocks)
     if transactions is None:
         return stop
-    try:
-        current = purchase_figures(transactions, day, months, min_orders)
-    except MetricError as exc:
-        return blocks + [undefined(ctx, _TEXTS, exc)]
+    analysis = ctx.analysis()
+    current = analysis.purchases
+    if current is None or analysis.margin is None:
+        try:
+            purchase_figures(transactions, day, months, min_orders)
+        except MetricError as exc:
+            return blocks + [undefined(ctx, _TEXTS, exc)]
+        return blocks
+    with_margin = contribution_margin(transactions, analysis.margin)
     previous = None
     first = pd.Timestamp(transactions["date"].min()).normalize()
     prev_day = day - pd.DateOffset(months=months)
     if prev_day + pd.Timedelta(days=1) - pd.DateOffset(months=months) >= first - pd.Timedelta(
             days=7):
         try:
-            previous = purchase_figures(transactions, prev_day, months, min_orders)
+            previous = purchase_figures(with_margin, prev_day, months, min_orders)
         except MetricError:
             previous = None
     loc, cur = ctx.locale, ctx.currency
+
+    def fig(key: str, value: float) -> str:
+        return format_figure(key, value, loc, cur)
+
     items: list[tuple[str, Callable[[Any], str]]] = [
         (lbl(ctx, "window"), lambda f: _window_text(ctx, f.window)),
-        (lbl(ctx, "revenue"), lambda f: format_currency(f.revenue, cur, loc, 0)),
-        (lbl(ctx, "orders"), lambda f: format_integer(f.orders, loc)),
-        (lbl(ctx, "customers"), lambda f: format_integer(f.customers, loc)),
-        (lbl(ctx, "aov"), lambda f: format_currency(f.aov, cur, loc, 2)),
-        (lbl(ctx, "frequency"), lambda f: format_decimal(f.frequency, loc, 1)),
+        (lbl(ctx, "revenue"), lambda f: fig("revenue", f.revenue)),
+        (lbl(ctx, "orders"), lambda f: fig("orders", f.orders)),
+        (lbl(ctx, "customers"), lambda f: fig("active_customers", f.customers)),
+        (lbl(ctx, "aov"), lambda f: fig("average_order_value", f.aov)),
+        (lbl(ctx, "frequency"), lambda f: fig("purchases_per_customer", f.frequency)),
         (lbl(ctx, "value_per_customer"),
          lambda f: format_currency(f.value_per_customer, cur, loc, 2)),
-        (lbl(ctx, "repeat_rate"), lambda f: format_percent(f.repeat_rate, loc)),
+        (lbl(ctx, "repeat_rate"), lambda f: fig("repeat_rate", f.repeat_rate)),
         (lbl(ctx, "regulars", k=min_orders), lambda f: format_integer(f.regular_customers, loc)),
-        (lbl(ctx, "regular_share"), lambda f: format_percent(f.regular_revenue_share, loc)),
+        (lbl(ctx, "regular_share"),
+         lambda f: fig("regulars_revenue_share", f.regular_revenue_share)),
         (lbl(ctx, "new_customers"), lambda f: format_integer(f.new_customers, loc)),
+        (lbl(ctx, "margin_new"), lambda f: format_currency(f.margin_per_order_new, cur, loc, 2)),
+        (lbl(ctx, "margin_old"),
+         lambda f: format_currency(f.margin_per_order_existing, cur, loc, 2)),
     ]
-    if current.margin_per_order_new is not None:
-        items.append((lbl(ctx, "margin_new"),
-                      lambda f: format_currency(f.margin_per_order_new, cur, loc, 2)))
-        items.append((lbl(ctx, "margin_old"),
-                      lambda f: format_currency(f.margin_per_order_existing, cur, loc, 2)))
     header = [lbl(ctx, "figure")]
     if previous is not None:
         header.append(lbl(ctx, "previous"))
@@ -395,14 +415,41 @@ def purchases(ctx: Context) -> list[Any]:
         row.append(get(current))
         rows.append(row)
     blocks.append(table_html(header, rows))
+    blocks.append(margin_note(ctx, analysis.margin))
+    flipped = [f for f in (previous, current) if f is not None and _new_earn_more(f)]
+    if flipped:
+        blocks.append(markdown(ctx, _TEXTS, "new_earn_more", periods=", ".join(
+            _window_text(ctx, f.window) for f in flipped)))
     blocks.append(purchase_comparison(current, previous, currency=cur, language=ctx.language,
                                       locale=loc))
     monthly = _monthly_revenue(transactions, day, 24)
     if len(monthly) >= 2:
+        blocks.append(history_caption(ctx, monthly.index[0].start_time,
+                                      day.normalize() + pd.Timedelta(days=1)))
         blocks.append(figure_of(monthly_bars(monthly, kind="currency", currency=cur,
                                              title=lbl(ctx, "monthly_revenue"),
                                              language=ctx.language, locale=loc)))
     blocks.append(markdown(ctx, _TEXTS, "purchases_reading"))
+    return blocks
+
+
+def _new_earn_more(figures: Any) -> bool:
+    """New customers bring more contribution per purchase than existing ones (both known)."""
+    new, old = figures.margin_per_order_new, figures.margin_per_order_existing
+    return (new is not None and old is not None and np.isfinite(new) and np.isfinite(old)
+            and round(new, 2) > round(old, 2))
+
+
+def margin_note(ctx: Context, basis: Any) -> Any:
+    """Which margin the report calculates with, and the till's gross margin beside it."""
+    loc = ctx.locale
+    rate = format_figure("margin_rate", basis.rate, loc, ctx.currency)
+    gross = format_percent(basis.gross_rate, loc, 1) if basis.gross_rate is not None else ""
+    key = {"config": "margin_config", "data": "margin_data"}.get(basis.source, "margin_default")
+    if basis.source == "config" and basis.gross_rate is not None:
+        key = "margin_config_gross"
+    blocks = markdown(ctx, _TEXTS, key, rate=rate, gross=gross,
+                      estimated=format_integer(basis.estimated_lines, loc))
     return blocks
 
 
@@ -421,17 +468,22 @@ def engagement(ctx: Context) -> list[Any]:
     if posts is None or len(posts) == 0:
         return blocks + [note(text(ctx, _TEXTS, "engagement_missing"))]
     loc = ctx.locale
+    analysis = ctx.analysis()
+    inside = posts
+    if "date" in posts.columns:
+        inside = posts.loc[analysis.window.contains(posts["date"]).fillna(False).astype(bool)]
+        blocks.append(window_caption(ctx, analysis.as_of))
     rows, usable = [], []
     for base in _BASES:
-        if base not in posts.columns:
+        if base not in inside.columns or not len(inside):
             continue
         try:
-            mean = engagement_rate(posts, base=base, how="mean")
-            pooled = engagement_rate(posts, base=base, how="pooled")
+            mean = engagement_rate(inside, base=base, how="mean")
+            pooled = engagement_rate(inside, base=base, how="pooled")
         except MetricError:
             continue
         usable.append(base)
-        rows.append([lbl(ctx, base), format_percent(mean.rate, loc, 2),
+        rows.append([lbl(ctx, base), format_figure("engagement_rate", mean.rate, loc, ctx.currency),
                      format_percent(pooled.rate, loc, 2), format_integer(mean.posts, loc)])
     if not usable:
         return blocks + [note(text(ctx, _TEXTS, "undefined", reason=(
@@ -445,6 +497,8 @@ def engagement(ctx: Context) -> list[Any]:
     per["date"] = posts["date"]
     dated = per.loc[per["date"].notna()]
     if len(dated):
+        blocks.append(history_caption(ctx, dated["date"].min(),
+                                      dated["date"].max() + pd.Timedelta(days=1), whole=True))
         monthly = dated.groupby(dated["date"].dt.to_period("M"))["rate"].mean().dropna()
         blocks.append(figure_of(engagement_chart(dated, base, monthly, language=ctx.language,
                                                  locale=loc)))
@@ -458,7 +512,10 @@ def _share(series: pd.Series) -> float:
 
 
 def complaints(ctx: Context) -> list[Any]:
-    """Complaint count, resolved and satisfied shares, time to resolution, topics."""
+    """Complaints of the current window beside the whole history: count, resolved and
+    satisfied shares, time to resolution, topics."""
+    from ..figures import complaint_figures
+
     blocks: list[Any] = [markdown(ctx, _TEXTS, "complaints")]
     frame, problems = load(ctx, "complaints", _TEXTS)
     if problems:
@@ -466,33 +523,50 @@ def complaints(ctx: Context) -> list[Any]:
     if frame is None:
         return blocks + [note(text(ctx, _TEXTS, "complaints_missing"))]
     loc = ctx.locale
-    months = analysis_setting(ctx, "window_months", 12)
-    transactions, _ = load(ctx, "transactions", _TEXTS)
-    day = as_of(ctx, transactions)
-    if day is None and "date" in frame.columns and frame["date"].notna().any():
-        day = pd.Timestamp(frame["date"].max()).normalize()
-    header = [lbl(ctx, "figure"), lbl(ctx, "value")]
-    rows = [[lbl(ctx, "complaints_total"), format_integer(len(frame), loc)]]
-    if day is not None and "date" in frame.columns:
-        start = day + pd.Timedelta(days=1) - pd.DateOffset(months=months)
-        recent = frame.loc[(frame["date"] >= start) & (frame["date"] <= day)]
-        rows.append([lbl(ctx, "complaints_window", m=months), format_integer(len(recent), loc)])
+    analysis = ctx.analysis()
+    current = analysis.complaints
+    dated = "date" in frame.columns and frame["date"].notna().any()
+    whole = complaint_figures(frame)
+    columns: list[tuple[str, Any]] = []
+    if dated and current is not None:
+        columns.append((lbl(ctx, "current", m=analysis.window.months), current))
+        first, last = frame["date"].min(), frame["date"].max()
+        columns.append((lbl(ctx, "history", span=f"{format_date(first, loc)} – "
+                            f"{format_date(last, loc)}"), whole))
+    else:
+        columns.append((lbl(ctx, "value"), whole))
+
+    def days(v: float) -> str:
+        return format_decimal(v, loc, 1) if np.isfinite(v) else "–"
+
+    items: list[tuple[str, Callable[[Any], str]]] = [
+        (lbl(ctx, "complaints_total"), lambda f: format_figure("complaints", f.count, loc,
+                                                               ctx.currency)),
+    ]
     if "resolved" in frame.columns:
-        rows.append([lbl(ctx, "resolved"), format_percent(_share(frame["resolved"]), loc, 0)])
+        items.append((lbl(ctx, "resolved"), lambda f: format_percent(f.resolved_share, loc, 1)))
     if "satisfied" in frame.columns:
-        rows.append([lbl(ctx, "satisfied"), format_percent(_share(frame["satisfied"]), loc, 0)])
+        items.append((lbl(ctx, "satisfied"), lambda f: format_figure(
+            "complaint_satisfaction", f.satisfied_share, loc, ctx.currency)))
     if "days_to_resolve" in frame.columns:
-        days = pd.to_numeric(frame["days_to_resolve"]).astype("Float64").dropna()
-        if len(days):
-            rows.append([lbl(ctx, "days"), format_decimal(float(days.mean()), loc, 1)])
+        items.append((lbl(ctx, "days"), lambda f: days(f.mean_days)))
+    header = [lbl(ctx, "figure"), *(name for name, _ in columns)]
+    rows = [[name, *(get(f) for _, f in columns)] for name, get in items]
+    if dated:
+        blocks.append(window_caption(ctx, analysis.as_of))
     blocks.append(table_html(header, rows))
     if "category" in frame.columns and frame["category"].notna().any():
-        counts = frame["category"].dropna().astype(str).value_counts().head(8)
+        recent = frame
+        if dated:
+            recent = frame.loc[analysis.window.contains(frame["date"]).fillna(False).astype(bool)]
+        counts = recent["category"].dropna().astype(str).value_counts().head(8)
         total = int(counts.sum())
-        cat_rows = [[name, format_integer(int(count), loc),
-                     format_percent(count / total, loc, 0)] for name, count in counts.items()]
-        blocks.append(table_html([lbl(ctx, "category"), lbl(ctx, "count"), lbl(ctx, "share")],
-                                 cat_rows))
+        if total:
+            cat_rows = [[name, format_integer(int(count), loc),
+                         format_percent(count / total, loc, 0)] for name, count in counts.items()]
+            blocks.append(table_html([lbl(ctx, "category"), lbl(ctx, "count"),
+                                      lbl(ctx, "share")], cat_rows))
+    blocks.append(markdown(ctx, _TEXTS, "complaints_reading"))
     return blocks
 
 
@@ -505,56 +579,24 @@ def questions(ctx: Context) -> list[Any]:
 
 
 def headline_figures(ctx: Context) -> list[tuple[str, str]]:
-    """Up to six ``(label, formatted value)`` key figures; figures without data are skipped.
+    """Up to six ``(label, formatted value)`` key figures of the current window.
 
-    NPS (latest survey wave, with n), retention rate, repeat-purchase rate, revenue and active
-    customers of the window, revenue share of regular customers. Broken or missing inputs and
-    undefined figures are left out silently (the chapters explain them).
+    NPS (answers of the window, with n), retention rate, repeat-purchase rate, revenue and
+    active customers, revenue share of regular customers – from the analysis and formatted
+    exactly as in the chapters. Undefined figures are left out (the chapters explain them).
     """
-    from ..metrics import nps as nps_metric
-    from ..metrics import purchase_figures, window_retention
+    from ..figures import key_figures
 
-    loc = ctx.locale
-    months = analysis_setting(ctx, "window_months", 12)
-    min_orders = analysis_setting(ctx, "stammkunde_min_orders", 2)
-    out: list[tuple[str, str]] = []
-    try:
-        frame = ctx.table("nps")
-    except KbWorkbookError:
-        frame = None
-    if frame is not None:
-        try:
-            frame = _scores(frame)
-            result = nps_metric(frame["score"])
-            waves = _nps_waves(frame)
-            if waves is not None and len(waves) >= 2:
-                quarters = frame["date"].dt.to_period("Q")
-                result = nps_metric(frame.loc[quarters == waves.index[-1], "score"])
-            out.append((lbl(ctx, "kf_nps", n=format_integer(result.n, loc)),
-                        format_points(result.score, loc)))
-        except KbWorkbookError:
-            pass
-    try:
-        transactions = ctx.table("transactions")
-    except KbWorkbookError:
-        transactions = None
-    if transactions is not None and len(transactions):
-        day = as_of(ctx, transactions)
-        try:
-            kept = window_retention(transactions, day, months)
-            out.append((lbl(ctx, "kf_crr", m=months), format_percent(kept.crr, loc, 0)))
-        except KbWorkbookError:
-            pass
-        try:
-            figures = purchase_figures(transactions, day, months, min_orders)
-            out.append((lbl(ctx, "kf_repeat", m=months),
-                        format_percent(figures.repeat_rate, loc, 0)))
-            out.append((lbl(ctx, "kf_revenue", m=months),
-                        format_currency(figures.revenue, ctx.currency, loc, 0)))
-            out.append((lbl(ctx, "kf_customers", m=months),
-                        format_integer(figures.customers, loc)))
-            out.append((lbl(ctx, "kf_regular"),
-                        format_percent(figures.regular_revenue_share, loc, 0)))
-        except KbWorkbookError:
-            pass
-    return out[:6]
+    analysis = ctx.analysis()
+    figures = {f.key: f.value for f in key_figures(analysis)}
+    months = analysis.window.months
+    labels = [
+        ("nps", lbl(ctx, "kf_nps", n=format_integer(figures.get("nps_answers"), ctx.locale))),
+        ("crr", lbl(ctx, "kf_crr", m=months)),
+        ("repeat_rate", lbl(ctx, "kf_repeat", m=months)),
+        ("revenue", lbl(ctx, "kf_revenue", m=months)),
+        ("active_customers", lbl(ctx, "kf_customers", m=months)),
+        ("regulars_revenue_share", lbl(ctx, "kf_regular")),
+    ]
+    return [(label, format_figure(key, figures[key], ctx.locale, ctx.currency))
+            for key, label in labels if figures.get(key) is not None]

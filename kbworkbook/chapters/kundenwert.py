@@ -12,12 +12,14 @@ import numpy as np
 import pandas as pd
 
 from ..errors import MetricError
+from ..figures import format_figure
 from ..i18n import (
     format_currency,
     format_date,
     format_decimal,
     format_integer,
     format_percent,
+    round_half_up,
     swiss_spelling,
 )
 from ..notebook import Context, note
@@ -69,15 +71,16 @@ _LBL: dict[str, dict[str, str]] = {
         "m": "Ø Deckungsbeitrag je aktiven Kunden und Jahr (m)",
         "r": "Kundenbindungsrate (r)", "d": "Kalkulationszinssatz (d)",
         "margin_rate": "Deckungsbeitrag in % vom Umsatz",
-        "convention": "Konvention",
-        "convention_value": "erster Beitrag am Ende von Jahr 1",
-        "clv": "Kundenwert (CLV, unbegrenzt)", "clv5": "Kundenwert über 5 Jahre",
+        "convention": "Formel",
+        "convention_value": "Beitrag dieses Jahres plus abgezinste Beiträge der Folgejahre",
+        "clv": "Kundenwert (CLV, {t} Jahre)", "horizon": "Zeithorizont (T)",
         "lifetime": "Erwartete Kundendauer 1/(1−r)", "years": "{v} Jahre",
-        "clv_simple": "Einfacher Kundenwert (Ø Bon × Einkäufe/Jahr × Jahre × Marge)",
         "acq": "Akquisitionskosten je Neukunde", "net_clv": "Netto-Kundenwert (CLV − Akquisition)",
         "src_config": "kbworkbook.toml [{section}] {name}",
         "src_margin_col": "Spalte »Marge« der Verkaufsdaten",
-        "src_default": "Standardannahme (in kbworkbook.toml [economics] discount_rate anpassen)",
+        "src_default": "Standardannahme (in kbworkbook.toml [economics] {name} anpassen)",
+        "src_default_margin": "Standardannahme (in kbworkbook.toml [economics] margin_rate "
+                              "anpassen)",
         "src_window": "letzte {m} Monate gegenüber den {m} davor",
         "src_data": "Verkaufsdaten, letzte {m} Monate",
         "clv_mean": "Ø Kundenwert", "clv_total": "Summe Kundenwert",
@@ -99,16 +102,17 @@ _LBL: dict[str, dict[str, str]] = {
         "m": "Avg. contribution per active customer and year (m)",
         "r": "Retention rate (r)", "d": "Discount rate (d)",
         "margin_rate": "Contribution margin in % of revenue",
-        "convention": "Convention",
-        "convention_value": "first contribution at the end of year 1",
-        "clv": "Customer lifetime value (CLV, unlimited)", "clv5": "Customer value over 5 years",
+        "convention": "Formula",
+        "convention_value": "this year's contribution plus the discounted later ones",
+        "clv": "Customer lifetime value (CLV, {t} years)", "horizon": "Horizon (T)",
         "lifetime": "Expected customer lifetime 1/(1−r)", "years": "{v} years",
-        "clv_simple": "Simple customer value (AOV × purchases/year × years × margin)",
         "acq": "Acquisition cost per new customer",
         "net_clv": "Net customer value (CLV − acquisition)",
         "src_config": "kbworkbook.toml [{section}] {name}",
         "src_margin_col": "margin column of the sales data",
-        "src_default": "default assumption (set [economics] discount_rate in kbworkbook.toml)",
+        "src_default": "default assumption (set [economics] {name} in kbworkbook.toml)",
+        "src_default_margin": "default assumption (set [economics] margin_rate in "
+                              "kbworkbook.toml)",
         "src_window": "last {m} months vs. the {m} before",
         "src_data": "sales data, last {m} months",
         "clv_mean": "Avg. customer value", "clv_total": "Total customer value",
@@ -121,9 +125,6 @@ _LBL: dict[str, dict[str, str]] = {
         "conf_ab": "Confidence A→B", "conf_ba": "Confidence B→A", "lift": "Lift",
     },
 }
-
-DEFAULT_DISCOUNT_RATE = 0.08
-
 
 _TEXTS = texts(__file__)
 
@@ -289,39 +290,14 @@ def rfm(ctx: Context) -> list[Any]:
     return blocks
 
 
-def _margin_rate(ctx: Context) -> tuple[float | None, str]:
-    """Configured contribution margin rate and where it came from (``None`` when not set)."""
-    for section in ("economics", "analysis"):
-        value = ctx.workspace.section(section).get("margin_rate")
-        if value is not None:
-            try:
-                rate = float(value)
-            except (TypeError, ValueError):
-                continue
-            if 0 <= rate <= 1:
-                return rate, _lbl(ctx, "src_config", section=section, name="margin_rate")
-    return None, ""
-
-
-def _setting(ctx: Context, key: str) -> float | None:
-    value = ctx.workspace.section("economics").get(key)
-    try:
-        return None if value is None else float(value)
-    except (TypeError, ValueError):
-        return None
+_SOURCE = {"config": "src_config", "data": "src_margin_col", "default": "src_default_margin"}
 
 
 def clv(ctx: Context) -> list[Any]:
-    """Discounted and simple CLV with the assumptions printed beside them; CLV per segment."""
-    from ..metrics import (
-        clv_by_segment,
-        clv_discounted,
-        clv_per_customer,
-        clv_simple,
-        expected_lifetime,
-        purchase_figures,
-        window_retention,
-    )
+    """The one customer value with its formula, horizon and every assumption beside it; CLV
+    per segment."""
+    from ..figures import contribution_margin
+    from ..metrics import clv_by_segment, clv_per_customer, expected_lifetime
     from ..plots.metrics import clv_segment_bars
 
     blocks: list[Any] = [markdown(ctx, _TEXTS, "clv")]
@@ -329,56 +305,59 @@ def clv(ctx: Context) -> list[Any]:
     if frame is None:
         return stop
     blocks.append(window_caption(ctx, day))
-    months = analysis_setting(ctx, "window_months", 12)
-    rate, rate_source = _margin_rate(ctx)
-    window = _window(frame, day, months)
-    if rate is None and "margin" in frame.columns and frame["margin"].notna().any():
-        revenue = float(window["revenue"].sum())
-        if revenue > 0:
-            rate = float(window["margin"].sum()) / revenue
-            rate_source = _lbl(ctx, "src_margin_col")
-            rate = min(1.0, max(0.0, rate))
-    if rate is None:
-        return blocks + [note(text(ctx, _TEXTS, "clv_no_margin"))]
-    discount = _setting(ctx, "discount_rate")
-    discount_source = _lbl(ctx, "src_config", section="economics", name="discount_rate")
-    if discount is None:
-        discount, discount_source = DEFAULT_DISCOUNT_RATE, _lbl(ctx, "src_default")
-    try:
-        kept = window_retention(frame, day, months)
-        figures = purchase_figures(frame, day, months,
-                                   analysis_setting(ctx, "stammkunde_min_orders", 2))
-        per_customer = clv_per_customer(frame, day, kept.crr, discount, months=months,
-                                        margin_rate=rate)
-        margin = float(per_customer["annual_margin"].mean())
-        value = clv_discounted(margin, kept.crr, discount)
-        value5 = clv_discounted(margin, kept.crr, discount, horizon=5)
-        lifetime = expected_lifetime(kept.crr)
-        simple = clv_simple(figures.aov, figures.frequency * 12 / months, lifetime, rate)
-    except MetricError as exc:
-        return blocks + [undefined(ctx, _TEXTS, exc)]
+    analysis = ctx.analysis()
+    basis, conv, kept = analysis.margin, analysis.clv, analysis.retention
+    if basis is None or kept is None or analysis.customer_value is None:
+        reason = "; ".join(analysis.notes) or "–"
+        return blocks + [undefined(ctx, _TEXTS, MetricError(reason))]
     loc, cur = ctx.locale, ctx.currency
+    months = analysis.window.months
+
+    def fig(key: str, value: float) -> str:
+        return format_figure(key, value, loc, cur)
+
+    def config(name: str) -> str:
+        return _lbl(ctx, "src_config", section="economics", name=name)
+
+    if basis.source == "default":
+        blocks.append(note(text(ctx, _TEXTS, "clv_default_margin",
+                                rate=fig("margin_rate", basis.rate))))
+    rate_source = (config("margin_rate") if basis.source == "config"
+                   else _lbl(ctx, _SOURCE[basis.source]))
+    value = analysis.customer_value
     rows = [
-        [_lbl(ctx, "m"), format_currency(margin, cur, loc, 2), _lbl(ctx, "src_data", m=months)],
-        [_lbl(ctx, "margin_rate"), format_percent(rate, loc, 0), rate_source],
-        [_lbl(ctx, "r"), format_percent(kept.crr, loc, 1), _lbl(ctx, "src_window", m=months)],
-        [_lbl(ctx, "d"), format_percent(discount, loc, 1), discount_source],
-        [_lbl(ctx, "convention"), "CLV = m·r/(1+d−r)", _lbl(ctx, "convention_value")],
-        [_lbl(ctx, "lifetime"), _lbl(ctx, "years", v=format_decimal(lifetime, loc, 1)), ""],
-        [_lbl(ctx, "clv"), format_currency(value, cur, loc, 0), ""],
-        [_lbl(ctx, "clv5"), format_currency(value5, cur, loc, 0), ""],
-        [_lbl(ctx, "clv_simple"), format_currency(simple, cur, loc, 0), ""],
+        [_lbl(ctx, "m"), fig("margin_per_customer", analysis.margin_per_customer),
+         _lbl(ctx, "src_data", m=months)],
+        [_lbl(ctx, "margin_rate"), fig("margin_rate", basis.rate), rate_source],
+        [_lbl(ctx, "r"), fig("crr", kept.crr), _lbl(ctx, "src_window", m=months)],
+        [_lbl(ctx, "d"), format_percent(conv.discount_rate, loc, 1),
+         config("discount_rate") if conv.discount_source == "config"
+         else _lbl(ctx, "src_default", name="discount_rate")],
+        [_lbl(ctx, "horizon"), _lbl(ctx, "years", v=format_integer(conv.horizon_years, loc)),
+         config("clv_horizon_years") if conv.horizon_source == "config"
+         else _lbl(ctx, "src_default", name="clv_horizon_years")],
+        [_lbl(ctx, "convention"), conv.FORMULA, _lbl(ctx, "convention_value")],
+        [_lbl(ctx, "clv", t=conv.horizon_years), fig("clv", value), ""],
     ]
+    try:
+        rows.insert(5, [_lbl(ctx, "lifetime"),
+                        _lbl(ctx, "years", v=format_decimal(expected_lifetime(kept.crr), loc, 1)),
+                        ""])
+    except MetricError:
+        pass
     acquisition = _setting(ctx, "acquisition_cost")
     if acquisition is not None:
         rows.append([_lbl(ctx, "acq"), format_currency(acquisition, cur, loc, 0),
-                     _lbl(ctx, "src_config", section="economics", name="acquisition_cost")])
-        rows.append([_lbl(ctx, "net_clv"), format_currency(value - acquisition, cur, loc, 0),
-                     ""])
+                     config("acquisition_cost")])
+        net = round_half_up(value, 0) - round_half_up(acquisition, 0)
+        rows.append([_lbl(ctx, "net_clv"), format_currency(net, cur, loc, 0), ""])
     blocks.append(table_html([_lbl(ctx, "assumption"), _lbl(ctx, "value"),
                               _lbl(ctx, "source")], rows, text_columns=(2,)))
     try:
         segmented = _segments(ctx, frame, day)
+        per_customer = clv_per_customer(contribution_margin(frame, basis), day, kept.crr,
+                                        conv.discount_rate, months=months,
+                                        horizon=conv.horizon_years, convention="start")
     except MetricError:
         segmented = None
     if segmented is not None:
@@ -395,6 +374,14 @@ def clv(ctx: Context) -> list[Any]:
     return blocks
 
 
+def _setting(ctx: Context, key: str) -> float | None:
+    value = ctx.workspace.section("economics").get(key)
+    try:
+        return None if value is None else float(value)
+    except (TypeError, ValueError):
+        return None
+
+
 def stammkunden(ctx: Context) -> list[Any]:
     """Regular customers: share of customers and of revenue; concentration on the top 20 %."""
     from ..metrics import purchase_figures
@@ -407,20 +394,23 @@ def stammkunden(ctx: Context) -> list[Any]:
     if frame is None:
         return stop
     blocks.append(window_caption(ctx, day))
-    try:
-        figures = purchase_figures(frame, day, months, min_orders)
-    except MetricError as exc:
-        return blocks + [undefined(ctx, _TEXTS, exc)]
+    figures = ctx.analysis().purchases
+    if figures is None:
+        try:
+            figures = purchase_figures(frame, day, months, min_orders)
+        except MetricError as exc:
+            return blocks + [undefined(ctx, _TEXTS, exc)]
     loc, cur = ctx.locale, ctx.currency
     rows = [
-        [_lbl(ctx, "active", m=months), format_integer(figures.customers, loc)],
+        [_lbl(ctx, "active", m=months), format_figure("active_customers", figures.customers,
+                                                      loc, cur)],
         [_lbl(ctx, "regular_customers", k=min_orders, m=months),
          format_integer(figures.regular_customers, loc)],
         [_lbl(ctx, "regular_customer_share"),
          format_percent(figures.regular_customers / figures.customers, loc, 0)],
         [_lbl(ctx, "regular_revenue"), format_currency(figures.regular_revenue, cur, loc, 0)],
         [_lbl(ctx, "regular_revenue_share"),
-         format_percent(figures.regular_revenue_share, loc, 0)],
+         format_figure("regulars_revenue_share", figures.regular_revenue_share, loc, cur)],
     ]
     window = _window(frame, day, months)
     per_customer = window.groupby("customer_id")["revenue"].sum().sort_values(ascending=False)

@@ -21,12 +21,14 @@ from ..economics import (
     sensitivity_table,
     transaction_margins,
 )
+from ..figures import ClvConvention, format_figure
 from ..i18n import (
     format_currency,
     format_decimal,
     format_integer,
     format_percent,
     format_points,
+    round_half_up,
     swiss_spelling,
 )
 from ..instruments import Catalogue, load_catalogue
@@ -123,13 +125,22 @@ def intro(ctx: Context) -> list[Any]:
     return [markdown(ctx, _TEXTS, "intro")]
 
 
+#: ClientFigures field → key of the report's figures (one formatting on every page)
+_FIGURE_KEYS = {"customers": "active_customers", "margin_rate": "margin_rate",
+                "margin_per_customer": "margin_per_customer", "retention_rate": "crr",
+                "transactions_per_customer": "purchases_per_customer",
+                "complaints": "complaints", "complaint_quality": "complaint_satisfaction",
+                "customer_lifetime_value": "clv"}
+
+
 def _figure_value(ctx: Context, key: str, value: float) -> str:
-    if key in ("customers", "complaints"):
-        return format_integer(value, ctx.locale)
-    if key in ("margin_rate", "retention_rate", "complaint_quality", "complaint_quick_share",
-               "discount_rate"):
+    if key in _FIGURE_KEYS:
+        return format_figure(_FIGURE_KEYS[key], value, ctx.locale, ctx.currency)
+    if key in ("complaint_quick_share", "discount_rate"):
         return _pct(ctx, value)
-    if key in ("transactions_per_customer", "setup_years"):
+    if key == "clv_horizon_years":
+        return format_integer(value, ctx.locale)
+    if key == "setup_years":
         return format_decimal(value, ctx.locale, 1)
     digits = 2 if key in ("margin_per_transaction", "staff_hour_rate") else 0
     return _money(ctx, value, digits)
@@ -150,8 +161,10 @@ def figures_table_html(ctx: Context, fig: ClientFigures) -> str:
                          _figure_value(ctx, "margin_per_transaction",
                                        fig.margin_per_transaction),
                          text(ctx, "derived")])
-    rows.append([label(ctx, _TEXTS, "figure_labels", "customer_lifetime_value"),
-                 _money(ctx, fig.customer_lifetime_value), text(ctx, "derived")])
+    rows.append([label(ctx, _TEXTS, "figure_labels", "customer_lifetime_value").format(
+                     t=int(fig.clv_horizon_years.value)),
+                 _figure_value(ctx, "customer_lifetime_value", fig.customer_lifetime_value),
+                 text(ctx, "derived_clv", formula=ClvConvention.FORMULA)])
     cols = [label(ctx, _TEXTS, "columns", c) for c in ("assumption", "value", "source")]
     return _html.table(cols, rows, numeric=(1,), css="kb-figures")
 
@@ -258,24 +271,33 @@ def programme_table_html(ctx: Context, evaluation: SelectionEvaluation) -> str:
     footer = None
     total = evaluation.total
     if total is not None and len(evaluation.items) > 1:
+        # the total is the sum of the rows AS SHOWN (whole money units), so the column adds up
+        shown = [i.result for i in evaluation.items if i.result is not None]
+        cost = sum(round_half_up(r.cost.total, 0) for r in shown)
+        benefit = sum(round_half_up(r.benefit.total, 0) for r in shown)
+        roi = (benefit - cost) / cost if cost > 0 else math.nan
         footer = [label(ctx, _TEXTS, "columns", "total"),
-                  _pp(ctx, total.benefit.assumptions["uplift"]), _money(ctx, total.cost.total),
-                  _money(ctx, total.benefit.total), _pct(ctx, total.roi, 0),
+                  _pp(ctx, total.benefit.assumptions["uplift"]), _money(ctx, cost),
+                  _money(ctx, benefit), _pct(ctx, roi, 0),
                   _pp(ctx, total.break_even_uplift), _pp(ctx, total.break_even_uplift_lifetime)]
     return _html.table(cols, rows, numeric=(1, 2, 3, 4, 5, 6), css="kb-programme", footer=footer)
 
 
 def _margins_block(ctx: Context, evaluation: SelectionEvaluation) -> Any | None:
+    """Margin per purchase of a new vs an existing customer, computed from the amounts as
+    shown (rounded to the cent), so the sentence adds up: 6.30 − 0.60 = 5.70."""
     fig = evaluation.figures
     existing_orders = (fig.customers.value * fig.retention_rate.value
                        * fig.transactions_per_customer.value)
     cost = evaluation.total.cost.total if evaluation.total else 0.0
-    rc = cost / existing_orders if existing_orders > 0 else 0.0
-    m = transaction_margins(fig.margin_per_transaction, fig.acquisition_cost.value, rc)
+    mt = round_half_up(fig.margin_per_transaction, 2)
+    ac = round_half_up(fig.acquisition_cost.value, 2)
+    rc = round_half_up(cost / existing_orders if existing_orders > 0 else 0.0, 2)
+    m = transaction_margins(mt, ac, rc)
     # Markdown for the bold lead-in; the values are formatted numbers (escaped all the same)
-    return markdown(ctx, _TEXTS, "margins", mt=_money(ctx, fig.margin_per_transaction, 2),
-                    ac=_money(ctx, fig.acquisition_cost.value, 2), mt_new=_money(ctx, m.new, 2),
-                    rc=_money(ctx, rc, 2), mt_rep=_money(ctx, m.repeat, 2))
+    return markdown(ctx, _TEXTS, "margins", mt=_money(ctx, mt, 2), ac=_money(ctx, ac, 2),
+                    mt_new=_money(ctx, m.new, 2), rc=_money(ctx, rc, 2),
+                    mt_rep=_money(ctx, m.repeat, 2))
 
 
 def programme_blocks(ctx: Context, evaluation: SelectionEvaluation) -> list[Any]:
@@ -395,7 +417,11 @@ def profit_by_year_section(ctx: Context) -> list[Any]:
         markdown(ctx, _TEXTS, "profit"),
         fig,
         _para(ctx, "npv", years=PROFIT_YEARS, npv_now=_money(ctx, base.npv),
-              npv_after=_money(ctx, after.npv), r0=_pct(ctx, r0), r1=_pct(ctx, r1)),
+              npv_after=_money(ctx, after.npv), r0=_pct(ctx, r0), r1=_pct(ctx, r1),
+              ac=_money(ctx, fig_data.acquisition_cost.value),
+              clv=_figure_value(ctx, "customer_lifetime_value",
+                                fig_data.customer_lifetime_value),
+              t=int(fig_data.clv_horizon_years.value)),
     ]
 
 
@@ -422,13 +448,17 @@ def word_of_mouth(ctx: Context) -> list[Any]:
     loc = ctx.locale
     blocks += [
         fig,
-        _para(ctx, "wom_summary", c=format_integer(c, loc), q=_pct(ctx, q, 0),
+        _para(ctx, "wom_summary", c=format_integer(c, loc),
+              q=_figure_value(ctx, "complaint_quality", q),
               wp=format_integer(wom.positive, loc), wm=format_integer(wom.negative, loc),
               w=format_points(wom.balance, loc), qstar=_pct(ctx, wom.break_even_quality, 0)),
         _para(ctx, "wom_retained", r=format_decimal(kept.retained, loc, 1),
               c=format_integer(c, loc), lost=format_decimal(kept.lost, loc, 1),
-              value=_money(ctx, kept.value_at_risk or 0.0),
-              clv=_money(ctx, fig_data.customer_lifetime_value)),
+              value=_money(ctx, round_half_up(kept.lost, 1)
+                           * round_half_up(fig_data.customer_lifetime_value, 0)),
+              clv=_figure_value(ctx, "customer_lifetime_value",
+                                fig_data.customer_lifetime_value),
+              t=int(fig_data.clv_horizon_years.value), formula=ClvConvention.FORMULA),
         _para(ctx, "wom_silent", c=format_integer(c, loc),
               u=format_integer(wom.silent_customers or 0.0, loc)),
     ]

@@ -8,9 +8,10 @@ loads the frames of a workspace and calls it. :func:`evaluate_selection` prices 
 instruments with :mod:`kbworkbook.economics`; :func:`need_by_factor` reads the Handlungsbedarf
 of the six-factor self-assessment when it exists.
 
-Margin: ``[economics] margin_rate`` (contribution margin per unit of revenue) is preferred over
-the data's ``margin`` column, because the column usually holds the gross margin before
-packaging, energy and discounts; without either, the default 30 % is used.
+The figures come from :mod:`kbworkbook.figures` (the one window, margin basis and customer
+value of the report): ``[economics] margin_rate`` is preferred over the data's ``margin``
+column, because the column usually holds the gross margin before packaging, energy and
+discounts; without either, the default 30 % is used.
 """
 
 from __future__ import annotations
@@ -24,14 +25,24 @@ from typing import Any
 import pandas as pd
 
 from ..economics import (
+    Benefit,
     CostBreakdown,
     EconomicsError,
     ProgrammeInputs,
     ProgrammeResult,
     evaluate_programme,
-    lifetime_margin,
 )
-from ..errors import DataError, KbWorkbookError, MetricError
+from ..errors import DataError, KbWorkbookError
+from ..figures import (
+    DEFAULT_CLV_HORIZON,
+    DEFAULT_DISCOUNT_RATE,
+    DEFAULT_MARGIN_RATE,
+    Analysis,
+    ClvConvention,
+    Settings,
+    analyse,
+    customer_value,
+)
 from ..instruments import Catalogue, Instrument, cost_assumptions, load_catalogue
 from ..plan import InstrumentChoice, Selection
 
@@ -43,6 +54,7 @@ __all__ = [
     "SelectionEvaluation",
     "client_figures",
     "evaluate_selection",
+    "figures_from_analysis",
     "figures_from_frames",
     "need_by_factor",
     "rank_instruments",
@@ -52,18 +64,18 @@ __all__ = [
 DEFAULTS: Mapping[str, float] = {
     "customers": 200.0,  # active customers per year
     "revenue_per_customer": 500.0,  # net revenue per active customer and year
-    "margin_rate": 0.30,  # contribution margin per unit of revenue
+    "margin_rate": DEFAULT_MARGIN_RATE,  # contribution margin per unit of revenue
     "retention_rate": 0.70,  # share of last year's customers who buy again
     "transactions_per_customer": 4.0,  # orders per active customer and year
     "complaints": 0.0,  # complaints per year
     "complaint_quality": 0.70,  # share of complaints resolved to satisfaction
     "complaint_quick_share": 0.0,  # share of those resolved within two days
     "acquisition_cost": 150.0,  # cost of winning one new customer (domain §5)
-    "discount_rate": 0.10,  # yearly discount rate for lifetime values (domain §5)
+    "discount_rate": DEFAULT_DISCOUNT_RATE,  # yearly discount rate of the customer value
+    "clv_horizon_years": float(DEFAULT_CLV_HORIZON),  # years of the customer value
     "staff_hour_rate": 40.0,  # cost of one staff hour incl. social charges
     "setup_years": 3.0,  # years over which one-off costs are spread
 }
-QUICK_DAYS = 2  # "solved quickly": within two days (48 hours)
 
 
 @dataclass(frozen=True)
@@ -92,6 +104,7 @@ class ClientFigures:
     complaint_quick_share: Figure
     acquisition_cost: Figure
     discount_rate: Figure
+    clv_horizon_years: Figure
     staff_hour_rate: Figure
     setup_years: Figure
     notes: tuple[str, ...] = field(default_factory=tuple)
@@ -106,10 +119,14 @@ class ClientFigures:
         return self.margin_per_customer / per if per > 0 else 0.0
 
     @property
+    def clv_convention(self) -> ClvConvention:
+        return ClvConvention(self.discount_rate.value, int(self.clv_horizon_years.value))
+
+    @property
     def customer_lifetime_value(self) -> float:
-        """Lifetime margin of one customer ``m + m·r/(1+d−r)`` (as in the §6 lifetime variant)."""
-        return lifetime_margin(self.margin_per_customer, self.retention_rate.value,
-                               self.discount_rate.value)
+        """The report's one customer value (:func:`kbworkbook.figures.customer_value`)."""
+        return customer_value(self.margin_per_customer, self.retention_rate.value,
+                              self.clv_convention)
 
     def items(self) -> list[tuple[str, Figure]]:
         return [(f.name, getattr(self, f.name)) for f in fields(self) if f.name != "notes"]
@@ -131,11 +148,6 @@ def _pick(config: Mapping[str, Any], key: str) -> Figure:
     return _f(number, "config") if number is not None else _f(DEFAULTS[key], "default")
 
 
-def _window_start(as_of: dt.date, months: int) -> pd.Timestamp:
-    end = pd.Timestamp(as_of) + pd.Timedelta(days=1)
-    return end - pd.DateOffset(months=months)
-
-
 def figures_from_frames(
     transactions: pd.DataFrame | None,
     complaints: pd.DataFrame | None,
@@ -147,51 +159,42 @@ def figures_from_frames(
 
     ``as_of`` = last day of the window; ``None`` takes the last day with data.
     """
-    from .. import metrics
+    analysis = analyse({"transactions": transactions, "complaints": complaints},
+                       Settings(window_months=months, economics=dict(config)), as_of)
+    return figures_from_analysis(analysis)
 
-    notes: list[str] = []
-    margin_rate = _pick(config, "margin_rate")
+
+_MARGIN_SOURCE = {"config": "config", "data": "client", "default": "default"}
+
+
+def figures_from_analysis(analysis: Analysis) -> ClientFigures:
+    """:class:`ClientFigures` for chapter 05 from the report's :class:`Analysis` (per year)."""
+    config = analysis.settings.economics
+    per_year = 12.0 / analysis.window.months
     customers = _f(DEFAULTS["customers"], "default")
     revenue_pc = _f(DEFAULTS["revenue_per_customer"], "default")
-    retention = _pick(config, "retention_rate")
     tx_pc = _f(DEFAULTS["transactions_per_customer"], "default")
-    if as_of is None:
-        dates = [f["date"].max() for f in (transactions, complaints)
-                 if f is not None and len(f)]
-        as_of = pd.Timestamp(max(dates)).date() if dates else None
-    if transactions is not None and len(transactions) and as_of is not None:
-        try:
-            figures = metrics.purchase_figures(transactions, as_of, months)
-            customers = _f(figures.customers, "client")
-            revenue_pc = _f(figures.value_per_customer, "client")
-            tx_pc = _f(figures.frequency, "client")
-            if margin_rate.source == "default" and "margin" in transactions.columns:
-                start = _window_start(as_of, months)
-                inside = (transactions["date"] >= start) & (
-                    transactions["date"] < pd.Timestamp(as_of) + pd.Timedelta(days=1))
-                margin = float(transactions.loc[inside, "margin"].sum())
-                if figures.revenue > 0:
-                    margin_rate = _f(min(max(margin / figures.revenue, 0.0), 1.0), "client")
-        except MetricError as exc:
-            notes.append(str(exc))
-        try:
-            retention = _f(metrics.window_retention(transactions, as_of, months).crr, "client")
-        except MetricError as exc:
-            notes.append(str(exc))
+    margin_rate = _pick(config, "margin_rate")
+    if analysis.margin is not None:
+        margin_rate = _f(analysis.margin.rate, _MARGIN_SOURCE[analysis.margin.source])
+    p = analysis.purchases
+    if p is not None:
+        customers = _f(p.customers, "client")
+        revenue_pc = _f(p.value_per_customer * per_year, "client")
+        tx_pc = _f(p.frequency * per_year, "client")
+    retention = (_f(analysis.retention.crr, "client") if analysis.retention is not None
+                 else _pick(config, "retention_rate"))
     complaints_n = _f(DEFAULTS["complaints"], "default")
     quality = _pick(config, "complaint_quality")
     quick = _f(DEFAULTS["complaint_quick_share"], "default")
-    if complaints is not None and as_of is not None:
-        start = _window_start(as_of, months)
-        end = pd.Timestamp(as_of) + pd.Timedelta(days=1)
-        window = complaints[(complaints["date"] >= start) & (complaints["date"] < end)]
-        complaints_n = _f(len(window), "client")
-        if len(window):
-            satisfied = window["satisfied"].astype("boolean").fillna(False).astype(bool)
-            quality = _f(float(satisfied.mean()), "client")
-            if "days_to_resolve" in window.columns and satisfied.any():
-                days = pd.to_numeric(window.loc[satisfied, "days_to_resolve"], errors="coerce")
-                quick = _f(float((days <= QUICK_DAYS).fillna(False).mean()), "client")
+    c = analysis.complaints
+    if c is not None:
+        complaints_n = _f(c.count * per_year, "client")
+        if math.isfinite(c.satisfied_share):
+            quality = _f(c.satisfied_share, "client")
+        if math.isfinite(c.quick_share):
+            quick = _f(c.quick_share, "client")
+    conv = analysis.clv
     return ClientFigures(
         customers=customers,
         revenue_per_customer=revenue_pc,
@@ -202,10 +205,11 @@ def figures_from_frames(
         complaint_quality=quality,
         complaint_quick_share=quick,
         acquisition_cost=_pick(config, "acquisition_cost"),
-        discount_rate=_pick(config, "discount_rate"),
+        discount_rate=_f(conv.discount_rate, conv.discount_source),
+        clv_horizon_years=_f(conv.horizon_years, conv.horizon_source),
         staff_hour_rate=_pick(config, "staff_hour_rate"),
         setup_years=_pick(config, "setup_years"),
-        notes=tuple(notes),
+        notes=tuple(analysis.notes),
     )
 
 
@@ -219,19 +223,13 @@ def client_figures(ctx: Any) -> ClientFigures:
 
 
 def _client_figures(ctx: Any) -> ClientFigures:
-    ws = ctx.workspace
-    frames: dict[str, pd.DataFrame | None] = {}
     notes: list[str] = []
     for name in ("transactions", "complaints"):
         try:
-            frames[name] = ctx.table(name)
+            ctx.table(name)
         except DataError as exc:
-            frames[name] = None
             notes.append(str(exc).splitlines()[0] if str(exc) else name)
-    config = dict(ws.section("economics"))
-    months = int(ws.section("analysis").get("window_months", 12) or 12)
-    figures = figures_from_frames(frames["transactions"], frames["complaints"], config,
-                                  ctx.as_of, months)
+    figures = figures_from_analysis(ctx.analysis())
     if notes:
         figures = ClientFigures(**{k: v for k, v in figures.items()},
                                 notes=figures.notes + tuple(notes))
@@ -334,6 +332,7 @@ def _inputs(instrument: Instrument, choice: InstrumentChoice, figures: ClientFig
                             else choice.extra_transactions),
         margin_per_transaction=figures.margin_per_transaction,
         discount_rate=figures.discount_rate.value,
+        horizon=int(figures.clv_horizon_years.value),
     )
     return inputs, participants
 
@@ -369,45 +368,44 @@ def evaluate_selection(
 
 
 def _total(inputs: list[ProgrammeInputs], figures: ClientFigures) -> ProgrammeResult | None:
+    """The programme: cost and benefit are the sums of the instruments' rows (the page says the
+    effects are added up, so its total must equal the sum of the rows shown)."""
     if not inputs:
         return None
+    results = [evaluate_programme(i) for i in inputs]
+    cost = sum((r.cost for r in results[1:]), start=results[0].cost)
+    r0 = figures.retention_rate.value
     uplift = sum(i.uplift for i in inputs)
-    extra = sum(i.extra_transactions for i in inputs)
-    try:
-        result = evaluate_programme(ProgrammeInputs(
-            customers=figures.customers.value,
-            margin_per_customer=figures.margin_per_customer,
-            retention_before=figures.retention_rate.value,
-            uplift=min(uplift, 1.0 - figures.retention_rate.value),
-            extra_transactions=extra,
-            margin_per_transaction=figures.margin_per_transaction,
-            discount_rate=figures.discount_rate.value,
-        ))
-    except EconomicsError:
-        return None
-    cost = sum((evaluate_programme(i).cost for i in inputs[1:]),
-               start=evaluate_programme(inputs[0]).cost)
-    return _with_cost(result, cost, figures)
+    benefit = Benefit(
+        from_retention=sum(r.benefit.from_retention for r in results),
+        from_transactions=sum(r.benefit.from_transactions for r in results),
+        extra_customers=sum(r.benefit.extra_customers for r in results),
+        assumptions={**results[0].benefit.assumptions, "uplift": uplift,
+                     "retention_after": min(r0 + uplift, 1.0),
+                     "extra_transactions": sum(i.extra_transactions for i in inputs)},
+    )
+    return _with_cost(benefit, cost, figures)
 
 
-def _with_cost(result: ProgrammeResult, cost: CostBreakdown,
+def _with_cost(benefit: Benefit, cost: CostBreakdown,
                figures: ClientFigures) -> ProgrammeResult:
     from ..economics import break_even_uplift
 
     k = cost.total
-    roi = (result.benefit.total - k) / k if k > 0 else math.nan
+    roi = (benefit.total - k) / k if k > 0 else math.nan
     try:
         be = break_even_uplift(k, figures.customers.value, figures.margin_per_customer)
         be_life = break_even_uplift(
             k, figures.customers.value, figures.margin_per_customer, lifetime=True,
-            retention_after=result.benefit.assumptions["retention_after"],
+            retention_after=benefit.assumptions["retention_after"],
             discount_rate=figures.discount_rate.value,
+            horizon=int(figures.clv_horizon_years.value),
         )
     except EconomicsError:
         be, be_life = math.nan, math.nan
-    return ProgrammeResult(cost=cost, benefit=result.benefit, roi=roi, break_even_uplift=be,
+    return ProgrammeResult(cost=cost, benefit=benefit, roi=roi, break_even_uplift=be,
                            break_even_uplift_lifetime=be_life,
-                           assumptions=result.assumptions)
+                           assumptions={**cost.assumptions, **benefit.assumptions})
 
 
 def rank_instruments(evaluation: SelectionEvaluation, need: pd.DataFrame | None,

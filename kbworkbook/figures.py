@@ -1,0 +1,512 @@
+"""The client's figures, computed once from the canonical tables, the settings and the Stichtag.
+
+Pure: tables + :class:`Settings` + Stichtag in, a frozen :class:`Analysis` out; no I/O, no
+display. Chapters and the report's index only present these numbers, so a figure reads the
+same everywhere; :func:`figures_document` is the content of ``figures.json``.
+
+One definition per concept:
+
+* **Window** – ``[analysis] window_months`` (12) calendar months ending with the Stichtag;
+  every "current" figure covers it. Longer views are history and say so.
+* **Contribution margin** (Deckungsbeitrag) – ``[economics] margin_rate`` × net revenue when
+  set; else the data's ``margin`` column (a missing line margin is estimated at the rate of the
+  lines that have one, never read as 0); else :data:`DEFAULT_MARGIN_RATE`. The column of a till
+  usually holds the GROSS margin (Rohertrag) before packaging, energy and discounts, which is
+  why a configured rate wins; the gross rate is kept to be named beside it.
+* **Customer value** (CLV) – ``CLV = Σ_{t=0..T−1} m·r^t/(1+d)^t``: this year's contribution
+  margin per active customer m, plus the following years' margins, each kept with the retention
+  rate r and discounted at d, over T years (``[economics] discount_rate``,
+  ``[economics] clv_horizon_years``). :func:`customer_value` is the only place it is computed.
+* **NPS** – the answers dated in the window (all answers when none carries a date).
+* **Complaints** – those dated in the window; shares are of the complaints with an answer.
+* **Engagement** – mean rate per post of the posts in the window, on the first available base
+  (reach, impressions, followers).
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from . import metrics
+from .economics import lifetime_margin
+from .errors import KbWorkbookError, MetricError
+
+__all__ = [
+    "DEFAULT_CLV_HORIZON",
+    "DEFAULT_DISCOUNT_RATE",
+    "DEFAULT_MARGIN_RATE",
+    "FIGURE_KEYS",
+    "Analysis",
+    "ClvConvention",
+    "ComplaintFigures",
+    "KeyFigure",
+    "MarginBasis",
+    "Settings",
+    "Window",
+    "analyse",
+    "clv_convention",
+    "complaint_figures",
+    "contribution_margin",
+    "customer_value",
+    "figures_document",
+    "format_figure",
+    "key_figures",
+    "margin_basis",
+]
+
+DEFAULT_WINDOW_MONTHS = 12
+DEFAULT_MARGIN_RATE = 0.30  # contribution margin per unit of revenue when nothing is known
+DEFAULT_DISCOUNT_RATE = 0.08  # yearly discount rate of the customer value
+DEFAULT_CLV_HORIZON = 10  # years of the customer value
+QUICK_DAYS = 2  # a complaint "solved quickly": within two days
+ENGAGEMENT_BASES = ("reach", "impressions", "followers")
+
+
+# -- settings and window -------------------------------------------------------------------------
+
+
+def _number(config: Mapping[str, Any], key: str) -> float | None:
+    value = config.get(key)
+    if value is None or isinstance(value, bool):
+        return None
+    try:
+        number = float(value)
+    except (TypeError, ValueError):
+        return None
+    return number if math.isfinite(number) else None
+
+
+@dataclass(frozen=True)
+class Settings:
+    """What kbworkbook.toml says about the analysis: window, regulars' bar, ``[economics]``."""
+
+    window_months: int = DEFAULT_WINDOW_MONTHS
+    min_orders: int = 2
+    economics: Mapping[str, Any] = field(default_factory=dict)
+
+    @classmethod
+    def of(cls, workspace: Any) -> Settings:
+        """The settings of a :class:`~kbworkbook.workspace.Workspace` (invalid → default)."""
+        analysis = workspace.section("analysis")
+
+        def positive(key: str, default: int) -> int:
+            number = _number(analysis, key)
+            return int(number) if number is not None and number >= 1 else default
+
+        economics = dict(workspace.section("economics"))
+        if "margin_rate" not in economics and "margin_rate" in analysis:
+            economics["margin_rate"] = analysis["margin_rate"]  # older place of the setting
+        return cls(window_months=positive("window_months", DEFAULT_WINDOW_MONTHS),
+                   min_orders=positive("stammkunde_min_orders", 2), economics=economics)
+
+
+@dataclass(frozen=True)
+class Window:
+    """The current window ``[start, end)``: ``months`` calendar months ending with the Stichtag."""
+
+    start: pd.Timestamp
+    end: pd.Timestamp
+    months: int
+
+    @classmethod
+    def ending(cls, as_of: Any, months: int) -> Window:
+        end = pd.Timestamp(as_of).normalize() + pd.Timedelta(days=1)
+        return cls(end - pd.DateOffset(months=months), end, months)
+
+    @property
+    def last_day(self) -> pd.Timestamp:
+        return self.end - pd.Timedelta(days=1)
+
+    def iso(self) -> str:
+        """``2025-01-01/2025-12-31`` (ISO 8601 interval of the days covered)."""
+        return f"{self.start.date().isoformat()}/{self.last_day.date().isoformat()}"
+
+    def contains(self, dates: pd.Series) -> pd.Series:
+        return (dates >= self.start) & (dates < self.end)
+
+
+# -- margin -------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class MarginBasis:
+    """The contribution margin rate used by every chapter, and where it comes from.
+
+    ``source``: ``config`` ([economics] margin_rate), ``data`` (the margin column) or
+    ``default``. ``gross_rate``: the margin column's rate in the window (None without one);
+    ``estimated_lines``: window lines whose missing margin was estimated at the known rate.
+    """
+
+    rate: float
+    source: str
+    gross_rate: float | None = None
+    estimated_lines: int = 0
+
+
+def _column_rate(transactions: pd.DataFrame, window: Window) -> tuple[float | None, int]:
+    """Σ margin / Σ revenue over the window lines that carry a margin; lines without one."""
+    if "margin" not in transactions.columns:
+        return None, 0
+    inside = window.contains(transactions["date"]).to_numpy()
+    margin = pd.to_numeric(transactions["margin"]).to_numpy(dtype="float64", na_value=np.nan)
+    revenue = transactions["revenue"].to_numpy(dtype="float64", na_value=0.0)
+    known = inside & ~np.isnan(margin)
+    missing = int((inside & np.isnan(margin)).sum())
+    base = float(revenue[known].sum())
+    if not known.any() or base <= 0:
+        return None, missing
+    return float(margin[known].sum()) / base, missing
+
+
+def margin_basis(transactions: pd.DataFrame | None, window: Window,
+                 economics: Mapping[str, Any]) -> MarginBasis:
+    """The contribution margin rate (see module docstring), clipped to 0..1."""
+    gross, missing = (None, 0) if transactions is None else _column_rate(transactions, window)
+    configured = _number(economics, "margin_rate")
+    if configured is not None and 0 <= configured <= 1:
+        return MarginBasis(configured, "config", gross, 0)
+    if gross is not None:
+        return MarginBasis(min(max(gross, 0.0), 1.0), "data", gross, missing)
+    return MarginBasis(DEFAULT_MARGIN_RATE, "default", None, 0)
+
+
+def contribution_margin(transactions: pd.DataFrame, basis: MarginBasis) -> pd.DataFrame:
+    """``transactions`` with ``margin`` = each line's contribution margin under ``basis``.
+
+    ``config``/``default``: rate × revenue; ``data``: the column, a missing value estimated at
+    the basis rate. The caller's frame is not changed.
+    """
+    revenue = transactions["revenue"].astype("float64")
+    if basis.source != "data":
+        return transactions.assign(margin=revenue * basis.rate)
+    column = pd.to_numeric(transactions["margin"]).astype("float64")
+    return transactions.assign(margin=column.fillna(revenue * basis.rate))
+
+
+# -- customer value -----------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ClvConvention:
+    """Discount rate and horizon of the one customer value, with where each comes from."""
+
+    discount_rate: float
+    horizon_years: int
+    discount_source: str = "default"
+    horizon_source: str = "default"
+
+    #: the formula as printed next to every customer value
+    FORMULA = "CLV = Σ m·rᵗ/(1+d)ᵗ, t = 0 … T−1"
+
+
+def clv_convention(economics: Mapping[str, Any]) -> ClvConvention:
+    """Discount rate and horizon from ``[economics]`` (invalid or missing → default)."""
+    d = _number(economics, "discount_rate")
+    t = _number(economics, "clv_horizon_years")
+    d_ok = d is not None and 0 <= d <= 1
+    t_ok = t is not None and 1 <= t <= 100 and float(t).is_integer()
+    return ClvConvention(
+        discount_rate=float(d) if d_ok else DEFAULT_DISCOUNT_RATE,  # type: ignore[arg-type]
+        horizon_years=int(t) if t_ok else DEFAULT_CLV_HORIZON,  # type: ignore[arg-type]
+        discount_source="config" if d_ok else "default",
+        horizon_source="config" if t_ok else "default",
+    )
+
+
+def customer_value(margin_per_year: float, retention: float, convention: ClvConvention) -> float:
+    """THE customer value: ``Σ_{t=0..T−1} m·r^t/(1+d)^t`` (never NaN: invalid input raises)."""
+    return lifetime_margin(margin_per_year, retention, convention.discount_rate,
+                           convention.horizon_years)
+
+
+# -- complaints ---------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ComplaintFigures:
+    """Complaints of one period; shares are of the complaints with an answer (NaN: none)."""
+
+    count: int
+    resolved_share: float
+    satisfied_share: float
+    satisfied_answered: int
+    mean_days: float
+    quick_share: float  # of the satisfied ones with a duration: solved within QUICK_DAYS
+
+
+def _share(values: pd.Series) -> tuple[float, int]:
+    known = values.dropna()
+    if not len(known):
+        return math.nan, 0
+    return float(known.astype(bool).mean()), int(len(known))
+
+
+def complaint_figures(complaints: pd.DataFrame, start: Any = None,
+                      end: Any = None) -> ComplaintFigures:
+    """Figures of the complaints dated in ``[start, end)`` (``None``: unbounded)."""
+    frame = complaints
+    if "date" in frame.columns and (start is not None or end is not None):
+        dates = frame["date"]
+        keep = pd.Series(True, index=frame.index)
+        if start is not None:
+            keep &= dates >= pd.Timestamp(start)
+        if end is not None:
+            keep &= dates < pd.Timestamp(end)
+        frame = frame.loc[keep.fillna(False).astype(bool)]
+    resolved = _share(frame["resolved"])[0] if "resolved" in frame.columns else math.nan
+    satisfied, answered = (_share(frame["satisfied"]) if "satisfied" in frame.columns
+                           else (math.nan, 0))
+    mean_days, quick = math.nan, math.nan
+    if "days_to_resolve" in frame.columns:
+        days = pd.to_numeric(frame["days_to_resolve"]).astype("Float64")
+        if days.notna().any():
+            mean_days = float(days.dropna().mean())
+        if "satisfied" in frame.columns:
+            ok = frame["satisfied"].astype("boolean").fillna(False).astype(bool)
+            timed = days[ok].dropna()
+            if len(timed):
+                quick = float((timed <= QUICK_DAYS).mean())
+    return ComplaintFigures(count=int(len(frame)), resolved_share=resolved,
+                            satisfied_share=satisfied, satisfied_answered=answered,
+                            mean_days=mean_days, quick_share=quick)
+
+
+# -- the analysis -------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Analysis:
+    """Every figure of one client at one Stichtag (``None`` where the data do not allow it).
+
+    ``purchases`` is computed on :func:`contribution_margin` lines, so its margins per order
+    are contribution margins. ``notes`` holds the German reason for each figure that could not
+    be computed.
+    """
+
+    as_of: pd.Timestamp
+    window: Window
+    settings: Settings
+    purchases: metrics.PurchaseFigures | None
+    retention: metrics.WindowRetention | None
+    nps: metrics.NpsResult | None
+    nps_dated: bool
+    complaints: ComplaintFigures | None
+    engagement: metrics.EngagementRate | None
+    margin: MarginBasis | None
+    clv: ClvConvention
+    margin_per_customer: float | None
+    customer_value: float | None
+    notes: tuple[str, ...] = ()
+
+
+def _scores(frame: pd.DataFrame) -> pd.Series:
+    return pd.to_numeric(frame["score"]).astype("Float64").astype("float64")
+
+
+def _nps(frame: pd.DataFrame, window: Window) -> tuple[metrics.NpsResult, bool]:
+    if "date" in frame.columns and frame["date"].notna().any():
+        inside = window.contains(frame["date"]).fillna(False).astype(bool)
+        return metrics.nps(_scores(frame.loc[inside])), True
+    return metrics.nps(_scores(frame)), False
+
+
+def _engagement(posts: pd.DataFrame, window: Window) -> metrics.EngagementRate:
+    frame = posts
+    if "date" in posts.columns:
+        frame = posts.loc[window.contains(posts["date"]).fillna(False).astype(bool)]
+    if not len(frame):
+        raise MetricError("Im Zeitfenster gibt es keine Beiträge für die Engagement-Rate.")
+    last: MetricError | None = None
+    for base in ENGAGEMENT_BASES:
+        if base in frame.columns:
+            try:
+                return metrics.engagement_rate(frame, base=base, how="mean")
+            except MetricError as exc:
+                last = exc
+    raise last or MetricError(
+        "Die Beiträge haben weder Reichweite noch Impressionen noch Follower.")
+
+
+def default_as_of(tables: Mapping[str, pd.DataFrame | None]) -> pd.Timestamp | None:
+    """The last day with sales (else with any dated data) when no Stichtag is set."""
+    for names in (("transactions",), ("nps", "posts", "complaints")):
+        dates = [frame["date"].max() for name in names
+                 if (frame := tables.get(name)) is not None and len(frame)
+                 and "date" in frame.columns and frame["date"].notna().any()]
+        if dates:
+            return pd.Timestamp(max(dates)).normalize()
+    return None
+
+
+def analyse(tables: Mapping[str, pd.DataFrame | None], settings: Settings,
+            as_of: Any = None) -> Analysis:
+    """All figures of the client (see the module docstring for each definition).
+
+    ``tables``: canonical frames by name (``transactions``, ``nps``, ``posts``,
+    ``complaints``; missing = ``None``). ``as_of=None``: :func:`default_as_of`.
+    """
+    day = pd.Timestamp(as_of).normalize() if as_of is not None else default_as_of(tables)
+    if day is None:
+        day = pd.Timestamp("1970-01-01")
+    window = Window.ending(day, settings.window_months)
+    notes: list[str] = []
+
+    def attempt(call: Any) -> Any:
+        try:
+            return call()
+        except KbWorkbookError as exc:
+            notes.append(str(exc))
+            return None
+
+    tx = tables.get("transactions")
+    purchases = retention = basis = None
+    if tx is not None and len(tx):
+        basis = margin_basis(tx, window, settings.economics)
+        with_margin = contribution_margin(tx, basis)
+        purchases = attempt(lambda: metrics.purchase_figures(
+            with_margin, day, settings.window_months, settings.min_orders))
+        retention = attempt(lambda: metrics.window_retention(tx, day, settings.window_months))
+    nps_frame = tables.get("nps")
+    nps_result, nps_dated = None, False
+    if nps_frame is not None and len(nps_frame):
+        found = attempt(lambda: _nps(nps_frame, window))
+        if found is not None:
+            nps_result, nps_dated = found
+    complaints = tables.get("complaints")
+    complaint = None
+    if complaints is not None:
+        complaint = complaint_figures(complaints, window.start, window.end)
+    posts = tables.get("posts")
+    engagement = None
+    if posts is not None and len(posts):
+        engagement = attempt(lambda: _engagement(posts, window))
+    convention = clv_convention(settings.economics)
+    margin_pc = value = None
+    if purchases is not None and basis is not None and purchases.customers > 0:
+        per_year = 12.0 / settings.window_months
+        margin_pc = basis.rate * purchases.revenue / purchases.customers * per_year
+        if retention is not None:
+            value = attempt(lambda: customer_value(margin_pc, retention.crr, convention))
+    return Analysis(as_of=day, window=window, settings=settings, purchases=purchases,
+                    retention=retention, nps=nps_result, nps_dated=nps_dated,
+                    complaints=complaint, engagement=engagement, margin=basis, clv=convention,
+                    margin_per_customer=margin_pc, customer_value=value, notes=tuple(notes))
+
+
+# -- key figures and figures.json -----------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class KeyFigure:
+    """One figure of figures.json: value in its unit, the window it covers, where it is shown."""
+
+    key: str
+    value: float | None
+    unit: str  # "fraction" | "currency" | "count" | "points"
+    window: str
+    chapters: tuple[str, ...]
+
+
+#: key → (unit, decimals as shown, chapters that show it). Rates are fractions 0..1.
+FIGURE_KEYS: Mapping[str, tuple[str, int, tuple[str, ...]]] = {
+    "revenue": ("currency", 0, ("00", "03")),
+    "active_customers": ("count", 0, ("00", "03", "04", "05")),
+    "orders": ("count", 0, ("03",)),
+    "average_order_value": ("currency", 2, ("03",)),
+    "purchases_per_customer": ("count", 1, ("03", "05")),
+    "crr": ("fraction", 1, ("00", "03", "04", "05")),
+    "churn": ("fraction", 1, ("03",)),
+    "repeat_rate": ("fraction", 1, ("00", "03")),
+    "regulars_revenue_share": ("fraction", 1, ("00", "03", "04")),
+    "nps": ("points", 0, ("00", "03")),
+    "nps_answers": ("count", 0, ("03",)),
+    "margin_rate": ("fraction", 1, ("04", "05")),
+    "margin_per_customer": ("currency", 2, ("04", "05")),
+    "clv": ("currency", 0, ("04", "05")),
+    "complaints": ("count", 0, ("03", "05")),
+    "complaint_satisfaction": ("fraction", 1, ("03", "05")),
+    "engagement_rate": ("fraction", 2, ("03",)),
+}
+
+
+def _values(a: Analysis) -> dict[str, float | None]:
+    p, r, c = a.purchases, a.retention, a.complaints
+    return {
+        "revenue": p.revenue if p else None,
+        "active_customers": float(p.customers) if p else None,
+        "orders": float(p.orders) if p else None,
+        "average_order_value": p.aov if p else None,
+        "purchases_per_customer": p.frequency if p else None,
+        "crr": r.crr if r else None,
+        "churn": r.churn if r else None,
+        "repeat_rate": p.repeat_rate if p else None,
+        "regulars_revenue_share": p.regular_revenue_share if p else None,
+        "nps": a.nps.score if a.nps else None,
+        "nps_answers": float(a.nps.n) if a.nps else None,
+        "margin_rate": a.margin.rate if a.margin else None,
+        "margin_per_customer": a.margin_per_customer,
+        "clv": a.customer_value,
+        "complaints": float(c.count) if c else None,
+        "complaint_satisfaction": c.satisfied_share if c else None,
+        "engagement_rate": a.engagement.rate if a.engagement else None,
+    }
+
+
+def _defined(value: float | None) -> bool:
+    return value is not None and math.isfinite(value)
+
+
+def key_figures(analysis: Analysis) -> list[KeyFigure]:
+    """Every key of :data:`FIGURE_KEYS` once; an undefined figure has value ``None`` and no
+    chapters."""
+    out = []
+    for key, value in _values(analysis).items():
+        unit, _digits, chapters = FIGURE_KEYS[key]
+        ok = _defined(value)
+        window = analysis.window.iso()
+        if key in ("nps", "nps_answers") and analysis.nps is not None and not analysis.nps_dated:
+            window = "all answers (undated)"
+        out.append(KeyFigure(key, float(value) if ok else None, unit,  # type: ignore[arg-type]
+                             window, chapters if ok else ()))
+    return out
+
+
+def format_figure(key: str, value: float | None, locale: str, currency: str) -> str:
+    """The one way figure ``key`` is written on every page (locale formatting, fixed digits)."""
+    from .i18n import (
+        format_currency,
+        format_decimal,
+        format_integer,
+        format_percent,
+        format_points,
+    )
+
+    unit, digits, _ = FIGURE_KEYS[key]
+    if unit == "fraction":
+        return format_percent(value, locale, digits)
+    if unit == "currency":
+        return format_currency(value, currency, locale, digits)
+    if unit == "points":
+        return format_points(value, locale, digits)
+    if digits:
+        return format_decimal(value, locale, digits)
+    return format_integer(value, locale)
+
+
+def figures_document(analysis: Analysis, currency: str) -> dict[str, Any]:
+    """The content of ``figures.json`` (money in ``currency``, rates as fractions 0..1)."""
+    return {
+        "as_of": analysis.as_of.date().isoformat(),
+        "currency": currency,
+        "figures": [
+            {"key": f.key, "value": f.value, "unit": f.unit, "window": f.window,
+             "chapters": list(f.chapters)}
+            for f in key_figures(analysis)
+        ],
+    }

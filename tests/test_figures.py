@@ -1,0 +1,217 @@
+"""kbworkbook.figures: one window, one margin, one customer value; worked examples by hand."""
+
+from __future__ import annotations
+
+import math
+
+import pandas as pd
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from kbworkbook import economics, metrics
+from kbworkbook.errors import MetricError
+from kbworkbook.figures import (
+    FIGURE_KEYS,
+    ClvConvention,
+    Settings,
+    Window,
+    analyse,
+    clv_convention,
+    complaint_figures,
+    contribution_margin,
+    customer_value,
+    figures_document,
+    format_figure,
+    key_figures,
+    margin_basis,
+)
+
+WINDOW = Window.ending("2025-12-31", 12)
+
+
+# -- customer value ------------------------------------------------------------------------------
+
+
+def test_customer_value_worked_example() -> None:
+    # m = 100, r = 0.8, d = 0.1, T = 5: 100 + 72.7273 + 52.8926 + 38.4673 + 27.9762 = 292.0634
+    value = customer_value(100.0, 0.8, ClvConvention(0.1, 5))
+    assert value == pytest.approx(100 + 80 / 1.1 + 64 / 1.21 + 51.2 / 1.331 + 40.96 / 1.4641)
+    assert value == pytest.approx(292.0634, abs=1e-4)
+    # the same function everywhere: the metric (margin at t = 0) and the programme economics
+    assert value == pytest.approx(metrics.clv_discounted(100, 0.8, 0.1, 5, "start"))
+    assert value == pytest.approx(economics.lifetime_margin(100, 0.8, 0.1, horizon=5))
+
+
+def test_customer_value_of_the_sample_client() -> None:
+    # m = 0.55 × 206'835.80 / 1'523 = 74.694, r = 867 / 1'710, d = 8 %, T = 10 years
+    m = 0.55 * 206835.8 / 1523
+    value = customer_value(m, 867 / 1710, ClvConvention(0.08, 10))
+    q = (867 / 1710) / 1.08
+    assert value == pytest.approx(m * (1 - q**10) / (1 - q))
+    assert round(value) == 141  # never below one year's margin (the old CHF 66 was)
+
+
+@settings(max_examples=100, deadline=None)
+@given(m=st.floats(1, 10_000), r=st.floats(0, 0.99), d=st.floats(0, 0.3),
+       t=st.integers(1, 30))
+def test_customer_value_between_one_and_t_years_margin_and_rising_with_retention(m, r, d, t):
+    conv = ClvConvention(d, t)
+    value = customer_value(m, r, conv)
+    assert math.isfinite(value)
+    assert m - 1e-9 <= value <= m * t + 1e-6
+    assert customer_value(m, min(r + 0.01, 1.0), conv) >= value - 1e-9
+
+
+@pytest.mark.parametrize("bad", [float("nan"), float("inf")])
+def test_customer_value_never_nan(bad) -> None:
+    with pytest.raises(MetricError):
+        customer_value(bad, 0.5, ClvConvention(0.08, 10))
+    with pytest.raises(MetricError):
+        customer_value(100.0, bad, ClvConvention(0.08, 10))
+
+
+def test_clv_convention_from_settings_with_sources() -> None:
+    conv = clv_convention({"discount_rate": 0.05, "clv_horizon_years": 7})
+    assert (conv.discount_rate, conv.horizon_years) == (0.05, 7)
+    assert (conv.discount_source, conv.horizon_source) == ("config", "config")
+    fallback = clv_convention({"discount_rate": "viel", "clv_horizon_years": 2.5})
+    assert (fallback.discount_rate, fallback.horizon_years) == (0.08, 10)
+    assert (fallback.discount_source, fallback.horizon_source) == ("default", "default")
+
+
+# -- margin -------------------------------------------------------------------------------------
+
+
+def _sales() -> pd.DataFrame:
+    frame = pd.DataFrame({
+        "customer_id": ["a", "a", "b", "c"],
+        "date": pd.to_datetime(["2025-03-01", "2025-04-01", "2025-05-01", "2024-05-01"]),
+        "revenue": [100.0, 50.0, 100.0, 80.0],
+        "margin": [40.0, float("nan"), 20.0, 8.0],
+    })
+    return frame.astype({"customer_id": "str"})
+
+
+def test_margin_basis_configured_rate_wins_and_names_the_gross_rate() -> None:
+    basis = margin_basis(_sales(), WINDOW, {"margin_rate": 0.25})
+    # the column inside the window: 60 on the 200 of revenue that has a margin = 30 %
+    assert (basis.rate, basis.source, basis.gross_rate) == (0.25, "config", pytest.approx(0.3))
+
+
+def test_margin_basis_from_the_column_estimates_missing_lines() -> None:
+    basis = margin_basis(_sales(), WINDOW, {})
+    assert (basis.rate, basis.source, basis.estimated_lines) == (pytest.approx(0.3), "data", 1)
+    lines = contribution_margin(_sales(), basis)
+    # a's line without margin: 50 × 30 % = 15, not 0; the caller's frame is untouched
+    assert lines["margin"].tolist() == pytest.approx([40.0, 15.0, 20.0, 8.0])
+    assert math.isnan(_sales()["margin"][1])
+
+
+def test_margin_basis_default_without_column_or_setting() -> None:
+    basis = margin_basis(_sales().drop(columns="margin"), WINDOW, {})
+    assert (basis.rate, basis.source, basis.gross_rate) == (0.30, "default", None)
+    lines = contribution_margin(_sales().drop(columns="margin"), basis)
+    assert lines["margin"].tolist() == pytest.approx([30.0, 15.0, 30.0, 24.0])
+
+
+# -- complaints ---------------------------------------------------------------------------------
+
+
+def test_complaint_figures_window_and_history() -> None:
+    frame = pd.DataFrame({
+        "date": pd.to_datetime(["2025-02-01", "2025-06-01", "2025-09-01", "2023-05-01"]),
+        "resolved": [True, True, False, True],
+        "satisfied": pd.array([True, None, False, True], dtype="boolean"),
+        "days_to_resolve": [1, 6, None, 2],
+    })
+    window = complaint_figures(frame, WINDOW.start, WINDOW.end)
+    assert window.count == 3
+    assert window.resolved_share == pytest.approx(2 / 3)
+    # satisfied of the complaints with an answer: 1 of 2 (the blank one is not "no")
+    assert (window.satisfied_share, window.satisfied_answered) == (0.5, 2)
+    assert window.mean_days == pytest.approx(3.5)
+    assert window.quick_share == pytest.approx(1.0)  # the satisfied one took 1 day
+    whole = complaint_figures(frame)
+    assert whole.count == 4 and whole.satisfied_share == pytest.approx(2 / 3)
+
+
+# -- the analysis and figures.json --------------------------------------------------------------
+
+
+def _tables() -> dict[str, pd.DataFrame | None]:
+    rows = []
+    # 2024: a, b, c; 2025: a, b, d  → S 3, E 3, retained 2 (CRR 2/3)
+    for cid, day, value in [("a", "2024-03-01", 10.0), ("b", "2024-04-01", 20.0),
+                            ("c", "2024-05-01", 30.0), ("a", "2025-03-01", 40.0),
+                            ("a", "2025-04-01", 60.0), ("b", "2025-05-01", 50.0),
+                            ("d", "2025-06-01", 50.0)]:
+        rows.append((cid, pd.Timestamp(day), value))
+    tx = pd.DataFrame(rows, columns=["customer_id", "date", "revenue"]).astype(
+        {"customer_id": "str"})
+    nps = pd.DataFrame({"score": pd.array([10, 9, 3, 8], dtype="Int64"),
+                        "date": pd.to_datetime(["2025-05-01", "2025-06-01", "2025-07-01",
+                                                "2023-01-01"])})
+    posts = pd.DataFrame({"post_id": ["1", "2", "3"],
+                          "date": pd.to_datetime(["2025-02-01", "2025-03-01", "2023-01-01"]),
+                          "likes": [9, 3, 500], "comments": [1, 1, 0], "shares": [0, 0, 0],
+                          "reach": [100, 200, 1000]})
+    return {"transactions": tx, "nps": nps, "posts": posts, "complaints": None}
+
+
+def test_analysis_worked_example() -> None:
+    a = analyse(_tables(), Settings(economics={"margin_rate": 0.5, "discount_rate": 0.1,
+                                               "clv_horizon_years": 2}), "2025-12-31")
+    assert a.window.iso() == "2025-01-01/2025-12-31"
+    assert (a.purchases.revenue, a.purchases.customers, a.purchases.orders) == (200.0, 3, 4)
+    assert a.retention.crr == pytest.approx(2 / 3)
+    # NPS of the window only: 10, 9, 3 → (2 − 1)/3 = +33.3 (the 2023 answer is history)
+    assert a.nps.n == 3 and a.nps.score == pytest.approx(100 / 3)
+    # engagement of the window's posts only: (10/100 + 4/200)/2 = 6 %, not the 2023 post
+    assert a.engagement.rate == pytest.approx(0.06) and a.engagement.base == "reach"
+    # m = 50 % × 200 / 3 = 33.33; CLV over 2 years = m + m·(2/3)/1.1
+    assert a.margin_per_customer == pytest.approx(100 / 3)
+    assert a.customer_value == pytest.approx(100 / 3 * (1 + (2 / 3) / 1.1))
+    assert a.complaints is None
+
+
+def test_figures_document_each_key_once_undefined_without_chapters() -> None:
+    a = analyse(_tables(), Settings(), "2025-12-31")
+    doc = figures_document(a, "EUR")
+    keys = [f["key"] for f in doc["figures"]]
+    assert keys == list(FIGURE_KEYS) and len(set(keys)) == len(keys)
+    by_key = {f["key"]: f for f in doc["figures"]}
+    assert by_key["complaint_satisfaction"] == {
+        "key": "complaint_satisfaction", "value": None, "unit": "fraction",
+        "window": "2025-01-01/2025-12-31", "chapters": []}
+    assert by_key["crr"]["value"] == pytest.approx(2 / 3) and by_key["crr"]["chapters"]
+    assert doc["currency"] == "EUR"
+    for item in doc["figures"]:
+        if item["unit"] == "fraction" and item["value"] is not None:
+            assert 0 <= item["value"] <= 1
+
+
+def test_no_data_gives_notes_not_errors() -> None:
+    a = analyse({"transactions": None, "nps": None, "posts": None, "complaints": None},
+                Settings(), "2025-12-31")
+    assert all(f.value is None and f.chapters == () for f in key_figures(a))
+
+
+def test_settings_of_workspace_falls_back_on_invalid_values(tmp_path) -> None:
+    from kbworkbook.workspace import Workspace, create_workspace
+
+    ws = create_workspace(tmp_path / "ws", "Test")
+    config = ws.root / "kbworkbook.toml"
+    text = config.read_text(encoding="utf-8")
+    text = text.replace("window_months = 12", 'window_months = "zwölf"')
+    config.write_text(text, encoding="utf-8")
+    assert Settings.of(Workspace.open(ws.root)).window_months == 12
+
+
+def test_format_figure_one_style_per_key() -> None:
+    assert format_figure("crr", 0.50701, "de-CH", "CHF") == "50.7\u00a0%"
+    assert format_figure("engagement_rate", 0.075443, "de-CH", "CHF") == "7.54\u00a0%"
+    assert format_figure("clv", 140.7165, "de-CH", "CHF") == "CHF\u00a0141"
+    assert format_figure("nps", 24.24, "de-CH", "CHF") == "+24"
+    assert format_figure("active_customers", 1523, "de-CH", "CHF") == "1’523"
+    assert format_figure("revenue", 206835.8, "de-DE", "EUR") == "206.836\u00a0€"

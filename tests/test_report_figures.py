@@ -1,0 +1,175 @@
+"""figures.json and one consistent set of figures across the sample report (issue 12).
+
+Each figure of figures.json must appear, formatted for the locale, in the very table row or
+key-figure tile that shows it in every chapter the file lists; stated sums must add up.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+
+import pytest
+from bs4 import BeautifulSoup
+
+from kbworkbook.figures import format_figure
+
+pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("report")]
+
+REQUIRED = {"revenue", "active_customers", "crr", "churn", "repeat_rate", "nps", "clv",
+            "complaint_satisfaction", "engagement_rate", "regulars_revenue_share"}
+PAGES = {"00": "00_ueberblick.html", "03": "03_kennzahlen.html",
+         "04": "04_kundenwert_segmente.html", "05": "05_massnahmen_wirtschaftlichkeit.html"}
+
+#: where each figure is shown: chapter → (row label or tile label, column of the value)
+WHERE: dict[str, dict[str, tuple[str, int]]] = {
+    "revenue": {"00": ("Umsatz 12 Mt.", 0), "03": ("Umsatz (netto)", -1)},
+    "active_customers": {"00": ("Aktive Kunden 12 Mt.", 0), "03": ("Aktive Kunden", -1),
+                         "04": ("Aktive Kunden (12 Monate)", 1),
+                         "05": ("Aktive Kunden im Jahr", 1)},
+    "orders": {"03": ("Einkäufe", -1)},
+    "average_order_value": {"03": ("Ø Einkaufsbetrag", -1)},
+    "purchases_per_customer": {"03": ("Einkäufe je Kunde", -1),
+                               "05": ("Käufe pro Kunde und Jahr", 1)},
+    "crr": {"00": ("Kundenbindungsrate 12 Mt.", 0), "03": ("Kundenbindungsrate", 1),
+            "04": ("Kundenbindungsrate (r)", 1),
+            "05": ("Bindungsrate (Kunden, die wieder kaufen)", 1)},
+    "churn": {"03": ("Abwanderungsrate", 1)},
+    "repeat_rate": {"00": ("Wiederkaufrate 12 Mt.", 0), "03": ("Wiederkaufrate", -1)},
+    "regulars_revenue_share": {"00": ("Umsatzanteil Stammkunden", 0),
+                               "03": ("Umsatzanteil Stammkunden", -1),
+                               "04": ("Anteil am Umsatz", 1)},
+    "nps": {"00": ("NPS (n = 165)", 0), "03": ("Letzte 12 Monate", 2)},
+    "nps_answers": {"03": ("Letzte 12 Monate", 1)},
+    "margin_rate": {"04": ("Deckungsbeitrag in % vom Umsatz", 1),
+                    "05": ("Deckungsbeitrag in % vom Umsatz", 1)},
+    "margin_per_customer": {"04": ("Ø Deckungsbeitrag je aktiven Kunden und Jahr (m)", 1),
+                            "05": ("Deckungsbeitrag pro Kunde und Jahr", 1)},
+    "clv": {"04": ("Kundenwert (CLV, 10 Jahre)", 1), "05": ("Kundenwert (CLV, 10 Jahre)", 1)},
+    "complaints": {"03": ("Beschwerden", 1), "05": ("Beschwerden im Jahr", 1)},
+    "complaint_satisfaction": {"03": ("Kunde danach zufrieden", 1),
+                               "05": ("Anteil zufrieden gelöster Beschwerden", 1)},
+    "engagement_rate": {"03": ("Reichweite", 1)},
+}
+
+
+def _soup(out: Path, number: str) -> BeautifulSoup:
+    return BeautifulSoup((out / PAGES[number]).read_text(encoding="utf-8"), "html.parser")
+
+
+def _cells(soup: BeautifulSoup, label: str) -> list[list[str]]:
+    """Every table row (cell texts) whose first cell is ``label``; tiles as [label, value]."""
+    rows = []
+    for tr in soup.find_all("tr"):
+        cells = [c.get_text(" ", strip=True) for c in tr.find_all(["td", "th"])]
+        if cells and cells[0] == label:
+            rows.append(cells)
+    for tile in soup.select(".kb-kpi"):
+        name = tile.select_one(".kb-kpi-label")
+        value = tile.select_one(".kb-kpi-value")
+        if name and value and name.get_text(strip=True) == label:
+            rows.append([value.get_text(strip=True)])
+    return rows
+
+
+def _figures(out: Path) -> dict:
+    return json.loads((out / "figures.json").read_text(encoding="utf-8"))
+
+
+def test_figures_json_beside_the_index(sample_report) -> None:  # type: ignore[no-untyped-def]
+    out = sample_report.out_dir
+    assert (out / "index.html").is_file() and (out / "figures.json").is_file()
+    doc = _figures(out)
+    keys = [f["key"] for f in doc["figures"]]
+    assert len(keys) == len(set(keys)), "each key once"
+    assert REQUIRED <= set(keys)
+    assert doc["currency"] == "CHF" and doc["as_of"] == "2025-12-31"
+    for item in doc["figures"]:
+        assert set(item) == {"key", "value", "unit", "window", "chapters"}
+        if item["unit"] == "fraction":
+            assert 0.0 <= item["value"] <= 1.0, item
+        assert item["window"] == "2025-01-01/2025-12-31", item
+    by_key = {f["key"]: f for f in doc["figures"]}
+    # the sample's figures: 1'523 active customers, CRR 867/1'710, NPS of the Q4 2025 survey
+    assert by_key["active_customers"]["value"] == 1523
+    assert by_key["crr"]["value"] == pytest.approx(867 / 1710)
+    assert by_key["nps_answers"]["value"] == 165
+    assert by_key["nps"]["value"] == pytest.approx(100 * 40 / 165)  # P − D = 40 of 165
+
+
+def test_every_figure_reads_the_same_wherever_it_is_shown(sample_report) -> None:  # type: ignore[no-untyped-def]
+    out = sample_report.out_dir
+    soups = {n: _soup(out, n) for n in PAGES}
+    index = BeautifulSoup((out / "index.html").read_text(encoding="utf-8"), "html.parser")
+    checked = 0
+    for item in _figures(out)["figures"]:
+        if item["value"] is None:
+            continue
+        expected = format_figure(item["key"], item["value"], "de-CH", "CHF")
+        assert set(item["chapters"]) == set(WHERE[item["key"]]), item["key"]
+        for number in item["chapters"]:
+            label, column = WHERE[item["key"]][number]
+            pages = [soups[number]] + ([index] if number == "00" else [])
+            for soup in pages:
+                rows = _cells(soup, label)
+                assert rows, f"{item['key']}: no row »{label}« in chapter {number}"
+                for cells in rows:
+                    assert cells[column].replace("\u00a0", " ") == expected.replace(
+                        "\u00a0", " "), (item["key"], number, cells)
+                checked += 1
+    assert checked >= 30
+
+
+def _money(text: str) -> float:
+    """``CHF 5’520`` / ``CHF −18.70`` → float."""
+    number = text.replace("CHF", "").replace("\u00a0", "").replace("’", "").strip()
+    return float(number.replace("−", "-"))
+
+
+def test_stated_sums_add_up(sample_report) -> None:  # type: ignore[no-untyped-def]
+    out = sample_report.out_dir
+    ch05 = _soup(out, "05")
+    table = ch05.select_one("table.kb-programme")
+    body = [[c.get_text(strip=True) for c in tr.find_all("td")]
+            for tr in table.select("tbody tr")]
+    total = [c.get_text(strip=True) for c in table.select("tfoot th")]
+    for column in (2, 3):  # cost, benefit per year
+        assert sum(_money(r[column]) for r in body) == pytest.approx(_money(total[column]))
+    text = " ".join(ch05.get_text(" ", strip=True).replace("\u00a0", " ").split())
+    # "… im Schnitt CHF 6.30 … (CHF 25.00) ab: CHF −18.70 … (CHF 0.60): CHF 5.70"
+    money = r"(CHF −?[\d’]+(?:\.\d\d)?)"
+    found = re.search(rf"im Schnitt {money} Deckungsbeitrag.*?\({money}\) ab: {money}.*?"
+                      rf"\({money}\): {money}", text)
+    assert found, "margin sentence"
+    mt, ac, new, rc, rep = (_money(g) for g in found.groups())
+    assert new == pytest.approx(mt - ac) and rep == pytest.approx(mt - rc)
+    kept = re.search(r"bleiben voraussichtlich ([\d.]+) von (\d+) Beschwerdeführern treu; "
+                     r"([\d.]+) gehen verloren\. Das gefährdet rund (CHF [\d’]+) Kundenwert "
+                     r"\(([\d.]+) × Kundenwert (CHF [\d’]+)", text)
+    assert kept, "complaint sentence"
+    assert float(kept[1]) + float(kept[3]) == pytest.approx(float(kept[2]))
+    assert _money(kept[4]) == pytest.approx(round(float(kept[5]) * _money(kept[6])))
+    ch04 = _soup(out, "04")
+    clv = _money(_cells(ch04, "Kundenwert (CLV, 10 Jahre)")[0][1])
+    acquisition = _money(_cells(ch04, "Akquisitionskosten je Neukunde")[0][1])
+    net = _money(_cells(ch04, "Netto-Kundenwert (CLV − Akquisition)")[0][1])
+    assert net == clv - acquisition
+    ch03 = _soup(out, "03")
+
+    def count(label: str) -> int:
+        return int(_cells(ch03, label)[0][1].replace("’", ""))
+
+    assert count("Kunden im früheren Zeitraum (S)") == (
+        count("Kunden geblieben (S∩E)") + count("Kunden verloren"))
+    assert count("Kunden im aktuellen Zeitraum (E)") == (
+        count("Kunden geblieben (S∩E)") + count("davon neu oder zurückgekehrt (N)"))
+
+
+def test_history_views_are_labelled(sample_report) -> None:  # type: ignore[no-untyped-def]
+    out = sample_report.out_dir
+    for number in ("03", "04"):
+        captions = [p.get_text(strip=True) for p in _soup(out, number).select("p.kb-window")]
+        assert any(c.startswith("Zeitfenster: letzte 12 Monate (01.01.2025 – 31.12.2025)")
+                   for c in captions), number
+        assert any(c.startswith("Verlauf") for c in captions), number
