@@ -140,7 +140,7 @@ def test_nps_section_oracle_4_1_shows_n_and_interval(workspace):
     # every answer lies in the 12-month window: one row for it, no separate "all answers"
     assert "<td>Letzte 12 Monate</td>" in text and "<td>alle Antworten</td>" not in text
     assert ">200<" in text and ">+30<" in text
-    assert "+19 bis +41" in text  # CI [19.1755; 40.8245]
+    assert "+19 bis +40" in text  # adjusted Wald [18.82; 40.30] (Wald was [19.18; 40.82])
     assert "50\u00a0%" in text and "30\u00a0%" in text and "20\u00a0%" in text
 
 

@@ -77,3 +77,15 @@ def test_cohorts_are_labelled_as_history(workspace):
     text = _text(kundenwert.cohorts(_ctx(workspace, transactions=_sales())))
     assert "Verlauf" in text and "längerer Zeitraum als das Zeitfenster" in text
     assert WINDOW not in text
+
+
+def test_nps_section_names_its_interval_and_stays_open_at_the_bound(workspace):
+    """Issue 12 #10: three answers of 10 are shown as +100 with −7 to +100, not 100 to 100."""
+    from kbworkbook.chapters import kennzahlen
+
+    frame = pd.DataFrame({"score": pd.array([10, 10, 10], dtype="Int64"),
+                          "date": pd.to_datetime(["2025-10-01"] * 3)})
+    text = _text(kennzahlen.nps(_ctx(workspace, nps=frame)))
+    assert ">+100<" in text and "\u22127 bis +100" in text
+    assert "+100 bis +100" not in text
+    assert "angepasstes Wald-Intervall" in text and "Rocks 2016" in text

@@ -87,7 +87,8 @@ def test_nps_bars_oracle_4_1_small_sample_shares_and_interval():
     assert [round(b.get_x(), 6) for b in bars] == [0.0, 0.25, 0.55]
     title = ax.get_title("left")
     assert "NPS +20" in title
-    assert "\u221216 bis +56" in title
+    # adjusted Wald: n' = 23, p' = 9.75/23, d' = 5.75/23 → 17.4 ± 32.8 = [−15.4; +50.2]
+    assert "\u221215 bis +50" in title
     assert "n = 20" in title
     assert "Wenige Antworten" in title
     legend = ax.figure.legends[0]
@@ -98,7 +99,8 @@ def test_nps_bars_oracle_4_1_small_sample_shares_and_interval():
 def test_nps_bars_english_and_no_small_sample_note_for_n_200():
     result = metrics.nps([10] * 100 + [8] * 60 + [2] * 40)
     ax = pm.nps_bars(result, language="en")
-    assert ax.get_title("left") == "NPS +30 (95% interval +19 to +41; n = 200)"
+    # adjusted Wald: n' = 203, p' = 100.75/203, d' = 40.75/203 → [18.8; 40.3]
+    assert ax.get_title("left") == "NPS +30 (95% interval +19 to +40; n = 200)"
     assert ax.get_xlabel() == "Share of answers"
 
 

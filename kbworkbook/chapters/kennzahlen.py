@@ -245,7 +245,8 @@ def nps(ctx: Context) -> list[Any]:
 
     def row(name: str, r: Any) -> list[str]:
         return [name, format_integer(r.n, loc), format_points(r.score, loc),
-                f"{format_points(r.ci_low, loc)} {lbl(ctx, 'to')} {format_points(r.ci_high, loc)}",
+                f"{format_points(r.interval_low, loc)} {lbl(ctx, 'to')} "
+                f"{format_points(r.interval_high, loc)}",
                 format_percent(r.promoters_share, loc, 0), format_percent(r.passives_share, loc, 0),
                 format_percent(r.detractors_share, loc, 0)]
 

@@ -3,8 +3,18 @@
 Promoters answer 9–10, passives 7–8, detractors 0–6. ``NPS = 100·(P−D)/n`` in points
 (−100..+100). Blank answers (NaN) are excluded, not counted as detractors.
 Standard error: ``Var = 100²·(p + d − (p−d)²)/n``; optional finite-population correction
-``Var·(N−n)/(N−1)`` for a customer base of N. The 95 % interval ``NPS ± 1.96·SE`` is clipped to
-±100; ``small_sample`` is set when n < 30.
+``Var·(N−n)/(N−1)`` for a customer base of N. ``ci_low``/``ci_high``: the plain (Wald)
+interval ``NPS ± 1.96·SE`` clipped to ±100 (domain.md §4.1); it collapses at small n and at
+the bounds (three answers of 10 → [100; 100]). ``small_sample`` is set when n < 30.
+
+``interval_low``/``interval_high`` – the interval the report shows – is the ADJUSTED WALD
+interval for the difference of two proportions of a trinomial (Rocks 2016, The American
+Statistician; recommended by Lewis & Sauro, measuringu.com/nps-confidence-intervals): add
+¾ promoter, ¾ detractor and 1½ passives (n' = n + 3), p' = (P + ¾)/n', d' = (D + ¾)/n',
+``100·(p' − d') ± 1.96·100·√((p' + d' − (p' − d')²)/n')`` (times the same finite-population
+correction), widened to contain the observed NPS (only with one or two answers can the
+shrunk centre leave it outside) and clipped to ±100. It never has zero width (unless the whole
+customer base answered) and behaves at the bounds.
 """
 
 from __future__ import annotations
@@ -41,6 +51,8 @@ class NpsResult:
     ci_high: float
     small_sample: bool
     population: int | None = None
+    interval_low: float = math.nan
+    interval_high: float = math.nan
 
 
 def _clean_scores(scores: pd.Series | np.ndarray | list[float]) -> np.ndarray:
@@ -87,14 +99,17 @@ def nps(
     p, d = promoters / n, detractors / n
     score = 100.0 * (p - d)
     var = 100.0**2 * (p + d - (p - d) ** 2) / n
+    fpc = 1.0
     if population is not None:
         if population < n:
             raise MetricError(
                 f"Die Kundenzahl ({population}) ist kleiner als die Zahl der Antworten ({n}). "
                 "Bitte die Grösse des Kundenstamms prüfen."
             )
-        var *= 0.0 if population == n else (population - n) / (population - 1)
+        fpc = 0.0 if population == n else (population - n) / (population - 1)
+        var *= fpc
     se = math.sqrt(max(var, 0.0))
+    low, high = _adjusted_wald(promoters, detractors, n, fpc)
     return NpsResult(
         score=score,
         n=n,
@@ -109,7 +124,24 @@ def nps(
         ci_high=min(100.0, score + Z95 * se),
         small_sample=n < SMALL_SAMPLE,
         population=population,
+        interval_low=low,
+        interval_high=high,
     )
+
+
+def _adjusted_wald(promoters: int, detractors: int, n: int, fpc: float) -> tuple[float, float]:
+    """Adjusted-Wald 95 % interval of the NPS in points (see module docstring)."""
+    observed = 100.0 * (promoters - detractors) / n
+    if fpc == 0.0:
+        return observed, observed  # every customer answered: no sampling error
+    n_adj = n + 3.0
+    p = (promoters + 0.75) / n_adj
+    d = (detractors + 0.75) / n_adj
+    centre = 100.0 * (p - d)
+    half = Z95 * 100.0 * math.sqrt(max((p + d - (p - d) ** 2) / n_adj * fpc, 0.0))
+    low, high = centre - half, centre + half
+    # with one or two answers the shrunk centre can leave the observed NPS outside: widen
+    return max(-100.0, min(low, observed)), min(100.0, max(high, observed))
 
 
 def nps_trend(

@@ -191,7 +191,8 @@ def nps_bars(
         ax.set_xlabel(_t("share_answers", language))
         ax.spines["left"].set_visible(False)
         title = _t("nps_title", language, score=format_points(result.score, loc),
-                   low=format_points(result.ci_low, loc), high=format_points(result.ci_high, loc),
+                   low=format_points(result.interval_low, loc),
+                   high=format_points(result.interval_high, loc),
                    n=format_integer(result.n, loc))
         if result.small_sample:
             title += "\n" + _t("small_sample", language)
@@ -206,14 +207,15 @@ def nps_trend_chart(
     """NPS per period (or segment) as points with 95 % interval whiskers and ``n`` per tick.
 
     ``trend`` is the frame of :func:`kbworkbook.metrics.nps_trend` (columns ``score``,
-    ``ci_low``, ``ci_high``, ``n``). Periods are joined by a line; segments are not.
+    ``interval_low``, ``interval_high``, ``n``: the adjusted-Wald interval). Periods are joined
+    by a line; segments are not.
     """
     loc = _locale(locale, language)
     with styled_axes(ax, (8.0, 3.6)) as ax:
         x = np.arange(len(trend))
         score = trend["score"].to_numpy(dtype="float64")
-        low = trend["ci_low"].to_numpy(dtype="float64")
-        high = trend["ci_high"].to_numpy(dtype="float64")
+        low = trend["interval_low"].to_numpy(dtype="float64")
+        high = trend["interval_high"].to_numpy(dtype="float64")
         is_period = isinstance(trend.index, pd.PeriodIndex)
         ax.axhline(0, color="#999999", linewidth=0.8)
         ax.errorbar(x, score, yerr=[score - low, high - score], fmt="o",
