@@ -77,7 +77,7 @@ def test_sample_chapter_01_renders_from_saved_answers(sample_ctx):
     assert labels == {"20.11.2025", "12.03.2025"}
     strengths = html_of(sections["strengths"])
     assert "Am stärksten sind Sie bei »Leistung &amp; Zuverlässigkeit« (75)" in strengths
-    assert "grössten Nachholbedarf" in strengths  # de-CH: no ß
+    assert "grössten Handlungsbedarf" in strengths  # de-CH: no ß
     change = html_of(sections["change"])
     assert "<td>Feedback &amp; Beschwerdemanagement</td><td>30</td><td>65</td><td>+35</td>" \
         in change

@@ -76,7 +76,19 @@ def weakest_factors(ctx: Context) -> list[Any]:
              format_decimal(score, ctx.locale, 0), format_decimal(need, ctx.locale, 0)]
             for f, score, need in weakest]
     head = [label(ctx, _TEXTS, "columns", c) for c in ("factor", "score", "need")]
-    return blocks + [_html.block(_html.table(head, rows, numeric=(1, 2)))]
+    blocks.append(_html.block(_html.table(head, rows, numeric=(1, 2))))
+    return blocks + [paragraph(s) for s in _need_notes(ctx)]
+
+
+def _need_notes(ctx: Context) -> list[str]:
+    """The same sentences as chapter 1: why these two, and any tie (named, never hidden)."""
+    from ..questionnaires import SIX_FACTORS
+    from ..store import AnswerStore
+    from .questionnaire import need_sentences
+
+    need = need_by_factor(ctx)
+    catalogue = AnswerStore(ctx.workspace).catalogue(SIX_FACTORS).for_locale(ctx.locale)
+    return need_sentences(catalogue, need, ctx.language, ctx.locale, top=WEAKEST)
 
 
 def _as_of(ctx: Context) -> dt.date:

@@ -85,8 +85,10 @@ def strengths(ctx: Context) -> list[Any]:
     catalogue, score, _prev_score, _prev = _scores(ctx)
     if score is None:
         return [markdown(ctx, _TEXTS, "strengths"), _no_answers(ctx)]
-    return [markdown(ctx, _TEXTS, "strengths")] + [
-        paragraph(s) for s in q.strengths_sentences(catalogue, score, ctx.language, ctx.locale)]
+    ranking = handlungsbedarf(score.factor_scores, score.weights)
+    sentences = (q.strengths_sentences(catalogue, score, ctx.language, ctx.locale)
+                 + q.need_sentences(catalogue, ranking, ctx.language, ctx.locale))
+    return [markdown(ctx, _TEXTS, "strengths")] + [paragraph(s) for s in sentences]
 
 
 def change(ctx: Context) -> list[Any]:
@@ -113,7 +115,9 @@ def handlungsbedarf_section(ctx: Context) -> list[Any]:
     if ranking.empty:
         return [markdown(ctx, _TEXTS, "handlungsbedarf"), _no_answers(ctx)]
     ax = handlungsbedarf_bars(ranking, catalogue, language=ctx.language, locale=ctx.locale)
-    return [markdown(ctx, _TEXTS, "handlungsbedarf"), ax.figure]
+    ties = q.need_sentences(catalogue, ranking, ctx.language, ctx.locale, ties_only=True)
+    return [markdown(ctx, _TEXTS, "handlungsbedarf"), ax.figure,
+            *(paragraph(s) for s in ties)]
 
 
 def touchpoints(ctx: Context) -> list[Any]:

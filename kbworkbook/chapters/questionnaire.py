@@ -72,10 +72,28 @@ _T: dict[str, dict[str, str]] = {
                    "en": "You are strongest in '{a}' ({sa})."},
     "strong_two": {"de": "Am stärksten sind Sie bei »{a}« ({sa}) und »{b}« ({sb}).",
                    "en": "You are strongest in '{a}' ({sa}) and '{b}' ({sb})."},
-    "weak_one": {"de": "Den größten Nachholbedarf sehen Sie bei »{a}« ({sa}).",
-                 "en": "You see the greatest need to catch up in '{a}' ({sa})."},
-    "weak_two": {"de": "Den größten Nachholbedarf sehen Sie bei »{a}« ({sa}) und »{b}« ({sb}).",
-                 "en": "You see the greatest need to catch up in '{a}' ({sa}) and '{b}' ({sb})."},
+    "weak_one": {"de": "Den niedrigsten Wert geben Sie »{a}« ({sa}).",
+                 "en": "You give the lowest score to '{a}' ({sa})."},
+    "weak_two": {"de": "Die niedrigsten Werte geben Sie »{a}« ({sa}) und »{b}« ({sb}).",
+                 "en": "You give the lowest scores to '{a}' ({sa}) and '{b}' ({sb})."},
+    "need_top": {"de": "Den größten Handlungsbedarf – Abstand zum Bestwert mal Wichtigkeit für "
+                       "Ihre Kunden – haben {names}; diese {n} übernimmt der Aktionsplan "
+                       "(Kapitel 6).",
+                 "en": "The greatest need for action – distance to the best score times "
+                       "importance to your customers – is in {names}; the action plan "
+                       "(chapter 6) takes these {n}."},
+    "need_differs": {"de": "Er weicht von den niedrigsten Werten ab, weil er die Wichtigkeit "
+                           "mitzählt.",
+                     "en": "It differs from the lowest scores because it counts importance "
+                           "too."},
+    "need_tie": {"de": "Gleichauf mit Handlungsbedarf {value}: {names}.",
+                 "en": "Tied at a need for action of {value}: {names}."},
+    "need_tie_cut": {"de": "Gleichauf mit Handlungsbedarf {value}: {names} – welcher davon in "
+                           "den Aktionsplan kommt, entscheidet nur die Reihenfolge des "
+                           "Fragebogens; bitte im Workshop wählen.",
+                     "en": "Tied at a need for action of {value}: {names} – which of them "
+                           "enters the action plan is decided only by the questionnaire's "
+                           "order; please choose in the workshop."},
     "missing": {"de": "Nicht bewertet (weniger als die Hälfte beantwortet): {names}.",
                 "en": "Not rated (fewer than half answered): {names}."},
     "none_rated": {"de": "Noch kein Faktor ist bewertet – dafür muss mindestens die Hälfte "
@@ -226,6 +244,55 @@ def strengths_sentences(catalogue: Questionnaire, score: QuestionnaireScore,
     if missing and best:
         sentences.append(tr(_T, "missing", language, names=", ".join(f"»{m}«" for m in missing)
                             if language != "en" else ", ".join(f"'{m}'" for m in missing)))
+    return [swiss_spelling(s, locale) for s in sentences]
+
+
+def _names(names: list[str], language: str, values: list[str] | None = None) -> str:
+    quoted = [f"'{n}'" if language == "en" else f"»{n}«" for n in names]
+    if values is not None:
+        quoted = [f"{q} ({v})" for q, v in zip(quoted, values, strict=True)]
+    if len(quoted) == 1:
+        return quoted[0]
+    return ", ".join(quoted[:-1]) + (" and " if language == "en" else " und ") + quoted[-1]
+
+
+_COUNT = {"de": ("einen", "zwei", "drei"), "en": ("one", "two", "three")}
+
+
+def need_sentences(catalogue: Questionnaire, ranking: Any, language: str = "de",
+                   locale: str = "de-CH", top: int = 2, ties_only: bool = False) -> list[str]:
+    """The ``top`` factors by Handlungsbedarf (the action plan's choice) and every tie.
+
+    ``ranking`` is :func:`~kbworkbook.questionnaires.scoring.handlungsbedarf`'s frame. Ties
+    are judged on the value as shown (whole points); a tie across the cut is named as such.
+    ``ties_only`` leaves out the sentence on the top factors.
+    """
+    from ..i18n import round_half_up
+
+    if ranking is None or not len(ranking):
+        return []
+    rows = ranking.to_dict("records")
+    shown = [round_half_up(float(r["need"]), 0) for r in rows]
+    chosen = rows[:top]
+    sentences: list[str] = []
+    if not ties_only:
+        names = [catalogue.factor(r["factor"]).label(language) for r in chosen]
+        values = [_num(r["need"], locale) for r in chosen]
+        words = _COUNT["en" if language == "en" else "de"]
+        count = words[len(chosen) - 1] if len(chosen) <= len(words) else str(len(chosen))
+        sentences.append(tr(_T, "need_top", language, names=_names(names, language, values),
+                            n=count))
+        worst = sorted(rows, key=lambda r: float(r["score"]))[:len(chosen)]
+        if {r["factor"] for r in worst} != {r["factor"] for r in chosen}:
+            sentences.append(tr(_T, "need_differs", language))
+    for value in dict.fromkeys(shown):
+        group = [i for i, v in enumerate(shown) if v == value]
+        if len(group) < 2:
+            continue
+        labels = [catalogue.factor(rows[i]["factor"]).label(language) for i in group]
+        across = group[0] < len(chosen) <= group[-1]
+        sentences.append(tr(_T, "need_tie_cut" if across else "need_tie", language,
+                            value=_num(value, locale), names=_names(labels, language)))
     return [swiss_spelling(s, locale) for s in sentences]
 
 
