@@ -28,6 +28,7 @@ from __future__ import annotations
 import math
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import Any
 
 import numpy as np
@@ -284,25 +285,104 @@ def complaint_figures(complaints: pd.DataFrame, start: Any = None,
 class Analysis:
     """Every figure of one client at one Stichtag (``None`` where the data do not allow it).
 
-    ``purchases`` is computed on :func:`contribution_margin` lines, so its margins per order
-    are contribution margins. ``notes`` holds the German reason for each figure that could not
-    be computed.
+    Each part is computed on first use and then kept (``functools.cached_property``), so a
+    chapter that shows only sales figures never reads the survey: ``tables`` may load its
+    frames lazily. ``purchases`` is computed on :func:`contribution_margin` lines, so its
+    margins per order are contribution margins. ``notes`` holds the German reason for each
+    figure computed so far that could not be computed.
     """
 
     as_of: pd.Timestamp
     window: Window
     settings: Settings
-    purchases: metrics.PurchaseFigures | None
-    retention: metrics.WindowRetention | None
-    nps: metrics.NpsResult | None
-    nps_dated: bool
-    complaints: ComplaintFigures | None
-    engagement: metrics.EngagementRate | None
-    margin: MarginBasis | None
-    clv: ClvConvention
-    margin_per_customer: float | None
-    customer_value: float | None
-    notes: tuple[str, ...] = ()
+    tables: Mapping[str, pd.DataFrame | None] = field(repr=False, compare=False)
+    _notes: list[str] = field(default_factory=list, repr=False, compare=False)
+
+    @property
+    def notes(self) -> tuple[str, ...]:
+        return tuple(self._notes)
+
+    def _attempt(self, call: Any) -> Any:
+        try:
+            return call()
+        except KbWorkbookError as exc:
+            self._notes.append(str(exc))
+            return None
+
+    def _table(self, name: str) -> pd.DataFrame | None:
+        frame = self.tables.get(name)
+        return frame if frame is not None and len(frame) else None
+
+    @cached_property
+    def margin(self) -> MarginBasis | None:
+        tx = self._table("transactions")
+        return None if tx is None else margin_basis(tx, self.window, self.settings.economics)
+
+    @cached_property
+    def purchases(self) -> metrics.PurchaseFigures | None:
+        tx, basis = self._table("transactions"), self.margin
+        if tx is None or basis is None:
+            return None
+        months, lowest = self.settings.window_months, self.settings.min_orders
+        return self._attempt(lambda: metrics.purchase_figures(
+            contribution_margin(tx, basis), self.as_of, months, lowest))
+
+    @cached_property
+    def retention(self) -> metrics.WindowRetention | None:
+        tx = self._table("transactions")
+        if tx is None:
+            return None
+        return self._attempt(lambda: metrics.window_retention(
+            tx, self.as_of, self.settings.window_months))
+
+    @cached_property
+    def _nps_found(self) -> tuple[metrics.NpsResult | None, bool]:
+        frame = self._table("nps")
+        found = None if frame is None else self._attempt(lambda: _nps(frame, self.window))
+        return found if found is not None else (None, False)
+
+    @property
+    def nps(self) -> metrics.NpsResult | None:
+        """NPS of the answers in the window (all answers when none is dated)."""
+        return self._nps_found[0]
+
+    @property
+    def nps_dated(self) -> bool:
+        return self._nps_found[1]
+
+    @cached_property
+    def complaints(self) -> ComplaintFigures | None:
+        frame = self.tables.get("complaints")
+        if frame is None:
+            return None
+        return complaint_figures(frame, self.window.start, self.window.end)
+
+    @cached_property
+    def engagement(self) -> metrics.EngagementRate | None:
+        posts = self._table("posts")
+        if posts is None:
+            return None
+        return self._attempt(lambda: _engagement(posts, self.window))
+
+    @cached_property
+    def clv(self) -> ClvConvention:
+        return clv_convention(self.settings.economics)
+
+    @cached_property
+    def margin_per_customer(self) -> float | None:
+        """Contribution margin per active customer and year (m of the customer value)."""
+        p, basis = self.purchases, self.margin
+        if p is None or basis is None or p.customers <= 0:
+            return None
+        return basis.rate * p.revenue / p.customers * 12.0 / self.settings.window_months
+
+    @cached_property
+    def customer_value(self) -> float | None:
+        m, kept = self.margin_per_customer, self.retention
+        if m is None or kept is None:
+            return None
+        return self._attempt(
+            lambda: customer_value(m, kept.crr, self.clv))
 
 
 def _scores(frame: pd.DataFrame) -> pd.Series:
@@ -349,54 +429,14 @@ def analyse(tables: Mapping[str, pd.DataFrame | None], settings: Settings,
     """All figures of the client (see the module docstring for each definition).
 
     ``tables``: canonical frames by name (``transactions``, ``nps``, ``posts``,
-    ``complaints``; missing = ``None``). ``as_of=None``: :func:`default_as_of`.
+    ``complaints``; missing = ``None``), read only when a figure needs them.
+    ``as_of=None``: :func:`default_as_of`.
     """
     day = pd.Timestamp(as_of).normalize() if as_of is not None else default_as_of(tables)
     if day is None:
         day = pd.Timestamp("1970-01-01")
-    window = Window.ending(day, settings.window_months)
-    notes: list[str] = []
-
-    def attempt(call: Any) -> Any:
-        try:
-            return call()
-        except KbWorkbookError as exc:
-            notes.append(str(exc))
-            return None
-
-    tx = tables.get("transactions")
-    purchases = retention = basis = None
-    if tx is not None and len(tx):
-        basis = margin_basis(tx, window, settings.economics)
-        with_margin = contribution_margin(tx, basis)
-        purchases = attempt(lambda: metrics.purchase_figures(
-            with_margin, day, settings.window_months, settings.min_orders))
-        retention = attempt(lambda: metrics.window_retention(tx, day, settings.window_months))
-    nps_frame = tables.get("nps")
-    nps_result, nps_dated = None, False
-    if nps_frame is not None and len(nps_frame):
-        found = attempt(lambda: _nps(nps_frame, window))
-        if found is not None:
-            nps_result, nps_dated = found
-    complaints = tables.get("complaints")
-    complaint = None
-    if complaints is not None:
-        complaint = complaint_figures(complaints, window.start, window.end)
-    posts = tables.get("posts")
-    engagement = None
-    if posts is not None and len(posts):
-        engagement = attempt(lambda: _engagement(posts, window))
-    convention = clv_convention(settings.economics)
-    margin_pc = value = None
-    if purchases is not None and basis is not None and purchases.customers > 0:
-        per_year = 12.0 / settings.window_months
-        margin_pc = basis.rate * purchases.revenue / purchases.customers * per_year
-        if retention is not None:
-            value = attempt(lambda: customer_value(margin_pc, retention.crr, convention))
-    return Analysis(as_of=day, window=window, settings=settings, purchases=purchases,
-                    retention=retention, nps=nps_result, nps_dated=nps_dated,
-                    complaints=complaint, engagement=engagement, margin=basis, clv=convention,
-                    margin_per_customer=margin_pc, customer_value=value, notes=tuple(notes))
+    return Analysis(as_of=day, window=Window.ending(day, settings.window_months),
+                    settings=settings, tables=tables)
 
 
 # -- key figures and figures.json -----------------------------------------------------------------

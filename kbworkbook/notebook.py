@@ -16,7 +16,7 @@ from __future__ import annotations
 import datetime as dt
 import html
 import os
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -73,21 +73,13 @@ class Context:
     def analysis(self) -> Any:
         """The client's figures (:class:`kbworkbook.figures.Analysis`), computed once per context.
 
-        A broken input file counts as missing here (the sections that read it say why).
+        Each input is read only when a figure needs it; a broken input file counts as missing
+        here (the sections that read it say why).
         """
-        from .errors import DataError
         from .figures import Settings, analyse
 
-        def compute() -> Any:
-            tables = {}
-            for name in ("transactions", "nps", "posts", "complaints"):
-                try:
-                    tables[name] = self.table(name)
-                except DataError:
-                    tables[name] = None
-            return analyse(tables, Settings.of(self.workspace), self.as_of)
-
-        return self.memo("analysis", compute)
+        return self.memo("analysis", lambda: analyse(
+            _LazyTables(self), Settings.of(self.workspace), self.as_of))
 
     @property
     def locale(self) -> str:
@@ -97,6 +89,31 @@ class Context:
     @property
     def currency(self) -> str:
         return self.workspace.currency
+
+
+class _LazyTables(Mapping[str, Any]):
+    """The context's tables, each loaded on first access; a broken file reads as ``None``."""
+
+    _NAMES = ("transactions", "nps", "posts", "complaints")
+
+    def __init__(self, ctx: Context) -> None:
+        self._ctx = ctx
+
+    def __getitem__(self, name: str) -> Any:
+        from .errors import DataError
+
+        if name not in self._NAMES:
+            raise KeyError(name)
+        try:
+            return self._ctx.table(name)
+        except DataError:
+            return None
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._NAMES)
+
+    def __len__(self) -> int:
+        return len(self._NAMES)
 
 
 def _parse_date(value: Any) -> dt.date | None:

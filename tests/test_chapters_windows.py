@@ -89,3 +89,15 @@ def test_nps_section_names_its_interval_and_stays_open_at_the_bound(workspace):
     assert ">+100<" in text and "\u22127 bis +100" in text
     assert "+100 bis +100" not in text
     assert "angepasstes Wald-Intervall" in text and "Rocks 2016" in text
+
+
+def test_clv_says_when_missing_margins_were_estimated(workspace):
+    earlier = pd.DataFrame({"customer_id": ["A5", "A4"], "revenue": [10.0, 20.0],
+                            "date": pd.to_datetime(["2024-06-01", "2024-07-01"])})
+    frame = pd.concat([_sales(), earlier.assign(margin=lambda f: f["revenue"] * 0.5)],
+                      ignore_index=True)
+    frame.loc[frame.index[:2], "margin"] = float("nan")
+    text = _text(kundenwert.clv(_ctx(workspace, transactions=frame)))
+    # the rate comes from the lines with a margin (50 %); the two gaps are estimated, not 0
+    assert ">50.0\u00a0%<" in text
+    assert "2 Zeilen ohne Marge zum selben Satz geschätzt, nicht als 0" in text

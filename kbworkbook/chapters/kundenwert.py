@@ -78,6 +78,7 @@ _LBL: dict[str, dict[str, str]] = {
         "acq": "Akquisitionskosten je Neukunde", "net_clv": "Netto-Kundenwert (CLV − Akquisition)",
         "src_config": "kbworkbook.toml [{section}] {name}",
         "src_margin_col": "Spalte »Marge« der Verkaufsdaten",
+        "src_estimated": "; {n} Zeilen ohne Marge zum selben Satz geschätzt, nicht als 0",
         "src_default": "Standardannahme (in kbworkbook.toml [economics] {name} anpassen)",
         "src_default_margin": "Standardannahme (in kbworkbook.toml [economics] margin_rate "
                               "anpassen)",
@@ -110,6 +111,7 @@ _LBL: dict[str, dict[str, str]] = {
         "net_clv": "Net customer value (CLV − acquisition)",
         "src_config": "kbworkbook.toml [{section}] {name}",
         "src_margin_col": "margin column of the sales data",
+        "src_estimated": "; {n} lines without a margin estimated at the same rate, not as 0",
         "src_default": "default assumption (set [economics] {name} in kbworkbook.toml)",
         "src_default_margin": "default assumption (set [economics] margin_rate in "
                               "kbworkbook.toml)",
@@ -324,6 +326,8 @@ def clv(ctx: Context) -> list[Any]:
                                 rate=fig("margin_rate", basis.rate))))
     rate_source = (config("margin_rate") if basis.source == "config"
                    else _lbl(ctx, _SOURCE[basis.source]))
+    if basis.source == "data" and basis.estimated_lines:
+        rate_source += _lbl(ctx, "src_estimated", n=format_integer(basis.estimated_lines, loc))
     value = analysis.customer_value
     rows = [
         [_lbl(ctx, "m"), fig("margin_per_customer", analysis.margin_per_customer),

@@ -13,7 +13,8 @@ and fully returned receipts are not orders. A customer is active with ≥ 1 orde
 * Stammkunden: customers with ≥ ``min_orders`` orders in the window; ``regular_revenue_share``
   = their net revenue / total net revenue.
 * Margin per order, new vs existing customers (needs ``margin``): a customer is *new* when their
-  first purchase ever (up to ``as_of``) lies in the window.
+  first purchase ever (up to ``as_of``) lies in the window. A line without a margin is
+  estimated at the margin rate of the window's lines that have one (NaN when none has).
 """
 
 from __future__ import annotations
@@ -104,7 +105,13 @@ def purchase_figures(
     m_new: float | None = None
     m_old: float | None = None
     if "margin" in transactions.columns:
-        mar = transactions["margin"].to_numpy(dtype="float64", na_value=0.0)[sel]
+        mar = pd.to_numeric(transactions["margin"]).to_numpy(dtype="float64",
+                                                             na_value=np.nan)[sel]
+        gap = np.isnan(mar)
+        if gap.any():  # estimated at the rate of the lines with a margin, never read as 0
+            base = float(r[~gap].sum())
+            rate = float(mar[~gap].sum()) / base if base > 0 else float("nan")
+            mar = np.where(gap, r * rate, mar)
         new_line = is_new_cust[c]
         order_new = is_new_cust[order_cust]
         n_new = int((is_order & order_new).sum())

@@ -165,3 +165,15 @@ def test_discounted_clv_never_returns_nan(args) -> None:
         m.clv_discounted(*args)
     with pytest.raises(MetricError, match="CLV"):
         m.clv_discounted(*args, horizon=5)
+
+
+def test_margin_per_purchase_estimates_missing_margins() -> None:
+    # new customer n: two receipts 100 (margin 40) and 50 (margin missing) in 2024
+    # existing customer e (first bought 2023): one receipt 100, margin 20
+    frame = _tx([("e", "2023-05-01", 10.0), ("e", "2024-03-01", 100.0),
+                 ("n", "2024-04-01", 100.0), ("n", "2024-05-01", 50.0)],
+                margin=[1.0, 20.0, 40.0, float("nan")])
+    fig = m.purchase_figures(frame, "2024-12-31", months=12)
+    # window rate of the known lines: (20 + 40) / 200 = 30 % → n's missing margin 15, not 0
+    assert fig.margin_per_order_new == pytest.approx((40 + 15) / 2)
+    assert fig.margin_per_order_existing == pytest.approx(20.0)
