@@ -68,6 +68,15 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": "The file has only one column ('{header}'); no column separator was recognised. "
         "Please separate columns with a semicolon (;), comma (,) or tab.",
     },
+    "not_recognised": {
+        "de": "Die Datei sieht nicht wie {what} aus: keine ihrer Spalten ist eine der "
+        "erwarteten (z. B. {expected}). Ihr Inhalt wird deshalb nicht angezeigt. Bitte prüfen, "
+        "ob in kbworkbook.toml unter [data] {table} die richtige Datei eingetragen ist, oder die "
+        "Kopfzeile ergänzen.",
+        "en": "The file does not look like {what}: none of its columns is one of the "
+        "expected ones (e.g. {expected}). Its content is therefore not shown. Please check that "
+        "[data] {table} in kbworkbook.toml names the right file, or add a header row.",
+    },
     "unsupported_format": {
         "de": "Das Dateiformat »{suffix}« wird nicht unterstützt. Bitte als .csv, .xlsx oder "
         ".parquet speichern.",

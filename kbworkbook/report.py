@@ -11,10 +11,8 @@ read; output goes to ``<workspace>/reports/<date>/`` or ``out``.
 
 from __future__ import annotations
 
-import base64
 import datetime as dt
 import html
-import mimetypes
 import os
 import re
 import subprocess
@@ -259,17 +257,11 @@ def _execute_one(task: dict[str, Any]) -> dict[str, Any]:
 
 
 def _logo_data_uri(ws: Workspace) -> str | None:
-    logo = ws.section("consultant").get("logo")
-    if not logo:
-        return None
-    path = Path(str(logo))
-    path = path if path.is_absolute() else ws.root / path
-    if not path.is_file():
-        return None
-    mime = mimetypes.guess_type(path.name)[0] or "image/png"
-    if not mime.startswith("image/"):
-        return None
-    return f"data:{mime};base64,{base64.b64encode(path.read_bytes()).decode('ascii')}"
+    """The checked logo (inside the workspace, a PNG/JPEG/SVG by content) as a data URI."""
+    from .images import data_uri
+
+    data = ws.logo()
+    return data_uri(data) if data else None
 
 
 def _css(ws: Workspace) -> str:

@@ -306,8 +306,43 @@ def load_table(name: str, source: Any, *, language: str | None = None) -> pd.Dat
     if name not in TABLES:
         raise ValueError(f"unknown table {name!r}; expected one of {sorted(TABLES)}")
     path, lang = _resolve(name, source, language)
-    raw = read_raw(path, language=lang)
+    try:
+        raw = read_raw(path, language=lang)
+    except DataError as exc:
+        # a header quoted by the reader (duplicates) is content: only of a recognised file
+        quoted = [str(p.value) for p in exc.problems if p.code == "duplicate_header"]
+        if quoted and not _recognised(TABLES[name], quoted):
+            raise DataError(problems=[_not_recognised(TABLES[name], exc.problems[0].file,
+                                                      lang)]) from None
+        raise
     return _validate(TABLES[name], raw, lang)
+
+
+_WHAT = {"transactions": ("Verkaufsdaten", "sales data"),
+         "nps": ("eine NPS-Umfrage", "an NPS survey"),
+         "posts": ("eine Liste von Social-Media-Beiträgen", "a list of social-media posts"),
+         "complaints": ("ein Beschwerdeprotokoll", "a complaint log")}
+
+
+def _recognised(spec: TableSpec, headers: list[str]) -> bool:
+    """True when a header (or a word of one) is a column name of ``spec``.
+
+    A file none of whose headers is recognised is not a data file of this kind; its content
+    (headers included) is never quoted in a message.
+    """
+    if _map_columns(spec, headers)[0]:
+        return True
+    keys = {k for col in spec.columns for k in _alias_keys(col)}
+    words = {normalize_header(w) for h in headers for w in re.split(r"[\s:;,|/]+", h)}
+    return bool(keys & words)
+
+
+def _not_recognised(spec: TableSpec, file: str, language: str) -> Problem:
+    en = language == "en"
+    expected = ", ".join((f"'{c.label(language)}'" if en else f"»{c.label(language)}«")
+                         for c in spec.required)
+    return problem("not_recognised", file=file, language=language,
+                   what=_WHAT[spec.name][1 if en else 0], expected=expected, table=spec.name)
 
 
 def load_transactions(source: Any, *, language: str | None = None) -> pd.DataFrame:
@@ -475,6 +510,8 @@ def _validate(spec: TableSpec, raw: RawTable, language: str) -> pd.DataFrame:
         mapping, ignored = _map_columns(spec, remaining)
 
     # 3. structure
+    if not _recognised(spec, headers):
+        raise DataError(problems=[_not_recognised(spec, file, language)])
     if len(headers) == 1 and len(spec.required) > 1:
         raise DataError(problems=[problem("not_a_table", file=file, row=1, column=headers[0],
                                           value=headers[0], language=language,

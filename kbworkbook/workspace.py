@@ -20,6 +20,7 @@ from typing import Any
 from ._bundled import package_path
 from .errors import WorkspaceError
 from .i18n import LOCALES, Language, language_of, normalize_locale
+from .paths import DATA_SUFFIXES, resolve_setting, setting_label
 
 __all__ = [
     "CONFIG_FILE",
@@ -83,6 +84,55 @@ def _validate(config: Mapping[str, Any], path: Path) -> list[str]:
                     f"{_hint(key, allowed, 'de')}"
                 )
     return messages
+
+
+def _read_logo(root: Path, value: object) -> bytes | None:
+    """The checked bytes of a ``[consultant] logo`` setting; ``None`` when the file is missing."""
+    from .images import LOGO_LIMIT, image_type
+    from .paths import read_regular_file
+
+    label = setting_label("consultant", "logo")
+    path = resolve_setting(root, value, label)
+    if not path.exists():
+        return None
+    data = read_regular_file(path, label, LOGO_LIMIT)
+    if image_type(data) is None:
+        raise WorkspaceError(
+            f"{CONFIG_FILE}, {label}: »{value}« ist kein Bild im Format PNG, JPEG oder SVG "
+            "(geprüft wird der Inhalt, nicht die Endung). Bitte das Logo als PNG, JPEG oder "
+            "SVG im Arbeitsordner speichern und hier eintragen."
+        )
+    return data
+
+
+def _path_problems(config: Mapping[str, Any], root: Path) -> list[str]:
+    """Messages for every path setting that leaves the workspace or names the wrong thing."""
+
+    def table(name: str) -> Mapping[str, Any]:
+        body = config.get(name, {})
+        return body if isinstance(body, Mapping) else {}
+
+    problems: list[str] = []
+
+    def attempt(check: Any, *args: Any, **kwargs: Any) -> None:
+        try:
+            check(*args, **kwargs)
+        except WorkspaceError as exc:
+            problems.append(str(exc))
+
+    for name in INPUTS:
+        if table("data").get(name):
+            attempt(resolve_setting, root, table("data")[name], setting_label("data", name),
+                    suffixes=DATA_SUFFIXES)
+        elif (found := find_input(root / "data", name)) is not None:
+            attempt(resolve_setting, root, found.relative_to(root),
+                    f"Datei für [data] {name}", source="")
+    if table("questionnaires").get("dir"):
+        attempt(resolve_setting, root, table("questionnaires")["dir"],
+                setting_label("questionnaires", "dir"), expect="dir")
+    if table("consultant").get("logo"):
+        attempt(_read_logo, root, table("consultant")["logo"])
+    return problems
 
 
 def find_input(data_dir: Path, name: str) -> Path | None:
@@ -162,6 +212,8 @@ class Workspace:
                     f"{config_path.name}: [analysis] as_of »{as_of}« ist kein Datum; "
                     "bitte als JJJJ-MM-TT schreiben, z. B. 2025-12-31."
                 )
+        if not problems:  # paths only once the tables themselves are valid
+            problems.extend(_path_problems(config, root))
         if problems:
             raise WorkspaceError("\n".join(problems))
         return cls(root=root, client_name=name, locale=locale, currency=currency.upper(),
@@ -208,14 +260,31 @@ class Workspace:
         return dt.date.fromisoformat(str(value))
 
     def input_path(self, name: str) -> Path | None:
-        """The file for input ``name`` (from ``[data]`` or the default name), or ``None``."""
+        """The file for input ``name`` (from ``[data]`` or the default name), or ``None``.
+
+        Checked again on every call (a file may have been swapped for a link since
+        :meth:`open`): a path outside the workspace raises :class:`WorkspaceError`.
+        """
         if name not in INPUTS:
             raise ValueError(f"unknown input {name!r}; expected one of {INPUTS}")
         configured = self.section("data").get(name)
         if configured:
-            path = Path(str(configured))
-            return path if path.is_absolute() else (self.root / path)
-        return find_input(self.data_dir, name)
+            return resolve_setting(self.root, configured, setting_label("data", name),
+                                   suffixes=DATA_SUFFIXES)
+        found = find_input(self.data_dir, name)
+        if found is None:
+            return None
+        return resolve_setting(self.root, found.relative_to(self.root),
+                               f"Datei für [data] {name}", source="")
+
+    def logo(self) -> bytes | None:
+        """The bytes of ``[consultant] logo`` (a PNG, JPEG or SVG by content), or ``None``.
+
+        ``None`` when no logo is set or the file is missing; a logo outside the workspace,
+        not a regular file or not an image raises :class:`WorkspaceError`.
+        """
+        value = self.section("consultant").get("logo")
+        return _read_logo(self.root, value) if value else None
 
 
 # -- creating -------------------------------------------------------------------------------

@@ -33,6 +33,7 @@ from typing import Any
 
 from ..errors import QuestionnaireError
 from ..i18n import swiss_spelling
+from ..paths import is_inside, resolve_setting, setting_label
 
 __all__ = [
     "BUILTIN_DIR",
@@ -396,7 +397,10 @@ def load_catalogue_file(path: str | os.PathLike[str]) -> Questionnaire:
 
 
 def workspace_catalogue_dir(workspace: Any) -> Path | None:
-    """The workspace's catalogue folder (``questionnaires/`` or ``[questionnaires] dir``)."""
+    """The workspace's catalogue folder (``questionnaires/`` or ``[questionnaires] dir``).
+
+    A configured folder must lie inside the workspace (``WorkspaceError`` otherwise).
+    """
     if workspace is None:
         return None
     root = Path(workspace) if isinstance(workspace, str | os.PathLike) else Path(workspace.root)
@@ -404,8 +408,23 @@ def workspace_catalogue_dir(workspace: Any) -> Path | None:
     section = getattr(workspace, "section", None)
     if callable(section):
         configured = section("questionnaires").get("dir")
-    folder = Path(str(configured)) if configured else Path("questionnaires")
-    return folder if folder.is_absolute() else root / folder
+    if configured:
+        return resolve_setting(root, configured, setting_label("questionnaires", "dir"),
+                               expect="dir")
+    return root / "questionnaires"
+
+
+def _workspace_files(folder: Path, root: Path) -> list[Path]:
+    """The catalogue files of a workspace folder; a link leading outside is refused."""
+    files = sorted(folder.glob("*.toml"))
+    for path in files:
+        if not is_inside(root, path) or not path.is_file():
+            raise QuestionnaireError(
+                f"{path.name}: der Fragebogen ist eine Verknüpfung auf eine Datei außerhalb des "
+                "Arbeitsordners oder keine gewöhnliche Datei. Bitte die Datei selbst in den "
+                f"Ordner »{folder.name}« kopieren."
+            )
+    return files
 
 
 def load_catalogues(workspace: Any = None) -> dict[str, Questionnaire]:
@@ -420,7 +439,9 @@ def load_catalogues(workspace: Any = None) -> dict[str, Questionnaire]:
         found[q.id] = q
     folder = workspace_catalogue_dir(workspace)
     if folder is not None and folder.is_dir():
-        for path in sorted(folder.glob("*.toml")):
+        root = Path(workspace) if isinstance(workspace, str | os.PathLike) \
+            else Path(workspace.root)
+        for path in _workspace_files(folder, root):
             q = load_catalogue_file(path)
             found[q.id] = q
     return dict(sorted(found.items(), key=lambda kv: (kv[1].order, kv[0])))
