@@ -2,7 +2,9 @@
 
 Write to a temporary file in the same folder, flush and ``fsync`` it, then ``os.replace`` it
 over the target (atomic on POSIX and Windows), and ``fsync`` the folder where supported.
-The pattern follows jupyter_server's ``atomic_writing``.
+The pattern follows jupyter_server's ``atomic_writing``. A process killed between the two
+steps leaves a hidden ``.<name>.<8 random>.tmp`` file and the old target untouched;
+:func:`remove_stale_temp_files` deletes such leftovers (only files of exactly that shape).
 """
 
 from __future__ import annotations
@@ -10,11 +12,22 @@ from __future__ import annotations
 import contextlib
 import json
 import os
+import re
+import stat
 import tempfile
+import time
 from pathlib import Path
 from typing import Any
 
-__all__ = ["atomic_write_bytes", "atomic_write_json", "atomic_write_text"]
+__all__ = [
+    "atomic_write_bytes",
+    "atomic_write_json",
+    "atomic_write_text",
+    "remove_stale_temp_files",
+]
+
+#: The temporary files :func:`atomic_write_bytes` creates (``tempfile.mkstemp`` names).
+TEMP_NAME = re.compile(r"^\.(?P<target>.+)\.[a-z0-9_]{8}\.tmp$")
 
 
 def atomic_write_bytes(path: str | os.PathLike[str], data: bytes) -> None:
@@ -49,3 +62,31 @@ def atomic_write_json(path: str | os.PathLike[str], obj: Any) -> None:
     """Serialise ``obj`` completely first (errors raise before touching the disk), then write."""
     data = json.dumps(obj, ensure_ascii=False, indent=2, sort_keys=False) + "\n"
     atomic_write_text(path, data)
+
+
+def remove_stale_temp_files(folder: str | os.PathLike[str], older_than: float = 0.0) -> int:
+    """Delete leftover temporary files of interrupted writes in ``folder``; return how many.
+
+    Only regular files (not links) named like :data:`TEMP_NAME` and last modified more than
+    ``older_than`` seconds ago are removed. Pass ``0`` only while holding the folder's lock
+    (then no write can be under way); elsewhere use a generous age.
+    """
+    removed = 0
+    now = time.time()
+    try:
+        entries = list(os.scandir(folder))
+    except OSError:
+        return 0
+    for entry in entries:
+        if not TEMP_NAME.match(entry.name):
+            continue
+        try:
+            info = entry.stat(follow_symlinks=False)
+            if not stat.S_ISREG(info.st_mode) or (older_than > 0
+                                                  and now - info.st_mtime < older_than):
+                continue
+            os.unlink(entry.path)
+            removed += 1
+        except OSError:  # gone already, or not ours to delete: leave it
+            continue
+    return removed

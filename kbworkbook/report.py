@@ -29,6 +29,7 @@ from typing import Any
 from ._bundled import package_path
 from .chapters import CHAPTERS, Chapter
 from .errors import ReportError
+from .fileio import atomic_write_text
 from .i18n import format_date, language_of
 from .pdf import PDF_NAMES, write_pdf
 from .workspace import SAMPLE_WORKSPACE, Workspace
@@ -74,6 +75,8 @@ _TEXT = {
         "summary_failed": "Bericht mit Fehlern: {failed} von {n} Kapiteln fehlgeschlagen → {index}",
         "progress": "[{i}/{n}] Kapitel {number} {title}: {status} ({seconds} s)",
         "no_input": "nicht vorhanden",
+        "index_part_failed": "Ein Teil dieser Übersicht konnte nicht erstellt werden (interner "
+        "Fehler {name}); die Kapitel selbst sind davon nicht betroffen.",
     },
     "en": {
         "report": "Customer retention report",
@@ -97,6 +100,8 @@ _TEXT = {
         "summary_failed": "Report with errors: {failed} of {n} chapters failed → {index}",
         "progress": "[{i}/{n}] chapter {number} {title}: {status} ({seconds} s)",
         "no_input": "not present",
+        "index_part_failed": "Part of this overview could not be created (internal error "
+        "{name}); the chapters themselves are not affected.",
     },
 }
 
@@ -368,7 +373,7 @@ def export_html(notebook_path: Path, html_path: Path, page: _Page, title: str,
     body, _ = exporter.from_notebook_node(
         nb, resources={"kb_header": page.header, "kb_footer": page.footer, "kb_css": page.css}
     )
-    html_path.write_text(_strip_external_references(body), encoding="utf-8")
+    atomic_write_text(html_path, _strip_external_references(body))
     return html_path
 
 
@@ -420,7 +425,7 @@ def _index_summary_blocks(ws: Workspace, language: str, as_of: dt.date | None) -
     return f"<h2>{html.escape(_t(language, 'action_plan'))}</h2>{table}"
 
 
-def _safe(call: Callable[[], Any], fallback: Any, errors: list[str]) -> Any:
+def _safe(call: Callable[[], Any], fallback: Any, errors: list[str], language: str) -> Any:
     """Index extras must never sink the index: record the German reason and go on."""
     from .errors import KbWorkbookError
 
@@ -428,7 +433,9 @@ def _safe(call: Callable[[], Any], fallback: Any, errors: list[str]) -> Any:
         return call()
     except KbWorkbookError as exc:
         errors.append(_first_line(str(exc)))
-        return fallback
+    except Exception as exc:  # noqa: BLE001 - whatever a part did, the index is written
+        errors.append(_t(language, "index_part_failed", name=type(exc).__name__))
+    return fallback
 
 
 def write_index(result: ReportResult, ws: Workspace, as_of: dt.date | None,
@@ -441,10 +448,10 @@ def write_index(result: ReportResult, ws: Workspace, as_of: dt.date | None,
     from .notebook import Context
 
     ctx = Context(workspace=ws, language=language_of(lang), as_of=as_of)
-    figures = _safe(lambda: _key_figures(ctx), [], problems)
-    _safe(lambda: write_figures(ctx, result.out_dir / "figures.json"), None, problems)
-    basis = _safe(lambda: _data_basis_rows(ws, lang), [], problems)
-    extra = _safe(lambda: _index_summary_blocks(ws, lang, as_of), "", problems)
+    figures = _safe(lambda: _key_figures(ctx), [], problems, lang)
+    _safe(lambda: write_figures(ctx, result.out_dir / "figures.json"), None, problems, lang)
+    basis = _safe(lambda: _data_basis_rows(ws, lang), [], problems, lang)
+    extra = _safe(lambda: _index_summary_blocks(ws, lang, as_of), "", problems, lang)
     parts = [f'<h1>{html.escape(_t(lang, "report"))}</h1>']
     if figures:
         parts.append(f'<h2>{html.escape(_t(lang, "key_figures"))}</h2><div class="kb-kpis">')
@@ -481,7 +488,7 @@ def write_index(result: ReportResult, ws: Workspace, as_of: dt.date | None,
         + "".join(parts)
         + f"</main>{page.footer}</body></html>\n"
     )
-    result.index_path.write_text(_strip_external_references(document), encoding="utf-8")
+    atomic_write_text(result.index_path, _strip_external_references(document))
     return result.index_path
 
 

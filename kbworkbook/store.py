@@ -8,15 +8,21 @@ given, into the *current* assessment – the newest file – through
 Earlier assessments are never changed: :meth:`AnswerStore.new_assessment` starts a new file and
 all later answers go there.
 
-A file that cannot be read is renamed to ``<name>.corrupt-<n>`` and a
-:class:`CorruptAnswersWarning` is issued; it is never overwritten. If it was the current
-assessment, the next answer starts a new one.
+Several sessions may save into one questionnaire at once (two browser tabs, consultant and
+owner): every save re-reads the newest file and writes it back while holding the folder's lock
+(:func:`kbworkbook.versions.locked`), so each save adds to what the others saved. Each save
+increments the file's ``revision``; a form compares it with what it showed to notice another
+session's answers.
+
+Reading never writes: a file that cannot be read is left exactly as it is and listed by
+:meth:`AnswerStore.skipped` with the reason, so views can say what was left out. If it is the
+newest file, the next answer starts a new assessment (the broken file is never overwritten).
 
 File content::
 
     {"format": 1, "questionnaire": "sechs_faktoren", "started": "2025-03-12T09:30:00",
-     "updated": "…", "answers": {"F1.1": 4, "F2.6": null}, "comments": {"F1.1": "…"},
-     "importance": {"F1": 5}}
+     "updated": "…", "revision": 7, "answers": {"F1.1": 4, "F2.6": null},
+     "comments": {"F1.1": "…"}, "importance": {"F1": 5}}
 
 ``null`` is "weiß nicht"; an absent key is unanswered. The store never imports ipywidgets.
 """
@@ -26,8 +32,6 @@ from __future__ import annotations
 import datetime as dt
 import json
 import os
-import re
-import warnings
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -35,19 +39,33 @@ from typing import Any
 
 import pandas as pd
 
-from .errors import QuestionnaireError, StoreError
+from .errors import QuestionnaireError
 from .fileio import atomic_write_json
 from .questionnaires.catalogue import Questionnaire, _hint, load_catalogue
 from .questionnaires.scoring import QuestionnaireScore, compare_scores, score_answers
+from .versions import locked, next_version_path, version_files, write_error
 
-__all__ = ["FORMAT_VERSION", "AnswerStore", "Assessment", "CorruptAnswersWarning"]
+__all__ = ["FORMAT_VERSION", "AnswerStore", "Assessment", "SkippedFile"]
 
 FORMAT_VERSION = 1
-_NAME = re.compile(r"^(\d{4}-\d{2}-\d{2}T\d{2}-\d{2}-\d{2})(?:-(\d+))?\.json$")
 
 
-class CorruptAnswersWarning(UserWarning):
-    """An answers file could not be read and was set aside (renamed to ``*.corrupt-<n>``)."""
+@dataclass(frozen=True)
+class SkippedFile:
+    """A saved file that could not be read and was left out (and left unchanged)."""
+
+    path: Path
+    reason: str
+
+    def message(self, language: str = "de") -> str:
+        """One sentence for a page: which file, why, and that it stays untouched."""
+        if language == "en":
+            return (f"The saved file »{self.path.parent.name}/{self.path.name}« could not be "
+                    f"read ({self.reason}) and was left out; it is kept unchanged – please "
+                    "check it by hand.")
+        return (f"Die gespeicherte Datei »{self.path.parent.name}/{self.path.name}« ist nicht "
+                f"lesbar ({self.reason}) und wurde übersprungen; sie bleibt unverändert "
+                "erhalten – bitte von Hand prüfen.")
 
 
 def _default_now() -> dt.datetime:
@@ -66,6 +84,7 @@ class Assessment:
     answers: Mapping[str, Any] = field(default_factory=dict)
     comments: Mapping[str, str] = field(default_factory=dict)
     importance: Mapping[str, int] = field(default_factory=dict)
+    revision: int = 0
 
     @property
     def answered(self) -> int:
@@ -78,16 +97,11 @@ class Assessment:
             "questionnaire": self.questionnaire,
             "started": self.started.isoformat(),
             "updated": self.updated.isoformat(),
+            "revision": self.revision,
             "answers": dict(self.answers),
             "comments": dict(self.comments),
             "importance": dict(self.importance),
         }
-
-
-def _sort_key(path: Path) -> tuple[str, int]:
-    match = _NAME.match(path.name)
-    assert match is not None
-    return match.group(1), int(match.group(2) or 1)
 
 
 def _parse_file(path: Path, questionnaire: str) -> Assessment:
@@ -104,11 +118,27 @@ def _parse_file(path: Path, questionnaire: str) -> Assessment:
         raise ValueError("answers/comments/importance sind keine Objekte")
     started = dt.datetime.fromisoformat(str(data["started"]))
     updated = dt.datetime.fromisoformat(str(data.get("updated", data["started"])))
+    revision = data.get("revision", 0)
+    if isinstance(revision, bool) or not isinstance(revision, int):
+        raise ValueError("revision ist keine ganze Zahl")
     return Assessment(
         questionnaire=questionnaire, id=path.stem, path=path, started=started, updated=updated,
         answers=answers, comments={k: str(v) for k, v in comments.items()},
-        importance=importance,
+        importance=importance, revision=revision,
     )
+
+
+def _reason(exc: Exception) -> str:
+    """Why a file could not be read, without quoting its content."""
+    if isinstance(exc, json.JSONDecodeError):
+        return f"kein gültiges JSON, Zeile {exc.lineno}, Spalte {exc.colno}"
+    if isinstance(exc, UnicodeDecodeError):
+        return "keine UTF-8-Textdatei"
+    if isinstance(exc, KeyError):
+        return f"Feld »{exc.args[0]}« fehlt"
+    if isinstance(exc, OSError):
+        return exc.strerror or type(exc).__name__
+    return str(exc) or type(exc).__name__
 
 
 class AnswerStore:
@@ -125,7 +155,6 @@ class AnswerStore:
         self.answers_dir = self.root / "answers"
         self._now = now or _default_now
         self._catalogues: dict[str, Questionnaire] = {}
-        self._start_fresh: set[str] = set()
 
     # -- catalogue ---------------------------------------------------------------------------
     def catalogue(self, questionnaire: str) -> Questionnaire:
@@ -137,34 +166,25 @@ class AnswerStore:
     def folder(self, questionnaire: str) -> Path:
         return self.answers_dir / questionnaire
 
-    # -- reading -----------------------------------------------------------------------------
-    def _set_aside(self, path: Path, reason: str) -> None:
-        n = 1
-        while (target := path.with_name(f"{path.name}.corrupt-{n}")).exists():
-            n += 1
-        os.replace(path, target)
-        warnings.warn(
-            f"Die Antwortdatei »{path}« ist beschädigt ({reason}) und wurde als »{target.name}« "
-            "zur Seite gelegt; sie wird nicht überschrieben. Prüfen Sie sie bei Bedarf von Hand.",
-            CorruptAnswersWarning,
-            stacklevel=3,
-        )
+    # -- reading (never writes) -------------------------------------------------------------
+    def scan(self, questionnaire: str) -> tuple[list[Assessment], list[SkippedFile]]:
+        """Readable assessments (oldest first) and the files that had to be skipped."""
+        result: list[Assessment] = []
+        skipped: list[SkippedFile] = []
+        for path in version_files(self.folder(questionnaire)):
+            try:
+                result.append(_parse_file(path, questionnaire))
+            except (OSError, ValueError, KeyError, TypeError, UnicodeDecodeError) as exc:
+                skipped.append(SkippedFile(path=path, reason=_reason(exc)))
+        return result, skipped
 
     def history(self, questionnaire: str) -> list[Assessment]:
         """Every readable assessment of ``questionnaire``, oldest first."""
-        folder = self.folder(questionnaire)
-        if not folder.is_dir():
-            return []
-        paths = sorted((p for p in folder.iterdir() if _NAME.match(p.name)), key=_sort_key)
-        result: list[Assessment] = []
-        for index, path in enumerate(paths):
-            try:
-                result.append(_parse_file(path, questionnaire))
-            except (ValueError, KeyError, TypeError, UnicodeDecodeError) as exc:
-                self._set_aside(path, str(exc) or type(exc).__name__)
-                if index == len(paths) - 1:
-                    self._start_fresh.add(questionnaire)
-        return result
+        return self.scan(questionnaire)[0]
+
+    def skipped(self, questionnaire: str) -> list[SkippedFile]:
+        """Files of ``questionnaire`` that could not be read (left unchanged on disk)."""
+        return self.scan(questionnaire)[1]
 
     def latest(self, questionnaire: str) -> Assessment | None:
         """The current (newest) assessment, or ``None`` when nothing is saved."""
@@ -182,43 +202,44 @@ class AnswerStore:
             return []
         return sorted(p.name for p in self.answers_dir.iterdir() if p.is_dir())
 
-    # -- writing -----------------------------------------------------------------------------
+    # -- writing (always under the questionnaire's lock) ----------------------------------
     def _write(self, assessment: Assessment) -> None:
         try:
             atomic_write_json(assessment.path, assessment.to_json())
         except OSError as exc:
-            raise StoreError(
-                f"Die Antwort konnte nicht gespeichert werden ({assessment.path}: {exc}). "
-                "Bitte prüfen Sie, ob der Arbeitsordner beschreibbar ist und Speicherplatz "
-                "frei ist."
-            ) from exc
+            raise write_error(assessment.path, exc) from exc
+
+    def _new_locked(self, questionnaire: str) -> Assessment:
+        now = self._now()
+        path = next_version_path(self.folder(questionnaire), now)
+        assessment = Assessment(questionnaire=questionnaire, id=path.stem, path=path,
+                                started=now, updated=now, revision=1)
+        self._write(assessment)
+        return assessment
+
+    def _current_locked(self, questionnaire: str) -> Assessment:
+        items, skipped = self.scan(questionnaire)
+        files = version_files(self.folder(questionnaire))
+        newest_broken = bool(files) and files[-1] in {s.path for s in skipped}
+        if not items or newest_broken:  # never write into an older or a broken file
+            return self._new_locked(questionnaire)
+        return items[-1]
 
     def new_assessment(self, questionnaire: str) -> Assessment:
         """Start a new, empty assessment (a new file); earlier ones stay untouched."""
         self.catalogue(questionnaire)  # unknown ids fail before anything is written
-        folder = self.folder(questionnaire)
-        folder.mkdir(parents=True, exist_ok=True)
-        now = self._now()
-        stem = now.strftime("%Y-%m-%dT%H-%M-%S")
-        existing = [p for p in folder.iterdir() if _NAME.match(p.name)]
-        newest = max((_sort_key(p) for p in existing), default=None)
-        seq = 1
-        if newest is not None and newest[0] >= stem:
-            # same second (or a clock that went back): keep the files in creation order
-            stem, seq = newest[0], newest[1] + 1
-        name = f"{stem}.json" if seq == 1 else f"{stem}-{seq}.json"
-        assessment = Assessment(questionnaire=questionnaire, id=Path(name).stem,
-                                path=folder / name, started=now, updated=now)
-        self._write(assessment)
-        self._start_fresh.discard(questionnaire)
-        return assessment
+        with locked(self.folder(questionnaire)):
+            return self._new_locked(questionnaire)
 
     def current(self, questionnaire: str) -> Assessment:
         """The assessment new answers go into; starts one when none exists."""
+        self.catalogue(questionnaire)
         latest = self.latest(questionnaire)
-        if latest is None or questionnaire in self._start_fresh:
-            return self.new_assessment(questionnaire)
-        return latest
+        files = version_files(self.folder(questionnaire))
+        if latest is not None and files and files[-1] == latest.path:
+            return latest
+        with locked(self.folder(questionnaire)):
+            return self._current_locked(questionnaire)
 
     def _validate(self, questionnaire: str, item: str, value: Any) -> Any:
         cat = self.catalogue(questionnaire)
@@ -256,9 +277,34 @@ class AnswerStore:
         importance: Mapping[str, Any] | None = None,
         clear: tuple[str, ...] = (),
     ) -> Assessment:
-        """Save several changes into the current assessment at once and return it."""
+        """Save several changes into the current assessment at once and return it.
+
+        Under the questionnaire's lock: re-read the newest file, apply the changes, write it
+        back (``revision`` + 1), so answers another session saved meanwhile are kept.
+        Invalid values raise before anything is read or written.
+        """
+        self._check_changes(questionnaire, answers, comments, importance, clear)
+        with locked(self.folder(questionnaire)):
+            base = self._current_locked(questionnaire)
+            updated = self._apply(questionnaire, base, answers, comments, importance, clear,
+                                  self._now())
+            self._write(updated)
+        return updated
+
+    def _check_changes(self, questionnaire: str, answers: Mapping[str, Any] | None,
+                       comments: Mapping[str, str] | None, importance: Mapping[str, Any] | None,
+                       clear: tuple[str, ...]) -> None:
+        placeholder = Assessment(questionnaire=questionnaire, id="", path=Path(),
+                                 started=dt.datetime.min, updated=dt.datetime.min)
+        for key in clear:
+            self._validate(questionnaire, key, None)
+        self._apply(questionnaire, placeholder, answers, comments, importance, (),
+                    placeholder.updated)
+
+    def _apply(self, questionnaire: str, base: Assessment, answers: Mapping[str, Any] | None,
+               comments: Mapping[str, str] | None, importance: Mapping[str, Any] | None,
+               clear: tuple[str, ...], now: dt.datetime) -> Assessment:
         cat = self.catalogue(questionnaire)
-        base = self.current(questionnaire)
         new_answers = dict(base.answers)
         for key in clear:
             new_answers.pop(key, None)
@@ -289,13 +335,11 @@ class AnswerStore:
                 )
             else:
                 new_importance[key] = int(value)
-        updated = Assessment(
+        return Assessment(
             questionnaire=questionnaire, id=base.id, path=base.path, started=base.started,
-            updated=self._now(), answers=new_answers, comments=new_comments,
-            importance=new_importance,
+            updated=now, answers=new_answers, comments=new_comments,
+            importance=new_importance, revision=base.revision + 1,
         )
-        self._write(updated)
-        return updated
 
     def set(self, questionnaire: str, item: str, value: Any) -> Assessment:
         """Save one answer (``None`` = "weiß nicht") into the current assessment."""
@@ -303,7 +347,6 @@ class AnswerStore:
 
     def clear(self, questionnaire: str, item: str) -> Assessment:
         """Mark one item as unanswered again."""
-        self._validate(questionnaire, item, None)
         return self.update(questionnaire, clear=(item,))
 
     def set_comment(self, questionnaire: str, item: str, text: str | None) -> Assessment:

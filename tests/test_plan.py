@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 
 from kbworkbook import plan
+from kbworkbook.errors import StoreError
 from kbworkbook.plan import (
     Action,
     ActionPlan,
@@ -56,16 +57,18 @@ def test_unchanged_selection_is_not_saved_again(tmp_path: Path) -> None:
     selection = Selection((InstrumentChoice("feedback_nps"),))
     save_selection(tmp_path, selection, now=T0)
     save_selection(tmp_path, selection, now=T0 + dt.timedelta(minutes=5))
-    assert len(list((tmp_path / "answers" / "massnahmen").iterdir())) == 1
+    assert len(list((tmp_path / "answers" / "massnahmen").glob("*.json"))) == 1
 
 
-def test_broken_newest_file_falls_back_and_is_left_alone(tmp_path: Path) -> None:
+def test_broken_newest_file_falls_back_says_so_and_is_left_alone(tmp_path: Path) -> None:
     save_selection(tmp_path, Selection((InstrumentChoice("feedback_nps"),)), now=T0)
     broken = tmp_path / "answers" / "massnahmen" / "2026-02-01T00-00-00.json"
     broken.write_text("{ halb", encoding="utf-8")
     latest = load_selection(tmp_path)
     assert latest is not None and latest.keys == ("feedback_nps",)
     assert broken.read_text(encoding="utf-8") == "{ halb"
+    [problem] = latest.problems
+    assert "massnahmen/2026-02-01T00-00-00.json" in problem and "2026-01-15T10-30-00" in problem
 
 
 def test_action_plan_round_trip(tmp_path: Path) -> None:
@@ -76,7 +79,8 @@ def test_action_plan_round_trip(tmp_path: Path) -> None:
     assert loaded is not None
     assert loaded.actions == actions
     assert not loaded.proposed
-    data = json.loads(next((tmp_path / "answers" / "aktionsplan").iterdir()).read_text("utf-8"))
+    [file] = (tmp_path / "answers" / "aktionsplan").glob("*.json")
+    data = json.loads(file.read_text("utf-8"))
     assert data["kind"] == "aktionsplan" and data["actions"][0]["due"] == "2026-03-01"
 
 
@@ -92,7 +96,7 @@ def test_failed_write_keeps_previous_version(tmp_path: Path,
         raise OSError("disk full")
 
     monkeypatch.setattr(plan, "atomic_write_json", boom)
-    with pytest.raises(plan.StoreError, match="nicht gespeichert"):
+    with pytest.raises(StoreError, match="nicht gespeichert"):
         save_selection(tmp_path, Selection((InstrumentChoice("bonussystem"),)),
                        now=T0 + dt.timedelta(hours=1))
     latest = load_selection(tmp_path)

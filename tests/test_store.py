@@ -15,7 +15,7 @@ import pytest
 
 from kbworkbook import fileio
 from kbworkbook.errors import QuestionnaireError, StoreError
-from kbworkbook.store import AnswerStore, CorruptAnswersWarning
+from kbworkbook.store import AnswerStore
 
 Q = "sechs_faktoren"
 
@@ -119,7 +119,8 @@ def test_invalid_answers_are_rejected_with_hints(tmp_path):
     store.set("positionierung", "warum", "Weil <gutes> Brot & Zeit zählt")
     assert store.latest("management_check").answers == {"info.1": "teilweise"}
     assert store.latest("positionierung").answers["warum"] == "Weil <gutes> Brot & Zeit zählt"
-    assert store.questionnaires() == ["management_check", "positionierung", "sechs_faktoren"]
+    # rejected answers write nothing, not even an empty assessment
+    assert store.questionnaires() == ["management_check", "positionierung"]
 
 
 def test_clear_and_empty_comment_remove_entries(tmp_path):
@@ -163,10 +164,12 @@ def test_failure_midway_through_the_write_keeps_previous_file(tmp_path, monkeypa
         store.set(Q, "F1.2", 5)
     monkeypatch.undo()
     assert path.read_bytes() == before
-    assert sorted(p.name for p in path.parent.iterdir()) == [path.name]  # temp file cleaned up
+    # temp file cleaned up (the lock file stays, empty, for the next save)
+    assert sorted(p.name for p in path.parent.iterdir()) == [".lock", path.name]
 
 
-def test_corrupt_file_is_set_aside_with_warning_never_overwritten(tmp_path):
+def test_corrupt_file_is_skipped_untouched_and_never_written_into(tmp_path):
+    """Issue 15, defect 4: reading renamed a broken file to .corrupt-1; now it only reads."""
     clock = Clock()
     store = AnswerStore(tmp_path, now=clock)
     store.set(Q, "F1.1", 2)
@@ -175,29 +178,37 @@ def test_corrupt_file_is_set_aside_with_warning_never_overwritten(tmp_path):
     store.set(Q, "F1.1", 5)
     broken = store.latest(Q).path
     broken.write_text('{"questionnaire": "sechs_faktoren", "answers": {"F1', encoding="utf-8")
+    listing = sorted(p.name for p in broken.parent.iterdir())
     fresh = AnswerStore(tmp_path, now=clock)
-    with pytest.warns(CorruptAnswersWarning, match="beschädigt"):
-        history = fresh.history(Q)
+    history = fresh.history(Q)
     assert [a.path for a in history] == [first]
-    aside = broken.with_name(broken.name + ".corrupt-1")
-    assert aside.read_text(encoding="utf-8").endswith('{"F1')
-    # the next answer must not go into the older assessment
-    before = first.read_bytes()
+    skipped = fresh.skipped(Q)
+    assert [s.path for s in skipped] == [broken]
+    assert "kein gültiges JSON" in skipped[0].reason
+    message = skipped[0].message()
+    assert broken.name in message and "übersprungen" in message and "unverändert" in message
+    assert sorted(p.name for p in broken.parent.iterdir()) == listing  # reading wrote nothing
+    # the next answer goes into a new assessment: neither the older nor the broken file
+    before_first, before_broken = first.read_bytes(), broken.read_bytes()
     fresh.set(Q, "F1.2", 3)
-    assert first.read_bytes() == before
+    assert first.read_bytes() == before_first and broken.read_bytes() == before_broken
     latest = fresh.latest(Q)
     assert latest.path not in (first, broken) and dict(latest.answers) == {"F1.2": 3}
+    assert latest.path.name > broken.name  # and it sorts after the broken one
 
 
-def test_second_corrupt_copy_gets_next_number(tmp_path):
+def test_reading_a_folder_of_broken_files_changes_nothing(tmp_path):
     folder = tmp_path / "answers" / Q
     folder.mkdir(parents=True)
     (folder / "2025-01-01T00-00-00.json").write_text("[]", encoding="utf-8")
-    (folder / "2025-01-01T00-00-00.json.corrupt-1").write_text("old", encoding="utf-8")
-    with pytest.warns(CorruptAnswersWarning):
-        assert AnswerStore(tmp_path).history(Q) == []
-    assert (folder / "2025-01-01T00-00-00.json.corrupt-2").read_text() == "[]"
-    assert (folder / "2025-01-01T00-00-00.json.corrupt-1").read_text() == "old"
+    (folder / "2025-01-02T00-00-00.json").write_bytes(b"\xff\xfe")
+    (folder / "2025-01-03T00-00-00.json").write_text('{"questionnaire": "x"}', encoding="utf-8")
+    before = {p.name: p.read_bytes() for p in folder.iterdir()}
+    store = AnswerStore(tmp_path)
+    assert store.history(Q) == []
+    reasons = [s.reason for s in store.skipped(Q)]
+    assert reasons == ["kein JSON-Objekt", "keine UTF-8-Textdatei", "gehört zu Fragebogen »x«"]
+    assert {p.name: p.read_bytes() for p in folder.iterdir()} == before
 
 
 def test_sigkill_during_a_loop_of_saves_loses_nothing(tmp_path):

@@ -10,7 +10,7 @@ import html
 from collections.abc import Collection, Iterable, Sequence
 from typing import Any
 
-__all__ = ["block", "kpi_tiles", "table"]
+__all__ = ["block", "kpi_tiles", "notes", "table"]
 
 
 def block(markup: str) -> Any:
@@ -50,3 +50,8 @@ def kpi_tiles(figures: Iterable[tuple[str, str]]) -> str:
         for label, value in figures
     )
     return f'<div class="kb-kpis">{tiles}</div>'
+
+
+def notes(texts: Iterable[str]) -> str:
+    """Each text as an escaped ``kb-note`` (e.g. what a hand-edited file could not give)."""
+    return "".join(f'<div class="kb-note" role="note">{html.escape(t)}</div>' for t in texts)

@@ -4,6 +4,8 @@ The plan is the newest saved one (``answers/aktionsplan/``); without one, a prop
 from the two factors with the greatest Handlungsbedarf and the chosen instruments
 (:func:`kbworkbook.plan.propose_actions`). :func:`summary` / :func:`summary_html` give the
 plan for the report's index page. Everything a user typed is escaped before it becomes HTML.
+What a hand-edited plan or selection file could not give (a field that does not validate, an
+unreadable newer version) is named in a note, in the chapter and on the index.
 """
 
 from __future__ import annotations
@@ -14,7 +16,15 @@ from typing import Any
 from ..i18n import format_date, format_decimal, swiss_spelling
 from ..instruments import load_catalogue
 from ..notebook import Context, note, paragraph
-from ..plan import ActionPlan, load_action_plan, load_selection, propose_actions
+from ..plan import (
+    PLAN_FOLDER,
+    SELECTION_FOLDER,
+    ActionPlan,
+    load_action_plan,
+    load_selection,
+    propose_actions,
+    unreadable_versions,
+)
 from . import _html
 from ._narrative import label, markdown, text, texts
 from .massnahmen_data import need_by_factor
@@ -25,6 +35,7 @@ __all__ = [
     "SECTIONS",
     "action_plan",
     "current_plan",
+    "file_problems",
     "intro",
     "management_check",
     "summary",
@@ -98,15 +109,29 @@ def _as_of(ctx: Context) -> dt.date:
 
 
 def current_plan(ctx: Context) -> ActionPlan:
-    """The newest saved plan, or (``proposed=True``) the proposal when none is saved."""
-    saved = load_action_plan(ctx.workspace)
+    """The newest saved plan, or (``proposed=True``) the proposal when none is saved.
+
+    ``problems`` names what could not be read from the saved files.
+    """
+    saved = load_action_plan(ctx.workspace, language=ctx.language)
     if saved is not None:
         return saved
-    return _proposal(ctx)
+    from dataclasses import replace
+
+    return replace(_proposal(ctx),
+                   problems=unreadable_versions(ctx.workspace, PLAN_FOLDER, ctx.language))
+
+
+def file_problems(ctx: Context) -> list[str]:
+    """What the saved plan and selection files could not give (for chapter and index)."""
+    selection = load_selection(ctx.workspace, language=ctx.language)
+    from_selection = (selection.problems if selection is not None
+                      else unreadable_versions(ctx.workspace, SELECTION_FOLDER, ctx.language))
+    return list(dict.fromkeys([*current_plan(ctx).problems, *from_selection]))
 
 
 def _proposal(ctx: Context) -> ActionPlan:
-    selection = load_selection(ctx.workspace)
+    selection = load_selection(ctx.workspace, language=ctx.language)
     cat = load_catalogue()
     if selection is not None:
         from dataclasses import replace
@@ -146,15 +171,19 @@ def summary(ctx: Context) -> list[dict[str, str]]:
     return rows
 
 
-def summary_html(ctx: Context) -> str:
-    """The plan as an escaped HTML table (empty string when there are no actions)."""
+def summary_html(ctx: Context, *, with_problems: bool = True) -> str:
+    """The plan as an escaped HTML table, after notes on what the saved files could not give.
+
+    Empty string when there is neither an action nor a problem to show.
+    """
     rows = summary(ctx)
+    notes = _html.notes(file_problems(ctx)) if with_problems else ""
     if not rows:
-        return ""
+        return notes
     keys = ("title", "owner", "due", "metric", "target", "status")
     head = [label(ctx, _TEXTS, "columns", k) for k in ("number", *keys)]
     body = [[str(i), *(r[k] for k in keys)] for i, r in enumerate(rows, start=1)]
-    return _html.table(head, body, numeric=(0,), css="kb-action-plan")
+    return notes + _html.table(head, body, numeric=(0,), css="kb-action-plan")
 
 
 def action_plan(ctx: Context) -> list[Any]:
@@ -168,7 +197,9 @@ def action_plan(ctx: Context) -> list[Any]:
         metrics = [(swiss_spelling(cat.label("metrics", k, ctx.language), ctx.locale), k)
                    for k in cat.labels["metrics"]]
         editor = PlanEditor(ctx, plan, _proposal(ctx), metrics)
-        return blocks + [paragraph(text(ctx, _TEXTS, "plan_live")), editor.widget]
+        return blocks + [note(p) for p in plan.problems] + [
+            paragraph(text(ctx, _TEXTS, "plan_live")), editor.widget]
+    blocks += [note(p) for p in file_problems(ctx)]
     if not plan.actions:
         return blocks + [note(text(ctx, _TEXTS, "empty"))]
     if plan.proposed:
@@ -176,4 +207,4 @@ def action_plan(ctx: Context) -> list[Any]:
     elif plan.saved_at is not None:
         when = format_date(plan.saved_at, ctx.locale)
         blocks.append(paragraph(text(ctx, _TEXTS, "saved_at", when=when)))
-    return blocks + [_html.block(summary_html(ctx))]
+    return blocks + [_html.block(summary_html(ctx, with_problems=False))]

@@ -33,7 +33,7 @@ from ..i18n import (
 )
 from ..instruments import Catalogue, load_catalogue
 from ..notebook import Context, note, paragraph
-from ..plan import Selection, load_selection
+from ..plan import SELECTION_FOLDER, Selection, load_selection, unreadable_versions
 from . import _html, _narrative
 from ._narrative import label, markdown
 from .massnahmen_data import (
@@ -244,7 +244,10 @@ def selection(ctx: Context) -> list[Any]:
 
         editor = SelectionEditor(ctx, cat, client_figures(ctx))
         return blocks + [editor.widget]
-    saved = load_selection(ctx.workspace)
+    saved = load_selection(ctx.workspace, language=ctx.language)
+    problems = (saved.problems if saved is not None
+                else unreadable_versions(ctx.workspace, SELECTION_FOLDER, ctx.language))
+    blocks += [note(p) for p in problems]
     if saved is None or not saved.instruments:
         return blocks + [note(text(ctx, "no_selection"))]
     return blocks + [_html.block(selection_table_html(ctx, saved, cat))]
