@@ -5,6 +5,13 @@ Widgets are views; storage is :class:`kbworkbook.store.AnswerStore`. Every widge
 nothing. Reopening a form shows the latest saved answers; "Neue Einschätzung beginnen" starts a
 new assessment (a new file) and leaves the earlier ones untouched.
 
+Several sessions may fill in one questionnaire at once (two tabs, consultant and owner). A save
+only changes the one answer given and keeps what the others saved (the store re-reads under a
+lock). The form remembers the assessment it shows; when a save comes back with anything
+besides its own change altered (another session saved in between), the form shows the merged
+answers and says so. "Aktualisieren" does the same without saving. Errors (read-only folder,
+full disk) appear in the form, in German.
+
 ::
 
     form = QuestionnaireForm(store, "sechs_faktoren", language="de")
@@ -46,6 +53,17 @@ _T: dict[str, dict[str, str]] = {
     "since": {"de": "Einschätzung vom {date}", "en": "Assessment of {date}"},
     "empty": {"de": "Noch keine Antworten gespeichert.", "en": "No answers saved yet."},
     "error": {"de": "Nicht gespeichert: {msg}", "en": "Not saved: {msg}"},
+    "merged": {"de": "Eine andere Sitzung hat inzwischen gespeichert; ihre Antworten sind "
+                     "übernommen und werden jetzt angezeigt.",
+               "en": "Another session saved meanwhile; its answers are kept and now shown."},
+    "other_new": {"de": "Eine andere Sitzung hat eine neue Einschätzung begonnen; die Antworten "
+                        "gehen jetzt dorthin und werden angezeigt.",
+                  "en": "Another session started a new assessment; answers now go there and "
+                        "are shown."},
+    "refresh": {"de": "Aktualisieren", "en": "Refresh"},
+    "refresh_tip": {"de": "Zeigt Antworten, die eine andere Sitzung gespeichert hat.",
+                    "en": "Shows answers another session has saved."},
+    "up_to_date": {"de": "Keine neueren Antworten.", "en": "No newer answers."},
     "text_placeholder": {"de": "Ihre Antwort …", "en": "Your answer …"},
 }
 
@@ -90,6 +108,11 @@ class QuestionnaireForm:
         self.new_button = widgets.Button(description=self._tl("new"),
                                          tooltip=self._tl("new_tip"), icon="plus")
         self.new_button.on_click(lambda _button: self.start_new_assessment())
+        self.refresh_button = widgets.Button(description=self._tl("refresh"),
+                                             tooltip=self._tl("refresh_tip"), icon="refresh")
+        self.refresh_button.on_click(lambda _button: self.check_for_updates())
+        #: the saved assessment the widgets show (``None``: nothing was saved)
+        self._shown: Assessment | None = None
         self.widget = self._build()
         self.reload()
 
@@ -156,18 +179,43 @@ class QuestionnaireForm:
                 parts.append(row.box)
             children.append(widgets.VBox(parts))
         children.append(widgets.HBox([self.progress, self.status]))
-        children.append(self.new_button)
+        children.append(widgets.HBox([self.new_button, self.refresh_button]))
         return widgets.VBox(children)
 
     # -- saving ------------------------------------------------------------------------------
-    def _after_save(self, assessment: Assessment) -> None:
+    def _other_session(self, saved: Assessment, field: str, key: str) -> str | None:
+        """``"merged"``/``"other_new"`` when ``saved`` holds another session's work, else None.
+
+        ``field``/``key`` name this form's own change (e.g. ``answers``/``F1.1``); everything
+        else must be as the form showed it.
+        """
+        shown = self._shown
+        if shown is not None and saved.id != shown.id:
+            return "other_new"
+        for name in ("answers", "comments", "importance"):
+            before = dict(getattr(shown, name)) if shown is not None else {}
+            after = dict(getattr(saved, name))
+            if name == field:
+                before.pop(key, None)
+                after.pop(key, None)
+            if before != after:
+                return "merged"
+        return None
+
+    def _after_save(self, assessment: Assessment, field: str = "", key: str = "") -> None:
+        other = self._other_session(assessment, field, key)
+        if other is not None:
+            self._display(assessment)  # the merged answers, not the stale widgets
+        self._shown = assessment
         self._show_state(assessment)
-        self.status.value = html.escape(
-            self._tl("saved", time=assessment.updated.strftime("%H:%M:%S")))
+        status = html.escape(self._tl("saved", time=assessment.updated.strftime("%H:%M:%S")))
+        if other is not None:
+            status = f"<b>{html.escape(self._tl(other))}</b> {status}"
+        self.status.value = status
         for callback in self.on_save:
             callback(assessment)
 
-    def _guard(self, action: Callable[[], Assessment]) -> None:
+    def _guard(self, action: Callable[[], Assessment], field: str, key: str) -> None:
         if self._loading:
             return
         try:
@@ -177,26 +225,29 @@ class QuestionnaireForm:
                 f'<span style="color:#c0392b">'
                 f'{html.escape(self._tl("error", msg=str(exc)))}</span>')
             return
-        self._after_save(assessment)
+        self._after_save(assessment, field, key)
 
     def _saver(self, key: str) -> Callable[[dict[str, Any]], None]:
         def save(change: dict[str, Any]) -> None:
             value = change["new"]
             if value is None:
-                self._guard(lambda: self.store.clear(self.questionnaire, key))
+                self._guard(lambda: self.store.clear(self.questionnaire, key), "answers", key)
             else:
                 stored = None if value == DONT_KNOW else value
-                self._guard(lambda: self.store.set(self.questionnaire, key, stored))
+                self._guard(lambda: self.store.set(self.questionnaire, key, stored),
+                            "answers", key)
         return save
 
     def _comment_saver(self, key: str) -> Callable[[dict[str, Any]], None]:
         def save(change: dict[str, Any]) -> None:
-            self._guard(lambda: self.store.set_comment(self.questionnaire, key, change["new"]))
+            self._guard(lambda: self.store.set_comment(self.questionnaire, key, change["new"]),
+                        "comments", key)
         return save
 
     def _importance_saver(self, key: str) -> Callable[[dict[str, Any]], None]:
         def save(change: dict[str, Any]) -> None:
-            self._guard(lambda: self.store.set_importance(self.questionnaire, key, change["new"]))
+            self._guard(lambda: self.store.set_importance(self.questionnaire, key, change["new"]),
+                        "importance", key)
         return save
 
     # -- state -------------------------------------------------------------------------------
@@ -212,9 +263,8 @@ class QuestionnaireForm:
             date = assessment.started.strftime("%d.%m.%Y")
             self.header.value = f"<i>{html.escape(self._tl('since', date=date))}</i>"
 
-    def reload(self) -> None:
-        """Show the latest saved answers (without saving anything)."""
-        latest = self.store.latest(self.questionnaire)
+    def _display(self, latest: Assessment | None) -> None:
+        """Set every widget to ``latest``'s answers without saving anything."""
         answers = dict(latest.answers) if latest else {}
         comments = dict(latest.comments) if latest else {}
         importance = dict(latest.importance) if latest else {}
@@ -234,7 +284,35 @@ class QuestionnaireForm:
                 imp.value = importance.get(key)
         finally:
             self._loading = False
+        self._shown = latest
         self._show_state(latest)
+
+    def reload(self) -> None:
+        """Show the latest saved answers (without saving anything)."""
+        self._display(self.store.latest(self.questionnaire))
+        skipped = self.store.skipped(self.questionnaire)
+        if skipped:
+            self.status.value = "<br>".join(
+                f'<span style="color:#c0392b">{html.escape(s.message(self.language))}</span>'
+                for s in skipped)
+
+    def check_for_updates(self) -> bool:
+        """Show answers another session saved since the form last loaded or saved.
+
+        Returns True when there was something newer.
+        """
+        latest = self.store.latest(self.questionnaire)
+        if latest is None or (self._shown is not None
+                              and self._other_session(latest, "", "") is None):
+            self.status.value = html.escape(self._tl("up_to_date"))
+            return False
+        other = "other_new" if self._shown and latest.id != self._shown.id else "merged"
+        self._display(latest)
+        self.status.value = f"<b>{html.escape(self._tl(other))}</b>"
+        if latest is not None:
+            for callback in self.on_save:
+                callback(latest)
+        return True
 
     def start_new_assessment(self) -> Assessment:
         """Start a new, empty assessment and clear the form."""

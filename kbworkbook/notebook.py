@@ -269,10 +269,12 @@ def _answers_used(ctx: Context, number: str | None) -> list[str]:
 
     text = _HEADER_TEXT[ctx.language]
     store = AnswerStore(ctx.workspace)
-    lines = []
+    lines: list[str] = []
     for questionnaire in chapter(number).questionnaires:
         title = swiss_spelling(store.catalogue(questionnaire).label(ctx.language), ctx.locale)
-        latest = store.latest(questionnaire)
+        history, skipped = store.scan(questionnaire)
+        latest = history[-1] if history else None
+        lines.extend(f"{title}: {s.message(ctx.language)}" for s in skipped)
         if latest is None:
             lines.append(text["no_answers"].format(title=title))
         else:

@@ -10,9 +10,7 @@ all later answers go there.
 
 Several sessions may save into one questionnaire at once (two browser tabs, consultant and
 owner): every save re-reads the newest file and writes it back while holding the folder's lock
-(:func:`kbworkbook.versions.locked`), so each save adds to what the others saved. Each save
-increments the file's ``revision``; a form compares it with what it showed to notice another
-session's answers.
+(:func:`kbworkbook.versions.locked`), so each save adds to what the others saved.
 
 Reading never writes: a file that cannot be read is left exactly as it is and listed by
 :meth:`AnswerStore.skipped` with the reason, so views can say what was left out. If it is the
@@ -21,8 +19,8 @@ newest file, the next answer starts a new assessment (the broken file is never o
 File content::
 
     {"format": 1, "questionnaire": "sechs_faktoren", "started": "2025-03-12T09:30:00",
-     "updated": "…", "revision": 7, "answers": {"F1.1": 4, "F2.6": null},
-     "comments": {"F1.1": "…"}, "importance": {"F1": 5}}
+     "updated": "…", "answers": {"F1.1": 4, "F2.6": null}, "comments": {"F1.1": "…"},
+     "importance": {"F1": 5}}
 
 ``null`` is "weiß nicht"; an absent key is unanswered. The store never imports ipywidgets.
 """
@@ -84,7 +82,6 @@ class Assessment:
     answers: Mapping[str, Any] = field(default_factory=dict)
     comments: Mapping[str, str] = field(default_factory=dict)
     importance: Mapping[str, int] = field(default_factory=dict)
-    revision: int = 0
 
     @property
     def answered(self) -> int:
@@ -97,7 +94,6 @@ class Assessment:
             "questionnaire": self.questionnaire,
             "started": self.started.isoformat(),
             "updated": self.updated.isoformat(),
-            "revision": self.revision,
             "answers": dict(self.answers),
             "comments": dict(self.comments),
             "importance": dict(self.importance),
@@ -118,13 +114,10 @@ def _parse_file(path: Path, questionnaire: str) -> Assessment:
         raise ValueError("answers/comments/importance sind keine Objekte")
     started = dt.datetime.fromisoformat(str(data["started"]))
     updated = dt.datetime.fromisoformat(str(data.get("updated", data["started"])))
-    revision = data.get("revision", 0)
-    if isinstance(revision, bool) or not isinstance(revision, int):
-        raise ValueError("revision ist keine ganze Zahl")
     return Assessment(
         questionnaire=questionnaire, id=path.stem, path=path, started=started, updated=updated,
         answers=answers, comments={k: str(v) for k, v in comments.items()},
-        importance=importance, revision=revision,
+        importance=importance,
     )
 
 
@@ -213,7 +206,7 @@ class AnswerStore:
         now = self._now()
         path = next_version_path(self.folder(questionnaire), now)
         assessment = Assessment(questionnaire=questionnaire, id=path.stem, path=path,
-                                started=now, updated=now, revision=1)
+                                started=now, updated=now)
         self._write(assessment)
         return assessment
 
@@ -280,7 +273,7 @@ class AnswerStore:
         """Save several changes into the current assessment at once and return it.
 
         Under the questionnaire's lock: re-read the newest file, apply the changes, write it
-        back (``revision`` + 1), so answers another session saved meanwhile are kept.
+        back, so answers another session saved meanwhile are kept.
         Invalid values raise before anything is read or written.
         """
         self._check_changes(questionnaire, answers, comments, importance, clear)
@@ -338,7 +331,7 @@ class AnswerStore:
         return Assessment(
             questionnaire=questionnaire, id=base.id, path=base.path, started=base.started,
             updated=now, answers=new_answers, comments=new_comments,
-            importance=new_importance, revision=base.revision + 1,
+            importance=new_importance,
         )
 
     def set(self, questionnaire: str, item: str, value: Any) -> Assessment:

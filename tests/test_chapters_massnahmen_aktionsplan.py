@@ -199,7 +199,7 @@ def test_selection_editor_saves_every_change(tmp_path: Path) -> None:
     editor.rows["bonussystem"].amounts["bonus"].value = 0.03
     editor.rows["bonussystem"].uplift.value = 2.5
     folder = ws.root / "answers" / "massnahmen"
-    files = sorted(folder.iterdir())
+    files = sorted(folder.glob("*.json"))
     assert len(files) == 4
     newest = json.loads(files[-1].read_text(encoding="utf-8"))
     assert [c["key"] for c in newest["instruments"]] == ["bonussystem", "feedback_nps"]

@@ -5,7 +5,8 @@ are given) and a view that redraws after every save; headless, only the static v
 the saved answers. With nothing saved it returns a friendly note instead of a chart.
 
 Every text a user typed (answers of free-text questionnaires, comments) is escaped with
-``html.escape`` before it becomes HTML.
+``html.escape`` before it becomes HTML. A saved answers file that cannot be read is named in a
+note (the file itself stays as it is).
 """
 
 from __future__ import annotations
@@ -333,14 +334,16 @@ def static_view(ctx: Context, questionnaire_id: str, *, charts: bool = True,
     lang, locale = ctx.language, ctx.locale
     store = AnswerStore(ctx.workspace)
     catalogue = store.catalogue(questionnaire_id).for_locale(locale)
-    latest = store.latest(questionnaire_id)
+    history, skipped = store.scan(questionnaire_id)
+    latest = history[-1] if history else None
+    blocks: list[Any] = [note(s.message(lang)) for s in skipped]
     if latest is None or not latest.answers:
-        return [note(NO_ANSWERS[lang])]
+        return [*blocks, note(NO_ANSWERS[lang])]
     if not catalogue.scored:
-        return [_html.block(canvas_html(catalogue, latest, lang))]
+        return [*blocks, _html.block(canvas_html(catalogue, latest, lang))]
     score = score_of(catalogue, latest)
     assert score is not None
-    blocks: list[Any] = [paragraph(summary_sentence(catalogue, latest, score, lang, locale))]
+    blocks.append(paragraph(summary_sentence(catalogue, latest, score, lang, locale)))
     if charts:
         if len(catalogue.factors) > 1:
             ax = qplots.factor_bars(score, catalogue, language=lang, locale=locale)
