@@ -36,6 +36,7 @@ from typing import Any, TypeVar
 
 from .fileio import atomic_write_json
 from .instruments import Catalogue, load_catalogue
+from .scrub import scrub_text
 from .versions import locked, next_version_path, version_files, write_error
 
 __all__ = [
@@ -320,7 +321,9 @@ class _Checker:
 
 
 def _short(value: Any, limit: int = 40) -> str:
+    """A hand-typed value for a message: contact data masked, at most ``limit`` characters."""
     text = value if isinstance(value, str) else json.dumps(value, ensure_ascii=False)
+    text = scrub_text(text)
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
@@ -357,7 +360,7 @@ def _check_choice(raw: Any, n: int, check: _Checker) -> InstrumentChoice | None:
     if not key:
         check.add("missing", where=where, field="key")
         return None
-    where = f"{where} »{key}«"
+    where = f"{where} »{_short(key)}«"
     amounts: dict[str, float] = {}
     raw_amounts = data.get("amounts", {})
     if not isinstance(raw_amounts, Mapping):

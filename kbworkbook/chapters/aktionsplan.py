@@ -3,7 +3,8 @@
 The plan is the newest saved one (``answers/aktionsplan/``); without one, a proposal is built
 from the two factors with the greatest Handlungsbedarf and the chosen instruments
 (:func:`kbworkbook.plan.propose_actions`). :func:`summary` / :func:`summary_html` give the
-plan for the report's index page. Everything a user typed is escaped before it becomes HTML.
+plan for the report's index page. Everything a user typed has contact data masked
+(:mod:`kbworkbook.scrub`, with a note) and is escaped before it becomes HTML.
 What a hand-edited plan or selection file could not give (a field that does not validate, an
 unreadable newer version) is named in a note, in the chapter and on the index.
 """
@@ -25,6 +26,7 @@ from ..plan import (
     propose_actions,
     unreadable_versions,
 )
+from ..scrub import privacy_note, scrub
 from . import _html
 from ._narrative import label, markdown, text, texts
 from .massnahmen_data import need_by_factor
@@ -149,23 +151,32 @@ def _metric_label(ctx: Context, key: str) -> str:
     return swiss_spelling(cat.label("metrics", key, ctx.language), ctx.locale)
 
 
-def summary(ctx: Context) -> list[dict[str, str]]:
+def _typed(ctx: Context, value: str, found: set[str]) -> str:
+    """A field someone typed, with contact data masked (kinds collected in ``found``)."""
+    result = scrub(value, ctx.language)
+    found.update(result.found)
+    return result.text
+
+
+def summary(ctx: Context, found: set[str] | None = None) -> list[dict[str, str]]:
     """The plan as plain-text rows (NOT escaped – callers building HTML must escape).
 
     Keys: ``title``, ``owner``, ``due``, ``metric``, ``target``, ``status``; empty list when
     there is nothing to show. Proposals (nothing saved yet) are included, marked by
-    ``status`` = the localized "offen".
+    ``status`` = the localized "offen". Typed fields (title, owner, target) have contact data
+    masked; the kinds masked are added to ``found`` when given.
     """
     plan = current_plan(ctx)
     open_text = text(ctx, _TEXTS, "open")
+    masked: set[str] = set() if found is None else found
     rows = []
     for action in plan.actions:
         rows.append({
-            "title": action.title,
-            "owner": action.owner or open_text,
+            "title": _typed(ctx, action.title, masked),
+            "owner": _typed(ctx, action.owner, masked) or open_text,
             "due": format_date(action.due, ctx.locale) if action.due else open_text,
             "metric": _metric_label(ctx, action.metric) or open_text,
-            "target": action.target,
+            "target": _typed(ctx, action.target, masked),
             "status": label(ctx, _TEXTS, "statuses", action.status),
         })
     return rows
@@ -176,14 +187,16 @@ def summary_html(ctx: Context, *, with_problems: bool = True) -> str:
 
     Empty string when there is neither an action nor a problem to show.
     """
-    rows = summary(ctx)
+    found: set[str] = set()
+    rows = summary(ctx, found)
     notes = _html.notes(file_problems(ctx)) if with_problems else ""
     if not rows:
         return notes
     keys = ("title", "owner", "due", "metric", "target", "status")
     head = [label(ctx, _TEXTS, "columns", k) for k in ("number", *keys)]
     body = [[str(i), *(r[k] for k in keys)] for i, r in enumerate(rows, start=1)]
-    return notes + _html.table(head, body, numeric=(0,), css="kb-action-plan")
+    privacy = _html.notes([privacy_note(found, ctx.language)]) if found else ""
+    return notes + _html.table(head, body, numeric=(0,), css="kb-action-plan") + privacy
 
 
 def action_plan(ctx: Context) -> list[Any]:

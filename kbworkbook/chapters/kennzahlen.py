@@ -27,6 +27,7 @@ from ..i18n import (
     format_points,
 )
 from ..notebook import Context, note
+from ..scrub import privacy_note, scrub
 from . import _html
 from ._narrative import fill, markdown, text, texts
 from ._window import analysis_setting, history_caption, window_caption
@@ -560,13 +561,18 @@ def complaints(ctx: Context) -> list[Any]:
         recent = frame
         if dated:
             recent = frame.loc[analysis.window.contains(frame["date"]).fillna(False).astype(bool)]
-        counts = recent["category"].dropna().astype(str).value_counts().head(8)
+        # categories are typed by people: contact data is masked before it is shown
+        scrubbed = [scrub(t, ctx.language) for t in recent["category"].dropna().astype(str)]
+        counts = pd.Series([s.text for s in scrubbed], dtype=object).value_counts().head(8)
         total = int(counts.sum())
         if total:
-            cat_rows = [[name, format_integer(int(count), loc),
+            cat_rows = [[str(name), format_integer(int(count), loc),
                          format_percent(count / total, loc, 0)] for name, count in counts.items()]
             blocks.append(table_html([lbl(ctx, "category"), lbl(ctx, "count"),
                                       lbl(ctx, "share")], cat_rows))
+        found = frozenset().union(*(s.found for s in scrubbed))
+        if found:
+            blocks.append(note(privacy_note(found, ctx.language)))
     blocks.append(markdown(ctx, _TEXTS, "complaints_reading"))
     return blocks
 

@@ -4,9 +4,10 @@
 are given) and a view that redraws after every save; headless, only the static views drawn from
 the saved answers. With nothing saved it returns a friendly note instead of a chart.
 
-Every text a user typed (answers of free-text questionnaires, comments) is escaped with
-``html.escape`` before it becomes HTML. A saved answers file that cannot be read is named in a
-note (the file itself stays as it is).
+Every text a user typed (answers of free-text questionnaires, comments) has contact data
+masked (:mod:`kbworkbook.scrub`, with a note on the page) and is escaped with ``html.escape``
+before it becomes HTML; the saved answers keep the original. A saved answers file that cannot
+be read is named in a note (the file itself stays as it is).
 """
 
 from __future__ import annotations
@@ -26,6 +27,7 @@ from ..questionnaires.scoring import (
     score_answers,
     strongest_and_weakest,
 )
+from ..scrub import privacy_note, scrub, scrub_text
 from ..store import AnswerStore, Assessment
 from . import _html
 
@@ -36,6 +38,7 @@ __all__ = [
     "change_table_html",
     "factor_table_html",
     "form_blocks",
+    "masked_kinds",
     "score_of",
     "section",
     "static_view",
@@ -150,11 +153,12 @@ def answers_table_html(catalogue: Questionnaire, assessment: Assessment,
         for item in factor.items:
             if item.key in assessment.answers:
                 value = assessment.answers[item.key]
-                answer = str(value) if catalogue.kind == "text" else scale.label(value, language)
+                answer = (scrub_text(str(value), language) if catalogue.kind == "text"
+                          else scale.label(value, language))
             else:
                 answer = "–"
             text = item.label(language) + (" (R)" if item.reverse else "")
-            comment = assessment.comments.get(item.key, "")
+            comment = scrub_text(assessment.comments.get(item.key, ""), language)
             rows.append(f"<tr><td>{html.escape(text)}</td><td>{html.escape(answer)}</td>"
                         f"<td>{html.escape(comment)}</td></tr>")
     head = (f"<tr><th>{tr(_T, 'statement', language)}</th><th>{tr(_T, 'answer', language)}</th>"
@@ -171,7 +175,8 @@ def canvas_html(catalogue: Questionnaire, assessment: Assessment, language: str 
                      "</h4><dl>")
         for item in factor.items:
             value = assessment.answers.get(item.key)
-            text = html.escape(str(value)).replace("\n", "<br>") if value else "–"
+            text = (html.escape(scrub_text(str(value), language)).replace("\n", "<br>")
+                    if value else "–")
             parts.append(f"<dt>{html.escape(item.label(language))}</dt><dd>{text}</dd>")
         parts.append("</dl></div>")
     parts.append("</div>")
@@ -318,6 +323,15 @@ def summary_sentence(catalogue: Questionnaire, assessment: Assessment,
     return swiss_spelling(text, locale)
 
 
+def masked_kinds(catalogue: Questionnaire, assessment: Assessment, *, comments: bool = True,
+                 language: str = "de") -> frozenset[str]:
+    """Kinds of contact data the views mask in this assessment's typed text (for the note)."""
+    texts = [str(v) for v in assessment.answers.values() if catalogue.kind == "text" and v]
+    if comments:
+        texts += [str(c) for c in assessment.comments.values()]
+    return frozenset().union(*(scrub(t, language).found for t in texts))
+
+
 # -- blocks -------------------------------------------------------------------------------------
 
 
@@ -340,7 +354,9 @@ def static_view(ctx: Context, questionnaire_id: str, *, charts: bool = True,
     if latest is None or not latest.answers:
         return [*blocks, note(NO_ANSWERS[lang])]
     if not catalogue.scored:
-        return [*blocks, _html.block(canvas_html(catalogue, latest, lang))]
+        blocks.append(_html.block(canvas_html(catalogue, latest, lang)))
+        masked = masked_kinds(catalogue, latest, comments=False, language=lang)
+        return blocks + ([note(privacy_note(masked, lang))] if masked else [])
     score = score_of(catalogue, latest)
     assert score is not None
     blocks.append(paragraph(summary_sentence(catalogue, latest, score, lang, locale)))
@@ -354,6 +370,9 @@ def static_view(ctx: Context, questionnaire_id: str, *, charts: bool = True,
         blocks.append(_html.block(factor_table_html(catalogue, score, lang, locale)))
     if table:
         blocks.append(_html.block(answers_table_html(catalogue, latest, lang)))
+        masked = masked_kinds(catalogue, latest, language=lang)
+        if masked:
+            blocks.append(note(privacy_note(masked, lang)))
     return blocks
 
 

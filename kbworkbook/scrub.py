@@ -1,0 +1,147 @@
+"""Typed text on its way into a report: contact data is masked, the workspace keeps the original.
+
+Questionnaire comments, free-text answers, the action plan's fields and complaint categories are
+typed by people and may name a customer's e-mail address, phone number, IBAN or street
+address. :func:`scrub` replaces each by a placeholder (»[E-Mail entfernt]« …) and reports which
+kinds it found, so a view can add :func:`privacy_note`. Pure functions on strings, no I/O;
+callers scrub a copy for display and never write the result back.
+
+Recognised (DACH conventions; masking errs on the side of too much):
+
+- e-mail ``name@firma.ch``, also ``name (at) firma.ch`` / ``name[at]firma.ch``;
+- phone ``+41 79 123 45 67``, ``0041 79 …``, ``+41 (0)44 …``, ``079 123 45 67``,
+  ``(030) 123 45 67``, ``030/1234567``, ``0664-1234567``, ``079.123.45.67``: a leading ``+``,
+  ``00`` or ``0`` and 9 to 15 digits in groups; dates such as ``01.02.2026`` are left alone;
+- IBAN ``CH93 0076 2011 6238 5295 7``, ``DE89370400440532013000`` (upper-case country code,
+  two check digits, at least ten digits in the account part; typos are masked too);
+- street address ``Bahnhofstrasse 12``, ``Zürcher Strasse 5a``, ``Lindenweg 3-5``,
+  ``Rue du Lac 4``, with a following postal code and town (``, 8001 Zürich``,
+  ``D-10115 Berlin``) masked together.
+
+Names of people are not recognised (no reliable rule); the consultant's note in the report and
+the workshop are the place to catch those.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+
+__all__ = ["KINDS", "Scrubbed", "privacy_note", "scrub", "scrub_text"]
+
+#: What is masked, in the order it is looked for.
+KINDS: tuple[str, ...] = ("iban", "email", "address", "phone")
+
+_PLACEHOLDER = {
+    "de": {"email": "[E-Mail entfernt]", "phone": "[Telefon entfernt]",
+           "iban": "[IBAN entfernt]", "address": "[Adresse entfernt]"},
+    "en": {"email": "[e-mail removed]", "phone": "[phone removed]",
+           "iban": "[IBAN removed]", "address": "[address removed]"},
+}
+_NAMES = {
+    "de": {"email": "E-Mail-Adressen", "phone": "Telefonnummern", "iban": "IBAN",
+           "address": "Adressen"},
+    "en": {"email": "e-mail addresses", "phone": "phone numbers", "iban": "IBANs",
+           "address": "addresses"},
+}
+
+_IBAN = re.compile(r"(?<![A-Za-z0-9])[A-Za-z]{2}\d{2}(?:[ ]?[A-Z0-9]){11,30}(?![A-Za-z0-9])")
+_EMAIL = re.compile(
+    r"[\w.+-]+(?:@|\s?[\(\[]at[\)\]]\s?)[\w-]+(?:(?:\.|\s?[\(\[]dot[\)\]]\s?)[\w-]+)+",
+    re.IGNORECASE,
+)
+_SUFFIX = (r"(?i:strasse|straße|str\.|gasse|weg|platz|allee|ring|damm|ufer|steig|pfad|rain|"
+           r"halde|matte|graben|chaussee|promenade|zeile|stieg|wall)")
+_NUMBER = (r"\d{1,3}(?:\s?[a-zA-Z](?![\wäöüß]))?(?:\s?[-/]\s?\d{1,3}[a-zA-Z]?(?![\wäöüß]))?"
+           r"(?![\d'’.,]\d)")
+_WORD = r"[A-ZÄÖÜ][\wäöüß.-]*"
+_TOWN = (r"(?:,?\s+(?:(?:CH|D|DE|A|AT)-)?\d{4,5}\s+" + _WORD + r"(?:\s+" + _WORD + r")?)?")
+_ADDRESS = re.compile(
+    r"(?<![\w-])(?:"
+    + r"[A-Za-zÄÖÜäöü][\wäöüß-]+?" + _SUFFIX  # Bahnhofstrasse, Lindenweg
+    + r"|[A-ZÄÖÜ][\wäöüß]*e[rn]?\s+(?:Strasse|Straße|Str\.|Gasse|Weg|Platz|Allee|Ring)"
+    + r"|(?:Rue|Route|Chemin|Avenue|Via|Viale|Piazza)\s+(?:[\wéèàäöü'’-]+\s+){1,4}?"
+    + r")\s*" + _NUMBER + _TOWN
+    + r"|(?<![\w-])(?:CH|D|DE|A|AT)-\d{4,5}\s+" + _WORD,  # CH-8001 Zürich
+    re.UNICODE,
+)
+_PHONE = re.compile(
+    r"(?<![\w+])(?<!\d[./,-])"
+    r"(?!\d{1,2}\.\d{1,2}\.\d{2,4}(?!\d))"  # not a date
+    r"(?:(?:\+|00)\s?[1-9]\d{0,2}(?:\s?\(0\))?|\(0\d{1,5}\)|0)"
+    r"(?:[\s./-]?\d){4,14}"
+    r"(?!\d)"
+)
+
+
+@dataclass(frozen=True)
+class Scrubbed:
+    """The masked text and the kinds of contact data that were found in it."""
+
+    text: str
+    found: frozenset[str] = frozenset()
+
+    @property
+    def changed(self) -> bool:
+        return bool(self.found)
+
+
+def _phone_ok(match: re.Match[str]) -> bool:
+    digits = sum(c.isdigit() for c in match.group(0))
+    return 9 <= digits <= 15
+
+
+def _iban_ok(match: re.Match[str]) -> bool:
+    account = match.group(0).replace(" ", "")[4:]
+    return sum(c.isdigit() for c in account) >= 10
+
+
+_RULES: dict[str, tuple[re.Pattern[str], Callable[[re.Match[str]], bool]]] = {
+    "iban": (_IBAN, _iban_ok),
+    "email": (_EMAIL, lambda _m: True),
+    "address": (_ADDRESS, lambda _m: True),
+    "phone": (_PHONE, _phone_ok),
+}
+
+
+def scrub(text: str, language: str = "de") -> Scrubbed:
+    """``text`` with e-mail addresses, phone numbers, IBANs and street addresses masked.
+
+    Idempotent (``scrub(scrub(t).text).text == scrub(t).text``); text without such data is
+    returned unchanged.
+    """
+    placeholders = _PLACEHOLDER["en" if language == "en" else "de"]
+    found: set[str] = set()
+    for kind in KINDS:
+        pattern, accept = _RULES[kind]
+
+        def replace(match: re.Match[str], kind: str = kind, accept: Callable[..., bool] = accept
+                    ) -> str:
+            if not accept(match):
+                return match.group(0)
+            found.add(kind)
+            return placeholders[kind]
+
+        text = pattern.sub(replace, text)
+    return Scrubbed(text=text, found=frozenset(found))
+
+
+def scrub_text(text: str, language: str = "de") -> str:
+    """Only the masked text of :func:`scrub`."""
+    return scrub(text, language).text
+
+
+def privacy_note(found: Iterable[str], language: str = "de") -> str:
+    """One sentence for the page saying what was masked (empty when nothing was)."""
+    lang = "en" if language == "en" else "de"
+    kinds = [_NAMES[lang][k] for k in KINDS if k in set(found)]
+    if not kinds:
+        return ""
+    joined = (", ".join(kinds[:-1]) + (" und " if lang == "de" else " and ") + kinds[-1]
+              if len(kinds) > 1 else kinds[0])
+    if lang == "en":
+        return (f"Privacy: {joined} in typed text were masked for this report; the workspace "
+                "keeps the original.")
+    return (f"Datenschutz: In frei eingegebenen Texten wurden {joined} für diesen Bericht "
+            "unkenntlich gemacht; der Arbeitsordner enthält den Originaltext.")
