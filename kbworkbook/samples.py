@@ -39,6 +39,8 @@ from pathlib import Path
 import numpy as np
 from numpy.typing import NDArray
 
+from .fileio import atomic_write_bytes
+
 __all__ = ["DEFAULT_SEED", "END", "START", "generate", "main"]
 
 DEFAULT_SEED = 20251231
@@ -682,8 +684,7 @@ def generate(dest: str | Path, seed: int = DEFAULT_SEED) -> dict[str, Path]:
         "complaints": (root / "data" / "complaints.csv", _complaints_csv(r_compl, cal, lines)),
     }
     for path, data in files.values():
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_bytes(data)
+        atomic_write_bytes(path, data)
     for folder in ("answers", "reports"):
         (root / folder).mkdir(exist_ok=True)
     return {key: path for key, (path, _) in files.items()}

@@ -3,7 +3,13 @@
 ``Workspace.open(path)`` reads and validates ``kbworkbook.toml``; ``Workspace.open(None)`` opens
 the sample client shipped inside the package (``kbworkbook/data/samples/sonnenschein``).
 ``create_workspace`` makes a new one.
-The workspace is plain files; kbworkbook writes only below ``answers/`` and ``reports/``.
+The workspace is plain files; kbworkbook writes only below ``answers/`` and ``reports/``, and
+every write is atomic (:mod:`kbworkbook.fileio`).
+
+Every path in kbworkbook.toml (``[data]`` files, ``[consultant] logo``, ``[questionnaires] dir``)
+must resolve inside the workspace, links followed (:mod:`kbworkbook.paths`); ``open`` refuses
+anything else with a message naming the setting, and :meth:`Workspace.input_path` checks again
+on every call.
 """
 
 from __future__ import annotations
@@ -19,6 +25,7 @@ from typing import Any
 
 from ._bundled import package_path
 from .errors import WorkspaceError
+from .fileio import atomic_write_text
 from .i18n import LOCALES, Language, language_of, normalize_locale
 from .paths import DATA_SUFFIXES, resolve_setting, setting_label
 
@@ -394,10 +401,10 @@ stammkunde_min_orders = 2
 # discount_rate = 0.08       # Kalkulationszins pro Jahr für den Kundenwert (CLV)
 # clv_horizon_years = 10     # Zeithorizont des Kundenwerts in Jahren
 """
-    (root / CONFIG_FILE).write_text(config, encoding="utf-8")
     for name, header in TEMPLATE_HEADERS.items():
-        (root / "data" / f"{name}.csv").write_text(";".join(header) + "\n", encoding="utf-8")
-    (root / "data" / "README.md").write_text(_DATA_README, encoding="utf-8")
+        atomic_write_text(root / "data" / f"{name}.csv", ";".join(header) + "\n")
+    atomic_write_text(root / "data" / "README.md", _DATA_README)
+    atomic_write_text(root / CONFIG_FILE, config)  # last: its presence marks a workspace
     return Workspace.open(root)
 
 
@@ -414,11 +421,25 @@ def sample_playground() -> Workspace:
     kept, so answers given there survive a kernel restart like in a real workspace.
     """
     import shutil
+    import tempfile
 
     root = _playground_root()
     if not (root / CONFIG_FILE).is_file():
         root.parent.mkdir(parents=True, exist_ok=True)
-        shutil.copytree(SAMPLE_WORKSPACE, root, dirs_exist_ok=True,
-                        ignore=shutil.ignore_patterns("reports", ".gitkeep", ".gitattributes"))
-        (root / "reports").mkdir(exist_ok=True)
+        # copy beside the target, then rename: an interrupted copy never looks complete
+        staging = Path(tempfile.mkdtemp(prefix=f".{root.name}.", dir=root.parent))
+        try:
+            shutil.copytree(SAMPLE_WORKSPACE, staging, dirs_exist_ok=True,
+                            ignore=shutil.ignore_patterns("reports", ".gitkeep",
+                                                          ".gitattributes"))
+            (staging / "reports").mkdir(exist_ok=True)
+            if root.exists() and not any(root.iterdir()):
+                root.rmdir()
+            try:
+                os.rename(staging, root)
+            except OSError:
+                if not (root / CONFIG_FILE).is_file():  # not a concurrent twin: a real error
+                    raise
+        finally:
+            shutil.rmtree(staging, ignore_errors=True)
     return Workspace.open(root)

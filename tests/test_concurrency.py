@@ -274,3 +274,37 @@ def test_clock_going_back_still_gives_a_newer_unique_name(tmp_path: Path) -> Non
     second = store.new_assessment(Q)
     assert [a.id for a in store.history(Q)] == [first.id, second.id]
     assert second.id == "2026-01-15T10-00-00-2"
+
+
+def test_interrupted_playground_copy_never_looks_complete(tmp_path: Path,
+                                                          monkeypatch: pytest.MonkeyPatch) -> None:
+    import shutil
+
+    from kbworkbook import workspace
+
+    monkeypatch.setenv(workspace.HOME_ENV, str(tmp_path))
+    real_copy = shutil.copy2
+    copied: list[str] = []
+
+    def copy_then_fail(src: str, dst: str, **kwargs: Any) -> Any:
+        if len(copied) == 3:
+            raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
+        copied.append(src)
+        return real_copy(src, dst, **kwargs)
+
+    real_copytree = shutil.copytree
+
+    def failing_copytree(*args: Any, **kwargs: Any) -> Any:
+        if len(args) < 5:  # the top call; shutil's own recursion passes it on positionally
+            kwargs["copy_function"] = copy_then_fail
+        return real_copytree(*args, **kwargs)
+
+    monkeypatch.setattr(shutil, "copytree", failing_copytree)
+    with pytest.raises(OSError):
+        workspace.sample_playground()
+    assert copied  # the copy had started
+    assert list(tmp_path.iterdir()) == []  # no half copy left, neither staged nor in place
+    monkeypatch.setattr(shutil, "copytree", real_copytree)
+    ws = workspace.sample_playground()
+    assert (ws.root / "kbworkbook.toml").is_file() and (ws.root / "answers").is_dir()
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["beispielkunde"]
