@@ -289,12 +289,14 @@ class QuestionnaireForm:
 
     def reload(self) -> None:
         """Show the latest saved answers (without saving anything)."""
-        self._display(self.store.latest(self.questionnaire))
-        skipped = self.store.skipped(self.questionnaire)
-        if skipped:
+        history, skipped = self.store.scan(self.questionnaire)
+        latest = history[-1] if history else None
+        self._display(latest)
+        notes = [s.message(self.language) for s in skipped]
+        notes += list(latest.problems) if latest else []
+        if notes:
             self.status.value = "<br>".join(
-                f'<span style="color:#c0392b">{html.escape(s.message(self.language))}</span>'
-                for s in skipped)
+                f'<span style="color:#c0392b">{html.escape(text)}</span>' for text in notes)
 
     def check_for_updates(self) -> bool:
         """Show answers another session saved since the form last loaded or saved.

@@ -275,6 +275,7 @@ def _answers_used(ctx: Context, number: str | None) -> list[str]:
         history, skipped = store.scan(questionnaire)
         latest = history[-1] if history else None
         lines.extend(f"{title}: {s.message(ctx.language)}" for s in skipped)
+        lines.extend(f"{title}: {problem}" for problem in (latest.problems if latest else ()))
         if latest is None:
             lines.append(text["no_answers"].format(title=title))
         else:

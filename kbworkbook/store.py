@@ -15,6 +15,9 @@ owner): every save re-reads the newest file and writes it back while holding the
 Reading never writes: a file that cannot be read is left exactly as it is and listed by
 :meth:`AnswerStore.skipped` with the reason, so views can say what was left out. If it is the
 newest file, the next answer starts a new assessment (the broken file is never overwritten).
+An entry edited by hand that does not fit the catalogue (``"F1.1": "vier"``, an unknown item)
+is left out of the assessment's answers and described in :attr:`Assessment.problems`; it stays
+in the file as it is until it is corrected there or answered again in the workshop.
 
 File content::
 
@@ -31,7 +34,7 @@ import datetime as dt
 import json
 import os
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -41,6 +44,7 @@ from .errors import QuestionnaireError
 from .fileio import atomic_write_json
 from .questionnaires.catalogue import Questionnaire, _hint, load_catalogue
 from .questionnaires.scoring import QuestionnaireScore, compare_scores, score_answers
+from .scrub import scrub_text
 from .versions import locked, next_version_path, version_files, write_error
 
 __all__ = ["FORMAT_VERSION", "AnswerStore", "Assessment", "SkippedFile"]
@@ -82,6 +86,11 @@ class Assessment:
     answers: Mapping[str, Any] = field(default_factory=dict)
     comments: Mapping[str, str] = field(default_factory=dict)
     importance: Mapping[str, int] = field(default_factory=dict)
+    #: entries of the file that do not fit the catalogue, written back unchanged:
+    #: ``{"answers": {key: raw value}, "comments": {…}, "importance": {…}}``
+    kept: Mapping[str, Mapping[str, Any]] = field(default_factory=dict)
+    #: one German sentence per kept entry: file, item, what is wrong
+    problems: tuple[str, ...] = ()
 
     @property
     def answered(self) -> int:
@@ -94,9 +103,9 @@ class Assessment:
             "questionnaire": self.questionnaire,
             "started": self.started.isoformat(),
             "updated": self.updated.isoformat(),
-            "answers": dict(self.answers),
-            "comments": dict(self.comments),
-            "importance": dict(self.importance),
+            "answers": {**self.kept.get("answers", {}), **self.answers},
+            "comments": {**self.kept.get("comments", {}), **self.comments},
+            "importance": {**self.kept.get("importance", {}), **self.importance},
         }
 
 
@@ -106,7 +115,7 @@ def _parse_file(path: Path, questionnaire: str) -> Assessment:
     if not isinstance(data, dict):
         raise ValueError("kein JSON-Objekt")
     if data.get("questionnaire") != questionnaire:
-        raise ValueError(f"gehört zu Fragebogen »{data.get('questionnaire')}«")
+        raise ValueError(f"gehört nicht zum Fragebogen »{questionnaire}«")
     answers = data.get("answers", {})
     comments = data.get("comments", {})
     importance = data.get("importance", {})
@@ -166,10 +175,53 @@ class AnswerStore:
         skipped: list[SkippedFile] = []
         for path in version_files(self.folder(questionnaire)):
             try:
-                result.append(_parse_file(path, questionnaire))
+                assessment = _parse_file(path, questionnaire)
             except (OSError, ValueError, KeyError, TypeError, UnicodeDecodeError) as exc:
                 skipped.append(SkippedFile(path=path, reason=_reason(exc)))
+                continue
+            result.append(self._checked(assessment))
         return result, skipped
+
+    def _checked(self, assessment: Assessment) -> Assessment:
+        """``assessment`` with entries that do not fit the catalogue moved to ``kept``."""
+        try:
+            cat = self.catalogue(assessment.questionnaire)
+        except QuestionnaireError:  # plan files share the layout but have no catalogue
+            return assessment
+        where = f"{assessment.path.parent.name}/{assessment.path.name}"
+        tail = (" Die Angabe wird nicht gezeigt; sie bleibt in der Datei, bis sie dort "
+                "korrigiert oder im Workshop neu beantwortet wird.")
+        kept: dict[str, dict[str, Any]] = {"answers": {}, "comments": {}, "importance": {}}
+        problems: list[str] = []
+        answers: dict[str, Any] = {}
+        for key, value in assessment.answers.items():
+            try:
+                answers[key] = self._validate(assessment.questionnaire, key, value)
+            except QuestionnaireError as exc:
+                kept["answers"][key] = value
+                problems.append(f"{where}: {scrub_text(str(exc))}{tail}")
+        comments = {}
+        for key, text in assessment.comments.items():
+            if key in cat.item_keys:
+                comments[key] = text
+            else:
+                kept["comments"][key] = text
+                problems.append(f"{where}: Kommentar zu »{scrub_text(key)}« – diese Aussage "
+                                f"gibt es im Fragebogen nicht.{tail}")
+        importance = {}
+        for key, value in assessment.importance.items():
+            if key in cat.factor_keys and not isinstance(value, bool) \
+                    and isinstance(value, int) and 1 <= value <= 5:
+                importance[key] = value
+            else:
+                kept["importance"][key] = value
+                problems.append(f"{where}: Wichtigkeit »{scrub_text(str(key))}« = "
+                                f"»{scrub_text(str(value))}« ist ungültig; erlaubt sind die "
+                                f"Faktoren {', '.join(cat.factor_keys)} mit 1 bis 5.{tail}")
+        if not problems:
+            return assessment
+        return replace(assessment, answers=answers, comments=comments, importance=importance,
+                       kept={k: v for k, v in kept.items() if v}, problems=tuple(problems))
 
     def history(self, questionnaire: str) -> list[Assessment]:
         """Every readable assessment of ``questionnaire``, oldest first."""
@@ -298,6 +350,13 @@ class AnswerStore:
                comments: Mapping[str, str] | None, importance: Mapping[str, Any] | None,
                clear: tuple[str, ...], now: dt.datetime) -> Assessment:
         cat = self.catalogue(questionnaire)
+        kept = {name: dict(values) for name, values in base.kept.items()}
+        for key in (*clear, *(answers or {})):
+            kept.get("answers", {}).pop(key, None)  # answered again: the hand edit is replaced
+        for key in comments or {}:
+            kept.get("comments", {}).pop(key, None)
+        for key in importance or {}:
+            kept.get("importance", {}).pop(key, None)
         new_answers = dict(base.answers)
         for key in clear:
             new_answers.pop(key, None)
@@ -331,7 +390,7 @@ class AnswerStore:
         return Assessment(
             questionnaire=questionnaire, id=base.id, path=base.path, started=base.started,
             updated=now, answers=new_answers, comments=new_comments,
-            importance=new_importance,
+            importance=new_importance, kept={k: v for k, v in kept.items() if v},
         )
 
     def set(self, questionnaire: str, item: str, value: Any) -> Assessment:

@@ -32,6 +32,9 @@ from kbworkbook.store import AnswerStore
 DRIVER = Path(__file__).with_name("_soak_driver.py")
 Q = "sechs_faktoren"
 needs_fork = pytest.mark.skipif(not hasattr(os, "fork"), reason="the driver forks (POSIX)")
+#: The forked writers keep both cores busy for seconds; never beside the lab browser test,
+#: which measures click-to-disk latency.
+forked_writers = pytest.mark.xdist_group("lab_browser")
 
 
 def _drive(mode: str, workspace: Path, count: int, seed: int = 0) -> dict[str, Any]:
@@ -62,6 +65,7 @@ def fast_dir(tmp_path: Path) -> Iterator[Path]:
 
 
 @needs_fork
+@forked_writers
 def test_soak_hundreds_of_kills_two_writers_no_answer_lost(fast_dir: Path) -> None:
     result = _drive("soak", fast_dir, 250, seed=20260115)
     acks = result["acks"]
@@ -102,6 +106,7 @@ def test_soak_hundreds_of_kills_two_writers_no_answer_lost(fast_dir: Path) -> No
 
 
 @needs_fork
+@forked_writers
 def test_two_processes_new_assessment_in_the_same_second_both_survive(tmp_path: Path) -> None:
     ids = _drive("assessments", tmp_path, 40)["ids"]
     assert len(ids) == 80 and len(set(ids)) == 80
@@ -111,6 +116,7 @@ def test_two_processes_new_assessment_in_the_same_second_both_survive(tmp_path: 
 
 
 @needs_fork
+@forked_writers
 def test_two_processes_saving_plan_versions_lose_none(tmp_path: Path) -> None:
     saved = [entry.split("|") for entry in _drive("plans", tmp_path, 30)["saved"]]
     assert len(saved) == 60 and len({name for name, _ in saved}) == 60

@@ -174,3 +174,16 @@ def test_a_clean_file_has_no_problems(ws: Workspace) -> None:
     save_action_plan(ws, PLAN, now=T0)
     plan = load_action_plan(ws)
     assert plan is not None and plan.problems == () and plan.actions == PLAN.actions
+
+
+def test_hand_edited_answer_is_named_in_the_chapter_and_the_rest_still_shows(
+        ws: Workspace) -> None:
+    from kbworkbook.chapters.questionnaire import static_view
+    from kbworkbook.store import AnswerStore
+
+    store = AnswerStore(ws)
+    saved = store.update("sechs_faktoren", answers={"F1.1": 4, "F1.2": 3, "F2.1": 5})
+    _edit(saved.path, lambda d: d["answers"].update({"F1.1": "vier"}))
+    page = _html(static_view(_ctx(ws), "sechs_faktoren"))  # before: QuestionnaireError
+    assert saved.path.name in page and "»F1.1«: »vier« ist ungültig" in page
+    assert "2 von 31 Aussagen beantwortet" in page

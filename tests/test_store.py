@@ -207,7 +207,8 @@ def test_reading_a_folder_of_broken_files_changes_nothing(tmp_path):
     store = AnswerStore(tmp_path)
     assert store.history(Q) == []
     reasons = [s.reason for s in store.skipped(Q)]
-    assert reasons == ["kein JSON-Objekt", "keine UTF-8-Textdatei", "gehört zu Fragebogen »x«"]
+    assert reasons == ["kein JSON-Objekt", "keine UTF-8-Textdatei",
+                       "gehört nicht zum Fragebogen »sechs_faktoren«"]
     assert {p.name: p.read_bytes() for p in folder.iterdir()} == before
 
 
@@ -253,3 +254,29 @@ def test_sigkill_during_a_loop_of_saves_loses_nothing(tmp_path):
     history = AnswerStore(tmp_path).history(Q)
     assert len(history) >= 3
     assert sum(a.answered for a in history) >= len(confirmed)
+
+
+def test_hand_edited_entries_are_reported_kept_in_the_file_and_replaced_when_answered(tmp_path):
+    """Issue 15, defect 3 for answers: an invalid hand edit used to fail the whole chapter."""
+    store = AnswerStore(tmp_path, now=Clock())
+    saved = store.update(Q, answers={"F1.1": 4, "F1.2": 3}, importance={"F1": 5})
+    data = read(saved.path)
+    data["answers"].update({"F1.1": "vier", "F9.9": 2})
+    data["importance"]["F2"] = 9
+    saved.path.write_text(json.dumps(data), encoding="utf-8")
+    latest = store.latest(Q)
+    assert dict(latest.answers) == {"F1.2": 3} and dict(latest.importance) == {"F1": 5}
+    assert len(latest.problems) == 3
+    assert all(f"sechs_faktoren/{saved.path.name}" in p for p in latest.problems)
+    assert "»F1.1«: »vier« ist ungültig" in latest.problems[0]
+    assert "F9.9" in latest.problems[1] and "»F2« = »9«" in latest.problems[2]
+    assert store.score(Q) is not None  # scoring the rest works
+    # another answer keeps the hand edits in the file, untouched
+    store.set(Q, "F1.3", 2)
+    data = read(saved.path)
+    assert data["answers"]["F1.1"] == "vier" and data["answers"]["F9.9"] == 2
+    assert data["importance"]["F2"] == 9
+    # answering F1.1 again replaces the hand edit
+    store.set(Q, "F1.1", 5)
+    assert read(saved.path)["answers"]["F1.1"] == 5
+    assert len(store.latest(Q).problems) == 2

@@ -351,6 +351,7 @@ def static_view(ctx: Context, questionnaire_id: str, *, charts: bool = True,
     history, skipped = store.scan(questionnaire_id)
     latest = history[-1] if history else None
     blocks: list[Any] = [note(s.message(lang)) for s in skipped]
+    blocks += [note(problem) for problem in (latest.problems if latest else ())]
     if latest is None or not latest.answers:
         return [*blocks, note(NO_ANSWERS[lang])]
     if not catalogue.scored:
