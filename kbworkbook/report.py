@@ -30,6 +30,7 @@ from ._bundled import package_path
 from .chapters import CHAPTERS, Chapter
 from .errors import ReportError
 from .fileio import atomic_write_text
+from .findings import chapter_question
 from .i18n import format_date, language_of
 from .pdf import PDF_NAMES, write_pdf
 from .workspace import SAMPLE_WORKSPACE, Workspace
@@ -438,6 +439,59 @@ def _safe(call: Callable[[], Any], fallback: Any, errors: list[str], language: s
     return fallback
 
 
+def _self_assessment(ws: Workspace, language: str) -> Any:
+    """The latest six-factor assessment as :class:`~kbworkbook.findings.SelfAssessment`."""
+    from .chapters import questionnaire as q
+    from .findings import SelfAssessment
+    from .questionnaires.scoring import handlungsbedarf, strongest_and_weakest
+    from .store import AnswerStore
+
+    store = AnswerStore(ws)
+    catalogue = store.catalogue("sechs_faktoren").for_locale(ws.locale)
+    history = [a for a in store.history("sechs_faktoren") if a.answers]
+    if not history:
+        return None
+    score = q.score_of(catalogue, history[-1])
+    if score is None:
+        return None
+    before = q.score_of(catalogue, history[-2]) if len(history) >= 2 else None
+    scores = score.factor_scores
+    best, _worst = strongest_and_weakest(score)
+    ranking = handlungsbedarf(scores, score.weights)
+
+    def name(key: str) -> str:
+        return catalogue.factor(key).label(language)
+
+    top = ranking.iloc[0] if len(ranking) else None
+    return SelfAssessment(
+        strongest=(name(best[0]), scores[best[0]]) if best else None,
+        top_need=(name(str(top["factor"])), float(top["score"]), float(top["need"]))
+        if top is not None else None,
+        index_now=score.index,
+        index_before=before.index if before is not None else None,
+        date_before=history[-2].started.date() if before is not None else None,
+    )
+
+
+def _findings_html(ctx: Any, ws: Workspace, language: str) -> str:
+    """"Das Wichtigste in Kürze": the findings, each with a link to its chapter."""
+    from .figures import key_figures
+    from .findings import derive_findings, findings_title
+
+    figures = {f.key: f.value for f in key_figures(ctx.analysis())}
+    found = derive_findings(figures, _self_assessment(ws, language), language, ws.locale,
+                            ws.currency)
+    if not found:
+        return ""
+    pages = {c.number: Path(c.notebook).stem + ".html" for c in CHAPTERS}
+    link = "Kapitel" if language_of(language) == "de" else "Chapter"
+    items = "".join(
+        f'<li>{html.escape(f.text)} <a href="{pages[f.chapter]}">→&nbsp;{link}&nbsp;'
+        f"{f.chapter}</a></li>" for f in found)
+    return (f'<section class="kb-findings"><h2>{html.escape(findings_title(language, ws.locale))}'
+            f"</h2><ol>{items}</ol></section>")
+
+
 def write_index(result: ReportResult, ws: Workspace, as_of: dt.date | None,
                 created: dt.date) -> Path:
     """Write ``index.html`` (client, date, data basis, key figures, chapters with status) and
@@ -448,11 +502,14 @@ def write_index(result: ReportResult, ws: Workspace, as_of: dt.date | None,
     from .notebook import Context
 
     ctx = Context(workspace=ws, language=language_of(lang), as_of=as_of)
+    findings = _safe(lambda: _findings_html(ctx, ws, lang), "", problems, lang)
     figures = _safe(lambda: _key_figures(ctx), [], problems, lang)
     _safe(lambda: write_figures(ctx, result.out_dir / "figures.json"), None, problems, lang)
     basis = _safe(lambda: _data_basis_rows(ws, lang), [], problems, lang)
     extra = _safe(lambda: _index_summary_blocks(ws, lang, as_of), "", problems, lang)
     parts = [f'<h1>{html.escape(_t(lang, "report"))}</h1>']
+    if findings:
+        parts.append(findings)
     if figures:
         parts.append(f'<h2>{html.escape(_t(lang, "key_figures"))}</h2><div class="kb-kpis">')
         for label, value in figures:
@@ -469,7 +526,8 @@ def write_index(result: ReportResult, ws: Workspace, as_of: dt.date | None,
         else:
             status = (f'<span class="kb-status-failed">{_t(lang, "status_failed")}</span>'
                       f'<div class="kb-failed">{html.escape(_failure_text(item, lang))}</div>')
-        parts.append(f"<tr><td>{link}</td><td>{status}</td></tr>")
+        question = html.escape(chapter_question(item.chapter.number, lang, ws.locale))
+        parts.append(f"<tr><td>{link}</td><td>{question}</td><td>{status}</td></tr>")
     parts.append("</table>")
     if extra:
         parts.append(extra)

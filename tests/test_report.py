@@ -187,3 +187,27 @@ def test_every_number_uses_the_house_style(sample_report) -> None:  # type: igno
         assert "-CHF" not in text and "CHF-" not in text, name
     overview = _body(_pages(sample_report.out_dir)["00_ueberblick.html"])
     assert re.search(r"\d’\d{3}", overview), "the sample's 5-digit figures are grouped"
+
+
+def test_index_opens_with_findings_that_match_their_chapters(sample_report) -> None:  # type: ignore[no-untyped-def]
+    pages = _pages(sample_report.out_dir)
+    index = _body(pages["index.html"])
+    section = re.search(r'<section class="kb-findings">(.*?)</section>', index, re.S)
+    assert section, "no findings block"
+    assert index.index("kb-findings") < index.index("kb-kpis"), "findings come first"
+    items = re.findall(r"<li>(.*?)</li>", section.group(1), re.S)
+    assert 3 <= len(items) <= 5
+    for item in items:
+        target = re.search(r'href="([^"]+\.html)"', item).group(1)  # type: ignore[union-attr]
+        assert target in pages, target
+        text = re.sub(r"<[^>]+>", "", item)
+        chapter = re.sub(r"<[^>]+>", " ", _body(pages[target]))
+        # every percentage and every money figure (but the derived lever amount) is shown
+        # with the same value in the chapter the finding links to
+        assert re.search(r"\d", text), f"a finding without its number: {text}"
+        figures = re.findall(r"\d[\d’.]*\u00a0%|CHF\u00a0[\d’]+", text.split(" sind das ")[0])
+        figures += re.findall(r"»[^«]+«", text)  # factor names as chapter 01 writes them
+        for figure in figures:
+            assert figure in chapter, (figure, target)
+    # every chapter row says what the chapter answers
+    assert "Welche Kunden tragen Ihr Geschäft" in index
