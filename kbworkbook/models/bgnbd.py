@@ -34,7 +34,13 @@ import pandas as pd
 from scipy.special import betaln, digamma, expit, gammaln, hyp2f1
 
 from kbworkbook.errors import ModelError
-from kbworkbook.models._common import as_float_array, check_summary, dot, fit_log_params
+from kbworkbook.models._common import (
+    WARM_START_SAMPLE,
+    as_float_array,
+    check_summary,
+    dot,
+    fit_log_params,
+)
 
 __all__ = [
     "BgNbdFit",
@@ -166,7 +172,9 @@ def fit_bgnbd(frequency: Any, recency: Any, T: Any) -> BgNbdFit:
 
     See the module docstring for the input conventions. Times are rescaled internally so that
     the longest T is 10 (``alpha`` is returned in the inputs' unit, so the result does not
-    depend on the unit chosen); start values r = α = a = b = 1 on that scale. Raises
+    depend on the unit chosen); start values r = α = a = b = 1 on that scale. From 40'000
+    customers on, the fit first runs on every k-th customer (~20'000) and starts from that
+    optimum. Raises
     :class:`~kbworkbook.errors.ModelError` for invalid inputs and when the fit does not
     converge.
     """
@@ -178,8 +186,12 @@ def fit_bgnbd(frequency: Any, recency: Any, T: Any) -> BgNbdFit:
             "braucht es einen Beobachtungszeitraum nach dem ersten Kauf."
         )
     scale = _SCALE_TARGET / t_max
-    objective = _Objective(x, tx * scale, t_obs * scale)
-    opt = fit_log_params(objective, [0.0, 0.0, 0.0, 0.0], ["r", "alpha", "a", "b"], _WHAT)
+    x_s, t_s = tx * scale, t_obs * scale
+    objective = _Objective(x, x_s, t_s)
+    step = x.size // WARM_START_SAMPLE
+    warm = _Objective(x[::step], x_s[::step], t_s[::step]) if step >= 2 else None
+    opt = fit_log_params(objective, [0.0, 0.0, 0.0, 0.0], ["r", "alpha", "a", "b"], _WHAT,
+                         warm=warm)
     r, alpha_scaled, a, b = np.exp(opt.log_params)
     # the density of the purchase times picks up 1/scale per repeat purchase
     log_lik = opt.mean_log_likelihood * x.size + float(x.sum()) * np.log(scale)

@@ -23,6 +23,7 @@ from scipy.special import digamma, gammaln
 from kbworkbook.errors import ModelError
 from kbworkbook.i18n import format_decimal
 from kbworkbook.models._common import (
+    WARM_START_SAMPLE,
     as_float_array,
     dot,
     fit_log_params,
@@ -145,7 +146,8 @@ def fit_gamma_gamma(frequency: Any, monetary_value: Any) -> GammaGammaFit:
     """Maximum-likelihood Gamma-Gamma parameters from repeat buyers' mean purchase values.
 
     Customers with frequency 0 are ignored. Values are rescaled internally to mean 1 (``v``
-    is returned in the inputs' currency); start values p = q = v = 1 on that scale. Raises
+    is returned in the inputs' currency); start values p = q = v = 1 on that scale (from
+    40'000 repeat buyers on, the optimum of every k-th of them, ~20'000). Raises
     :class:`~kbworkbook.errors.ModelError` for invalid inputs, fewer than 2 repeat buyers and
     when the fit does not converge.
     """
@@ -156,8 +158,11 @@ def fit_gamma_gamma(frequency: Any, monetary_value: Any) -> GammaGammaFit:
             f"{x.size})."
         )
     scale = 1.0 / float(m.mean())
-    objective = _Objective(x, m * scale)
-    opt = fit_log_params(objective, [0.0, 0.0, 0.0], ["p", "q", "v"], _WHAT)
+    m_s = m * scale
+    objective = _Objective(x, m_s)
+    step = x.size // WARM_START_SAMPLE
+    warm = _Objective(x[::step], m_s[::step]) if step >= 2 else None
+    opt = fit_log_params(objective, [0.0, 0.0, 0.0], ["p", "q", "v"], _WHAT, warm=warm)
     p, q, v_scaled = np.exp(opt.log_params)
     # each customer's density of the mean value picks up a factor 1/scale
     log_lik = opt.mean_log_likelihood * x.size + x.size * np.log(scale)

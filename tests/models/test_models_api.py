@@ -73,6 +73,12 @@ def test_bad_summaries_raise_german_model_errors(
         models.fit_bgnbd(frequency, recency, T)
 
 
+def test_missing_values_in_nullable_columns_are_named() -> None:
+    x = pd.Series([1, None, 0], dtype="Int64", index=["K1", "K2", "K3"])
+    with pytest.raises(ModelError, match=r"»frequency« ist leer oder unendlich \(Kunde »K2«\)"):
+        models.p_alive(FIT, x, [1.0, 0.0, 0.0], [2.0, 2.0, 2.0])
+
+
 def test_many_bad_rows_are_counted_not_listed() -> None:
     with pytest.raises(ModelError, match=r"\(Zeile 1, Zeile 2, Zeile 3 und 7 weitere\)"):
         models.p_alive(FIT, np.full(10, 0.5), np.zeros(10), np.ones(10))
