@@ -34,7 +34,13 @@ from kbworkbook.models.gamma_gamma import (
     fit_gamma_gamma,
     gamma_gamma_log_likelihood,
 )
-from kbworkbook.models.sufficiency import DataSufficiency, GateIssue, Thresholds, check_data
+from kbworkbook.models.sufficiency import (
+    DataSufficiency,
+    GateIssue,
+    Thresholds,
+    check_data,
+    model_assumptions,
+)
 from kbworkbook.models.summary import UNIT_DAYS, rfm_summary
 from kbworkbook.models.validation import HoldoutCheck, holdout_check
 
@@ -57,6 +63,7 @@ __all__ = [
     "fit_gamma_gamma",
     "gamma_gamma_log_likelihood",
     "holdout_check",
+    "model_assumptions",
     "p_alive",
     "rfm_summary",
     "units_per_month",

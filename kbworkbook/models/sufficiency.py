@@ -36,7 +36,7 @@ from kbworkbook.errors import MetricError
 from kbworkbook.i18n import format_decimal, format_integer, language_of, swiss_spelling, tr
 from kbworkbook.models.summary import UNIT_DAYS
 
-__all__ = ["DataSufficiency", "GateIssue", "Thresholds", "check_data"]
+__all__ = ["DataSufficiency", "GateIssue", "Thresholds", "check_data", "model_assumptions"]
 
 
 @dataclass(frozen=True)
@@ -90,6 +90,16 @@ class DataSufficiency:
 
 
 _TEXTS: dict[str, dict[str, str]] = {
+    "assumptions": {
+        "de": "Die Prognose nimmt an, dass Kunden nicht kündigen, sondern einfach nicht mehr "
+        "kaufen, und dass sie jederzeit kaufen können (kein Abo, keine festen Termine). Wer "
+        "noch Kunde ist, kauft in seinem eigenen, gleichbleibenden Rhythmus; nach jedem Kauf "
+        "kann er wegbleiben. Der Wert pro Kauf hängt nicht davon ab, wie oft jemand kauft.",
+        "en": "The forecast assumes that customers do not cancel but simply stop buying, and "
+        "that they can buy at any time (no subscription, no fixed dates). A customer who is "
+        "still active buys at a steady personal pace and may leave after any purchase. The "
+        "value per purchase does not depend on how often someone buys.",
+    },
     "few_customers": {
         "de": "Für Kaufprognosen fehlen Kunden: {n} Kunden mit Kundennummer, nötig sind "
         "mindestens {min}. Mit so wenigen Kunden wären die Modellwerte Zufall. Sobald mehr "
@@ -145,6 +155,11 @@ _TEXTS: dict[str, dict[str, str]] = {
         "independent, so no customer lifetime value is estimated.",
     },
 }
+
+
+def model_assumptions(locale: str = "de-CH") -> str:
+    """The models' assumptions in plain words for the owner (German, or English)."""
+    return swiss_spelling(tr(_TEXTS, "assumptions", language_of(locale)), locale)
 
 
 def check_data(

@@ -20,7 +20,8 @@ def test_models_surface_is_pinned() -> None:
         "UNITS_PER_MONTH", "UNIT_DAYS", "BgNbdFit", "DataSufficiency", "GammaGammaFit",
         "GateIssue", "HoldoutCheck", "Thresholds", "bgnbd_log_likelihood", "check_data", "clv",
         "expected_margin", "expected_purchases", "expected_purchases_new", "fit_bgnbd",
-        "fit_gamma_gamma", "gamma_gamma_log_likelihood", "holdout_check", "p_alive",
+        "fit_gamma_gamma", "gamma_gamma_log_likelihood", "holdout_check", "model_assumptions",
+        "p_alive",
         "rfm_summary", "units_per_month",
     ])
     for name in models.__all__:

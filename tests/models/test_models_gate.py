@@ -101,3 +101,11 @@ def test_week_summaries_are_measured_in_days() -> None:
 def test_a_summary_without_model_columns_is_an_error() -> None:
     with pytest.raises(MetricError, match="recency, T fehlen"):
         models.check_data(pd.DataFrame({"frequency": [1.0]}))
+
+
+def test_the_assumptions_are_said_in_plain_words() -> None:
+    de = models.model_assumptions()
+    assert "nicht kündigen, sondern einfach nicht mehr kaufen" in de
+    assert "jederzeit kaufen" in de
+    assert models.model_assumptions("en").startswith("The forecast assumes that customers do "
+                                                     "not cancel but simply stop buying")
