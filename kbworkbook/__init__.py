@@ -35,7 +35,7 @@ _EXPORTS: dict[str, str] = {
     "build_report": "kbworkbook.report",
 }
 _SUBMODULES = {
-    "metrics", "questionnaires", "store", "forms", "economics", "plots", "i18n", "report",
+    "metrics", "models", "questionnaires", "store", "forms", "economics", "plots", "i18n", "report",
     "samples", "schemas", "io", "workspace", "errors", "notebook", "chapters", "check",
     "instruments", "plan", "messages", "fileio",
 }

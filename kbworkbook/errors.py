@@ -9,6 +9,7 @@ that root, prints its (German or English) message and exits non-zero. Anything e
      ├── WorkspaceError        no workspace, broken kbworkbook.toml, refusing to overwrite
      ├── DataError             one or more :class:`Problem` in a data file (``.problems``)
      ├── MetricError           a figure is undefined for the given input (e.g. n = 0)
+     │    └── ModelError       a customer-value model cannot be fitted or used on the data
      ├── QuestionnaireError    a broken questionnaire catalogue or answer
      ├── StoreError            answers cannot be saved or read
      └── ReportError           a report cannot be built at all
@@ -23,6 +24,7 @@ __all__ = [
     "DataError",
     "KbWorkbookError",
     "MetricError",
+    "ModelError",
     "Problem",
     "QuestionnaireError",
     "ReportError",
@@ -41,6 +43,14 @@ class WorkspaceError(KbWorkbookError):
 
 class MetricError(KbWorkbookError, ValueError):
     """A metric is undefined for its input (empty window, zero base, n < 5 for RFM …)."""
+
+
+class ModelError(MetricError):
+    """A probabilistic model (BG/NBD, Gamma-Gamma) cannot be fitted or used for the data.
+
+    Raised for inputs that break the model's conventions (e.g. recency > T), for fits that do
+    not converge, and for predictions the fitted parameters leave undefined (q ≤ 1).
+    """
 
 
 class QuestionnaireError(KbWorkbookError):

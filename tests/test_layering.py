@@ -51,8 +51,20 @@ def test_metrics_import_only_numpy_pandas_and_errors() -> None:
             assert allowed, f"{path.relative_to(PACKAGE)} imports {name}"
 
 
+def test_models_import_only_numpy_pandas_scipy_and_lower_layers() -> None:
+    lower = {"kbworkbook.errors", "kbworkbook.i18n", "kbworkbook.metrics",
+             "kbworkbook.metrics._common"}
+    for path in _modules("models"):
+        for name in (_absolute(n, path) for n in _imports(path)):
+            top = name.split(".")[0]
+            allowed = (top in STDLIB or top in {"numpy", "pandas", "scipy"} or name in lower
+                       or name.startswith("kbworkbook.models"))
+            assert allowed, f"{path.relative_to(PACKAGE)} imports {name}"
+
+
 def test_pure_modules_do_no_io_or_plotting() -> None:
-    pure = [*_modules("metrics"), PACKAGE / "economics.py", PACKAGE / "figures.py",
+    pure = [*_modules("metrics"), *_modules("models"), PACKAGE / "economics.py",
+            PACKAGE / "figures.py",
             PACKAGE / "questionnaires" / "scoring.py"]
     for path in pure:
         names = _imports(path)
