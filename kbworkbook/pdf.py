@@ -21,6 +21,12 @@ __all__ = ["PDF_NAMES", "write_pdf"]
 #: File name of the report PDF per language.
 PDF_NAMES = {"de": "bericht.pdf", "en": "report.pdf"}
 
+_NO_ENGINE = {
+    "de": "Für das PDF fehlt das Programm WeasyPrint ({reason}): »pip install weasyprint« in "
+    "der Umgebung von kbworkbook ausführen. Die HTML-Seiten sind unabhängig davon fertig.",
+    "en": "The PDF needs WeasyPrint ({reason}): run 'pip install weasyprint' in kbworkbook's "
+    "environment. The HTML pages are complete regardless.",
+}
 _NO_PANGO = {
     "de": "Für das PDF fehlt die Schriftbibliothek Pango ({reason}). Linux: »sudo apt-get "
     "install libpango-1.0-0 libpangoft2-1.0-0«, macOS: »brew install pango«, Windows: siehe "
@@ -34,6 +40,8 @@ _NO_PANGO = {
 def _weasyprint(language: str) -> ModuleType:
     try:
         import weasyprint
+    except ImportError as exc:  # an install without the PDF engine
+        raise ReportError(_NO_ENGINE[language].format(reason=exc)) from None
     except OSError as exc:  # the Python package is there, the system library is not
         raise ReportError(_NO_PANGO[language].format(reason=exc)) from None
     return weasyprint

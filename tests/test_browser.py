@@ -75,3 +75,39 @@ def test_the_probe_catches_errors_and_requests(tmp_path: Path) -> None:
     _, console, requests = _open(bad, tmp_path)
     assert any("kaputt" in line for line in console)
     assert any("cdn.example.org" in url for url in requests)
+
+
+A4_CONTENT_PX = 688  # 210 mm − 2 × 1.4 cm margins at 96 px per inch
+_OVERFLOW = """(limit) => {
+  const out = [];
+  for (const el of document.querySelectorAll('body *')) {
+    const style = getComputedStyle(el);
+    if (style.display === 'none' || style.visibility === 'hidden') continue;
+    const box = el.getBoundingClientRect();
+    if (box.width > 0 && box.right > limit + 1) {
+      out.push(`${el.tagName.toLowerCase()}.${el.className} right=${Math.round(box.right)}`);
+    }
+  }
+  return out;
+}"""
+
+
+def test_every_page_fits_the_a4_width_when_printed(sample_report) -> None:  # type: ignore[no-untyped-def]
+    """Chromium with print media at the width of an A4 page's text area: nothing sticks out
+    (a table running off the page is cut when the owner prints from the browser)."""
+    from playwright.sync_api import sync_playwright
+
+    assert CHROMIUM, "chromium is missing: run 'make test' as root or apt-get install chromium"
+    args = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
+            "--disable-component-update", "--no-first-run", "--disable-sync"]
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=args, headless=True)
+        try:
+            page = browser.new_page(viewport={"width": A4_CONTENT_PX, "height": 1100})
+            page.emulate_media(media="print")
+            for html_page in sorted(sample_report.out_dir.glob("*.html")):
+                page.goto(html_page.as_uri())
+                wide = page.evaluate(_OVERFLOW, A4_CONTENT_PX)
+                assert not wide, (html_page.name, wide[:5])
+        finally:
+            browser.close()

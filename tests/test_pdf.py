@@ -120,3 +120,27 @@ def _tiny_png() -> str:
     buffer = io.BytesIO()
     mpimg.imsave(buffer, np.ones((4, 4, 3)) * 0.5, format="png")
     return base64.b64encode(buffer.getvalue()).decode()
+
+
+@pytest.mark.parametrize("failure", [ImportError("No module named 'weasyprint'"),
+                                     OSError("cannot load library 'libpango-1.0-0'")])
+def test_a_missing_pdf_engine_is_a_clear_german_error(failure: Exception, tmp_path: Path,
+                                                      monkeypatch: pytest.MonkeyPatch) -> None:
+    import builtins
+
+    from kbworkbook.errors import ReportError
+
+    real_import = builtins.__import__
+
+    def broken(name: str, *args, **kwargs):  # type: ignore[no-untyped-def]
+        if name == "weasyprint":
+            raise failure
+        return real_import(name, *args, **kwargs)
+
+    monkeypatch.setattr(builtins, "__import__", broken)
+    page = tmp_path / "p.html"
+    page.write_text("<html><body>x</body></html>", encoding="utf-8")
+    with pytest.raises(ReportError, match="Für das PDF fehlt") as info:
+        write_pdf([page], tmp_path / "out.pdf")
+    assert "HTML-Seiten sind unabhängig davon fertig" in str(info.value)
+    assert not (tmp_path / "out.pdf").exists()
