@@ -30,12 +30,28 @@ __all__ = [
 TEMP_NAME = re.compile(r"^\.(?P<target>.+)\.[a-z0-9_]{8}\.tmp$")
 
 
+def _file_mode(target: Path) -> int:
+    """The permissions the written file gets: the replaced file's, else what ``open`` would
+    give a new file (0666 less the umask) — not ``mkstemp``'s private 0600."""
+    with contextlib.suppress(OSError):
+        return stat.S_IMODE(target.stat().st_mode)
+    umask = os.umask(0)
+    os.umask(umask)
+    return 0o666 & ~umask
+
+
 def atomic_write_bytes(path: str | os.PathLike[str], data: bytes) -> None:
-    """Replace ``path`` with ``data`` atomically; on any error the old file stays untouched."""
+    """Replace ``path`` with ``data`` atomically; on any error the old file stays untouched.
+
+    The file keeps the permissions of the file it replaces (a new file gets the usual ones).
+    """
     target = Path(path)
     target.parent.mkdir(parents=True, exist_ok=True)
+    mode = _file_mode(target)
     fd, tmp_name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
     try:
+        if hasattr(os, "fchmod"):
+            os.fchmod(fd, mode)
         with os.fdopen(fd, "wb") as handle:
             handle.write(data)
             handle.flush()

@@ -8,13 +8,12 @@ this module only renders and joins the pages. The PDF is written atomically.
 
 from __future__ import annotations
 
-import os
-import tempfile
 from collections.abc import Sequence
 from pathlib import Path
 from types import ModuleType
 
 from .errors import ReportError
+from .fileio import atomic_write_bytes
 
 __all__ = ["PDF_NAMES", "write_pdf"]
 
@@ -61,14 +60,5 @@ def write_pdf(pages: Sequence[Path], target: Path, language: str = "de") -> Path
     if not documents:
         raise ReportError("Keine Seiten für das PDF." if language == "de" else "No pages.")
     joined = documents[0].copy([p for document in documents for p in document.pages])
-    target.parent.mkdir(parents=True, exist_ok=True)
-    handle, temp_name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp",
-                                         dir=target.parent)
-    os.close(handle)
-    try:
-        joined.write_pdf(temp_name)
-        os.replace(temp_name, target)
-    finally:
-        if os.path.exists(temp_name):
-            os.unlink(temp_name)
+    atomic_write_bytes(target, joined.write_pdf())
     return target
