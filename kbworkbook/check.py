@@ -18,7 +18,7 @@ from typing import Any
 import pandas as pd
 
 from .errors import DataError, Problem
-from .i18n import format_date, format_integer
+from .i18n import format_date, format_integer, format_percent
 from .schemas import TABLES, load_table
 from .workspace import INPUTS, Workspace
 
@@ -41,6 +41,8 @@ class InputCheck:
     last: dt.date | None = None
     detected: Mapping[str, Any] = field(default_factory=dict)
     problems: tuple[Problem, ...] = ()
+    walk_in_lines: int = 0
+    identified_revenue_share: float | None = None
 
 
 @dataclass(frozen=True)
@@ -75,14 +77,22 @@ def _check_one(ws: Workspace, name: str) -> InputCheck:
             return InputCheck(name=name, path=path, status="empty")
         return InputCheck(name=name, path=path, status="problems", problems=tuple(exc.problems))
     customers = None
+    walk_ins, known_share = 0, None
     if "customer_id" in frame.columns:
         customers = int(frame["customer_id"].nunique(dropna=True))
+    if name == "transactions" and len(frame):
+        from .metrics import identified_share
+
+        share = identified_share(frame, None, None)
+        walk_ins = share.lines - share.known_lines
+        known_share = share.revenue_share if share.revenue else None
     first = last = None
     if "date" in frame.columns and frame["date"].notna().any():
         first = pd.Timestamp(frame["date"].min()).date()
         last = pd.Timestamp(frame["date"].max()).date()
     return InputCheck(name=name, path=path, status="ok", rows=len(frame), customers=customers,
-                      first=first, last=last, detected=dict(frame.attrs.get("kb_detected", {})))
+                      first=first, last=last, detected=dict(frame.attrs.get("kb_detected", {})),
+                      walk_in_lines=walk_ins, identified_revenue_share=known_share)
 
 
 def check_workspace(ws: Workspace) -> CheckResult:
@@ -130,6 +140,12 @@ _TEXT = {
     "ignored": ("Nicht verwendet", "Not used"),
     "skipped": ("Zeilen ohne Bewertung übersprungen", "rows without score skipped"),
     "blank": ("leere Felder als »nein« gelesen", "empty cells read as 'no'"),
+    "walk_ins": ("{n} Zeilen ohne Kundennummer (Laufkundschaft): sie zählen für Umsatz, "
+                 "Einkäufe und Artikel; Kennzahlen je Kunde beruhen auf den übrigen Zeilen "
+                 "({share} des Umsatzes).",
+                 "{n} rows without a customer number (walk-in sales): they count for revenue, "
+                 "purchases and products; per-customer figures rest on the other rows ({share} "
+                 "of revenue)."),
     "sheet": ("Excel-Blatt »{sheet}«", "Excel sheet '{sheet}'"),
     "all_ok": ("Ergebnis: alle vorhandenen Dateien sind in Ordnung.",
                "Result: all existing files are fine."),
@@ -199,6 +215,11 @@ def _render_input(item: InputCheck, locale: str, language: str) -> list[str]:
         lines.append(f"  {_t('ignored', language)}: {', '.join(det['ignored_columns'])}")
     if det.get("skipped_rows"):
         lines.append(f"  {format_integer(det['skipped_rows'], locale)} {_t('skipped', language)}")
+    if item.walk_in_lines:
+        share = (format_percent(item.identified_revenue_share, locale, 0)
+                 if item.identified_revenue_share is not None else "–")
+        lines.append("  " + _t("walk_ins", language, n=format_integer(item.walk_in_lines, locale),
+                                share=share))
     for column, n in (det.get("blank_as_no") or {}).items():
         lines.append(f"  {labels.get(column, column)}: {format_integer(n, locale)} "
                      f"{_t('blank', language)}")

@@ -328,6 +328,16 @@ class Analysis:
             contribution_margin(tx, basis), self.as_of, months, lowest))
 
     @cached_property
+    def identified(self) -> metrics.IdentifiedShare | None:
+        """Which share of the window's revenue and receipts has a customer number (walk-in
+        sales have none): the basis of every per-customer figure."""
+        tx = self._table("transactions")
+        if tx is None:
+            return None
+        return self._attempt(lambda: metrics.identified_share(
+            tx, self.as_of, self.settings.window_months))
+
+    @cached_property
     def retention(self) -> metrics.WindowRetention | None:
         tx = self._table("transactions")
         if tx is None:
@@ -374,7 +384,8 @@ class Analysis:
         p, basis = self.purchases, self.margin
         if p is None or basis is None or p.customers <= 0:
             return None
-        return basis.rate * p.revenue / p.customers * 12.0 / self.settings.window_months
+        # identified revenue only: walk-in sales belong to no active customer
+        return basis.rate * p.known_revenue / p.customers * 12.0 / self.settings.window_months
 
     @cached_property
     def customer_value(self) -> float | None:

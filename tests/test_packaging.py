@@ -68,10 +68,12 @@ def test_metrics_surface_is_pinned() -> None:
     from kbworkbook import metrics
 
     assert sorted(metrics.__all__) == [
-        "CohortTable", "EngagementRate", "NpsResult", "PurchaseFigures", "WindowRetention",
+        "CohortTable", "EngagementRate", "IdentifiedShare", "NpsResult", "PurchaseFigures",
+        "WindowRetention",
         "annualize_churn", "churn_average_base", "churn_rate", "clv_by_segment",
         "clv_discounted", "clv_per_customer", "clv_simple", "cohort_retention", "cross_selling",
-        "default_segments", "engagement_rate", "expected_lifetime", "nps", "nps_trend",
+        "default_segments", "engagement_rate", "expected_lifetime", "identified_share", "nps",
+        "nps_trend",
         "post_engagement", "purchase_figures", "retention_rate", "rfm_scores", "rfm_segments",
         "rfm_summary", "rfm_values", "window_retention",
     ]

@@ -39,6 +39,7 @@ __all__ = [
     "complaints",
     "engagement",
     "headline_figures",
+    "identified_note",
     "intro",
     "nps",
     "purchases",
@@ -147,8 +148,9 @@ def load(ctx: Context, name: str, texts: dict[str, dict[str, str]]) -> tuple[Any
     try:
         return ctx.table(name), []
     except DataError as exc:
-        path = ctx.workspace.input_path(name)
-        return None, [note(text(ctx, texts, "broken", file=path.name if path else name,
+        problems = getattr(exc, "problems", ()) or ()
+        file = problems[0].file if problems else name
+        return None, [note(text(ctx, texts, "broken", file=file,
                                 n=max(1, len(getattr(exc, "problems", ()) or ()))))]
 
 
@@ -172,6 +174,22 @@ def as_of(ctx: Context, transactions: pd.DataFrame | None) -> pd.Timestamp | Non
     if transactions is not None and len(transactions) and transactions["date"].notna().any():
         return pd.Timestamp(transactions["date"].max()).normalize()
     return None
+
+
+def identified_note(ctx: Context) -> list[Any]:
+    """A note saying which share of the window's revenue and purchases comes from identified
+    customers (walk-in sales have no customer number).
+
+    Empty when every line of the window has a customer number (nothing to say) or none has
+    (the per-customer sections then explain why they are missing).
+    """
+    share = ctx.analysis().identified
+    if share is None or share.complete or share.known_lines == 0 or not share.revenue \
+            or not share.receipts:
+        return []
+    return [note(text(ctx, _TEXTS, "identified_share", months=ctx.analysis().window.months,
+                      revenue=format_percent(share.revenue_share, ctx.locale, 0),
+                      receipts=format_percent(share.receipt_share, ctx.locale, 0)))]
 
 
 def undefined(ctx: Context, texts: dict[str, dict[str, str]], exc: Exception) -> Any:
@@ -310,6 +328,7 @@ def retention(ctx: Context) -> list[Any]:
     transactions, day, stop = transactions_at(ctx, _TEXTS, blocks)
     if transactions is None:
         return stop
+    blocks += identified_note(ctx)
     result = ctx.analysis().retention
     if result is None:
         try:
@@ -417,6 +436,7 @@ def purchases(ctx: Context) -> list[Any]:
         row.append(get(current))
         rows.append(row)
     blocks.append(table_html(header, rows))
+    blocks += identified_note(ctx)
     blocks.append(margin_note(ctx, analysis.margin))
     flipped = [f for f in (previous, current) if f is not None and _new_earn_more(f)]
     if flipped:

@@ -28,6 +28,7 @@ from ._window import analysis_setting, history_caption, window_caption, window_m
 from .kennzahlen import (
     as_of,
     figure_of,
+    identified_note,
     load,
     table_html,
     transactions_at,
@@ -182,6 +183,7 @@ def cohorts(ctx: Context) -> list[Any]:
     frame, day, stop = transactions_at(ctx, _TEXTS, blocks)
     if frame is None:
         return stop
+    blocks += identified_note(ctx)
     try:
         table = _recent_cohorts(cohort_retention(frame, period="M", mode="classic", as_of=day),
                                 day)
@@ -263,6 +265,7 @@ def rfm(ctx: Context) -> list[Any]:
     frame, day, stop = transactions_at(ctx, _TEXTS, blocks)
     if frame is None:
         return stop
+    blocks += identified_note(ctx)
     blocks.append(window_caption(ctx, day))
     try:
         summary = segment_summary(_segments(ctx, frame, day))
@@ -306,6 +309,7 @@ def clv(ctx: Context) -> list[Any]:
     frame, day, stop = transactions_at(ctx, _TEXTS, blocks)
     if frame is None:
         return stop
+    blocks += identified_note(ctx)
     blocks.append(window_caption(ctx, day))
     analysis = ctx.analysis()
     basis, conv, kept = analysis.margin, analysis.clv, analysis.retention
@@ -397,6 +401,7 @@ def stammkunden(ctx: Context) -> list[Any]:
     frame, day, stop = transactions_at(ctx, _TEXTS, blocks)
     if frame is None:
         return stop
+    blocks += identified_note(ctx)
     blocks.append(window_caption(ctx, day))
     figures = ctx.analysis().purchases
     if figures is None:
@@ -411,14 +416,18 @@ def stammkunden(ctx: Context) -> list[Any]:
         [_lbl(ctx, "regular_customers", k=min_orders, m=months),
          format_integer(figures.regular_customers, loc)],
         [_lbl(ctx, "regular_customer_share"),
-         format_percent(figures.regular_customers / figures.customers, loc, 0)],
+         format_percent(figures.regular_customers / figures.customers
+                        if figures.customers else float("nan"), loc, 0)],
         [_lbl(ctx, "regular_revenue"), format_currency(figures.regular_revenue, cur, loc, 0)],
         [_lbl(ctx, "regular_revenue_share"),
          format_figure("regulars_revenue_share", figures.regular_revenue_share, loc, cur)],
     ]
     window = _window(frame, day, months)
-    per_customer = window.groupby("customer_id")["revenue"].sum().sort_values(ascending=False)
-    per_customer = per_customer[per_customer > 0]
+    if "customer_id" in window.columns:
+        per_customer = window.groupby("customer_id")["revenue"].sum()
+        per_customer = per_customer[per_customer > 0].sort_values(ascending=False)
+    else:  # walk-in sales only
+        per_customer = pd.Series(dtype="float64")
     total = float(per_customer.sum())
     if len(per_customer) >= 5 and total > 0:
         top = max(1, int(np.ceil(0.2 * len(per_customer))))

@@ -178,7 +178,7 @@ def figures_from_analysis(analysis: Analysis) -> ClientFigures:
     if analysis.margin is not None:
         margin_rate = _f(analysis.margin.rate, _MARGIN_SOURCE[analysis.margin.source])
     p = analysis.purchases
-    if p is not None:
+    if p is not None and p.customers:  # walk-in-only sales keep the per-customer defaults
         customers = _f(p.customers, "client")
         revenue_pc = _f(p.value_per_customer * per_year, "client")
         tx_pc = _f(p.frequency * per_year, "client")

@@ -4,10 +4,13 @@ Rates are fractions 0..1, NPS in points. Every function that depends on time tak
 explicit ``as_of`` (inclusive day). An ORDER is a distinct ``order_id`` when the column is
 present, otherwise a distinct (customer_id, calendar day). A PURCHASE is an order whose lines
 net to more than 0 and that no credit note refunds in full (``_orders``); revenue is net.
+Lines without a customer number (walk-in sales) count for revenue, receipts and products; the
+per-customer figures use the identified lines (:func:`identified_share` says how much that is).
 """
 
 from kbworkbook.metrics.basket import cross_selling
 from kbworkbook.metrics.cohorts import CohortTable, cohort_retention
+from kbworkbook.metrics.customers import IdentifiedShare, identified_share
 from kbworkbook.metrics.engagement import EngagementRate, engagement_rate, post_engagement
 from kbworkbook.metrics.nps import NpsResult, nps, nps_trend
 from kbworkbook.metrics.purchases import PurchaseFigures, purchase_figures
@@ -37,6 +40,7 @@ from kbworkbook.metrics.value import (
 __all__ = [
     "CohortTable",
     "EngagementRate",
+    "IdentifiedShare",
     "NpsResult",
     "PurchaseFigures",
     "WindowRetention",
@@ -52,6 +56,7 @@ __all__ = [
     "default_segments",
     "engagement_rate",
     "expected_lifetime",
+    "identified_share",
     "nps",
     "nps_trend",
     "post_engagement",

@@ -6,7 +6,12 @@ Conventions used by every metric:
   ``customer_id`` strings, so every "per customer" step is a numpy reduction on integers.
 * An ORDER is a distinct ``order_id`` when the column exists (per customer), otherwise a distinct
   ``(customer_id, calendar day)``. One transaction line is one receipt line.
+* A line without ``customer_id`` (a walk-in sale) is data, not an error: it counts for revenue,
+  receipts, baskets and products; per-customer figures (retention, cohorts, RFM, CLV) use only
+  the identified lines (:func:`identified_lines`). A walk-in line without ``order_id`` is a
+  receipt of its own.
 * A reference date ``as_of`` is inclusive: the whole day ``as_of`` belongs to the window.
+* Messages name columns by their German label (»Kundennummer«), never the internal name.
 """
 
 from __future__ import annotations
@@ -21,8 +26,11 @@ from kbworkbook.errors import MetricError
 
 __all__ = [
     "NS_PER_DAY",
+    "COLUMN_LABELS",
     "customer_codes",
+    "customer_codes_with_walk_ins",
     "day_numbers",
+    "identified_lines",
     "order_codes",
     "period_labels",
     "raw_customer_codes",
@@ -30,6 +38,7 @@ __all__ = [
     "require_columns",
     "sorted_unique",
     "to_timestamp",
+    "walk_in_mask",
     "window_bounds",
 ]
 
@@ -37,15 +46,47 @@ NS_PER_DAY = 86_400 * 10**9
 _UNIT_PER_DAY = {"s": 86_400, "ms": 86_400 * 10**3, "us": 86_400 * 10**6, "ns": 86_400 * 10**9}
 
 
+#: German labels of canonical columns, for messages (the internal names never reach a user).
+COLUMN_LABELS: dict[str, str] = {
+    "customer_id": "Kundennummer", "date": "Datum", "revenue": "Umsatz", "order_id": "Belegnummer",
+    "product": "Artikel", "quantity": "Menge", "margin": "Marge", "score": "Bewertung",
+    "likes": "Likes", "comments": "Kommentare", "shares": "Geteilt", "reach": "Reichweite",
+    "impressions": "Impressionen", "followers": "Follower", "clicks": "Klicks",
+}
+
+
+def _label(column: str) -> str:
+    return COLUMN_LABELS.get(column, column)
+
+
 def require_columns(frame: pd.DataFrame, columns: Iterable[str], what: str) -> None:
-    """Raise :class:`MetricError` naming every missing column."""
+    """Raise :class:`MetricError` naming every missing column by its German label."""
     missing = [c for c in columns if c not in frame.columns]
     if missing:
-        names = ", ".join(f"»{c}«" for c in missing)
+        names = ", ".join(f"»{_label(c)}«" for c in missing)
         raise MetricError(
             f"{what}: Spalte(n) {names} fehlen. Bitte die Daten mit den Ladefunktionen von "
             "kbworkbook einlesen (sie vereinheitlichen die Spaltennamen)."
         )
+
+
+def identified_lines(transactions: pd.DataFrame, what: str) -> pd.DataFrame:
+    """The lines with a customer number (walk-in sales left out) for a per-customer figure.
+
+    Returns ``transactions`` itself when every line is identified. Raises :class:`MetricError`
+    (naming ``what``) when no line has a customer number, so the caller can say why the
+    per-customer figure is missing while revenue and receipts are still shown.
+    """
+    walk_in = walk_in_mask(transactions)
+    if not walk_in.any():
+        return transactions
+    if not walk_in.all():
+        return transactions.loc[~walk_in]
+    raise MetricError(
+        f"{what}: Keine Zeile der Verkaufsdaten hat eine Kundennummer; Kennzahlen je Kunde "
+        "brauchen wiedererkennbare Kunden (z. B. Kundenkarte, Kundenkonto, Rechnungsadresse). "
+        "Umsatz, Einkäufe und Artikel werden trotzdem ausgewertet."
+    )
 
 
 def to_timestamp(value: Any, name: str = "as_of") -> pd.Timestamp:
@@ -73,15 +114,15 @@ def _datetime_values(dates: pd.Series | pd.Index | np.ndarray) -> np.ndarray:
             s = s.dt.tz_localize(None)
         if not pd.api.types.is_datetime64_dtype(s.dtype):
             raise MetricError(
-                "Die Spalte »date« enthält keine Datumswerte. Bitte die Daten mit den "
+                "Die Spalte »Datum« enthält keine Datumswerte. Bitte die Daten mit den "
                 "Ladefunktionen von kbworkbook einlesen."
             )
         values = s.to_numpy()
     if not np.issubdtype(values.dtype, np.datetime64):
-        raise MetricError("Die Spalte »date« enthält keine Datumswerte.")
+        raise MetricError("Die Spalte »Datum« enthält keine Datumswerte.")
     if np.isnat(values).any():
         raise MetricError(
-            "Die Spalte »date« enthält leere Datumswerte. Bitte die betroffenen Zeilen ergänzen "
+            "Die Spalte »Datum« enthält leere Datumswerte. Bitte die betroffenen Zeilen ergänzen "
             "oder entfernen."
         )
     return values
@@ -192,8 +233,8 @@ def raw_customer_codes(ids: pd.Series) -> np.ndarray:
     """Dense int64 codes for customer ids in no particular order (cheaper than sorted)."""
     if ids.isna().any():
         raise MetricError(
-            "Die Spalte »customer_id« enthält leere Werte. Bitte jede Zeile einer Kundennummer "
-            "zuordnen oder die Zeilen entfernen."
+            "Die Spalte »Kundennummer« enthält leere Werte (Laufkundschaft). Kennzahlen je "
+            "Kunde nehmen nur die Zeilen mit Kundennummer (identified_lines)."
         )
     if not pd.api.types.is_string_dtype(ids.dtype) or ids.dtype == object:
         ids = ids.astype("str")
@@ -211,8 +252,8 @@ def customer_codes(ids: pd.Series) -> tuple[np.ndarray, pd.Index]:
     """
     if ids.isna().any():
         raise MetricError(
-            "Die Spalte »customer_id« enthält leere Werte. Bitte jede Zeile einer Kundennummer "
-            "zuordnen oder die Zeilen entfernen."
+            "Die Spalte »Kundennummer« enthält leere Werte (Laufkundschaft). Kennzahlen je "
+            "Kunde nehmen nur die Zeilen mit Kundennummer (identified_lines)."
         )
     if not pd.api.types.is_string_dtype(ids.dtype) or ids.dtype == object:
         ids = ids.astype("str")
@@ -229,21 +270,59 @@ def customer_codes(ids: pd.Series) -> tuple[np.ndarray, pd.Index]:
     return rank[codes], uniques[order]
 
 
+def walk_in_mask(transactions: pd.DataFrame) -> np.ndarray:
+    """True for lines without a customer number (all lines when the column is absent)."""
+    if "customer_id" not in transactions.columns:
+        return np.ones(len(transactions), dtype=bool)
+    ids = transactions["customer_id"]
+    missing = ids.isna()
+    if pd.api.types.is_string_dtype(ids.dtype) or ids.dtype == object:
+        missing |= ids.astype("str").str.strip() == ""
+    return missing.to_numpy(dtype=bool)
+
+
+def customer_codes_with_walk_ins(transactions: pd.DataFrame) -> tuple[np.ndarray, pd.Index]:
+    """Like :func:`customer_codes`, with code ``-1`` for walk-in lines (see module docstring)."""
+    walk_in = walk_in_mask(transactions)
+    codes = np.full(len(transactions), -1, dtype=np.int64)
+    if walk_in.all():
+        return codes, pd.Index([], dtype="str")
+    ids = transactions["customer_id"]
+    if walk_in.any():
+        known, uniques = customer_codes(ids[~walk_in])
+        codes[~walk_in] = known
+        return codes, uniques
+    return customer_codes(ids)
+
+
 def order_codes(frame: pd.DataFrame, cust: np.ndarray, days: np.ndarray) -> np.ndarray:
-    """Dense int64 order codes: distinct ``order_id`` per customer, else (customer, day)."""
-    if "order_id" in frame.columns and not frame["order_id"].isna().all():
+    """Dense int64 order codes: distinct ``order_id`` per customer, else (customer, day).
+
+    ``cust == -1`` marks a walk-in line: with an ``order_id`` it joins the other walk-in lines
+    of that receipt; without one it is a receipt of its own.
+    """
+    walk_in = cust < 0
+    slot = cust + 1  # walk-ins share slot 0, identified customers keep their order
+    has_oid = "order_id" in frame.columns and not frame["order_id"].isna().all()
+    if has_oid:
         oid = frame["order_id"]
-        if oid.isna().any():
-            # lines without an order number form one order per customer and day
-            fill = pd.Series(cust, index=frame.index).astype(str) + "\x00" + pd.Series(
+        no_oid = oid.isna().to_numpy()
+        if no_oid.any():
+            # identified lines without an order number form one order per customer and day
+            fill = pd.Series(slot, index=frame.index).astype(str) + "\x00" + pd.Series(
                 days, index=frame.index
             ).astype(str)
             oid = oid.astype(object).where(oid.notna(), "\x01" + fill)
         ocodes, _ = pd.factorize(oid, sort=False)
-        key = cust * (int(ocodes.max()) + 1) + ocodes
+        key = slot * (int(ocodes.max()) + 1) + ocodes
+        alone = walk_in & no_oid
     else:
         span = int(days.max() - days.min()) + 1 if days.size else 1
-        key = cust * span + (days - (days.min() if days.size else 0))
+        key = slot * span + (days - (days.min() if days.size else 0))
+        alone = walk_in
+    if alone.any():
+        key = key.copy()
+        key[alone] = -1 - np.arange(int(alone.sum()), dtype=np.int64)
     codes, _ = pd.factorize(key, sort=False)
     return codes.astype(np.int64)
 

@@ -11,8 +11,9 @@ see :func:`kbworkbook.metrics._common.order_codes`. Its lines are netted:
   most one purchase – the latest unmatched one in that period. A credit note for part of a
   receipt, or one that comes later, only reduces revenue.
 
-Revenue stays line-based and net everywhere; only the COUNT of purchases (orders, active
-customers, repeat buyers, last purchase day) uses the netted receipts.
+Walk-in receipts (customer code -1) are netted like any other, but a walk-in credit note never
+cancels a purchase. Revenue stays line-based and net everywhere; only the COUNT of purchases
+(orders, active customers, repeat buyers, last purchase day) uses the netted receipts.
 """
 
 from __future__ import annotations
@@ -49,7 +50,9 @@ class Orders:
 def _cancel_full_refunds(customer: np.ndarray, day: np.ndarray, net: np.ndarray,
                          purchase: np.ndarray) -> np.ndarray:
     """``purchase`` with the purchases fully refunded by a later credit note switched off."""
-    refunds = np.flatnonzero(net < 0)
+    # a walk-in credit note (customer -1) cannot be tied to a walk-in purchase: another
+    # anonymous buyer may have paid the same amount
+    refunds = np.flatnonzero((net < 0) & (customer >= 0))
     if refunds.size == 0:
         return purchase
     cents = np.rint(net * 100.0).astype(np.int64)

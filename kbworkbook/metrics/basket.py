@@ -1,6 +1,7 @@
 """Cross-selling: product pairs bought in the same order (association rules of size 2).
 
-Computed per ORDER (distinct ``order_id`` per customer, else customer + calendar day); only
+Computed per ORDER (distinct ``order_id`` per customer, else customer + calendar day; walk-in
+lines count too, see :mod:`kbworkbook.metrics._common`); only
 purchase lines (``revenue > 0``) count, a product counts once per order. For a pair (a, b),
 a < b in string order, with n orders:
 
@@ -19,7 +20,7 @@ import pandas as pd
 
 from kbworkbook.errors import MetricError
 from kbworkbook.metrics._common import (
-    customer_codes,
+    customer_codes_with_walk_ins,
     day_numbers,
     order_codes,
     require_columns,
@@ -33,15 +34,13 @@ def cross_selling(
     transactions: pd.DataFrame, min_support: float = 0.01, min_count: int = 2
 ) -> pd.DataFrame:
     """Product pairs with support, confidence in both directions and lift (see module doc)."""
-    require_columns(
-        transactions, ["customer_id", "date", "revenue", "product"], "Cross-Selling-Analyse"
-    )
+    require_columns(transactions, ["date", "revenue", "product"], "Cross-Selling-Analyse")
     rev = transactions["revenue"].to_numpy(dtype="float64", na_value=0.0)
     keep = (rev > 0) & transactions["product"].notna().to_numpy()
     frame = transactions.loc[keep]
     if len(frame) == 0:
         raise MetricError("Für die Cross-Selling-Analyse gibt es keine Käufe mit Produktangabe.")
-    cust, _ = customer_codes(frame["customer_id"])
+    cust, _ = customer_codes_with_walk_ins(frame)
     orders = order_codes(frame, cust, day_numbers(frame["date"]))
     pcodes, products = pd.factorize(frame["product"].astype(str), sort=True)
     n_orders = int(orders.max()) + 1

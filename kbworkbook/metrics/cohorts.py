@@ -19,6 +19,7 @@ import pandas as pd
 from kbworkbook.errors import MetricError
 from kbworkbook.metrics._common import (
     day_numbers,
+    identified_lines,
     period_labels,
     period_numbers,
     raw_customer_codes,
@@ -57,7 +58,8 @@ def cohort_retention(
     """
     if mode not in ("classic", "rolling"):
         raise ValueError("mode must be 'classic' or 'rolling'")
-    require_columns(transactions, ["customer_id", "date", "revenue"], "Kohortenanalyse")
+    require_columns(transactions, ["date", "revenue"], "Kohortenanalyse")
+    transactions = identified_lines(transactions, "Kohortenanalyse")
     days = day_numbers(transactions["date"])
     rev = transactions["revenue"].to_numpy(dtype="float64", na_value=0.0)
     last_day: int | None = None

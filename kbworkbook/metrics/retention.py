@@ -24,6 +24,7 @@ from kbworkbook.errors import MetricError
 from kbworkbook.metrics._common import (
     customer_codes,
     day_numbers,
+    identified_lines,
     require_columns,
     window_bounds,
 )
@@ -107,7 +108,8 @@ def window_retention(
     Windows are half-open ``[start, end)`` timestamps; the later one ends after the day
     ``as_of``. Raises :class:`MetricError` when the earlier window has no customer.
     """
-    require_columns(transactions, ["customer_id", "date", "revenue"], "Kundenbindung")
+    require_columns(transactions, ["date", "revenue"], "Kundenbindung")
+    transactions = identified_lines(transactions, "Kundenbindung")
     mid, end = window_bounds(as_of, months)
     start = mid - pd.DateOffset(months=months)
     rev = transactions["revenue"].to_numpy(dtype="float64", na_value=0.0)

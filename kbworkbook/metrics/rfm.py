@@ -43,6 +43,7 @@ from kbworkbook.errors import MetricError
 from kbworkbook.metrics._common import (
     customer_codes,
     day_numbers,
+    identified_lines,
     period_numbers,
     require_columns,
     sorted_unique,
@@ -75,7 +76,8 @@ def rfm_summary(
     """
     if freq not in _FREQS:
         raise ValueError(f"freq must be one of {_FREQS}")
-    require_columns(transactions, ["customer_id", "date", monetary_col], "RFM-Zusammenfassung")
+    require_columns(transactions, ["date", monetary_col], "RFM-Zusammenfassung")
+    transactions = identified_lines(transactions, "RFM-Zusammenfassung")
     if len(transactions) == 0:
         raise MetricError("Für die RFM-Zusammenfassung gibt es keine Transaktionen.")
     days = day_numbers(transactions["date"])
@@ -134,7 +136,8 @@ def rfm_values(transactions: pd.DataFrame, as_of: Any, months: int | None = None
     module docstring); ``monetary`` = net revenue (returns subtracted). Only customers with at
     least one purchase (in the window); sorted by ``customer_id``.
     """
-    require_columns(transactions, ["customer_id", "date", "revenue"], "RFM-Analyse")
+    require_columns(transactions, ["date", "revenue"], "RFM-Analyse")
+    transactions = identified_lines(transactions, "RFM-Analyse")
     end_day = int(to_timestamp(as_of).normalize().value // 86_400_000_000_000)
     days = day_numbers(transactions["date"])
     inside = days <= end_day

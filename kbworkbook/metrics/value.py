@@ -26,6 +26,7 @@ from kbworkbook.errors import MetricError
 from kbworkbook.metrics._common import (
     customer_codes,
     day_numbers,
+    identified_lines,
     require_columns,
     window_bounds,
 )
@@ -127,7 +128,8 @@ def clv_per_customer(
     ``annual_margin``, ``clv`` and ``margin_estimated`` per customer active in the window (a
     line in it), index ``customer_id`` sorted.
     """
-    require_columns(transactions, ["customer_id", "date", "revenue"], "Kundenwert")
+    require_columns(transactions, ["date", "revenue"], "Kundenwert")
+    transactions = identified_lines(transactions, "Kundenwert")
     start, end = window_bounds(as_of, months)
     days = day_numbers(transactions["date"])
     d0, d1 = (int(t.value // 86_400_000_000_000) for t in (start, end))
