@@ -140,6 +140,33 @@ _TEXT = {
     "ignored": ("Nicht verwendet", "Not used"),
     "skipped": ("Zeilen ohne Bewertung übersprungen", "rows without score skipped"),
     "blank": ("leere Felder als »nein« gelesen", "empty cells read as 'no'"),
+    "preset": ("Format", "Format"),
+    "key_email": ("Kundenschlüssel: Pseudonym aus »{column}« – die E-Mail-Adressen werden nicht "
+                  "gespeichert", "Customer key: pseudonym of '{column}' – the e-mail addresses "
+                  "are not kept"),
+    "key_phone": ("Kundenschlüssel: Pseudonym aus »{column}« – die Telefonnummern werden nicht "
+                  "gespeichert", "Customer key: pseudonym of '{column}' – the phone numbers are "
+                  "not kept"),
+    "key_name": ("Kundenschlüssel: Pseudonym aus »{column}« – die Namen werden nicht "
+                 "gespeichert", "Customer key: pseudonym of '{column}' – the names are not "
+                 "kept"),
+    "cleaned": ("{label}: {n} Wert(e) enthielten Steuerzeichen (z. B. ein NUL-Byte aus einem "
+                "defekten Export); sie wurden entfernt – bitte den Export prüfen.",
+                "{label}: {n} value(s) held control characters (e.g. a NUL byte from a broken "
+                "export); they were removed – please check the export."),
+    "netted": ("{n} Zeile(n) mit Belegart Storno/Retoure und positivem Betrag als Abzug "
+               "gezählt (Spalte »{column}«).",
+               "{n} row(s) of type cancellation/return with a positive amount counted as a "
+               "deduction (column '{column}')."),
+    "no_customers": ("Keine Kundennummer in der Datei: Umsatz, Einkäufe und Artikel werden "
+                     "ausgewertet; Kennzahlen je Kunde (Bindungsrate, Kohorten, RFM, "
+                     "Kundenwert) entfallen. Falls der Export eine Kundenspalte hat, bitte in "
+                     "kbworkbook.toml zuordnen: [data.transactions.columns] customer_id = "
+                     "\"Spaltenname\".",
+                     "No customer number in the file: revenue, purchases and products are "
+                     "analysed; per-customer figures (retention, cohorts, RFM, customer value) "
+                     "are left out. If the export has a customer column, map it in "
+                     "kbworkbook.toml: [data.transactions.columns] customer_id = \"header\"."),
     "walk_ins": ("{n} Zeilen ohne Kundennummer (Laufkundschaft): sie zählen für Umsatz, "
                  "Einkäufe und Artikel; Kennzahlen je Kunde beruhen auf den übrigen Zeilen "
                  "({share} des Umsatzes).",
@@ -194,6 +221,9 @@ def _render_input(item: InputCheck, locale: str, language: str) -> list[str]:
         lines += [f"  - {p.message or p.code}" for p in item.problems]
         return lines
     lines = [f"{title}{name}: {_t('ok', language)}"]
+    det = item.detected
+    if det.get("preset"):
+        lines.append(f"  {_t('preset', language)}: {det['preset']}")
     figures = [f"{_t('rows', language)}: {format_integer(item.rows, locale)}"]
     if item.customers is not None:
         figures.append(f"{_t('customers', language)}: {format_integer(item.customers, locale)}")
@@ -201,7 +231,6 @@ def _render_input(item: InputCheck, locale: str, language: str) -> list[str]:
         figures.append(f"{_t('period', language)}: {format_date(item.first, locale)} – "
                        f"{format_date(item.last, locale)}")
     lines.append("  " + " · ".join(figures))
-    det = item.detected
     lines.append(f"  {_t('detected', language)}: {_detected_line(det, language)}")
     mapping = det.get("column_mapping") or {}
     labels = {c.name: c.label(language) for c in TABLES[item.name].columns}
@@ -215,7 +244,22 @@ def _render_input(item: InputCheck, locale: str, language: str) -> list[str]:
         lines.append(f"  {_t('ignored', language)}: {', '.join(det['ignored_columns'])}")
     if det.get("skipped_rows"):
         lines.append(f"  {format_integer(det['skipped_rows'], locale)} {_t('skipped', language)}")
-    if item.walk_in_lines:
+    for note_text in det.get("notes") or ():
+        lines.append(f"  {note_text}")
+    customer_key = det.get("customer_key")
+    if customer_key:
+        lines.append("  " + _t(f"key_{customer_key['kind']}", language,
+                                column=customer_key["column"]))
+    for column, n in (det.get("cleaned_ids") or {}).items():
+        lines.append("  " + _t("cleaned", language, label=labels.get(column, column),
+                                n=format_integer(n, locale)))
+    if det.get("netted_returns"):
+        lines.append("  " + _t("netted", language,
+                                n=format_integer(det["netted_returns"], locale),
+                                column=mapping.get("kind", "")))
+    if item.name == "transactions" and not item.customers:
+        lines.append("  " + _t("no_customers", language))
+    elif item.walk_in_lines:
         share = (format_percent(item.identified_revenue_share, locale, 0)
                  if item.identified_revenue_share is not None else "–")
         lines.append("  " + _t("walk_ins", language, n=format_integer(item.walk_in_lines, locale),

@@ -6,8 +6,13 @@ data row (header = row 1), and a :class:`Detection` saying what was sniffed:
 
 * encoding: UTF-8, UTF-8 with BOM (the BOM never sticks to the first header), UTF-16 with BOM
   (Excel's "Unicode text"), Windows-1252;
-* delimiter: ``;``, ``,`` or tab (the candidate whose field count is most consistent);
-* a ``.csv`` that is really an xlsx workbook is read as one.
+* delimiter: ``;``, ``,`` or tab (the candidate whose field count is most consistent), or the
+  one an Excel ``sep=;`` first line names;
+* lines above the header are skipped and kept in :attr:`Detection.preamble`: the DATEV ``EXTF``
+  meta line, title rows ("Umsatzliste März 2025") – the header is the first row with as many
+  filled fields as the table has columns (at least half of them);
+* a ``.csv`` that is really an xlsx workbook is read as one (also ``.xls`` holding xlsx); in a
+  workbook the first sheet that holds a table is read (a cover sheet is skipped).
 
 Files that are no table at all raise :class:`~kbworkbook.errors.DataError` with one problem
 (codes ``missing_file``, ``empty_file``, ``not_a_table``, ``unsupported_format``,
@@ -48,6 +53,7 @@ __all__ = [
     "read_raw",
     "sniff_date_format",
     "sniff_decimal",
+    "sniff_layout",
 ]
 
 #: Candidate delimiters, in order of preference on ties.
@@ -79,11 +85,17 @@ class Detection:
     decimal: str | None = None
     date_format: str | None = None
     sheet: str | None = None
+    header_row: int = 1
+    preamble: tuple[tuple[str, ...], ...] = ()
 
 
 @dataclass(frozen=True)
 class RawTable:
-    """A file's cells with the headers as written and each row's spreadsheet row number."""
+    """A file's cells with the headers as written and each row's spreadsheet row number.
+
+    ``frame`` may also hold typed columns (parquet, or values a preset already parsed);
+    ``rows[i]`` is the file's row number of ``frame.iloc[i]``.
+    """
 
     frame: pd.DataFrame
     detection: Detection
@@ -165,16 +177,60 @@ def _sniff_encoding(data: bytes, label: str, language: str) -> tuple[str, str]:
 
 def sniff_delimiter(sample: str) -> str | None:
     """The candidate delimiter giving a consistent field count > 1, or ``None``."""
+    return sniff_layout(sample)[0]
+
+
+_SEP_LINE = re.compile(r"^\s*\"?sep=(.)\"?\s*$", re.IGNORECASE)
+_META_KINDS = ("EXTF", "DTVF")
+
+
+def _records(lines: list[str], delimiter: str) -> list[list[str]]:
+    return [rec for rec in csv.reader(lines, delimiter=delimiter)]
+
+
+def _filled(record: list[str]) -> int:
+    return sum(1 for cell in record if cell.strip())
+
+
+def header_index(records: list[list[str]]) -> int:
+    """Index of the header among the first rows: the first with at least half of the table's
+    width filled (title rows above a table fill one or two cells)."""
+    width = max((_filled(r) for r in records[:50]), default=0)
+    need = max(2, (width + 1) // 2)
+    for i, record in enumerate(records[:50]):
+        if _filled(record) >= need:
+            return i
+    return 0
+
+
+def sniff_layout(sample: str) -> tuple[str | None, int]:
+    """``(delimiter, lines before the header)`` of a decoded CSV sample.
+
+    An Excel ``sep=;`` line fixes the delimiter; a DATEV ``EXTF``/``DTVF`` meta line and title
+    rows (lines with at most one filled field whatever the delimiter, e.g. "Umsatzliste März"
+    or ``Umsatzliste;;;``) are counted as lines before the header.
+    """
     lines = sample.splitlines()
     if len(sample) >= _SAMPLE_BYTES and len(lines) > 1:
         lines = lines[:-1]  # the last line of a truncated sample may be cut
-    lines = [line for line in lines[:200] if line.strip()]
-    if not lines:
-        return None
+    forced: str | None = None
+    skip = 0
+    if lines and (match := _SEP_LINE.match(lines[0])):
+        forced, skip = match.group(1), 1
+    if len(lines) > skip and lines[skip].lstrip('\ufeff"').startswith(_META_KINDS):
+        skip += 1
+    titles = 0
+    while skip + titles < min(len(lines), skip + 20) and _title_like(lines[skip + titles]):
+        titles += 1
+    if skip + titles < len(lines):  # a table follows the title rows (else: one column only)
+        skip += titles
+    body = [line for line in lines[skip:skip + 200] if line.strip()]
+    if forced is not None or not body:
+        return forced, skip
     best: tuple[float, int, int] | None = None
     chosen: str | None = None
     for rank, delim in enumerate(DELIMITERS):
-        counts = [len(rec) for rec in csv.reader(lines, delimiter=delim)]
+        counts = [len(rec) for rec in _records(body, delim)]
         if not counts or counts[0] < 2:
             continue
         header = counts[0]
@@ -182,18 +238,27 @@ def sniff_delimiter(sample: str) -> str | None:
         score = (consistent, header, -rank)
         if best is None or score > best:
             best, chosen = score, delim
-    return chosen
+    return chosen, skip
+
+
+def _title_like(line: str) -> bool:
+    """A blank line or one with at most one filled field under every candidate delimiter."""
+    if not line.strip():
+        return True
+    return all(_filled(rec) <= 1 for delim in DELIMITERS for rec in _records([line], delim))
 
 
 def _read_csv(data: bytes, label: str, language: str) -> RawTable:
     encoding, sample = _sniff_encoding(data, label, language)
-    delimiter = sniff_delimiter(sample)
+    delimiter, skip = sniff_layout(sample)
     sep = delimiter if delimiter is not None else "\x1f"  # single column: an unused separator
+    preamble = tuple(tuple(rec) for rec in _records(sample.splitlines()[:skip], sep))
     try:
         frame = pd.read_csv(
             io.BytesIO(data),
             sep=sep,
             header=None,
+            skiprows=skip,
             dtype=str,
             keep_default_na=False,
             na_filter=False,
@@ -204,7 +269,7 @@ def _read_csv(data: bytes, label: str, language: str) -> RawTable:
         )
     except pd.errors.ParserError as exc:
         match = re.search(r"line (\d+), saw (\d+)", str(exc))
-        row = int(match.group(1)) if match else None
+        row = int(match.group(1)) + skip if match else None
         detail = (f"{match.group(2)} statt erwartet" if match else str(exc)[:80])
         expected = re.search(r"Expected (\d+) fields", str(exc))
         if match and expected:
@@ -215,7 +280,8 @@ def _read_csv(data: bytes, label: str, language: str) -> RawTable:
     except (UnicodeDecodeError, ValueError) as exc:
         raise _fail("not_a_table", label, language, variant="unreadable",
                     detail=str(exc)[:80]) from None
-    detection = Detection(file=label, format="csv", encoding=encoding, delimiter=delimiter)
+    detection = Detection(file=label, format="csv", encoding=encoding, delimiter=delimiter,
+                          header_row=skip + 1, preamble=preamble)
     return _finish(frame, detection, label, language)
 
 
@@ -224,19 +290,29 @@ def _read_xlsx(data: bytes, label: str, language: str) -> RawTable:
         import openpyxl
 
         book = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-        sheet = book.worksheets[0]
-        sheet_name = sheet.title
-        records = [list(r) for r in sheet.iter_rows(values_only=True)]
+        sheets = [(sheet.title, [list(r) for r in sheet.iter_rows(values_only=True)])
+                  for sheet in book.worksheets]
         book.close()
     except Exception as exc:  # noqa: BLE001 - any reader failure means "not a workbook"
         raise _fail("not_a_table", label, language, variant="unreadable",
                     detail=type(exc).__name__) from None
+    # the first sheet holding a table (two filled columns in two rows): a cover sheet with a
+    # title or notes is skipped
+    sheet_name, records = sheets[0] if sheets else ("", [])
+    for name, rows in sheets:
+        if sum(1 for r in rows[:60] if sum(v not in (None, "") for v in r) >= 2) >= 2:
+            sheet_name, records = name, rows
+            break
     width = max((len(r) for r in records), default=0)
     cells = [[_cell_text(v) for v in r] + [""] * (width - len(r)) for r in records]
+    skip = header_index(cells) if cells else 0
+    preamble = tuple(tuple(c for c in row if c) for row in cells[:skip])
+    cells = cells[skip:]
     frame = pd.DataFrame(cells, dtype="str") if cells else pd.DataFrame()
     if len(cells) and frame.shape[1]:
         frame.columns = pd.RangeIndex(frame.shape[1])
-    detection = Detection(file=label, format="xlsx", sheet=sheet_name)
+    detection = Detection(file=label, format="xlsx", sheet=sheet_name, header_row=skip + 1,
+                          preamble=preamble)
     return _finish(frame, detection, label, language)
 
 
@@ -268,14 +344,14 @@ def _read_parquet(data: bytes, label: str, language: str) -> RawTable:
     return RawTable(frame=frame, detection=Detection(file=label, format="parquet"), rows=rows)
 
 
-def _check_duplicates(headers: list[str], label: str, language: str) -> None:
+def _check_duplicates(headers: list[str], label: str, language: str, row: int = 1) -> None:
     counts = Counter(h.casefold() for h in headers if h)
     problems = []
     for name, n in counts.items():
         if n > 1:
             positions = [i + 1 for i, h in enumerate(headers) if h.casefold() == name]
             original = headers[positions[0] - 1]
-            problems.append(problem("duplicate_header", file=label, row=1, column=original,
+            problems.append(problem("duplicate_header", file=label, row=row, column=original,
                                     value=original, language=language,
                                     positions=", ".join(map(str, positions))))
     if problems:
@@ -290,7 +366,8 @@ def _finish(frame: pd.DataFrame, detection: Detection, label: str, language: str
     header_values = [str(v).replace("\ufeff", "").strip().strip('"').strip()
                      for v in frame.iloc[0].tolist()]
     body = frame.iloc[1:]
-    rows = np.arange(2, len(body) + 2)
+    first = detection.header_row + 1
+    rows = np.arange(first, len(body) + first)
     # drop columns without header and without data (trailing ";" in Excel exports)
     keep = []
     for pos, name in enumerate(header_values):
@@ -300,7 +377,7 @@ def _finish(frame: pd.DataFrame, detection: Detection, label: str, language: str
         raise _fail("empty_file", label, language)
     body = body.iloc[:, keep]
     headers = [header_values[p] or f"Spalte {p + 1}" for p in keep]
-    _check_duplicates(headers, label, language)
+    _check_duplicates(headers, label, language, detection.header_row)
     body.columns = headers
     nonblank = np.zeros(len(body), dtype=bool)
     for col in headers:

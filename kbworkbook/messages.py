@@ -116,6 +116,20 @@ MESSAGES: dict[str, dict[str, str]] = {
         "addresses or phone numbers and was dropped for privacy. Please use a customer number "
         "or a pseudonym instead.",
     },
+    "mapping_unknown_column": {
+        "de": "kbworkbook.toml [data.{table}.columns]: »{value}« ist keine Spalte dieser Tabelle. "
+        "Erlaubt sind {choices} (oder die deutschen Bezeichnungen, z. B. »Kundennummer«).",
+        "en": "kbworkbook.toml [data.{table}.columns]: '{value}' is no column of this table. "
+        "Allowed are {choices}.",
+    },
+    "mapping_missing_header": {
+        "de": "kbworkbook.toml [data.{table}.columns] ordnet »{label}« der Spalte »{value}« zu, "
+        "die es in der Datei nicht gibt.{hint} Gefundene Spalten: {found}. Bitte die "
+        "Überschrift genau so eintragen, wie sie in der Datei steht.",
+        "en": "kbworkbook.toml [data.{table}.columns] maps '{label}' to column '{value}', which "
+        "the file does not have.{hint} Columns found: {found}. Please enter the header exactly "
+        "as the file writes it.",
+    },
     "missing_value": {
         "de": "Das Feld ist leer. Bitte einen Wert eintragen oder die Zeile löschen.",
         "en": "The cell is empty. Please enter a value or delete the row.",

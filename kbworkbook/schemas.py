@@ -3,9 +3,14 @@
 ``load_transactions`` / ``load_nps`` / ``load_posts`` / ``load_complaints`` (and the generic
 :func:`load_table`) read a file with :func:`kbworkbook.io.read_raw`, then
 
+0. recognise a known export (:mod:`kbworkbook.presets`: Shopify, WooCommerce, SumUp, DATEV)
+   and let it net, group and relabel the rows, or apply the workspace's column mapping
+   (``[data.<table>.columns]`` in kbworkbook.toml, canonical name or German label → header);
 1. drop columns holding personal data – by header (Name, E-Mail, Telefon, Adresse, PLZ, Ort …)
    and by content (values that look like e-mail addresses or phone numbers, whatever the
-   header) – so nothing downstream can see them;
+   header) – so nothing downstream can see them. When such a column is the only customer key
+   (or the customer column holds e-mail addresses, phone numbers or personal names), it becomes
+   a stable pseudonym (:mod:`kbworkbook.pseudonym`) and the original is not kept;
 2. map headers to canonical names via aliases (case, whitespace, punctuation, umlauts and
    currency suffixes such as ``Umsatz (CHF)`` are ignored); unknown columns are left out and
    listed as ignored;
@@ -49,6 +54,8 @@ from .io import (
     sniff_decimal,
 )
 from .messages import problem, reason_text
+from .presets import detect as detect_preset
+from .pseudonym import pseudonymize, session_secret, workspace_secret
 
 if TYPE_CHECKING:
     from .workspace import Workspace
@@ -62,6 +69,7 @@ __all__ = [
     "load_nps",
     "load_optional",
     "load_posts",
+    "load_raw",
     "load_table",
     "load_transactions",
     "mask_pii",
@@ -77,8 +85,11 @@ class ColumnSpec:
     """One canonical column: name, kind, whether required, aliases, user-facing labels.
 
     ``kind`` is one of ``id``, ``date``, ``money``, ``float``, ``count``, ``score``, ``bool``,
-    ``text``. ``on_empty`` says what an empty cell means: ``problem`` (``missing_value``),
-    ``keep`` (missing value) or ``skip_row`` (the row is left out and counted).
+    ``text``, ``kind`` (sale / return: a document type such as Belegart »Storno«).
+    ``on_empty`` says what an empty cell means: ``problem`` (``missing_value``), ``keep``
+    (missing value) or ``skip_row`` (the row is left out and counted). ``contains``:
+    normalised fragments a header may contain instead of matching an alias (a survey tool
+    writes the whole question: "Wie wahrscheinlich ist es, dass Sie uns … weiterempfehlen?").
     """
 
     name: str
@@ -88,6 +99,7 @@ class ColumnSpec:
     label_de: str
     label_en: str
     on_empty: str = "keep"
+    contains: tuple[str, ...] = ()
 
     def label(self, language: str) -> str:
         return self.label_en if language == "en" else self.label_de
@@ -112,27 +124,29 @@ _CUSTOMER = ("Kundennummer", "Kunden-Nr.", "Kundennr", "Kd.-Nr.", "Kundenkarte",
 _DATE = ("Datum", "Belegdatum", "Buchungsdatum", "Rechnungsdatum", "Bestelldatum", "Kaufdatum",
          "Verkaufsdatum", "Eingangsdatum", "Antwortdatum", "Veröffentlicht",
          "Veröffentlichungsdatum", "date", "Order Date", "Transaction Date", "Invoice Date",
-         "Purchase Date", "Published", "Response Date", "Created")
+         "Purchase Date", "Published", "Response Date", "Created", "Zeitstempel", "Timestamp")
 
 
 def _spec(name: str, kind: str, required: bool, aliases: tuple[str, ...], de: str, en: str,
-          on_empty: str | None = None) -> ColumnSpec:
+          on_empty: str | None = None, contains: tuple[str, ...] = ()) -> ColumnSpec:
     return ColumnSpec(name, kind, required, aliases, de, en,
-                      on_empty or ("problem" if required else "keep"))
+                      on_empty or ("problem" if required else "keep"), contains)
 
 
 TABLES: dict[str, TableSpec] = {
     "transactions": TableSpec("transactions", (
-        _spec("customer_id", "id", True, _CUSTOMER, "Kundennummer", "customer number", "keep"),
+        _spec("customer_id", "id", False, _CUSTOMER, "Kundennummer", "customer number"),
         _spec("date", "date", True, _DATE, "Datum", "date"),
         _spec("revenue", "money", True, (
             "Umsatz", "Betrag", "Netto", "Nettobetrag", "Nettoumsatz", "Umsatz netto",
-            "Umsatz brutto", "Brutto", "Bruttobetrag", "Summe", "Gesamtbetrag", "Total",
+            "Umsatz brutto", "Brutto", "Bruttobetrag", "Subtotal", "Net Sales", "Summe",
+            "Gesamtbetrag", "Total",
             "revenue", "amount", "sales", "net amount", "total amount"), "Umsatz", "revenue"),
         _spec("order_id", "id", False, (
             "Belegnummer", "Belegnr", "Beleg", "Bon-Nr.", "Bonnummer", "Bon", "Rechnungsnummer",
             "Rechnungsnr", "Bestellnummer", "Bestellnr", "Auftragsnummer", "order_id",
-            "Order ID", "Order Number", "Invoice Number", "Receipt ID", "Transaction ID"),
+            "Order ID", "Order Number", "Invoice Number", "Receipt ID", "Receipt",
+            "Receipt Number", "Receipt #", "Transaction ID"),
             "Belegnummer", "order number"),
         _spec("product", "text", False, (
             "Artikel", "Produkt", "Artikelbezeichnung", "Bezeichnung", "Artikelname",
@@ -146,12 +160,15 @@ TABLES: dict[str, TableSpec] = {
         _spec("channel", "text", False, (
             "Kanal", "Vertriebskanal", "Verkaufskanal", "channel", "sales channel"),
             "Kanal", "channel"),
+        _spec("kind", "kind", False, (
+            "Belegart", "Buchungsart", "Vorgangsart", "Transaktionsart", "Bonart", "Typ",
+            "Type", "Art", "kind", "Transaction Type", "Sale Type"), "Belegart", "kind"),
     )),
     "nps": TableSpec("nps", (
         _spec("score", "score", True, (
             "Bewertung", "Empfehlung", "Weiterempfehlung", "NPS", "NPS-Wert", "Score",
             "Punkte", "score", "rating", "recommendation", "likelihood to recommend"),
-            "Bewertung", "score", "skip_row"),
+            "Bewertung", "score", "skip_row", ("weiterempfehlen", "recommend")),
         _spec("date", "date", False, _DATE, "Datum", "date"),
         _spec("customer_id", "id", False, _CUSTOMER, "Kundennummer", "customer number"),
         _spec("segment", "text", False, (
@@ -159,7 +176,8 @@ TABLES: dict[str, TableSpec] = {
             "Segment", "segment"),
         _spec("comment", "text", False, (
             "Kommentar", "Bemerkung", "Anmerkung", "Freitext", "Begründung", "Feedback",
-            "comment", "remarks", "remark"), "Kommentar", "comment"),
+            "comment", "remarks", "remark"), "Kommentar", "comment",
+            contains=("warum", "besser", "anmerkung", "kommentar", "why", "improve")),
     )),
     "posts": TableSpec("posts", (
         _spec("post_id", "id", True, (
@@ -280,7 +298,7 @@ def mask_pii(series: pd.Series, language: str = "de") -> pd.Series:
 
 # -- loading -------------------------------------------------------------------------------
 
-def _resolve(name: str, source: Any, language: str | None) -> tuple[Path, str]:
+def _resolve(name: str, source: Any, language: str | None) -> tuple[Path, str, Any]:
     from .workspace import Workspace
 
     if isinstance(source, Workspace):
@@ -291,21 +309,27 @@ def _resolve(name: str, source: Any, language: str | None) -> tuple[Path, str]:
             raise DataError(problems=[problem(
                 "missing_file", file=label, language=lang,
                 path=str(source.data_dir / f"{name}.csv|.xlsx|.parquet"))])
-        return path, lang
+        return path, lang, source
     if not isinstance(source, (str, os.PathLike)):
         raise TypeError(f"source must be a path or a Workspace, not {type(source).__name__}")
-    return Path(source), language or "de"
+    return Path(source), language or "de", None
 
 
-def load_table(name: str, source: Any, *, language: str | None = None) -> pd.DataFrame:
+def load_table(name: str, source: Any, *, language: str | None = None,
+               columns: dict[str, str] | None = None) -> pd.DataFrame:
     """Load input ``name`` (``transactions``, ``nps``, ``posts``, ``complaints``).
 
     ``source`` is a file path or a :class:`~kbworkbook.workspace.Workspace` (then its input
-    file and language are used). Raises :class:`DataError` listing every problem.
+    file, language, column mapping and pseudonym secret are used). ``columns`` maps canonical
+    names (or German labels) to the file's headers and overrides the workspace's mapping.
+    Raises :class:`DataError` listing every problem.
     """
     if name not in TABLES:
         raise ValueError(f"unknown table {name!r}; expected one of {sorted(TABLES)}")
-    path, lang = _resolve(name, source, language)
+    path, lang, ws = _resolve(name, source, language)
+    if columns is None:
+        columns = ws.column_mapping(name) if ws is not None else {}
+    secret = workspace_secret(ws.root) if ws is not None else session_secret()
     try:
         raw = read_raw(path, language=lang)
     except DataError as exc:
@@ -315,7 +339,58 @@ def load_table(name: str, source: Any, *, language: str | None = None) -> pd.Dat
             raise DataError(problems=[_not_recognised(TABLES[name], exc.problems[0].file,
                                                       lang)]) from None
         raise
-    return _validate(TABLES[name], raw, lang)
+    return load_raw(name, raw, lang, columns=columns, secret=secret)
+
+
+def load_raw(name: str, raw: RawTable, language: str = "de", *,
+             columns: dict[str, str] | None = None, secret: bytes | None = None
+             ) -> pd.DataFrame:
+    """Validate an already read file as table ``name`` (see :func:`load_table`)."""
+    spec = TABLES[name]
+    secret = secret if secret is not None else session_secret()
+    headers = [str(c) for c in raw.frame.columns]
+    if columns:
+        forced = _configured_mapping(spec, columns, headers, raw.detection.file, language)
+        return _validate(spec, raw, language, forced=forced, secret=secret, configured=True)
+    preset = detect_preset(headers, name)
+    if preset is None:
+        return _validate(spec, raw, language, secret=secret)
+    result = preset.apply(raw, language)
+    if result.problems:
+        raise DataError(problems=list(result.problems))
+    return _validate(spec, result.raw, language, forced=result.mapping, key=result.key,
+                     secret=secret, preset=preset.label(language), notes=result.notes)
+
+
+def _configured_mapping(spec: TableSpec, columns: dict[str, str], headers: list[str],
+                        file: str, language: str) -> dict[str, str]:
+    """The ``[data.<table>.columns]`` mapping checked against the table and the file."""
+    by_key = {normalize_header(c.name): c for c in spec.columns}
+    by_key.update({normalize_header(c.label_de): c for c in spec.columns})
+    by_key.update({normalize_header(c.label_en): c for c in spec.columns})
+    forced: dict[str, str] = {}
+    problems: list[Problem] = []
+    for key, header in columns.items():
+        col = by_key.get(normalize_header(key))
+        if col is None:
+            choices = ", ".join(c.name for c in spec.columns)
+            problems.append(problem("mapping_unknown_column", file=file, language=language,
+                                    value=key, choices=choices, table=spec.name))
+            continue
+        if header not in headers:
+            close = difflib.get_close_matches(header, headers, n=1, cutoff=0.6)
+            hint = ((f" Meinten Sie »{close[0]}«?" if language != "en"
+                     else f" Did you mean '{close[0]}'?") if close else "")
+            found = ", ".join(f"»{h}«" if language != "en" else f"'{h}'" for h in headers)
+            problems.append(problem("mapping_missing_header", file=file, row=1,
+                                    column=header, language=language, value=header,
+                                    label=col.label(language), found=found, hint=hint,
+                                    table=spec.name))
+            continue
+        forced[col.name] = header
+    if problems:
+        raise DataError(problems=problems)
+    return forced
 
 
 _WHAT = {"transactions": ("Verkaufsdaten", "sales data"),
@@ -425,14 +500,17 @@ class _Collector:
 
 
 def _map_columns(
-    spec: TableSpec, headers: list[str]
+    spec: TableSpec, headers: list[str], forced: dict[str, str] | None = None
 ) -> tuple[dict[str, str], list[str]]:
-    """canonical name -> file header (first alias wins), and the unused headers."""
+    """canonical name -> file header (``forced`` first, then the first alias), unused headers."""
+    forced = forced or {}
     keys = {h: normalize_header(h) for h in headers}
     keys_loose = {h: normalize_header(h, drop_parentheses=True) for h in headers}
-    mapping: dict[str, str] = {}
-    used: set[str] = set()
+    mapping: dict[str, str] = dict(forced)
+    used: set[str] = set(forced.values())
     for col in spec.columns:
+        if col.name in mapping:
+            continue
         aliases = _alias_keys(col)
         for table in (keys, keys_loose):
             found = None
@@ -444,6 +522,12 @@ def _map_columns(
                 mapping[col.name] = found
                 used.add(found)
                 break
+        if col.name not in mapping and col.contains:
+            found = next((h for h in headers if h not in used
+                          and any(part in keys[h] for part in col.contains)), None)
+            if found:
+                mapping[col.name] = found
+                used.add(found)
     return mapping, [h for h in headers if h not in used]
 
 
@@ -487,27 +571,48 @@ _FALSE = {"nein", "n", "no", "0", "false", "falsch", "-", "offen", "unzufrieden"
 _LOOKS_LIKE_DATE = re.compile(r"\d{1,4}[.\-/]\d{1,2}[.\-/]\d{1,4}")
 
 
-def _validate(spec: TableSpec, raw: RawTable, language: str) -> pd.DataFrame:
+def _validate(spec: TableSpec, raw: RawTable, language: str, *,
+              forced: dict[str, str] | None = None, key: tuple[str, str] | None = None,
+              secret: bytes | None = None, preset: str | None = None,
+              notes: tuple[str, ...] = (), configured: bool = False) -> pd.DataFrame:
     file = raw.detection.file
     frame = raw.frame
     headers = [str(c) for c in frame.columns]
     problems: list[Problem] = []
     collector = _Collector(file, language, problems)
+    forced = dict(forced or {})
+    pinned = set(forced.values())
 
-    # 1. privacy by header
-    dropped: dict[str, str] = {h: "header" for h in headers if _pii_by_header(h)}
+    # 1. privacy by header (a column a preset or the workspace mapping names is kept)
+    dropped: dict[str, str] = {h: "header" for h in headers
+                               if h not in pinned and _pii_by_header(h)}
+    if key is not None:
+        dropped[key[0]] = "key"
     remaining = [h for h in headers if h not in dropped]
-    mapping, ignored = _map_columns(spec, remaining)
+    mapping, ignored = _map_columns(spec, remaining, forced)
     kinds = {mapping[c.name]: c.kind for c in spec.columns if c.name in mapping}
     # 2. privacy by content (ids and numbers: only formatted phone numbers count)
     for header in remaining:
+        if header in pinned and header != forced.get("customer_id"):
+            continue
         digits_rule = kinds.get(header) not in ("id", "money", "float", "count", "score",
                                                 "date")
         if _pii_by_content(frame[header], digits_rule=digits_rule):
             dropped[header] = "content"
     if any(why == "content" for why in dropped.values()):
         remaining = [h for h in headers if h not in dropped]
-        mapping, ignored = _map_columns(spec, remaining)
+        mapping, ignored = _map_columns(spec, remaining,
+                                        {k: v for k, v in forced.items() if v in remaining})
+    # 2b. the customer key: a personal key becomes a pseudonym, never an id verbatim
+    key_source: tuple[str, str] | None = None
+    if any(c.name == "customer_id" for c in spec.columns):
+        if key is not None:
+            key_source = key
+        elif "customer_id" in mapping:
+            if _looks_like_names(frame[mapping["customer_id"]]):
+                key_source = (mapping["customer_id"], "name")
+        else:
+            key_source = _personal_key(frame, dropped)
 
     # 3. structure
     if not _recognised(spec, headers):
@@ -534,6 +639,7 @@ def _validate(spec: TableSpec, raw: RawTable, language: str) -> pd.DataFrame:
     out: dict[str, pd.Series] = {}
     skip = np.zeros(len(frame), dtype=bool)
     blank_as_no: dict[str, int] = {}
+    cleaned: dict[str, int] = {}
     for col in spec.columns:
         if col.name not in mapping:
             continue
@@ -598,24 +704,64 @@ def _validate(spec: TableSpec, raw: RawTable, language: str) -> pd.DataFrame:
             if n_blank:
                 blank_as_no[col.name] = n_blank
             out[col.name] = is_true.astype(bool)
+        elif col.kind == "kind":
+            text = series.astype("str").str.strip().str.casefold()
+            out[col.name] = pd.Series(np.where(text.str.contains(_RETURN_WORDS, regex=True),
+                                               "return", "sale"), index=series.index,
+                                      dtype="str").where(~empty)
         elif col.kind == "id":
-            out[col.name] = _ids(series, empty)
+            out[col.name], n_cleaned = _ids(series, empty)
+            if n_cleaned:
+                cleaned[col.name] = n_cleaned
         else:  # text
             text = series.astype("str").str.strip()
             text = text.where(~empty)
             if col.name in ("comment", "segment", "category"):
                 text = mask_pii(text, language)
             out[col.name] = text
+    netted = 0
+    if "kind" in out and "revenue" in out:
+        # a return/cancellation line written with a positive amount is netted (made negative)
+        flip = (out["kind"] == "return").fillna(False).to_numpy(dtype=bool) & (
+            out["revenue"].to_numpy(dtype="float64", na_value=0.0) > 0)
+        netted = int(flip.sum())
+        if netted:
+            out["revenue"] = out["revenue"].where(~flip, -out["revenue"])
+            for other in ("margin", "quantity"):
+                if other in out:
+                    values = out[other]
+                    out[other] = values.where(~(flip & (values > 0).fillna(False).to_numpy()),
+                                              -values)
+    if key_source is not None:
+        header, kind = key_source
+        pseudonyms = pseudonymize(_key_values(frame, header), kind,
+                                  secret if secret is not None else session_secret())
+        ids = out.get("customer_id")
+        if ids is not None and mapping.get("customer_id") != header:
+            out["customer_id"] = ids.where(ids.notna(), pseudonyms)
+        else:
+            out["customer_id"] = pseudonyms
     if problems:
         raise DataError(problems=problems)
 
-    result = pd.DataFrame(out)
+    result = pd.DataFrame({c.name: out[c.name] for c in spec.columns if c.name in out})
     skipped = int(skip.sum())
     if skipped:
         result = result.loc[~skip].reset_index(drop=True)
     detection = replace(raw.detection, decimal=decimal, date_format=date_format)
-    result.attrs["kb_detected"] = _detected_dict(detection, len(result), dropped, mapping,
-                                                 ignored, skipped, blank_as_no)
+    detected = _detected_dict(detection, len(result), dropped, mapping, ignored, skipped,
+                              blank_as_no)
+    detected.update({
+        "preset": preset, "notes": list(notes), "configured_columns": configured,
+        "customer_key": ({"column": key_source[0].replace("\x00", " + "),
+                          "kind": key_source[1]} if key_source else None),
+        "cleaned_ids": cleaned,
+        "netted_returns": netted,
+        "dropped_columns": list(dict.fromkeys(
+            [h for h, why in dropped.items() if why != "key"]
+            + ([key_source[0].replace("\x00", " + ")] if key_source else []))),
+    })
+    result.attrs["kb_detected"] = detected
     return result
 
 
@@ -632,8 +778,14 @@ def _empty_mask(series: pd.Series) -> pd.Series:
     return series.isna().astype(bool)
 
 
-def _ids(series: pd.Series, empty: pd.Series) -> pd.Series:
-    """Identifiers as text: leading zeros kept; ``4711.0`` from a float column → ``4711``."""
+_RETURN_WORDS = ("storno|retour|gutschrift|rückgabe|rueckgabe|erstatt|return|refund|void|"
+                 "cancel")
+_CONTROL = "[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]"
+
+
+def _ids(series: pd.Series, empty: pd.Series) -> tuple[pd.Series, int]:
+    """Identifiers as text: leading zeros kept; ``4711.0`` from a float column → ``4711``;
+    control characters (a NUL byte from a broken export) removed – and counted."""
     if pd.api.types.is_float_dtype(series):
         whole = series.dropna()
         if (whole == np.floor(whole)).all():
@@ -642,7 +794,72 @@ def _ids(series: pd.Series, empty: pd.Series) -> pd.Series:
     nonempty = text[~empty]
     if len(nonempty) and nonempty.str.fullmatch(r"\d+\.0").all():
         text = text.str.replace(r"\.0$", "", regex=True)
-    return text.where(~empty)
+    dirty = text.str.contains(_CONTROL, regex=True) & ~empty
+    n_dirty = int(dirty.sum())
+    if n_dirty:
+        text = text.str.replace(_CONTROL, "", regex=True).str.strip()
+        empty = empty | (text == "")
+    return text.where(~empty), n_dirty
+
+
+_NAME_WORD = r"[^\W\d_][^\W\d_'’.-]*\.?,?"
+_PERSON_NAME = rf"{_NAME_WORD}(?:\s+{_NAME_WORD}){{1,3}}"
+_NAME_HEADERS = {"name", "kundenname", "kundename", "namekunde", "fullname", "customername",
+                 "billingname", "kunde", "customer", "client", "vollername"}
+_PHONE_WORDS = ("tel", "phone", "handy", "mobil", "natel")
+
+
+def _looks_like_names(series: pd.Series) -> bool:
+    """True when most values look like personal names (two to four words, no digits)."""
+    if not (pd.api.types.is_string_dtype(series) or series.dtype == object):
+        return False
+    sample = series.iloc[:2000].astype("str").str.strip()
+    sample = sample[sample != ""].iloc[:500]
+    if sample.empty:
+        return False
+    return bool(sample.str.fullmatch(_PERSON_NAME).mean() >= 0.6)
+
+
+def _key_values(frame: pd.DataFrame, header: str) -> pd.Series:
+    """The values of a key column; ``"Vorname\x00Nachname"`` joins two columns."""
+    if "\x00" in header:
+        first, last = header.split("\x00", 1)
+        return (frame[first].astype("str").str.strip() + " "
+                + frame[last].astype("str").str.strip()).str.strip()
+    return frame[header]
+
+
+def _personal_key(frame: pd.DataFrame, dropped: dict[str, str]) -> tuple[str, str] | None:
+    """The personal column to pseudonymise when a file has no customer number: an e-mail
+    column first, then a phone column, then a personal name (or first + last name)."""
+    by_kind: dict[str, list[str]] = {"email": [], "phone": [], "name": []}
+    keys = {h: normalize_header(h, drop_parentheses=True) for h in dropped}
+    for header, why in dropped.items():
+        if why == "key":
+            continue
+        key = keys[header]
+        sample = frame[header].iloc[:2000].astype("str").str.strip()
+        sample = sample[sample != ""].iloc[:500]
+        emails = bool(len(sample)) and bool(sample.str.fullmatch(_EMAIL).mean() >= 0.5)
+        if emails or ("mail" in key and not len(sample)):
+            by_kind["email"].append(header)
+        elif any(w in key for w in _PHONE_WORDS) or (
+                why == "content" and _pii_by_content(frame[header], digits_rule=True)):
+            by_kind["phone"].append(header)
+        elif (key in _NAME_HEADERS or why == "content") and _looks_like_names(frame[header]):
+            by_kind["name"].append(header)
+    first = next((h for h, k in keys.items() if k in ("vorname", "firstname", "givenname")),
+                 None)
+    last = next((h for h, k in keys.items()
+                 if k in ("nachname", "lastname", "surname", "familienname")), None)
+    if first and last and not by_kind["name"]:
+        joined = _key_values(frame, f"{first}\x00{last}")
+        if _looks_like_names(joined):
+            by_kind["name"].append(f"{first}\x00{last}")
+    for kind in ("email", "phone", "name"):
+        if by_kind[kind]:
+            return by_kind[kind][0], kind
+    return None
 
 
 def _detected_dict(detection: Detection, rows: int, dropped: dict[str, str],

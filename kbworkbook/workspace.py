@@ -90,6 +90,33 @@ def _validate(config: Mapping[str, Any], path: Path) -> list[str]:
                     f"{path.name}: unbekannter Schlüssel »{key}« in [{table}]."
                     f"{_hint(key, allowed, 'de')}"
                 )
+            elif table == "data":
+                messages += _validate_data_entry(key, body[key], path)
+    return messages
+
+
+#: Keys of a ``[data.<input>]`` table: the file and the column mapping.
+DATA_KEYS: set[str] = {"file", "columns"}
+
+
+def _validate_data_entry(name: str, entry: Any, path: Path) -> list[str]:
+    """``[data] transactions = "datei.csv"`` or a ``[data.transactions]`` table with ``file``
+    and a ``columns`` table (canonical column → header in the file, both texts)."""
+    if isinstance(entry, str):
+        return []
+    if not isinstance(entry, Mapping):
+        return [f"{path.name}: [data] {name} muss ein Dateiname (Text) oder ein Abschnitt "
+                f"[data.{name}] mit »file« und [data.{name}.columns] sein."]
+    messages = [f"{path.name}: unbekannter Schlüssel »{key}« in [data.{name}]."
+                f"{_hint(key, DATA_KEYS, 'de')}" for key in entry if key not in DATA_KEYS]
+    if "file" in entry and not isinstance(entry["file"], str):
+        messages.append(f"{path.name}: [data.{name}] file muss ein Dateiname in "
+                        "Anführungszeichen sein.")
+    columns = entry.get("columns", {})
+    if not isinstance(columns, Mapping) or not all(
+            isinstance(v, str) for v in columns.values()):
+        messages.append(f"{path.name}: [data.{name}.columns] ordnet Spalten zu, z. B. "
+                        'date = "Buchungstag" (Spaltenüberschrift in Anführungszeichen).')
     return messages
 
 
@@ -266,6 +293,21 @@ class Workspace:
             return value
         return dt.date.fromisoformat(str(value))
 
+    def data_entry(self, name: str) -> Mapping[str, Any]:
+        """``[data.<name>]`` as a table (``file``, ``columns``); a plain string is ``file``."""
+        if name not in INPUTS:
+            raise ValueError(f"unknown input {name!r}; expected one of {INPUTS}")
+        entry = self.section("data").get(name)
+        if isinstance(entry, str):
+            return {"file": entry}
+        return entry if isinstance(entry, Mapping) else {}
+
+    def column_mapping(self, name: str) -> dict[str, str]:
+        """``[data.<name>.columns]``: canonical column (or its German label) → file header."""
+        columns = self.data_entry(name).get("columns", {})
+        return {str(k): str(v) for k, v in columns.items()} if isinstance(columns, Mapping) \
+            else {}
+
     def input_path(self, name: str) -> Path | None:
         """The file for input ``name`` (from ``[data]`` or the default name), or ``None``.
 
@@ -274,7 +316,7 @@ class Workspace:
         """
         if name not in INPUTS:
             raise ValueError(f"unknown input {name!r}; expected one of {INPUTS}")
-        configured = self.section("data").get(name)
+        configured = self.data_entry(name).get("file")
         if configured:
             return resolve_setting(self.root, configured, setting_label("data", name),
                                    suffixes=DATA_SUFFIXES)
@@ -395,6 +437,11 @@ stammkunde_min_orders = 2
 
 [data]
 # transactions = "data/umsaetze.csv"   # andere Dateinamen hier eintragen
+# Spalten mit unbekannten Überschriften zuordnen (»kbworkbook check« schlägt das vor):
+# [data.transactions.columns]
+# date = "Buchungstag"
+# customer_id = "Kd-Nr"
+# revenue = "Betrag netto"
 
 [economics]
 # margin_rate = 0.3          # Deckungsbeitrag in Prozent vom Umsatz (0..1)
