@@ -6,8 +6,9 @@ the same person gets the same pseudonym in every file and every run, the origina
 kept, and without the secret a pseudonym cannot be checked against a guessed address.
 
 The secret is 32 random bytes in ``<workspace>/.kbworkbook-secret`` (created on first use,
-readable by the owner only, never copied into a report). A file loaded outside a workspace
-gets a secret that lives as long as the Python process: stable within a session only.
+readable by the owner only, never copied into a report). A file loaded outside a workspace,
+or a workspace that cannot be written, gets a secret that lives as long as the Python process:
+stable within a session only.
 
 Normalisation: e-mail → trimmed, lower case; phone → digits only, a leading ``00`` or national
 ``0`` dropped (``+41 79 …``, ``0041 79 …`` and ``079 …`` stay different only in the country
@@ -49,7 +50,10 @@ def workspace_secret(root: Path) -> bytes:
         pass
     value = secrets.token_hex(32)
     tmp = path.with_name(f"{SECRET_FILE}.{os.getpid()}.tmp")
-    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    try:
+        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    except OSError:  # a read-only workspace (e.g. the installed sample): stable per session
+        return session_secret()
     with os.fdopen(fd, "w", encoding="ascii") as handle:
         handle.write(value + "\n")
     try:

@@ -329,7 +329,8 @@ def load_table(name: str, source: Any, *, language: str | None = None,
     path, lang, ws = _resolve(name, source, language)
     if columns is None:
         columns = ws.column_mapping(name) if ws is not None else {}
-    secret = workspace_secret(ws.root) if ws is not None else session_secret()
+    root = ws.root if ws is not None else None
+    secret = (lambda: workspace_secret(root)) if root is not None else session_secret
     try:
         raw = read_raw(path, language=lang)
     except DataError as exc:
@@ -343,11 +344,15 @@ def load_table(name: str, source: Any, *, language: str | None = None,
 
 
 def load_raw(name: str, raw: RawTable, language: str = "de", *,
-             columns: dict[str, str] | None = None, secret: bytes | None = None
-             ) -> pd.DataFrame:
-    """Validate an already read file as table ``name`` (see :func:`load_table`)."""
+             columns: dict[str, str] | None = None,
+             secret: Callable[[], bytes] | None = None) -> pd.DataFrame:
+    """Validate an already read file as table ``name`` (see :func:`load_table`).
+
+    ``secret`` returns the pseudonym secret; it is called only when a personal key has to be
+    pseudonymised (so opening a workspace without personal keys writes no secret file).
+    """
     spec = TABLES[name]
-    secret = secret if secret is not None else session_secret()
+    secret = secret if secret is not None else session_secret
     headers = [str(c) for c in raw.frame.columns]
     if columns:
         forced = _configured_mapping(spec, columns, headers, raw.detection.file, language)
@@ -573,7 +578,7 @@ _LOOKS_LIKE_DATE = re.compile(r"\d{1,4}[.\-/]\d{1,2}[.\-/]\d{1,4}")
 
 def _validate(spec: TableSpec, raw: RawTable, language: str, *,
               forced: dict[str, str] | None = None, key: tuple[str, str] | None = None,
-              secret: bytes | None = None, preset: str | None = None,
+              secret: Callable[[], bytes] | None = None, preset: str | None = None,
               notes: tuple[str, ...] = (), configured: bool = False) -> pd.DataFrame:
     file = raw.detection.file
     frame = raw.frame
@@ -735,7 +740,7 @@ def _validate(spec: TableSpec, raw: RawTable, language: str, *,
     if key_source is not None:
         header, kind = key_source
         pseudonyms = pseudonymize(_key_values(frame, header), kind,
-                                  secret if secret is not None else session_secret())
+                                  (secret or session_secret)())
         ids = out.get("customer_id")
         if ids is not None and mapping.get("customer_id") != header:
             out["customer_id"] = ids.where(ids.notna(), pseudonyms)

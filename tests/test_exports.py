@@ -205,3 +205,11 @@ def test_a_walk_in_only_export_still_gives_revenue_sections(tmp_path: Path) -> N
     assert "CHF\u00a050" in text  # revenue 49.68 in the purchases table
     assert "customer_id" not in text
     assert "Keine Zeile der Verkaufsdaten hat eine Kundennummer" in text
+
+
+def test_no_secret_file_without_personal_keys(tmp_path: Path) -> None:
+    ws = create_workspace(tmp_path / "ws", "Kasse", locale="de-CH")
+    (ws.data_dir / "transactions.csv").unlink()
+    shutil.copy(EXPORTS / "kasse_ch_laufkundschaft.csv", ws.data_dir / "transactions.csv")
+    load_table("transactions", ws)
+    assert not (ws.root / SECRET_FILE).exists()
