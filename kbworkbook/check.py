@@ -17,9 +17,11 @@ from typing import Any
 
 import pandas as pd
 
+from .discovery import Located, discover
 from .errors import DataError, Problem
 from .i18n import format_date, format_integer, format_percent
-from .schemas import TABLES, load_table
+from .io import read_raw
+from .schemas import TABLES, load_table, propose_mapping
 from .workspace import INPUTS, Workspace
 
 __all__ = ["CheckResult", "InputCheck", "check_workspace", "render_check"]
@@ -43,6 +45,8 @@ class InputCheck:
     problems: tuple[Problem, ...] = ()
     walk_in_lines: int = 0
     identified_revenue_share: float | None = None
+    how: str = "name"
+    proposal: Mapping[str, str] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -53,6 +57,7 @@ class CheckResult:
     client: str
     locale: str
     inputs: tuple[InputCheck, ...]
+    unused: tuple[Path, ...] = ()
 
     @property
     def ok(self) -> bool:
@@ -66,8 +71,11 @@ class CheckResult:
         raise KeyError(name)
 
 
-def _check_one(ws: Workspace, name: str) -> InputCheck:
-    path = ws.input_path(name)
+def _check_one(ws: Workspace, name: str, found: Located) -> InputCheck:
+    path = found.path
+    if found.problems:
+        return InputCheck(name=name, path=path, status="problems", problems=found.problems,
+                          how=found.how)
     if path is None or not path.is_file():
         return InputCheck(name=name, path=path, status="missing")
     try:
@@ -75,7 +83,15 @@ def _check_one(ws: Workspace, name: str) -> InputCheck:
     except DataError as exc:
         if exc.codes == ["no_rows"]:
             return InputCheck(name=name, path=path, status="empty")
-        return InputCheck(name=name, path=path, status="problems", problems=tuple(exc.problems))
+        proposal: dict[str, str] = {}
+        if "missing_column" in exc.codes and not ws.column_mapping(name):
+            try:
+                proposal = propose_mapping(name, read_raw(path, language=ws.language,
+                                                          head=200))
+            except DataError:
+                proposal = {}
+        return InputCheck(name=name, path=path, status="problems", problems=tuple(exc.problems),
+                          how=found.how, proposal=proposal)
     customers = None
     walk_ins, known_share = 0, None
     if "customer_id" in frame.columns:
@@ -92,13 +108,16 @@ def _check_one(ws: Workspace, name: str) -> InputCheck:
         last = pd.Timestamp(frame["date"].max()).date()
     return InputCheck(name=name, path=path, status="ok", rows=len(frame), customers=customers,
                       first=first, last=last, detected=dict(frame.attrs.get("kb_detected", {})),
-                      walk_in_lines=walk_ins, identified_revenue_share=known_share)
+                      walk_in_lines=walk_ins, identified_revenue_share=known_share,
+                      how=found.how)
 
 
 def check_workspace(ws: Workspace) -> CheckResult:
     """Load and validate every input of ``ws``; never raises for problems in the data."""
+    found = discover(ws)
     return CheckResult(root=ws.root, client=ws.client_name, locale=ws.locale,
-                       inputs=tuple(_check_one(ws, name) for name in INPUTS))
+                       inputs=tuple(_check_one(ws, name, found[name]) for name in INPUTS),
+                       unused=found.unused)
 
 
 # -- rendering -----------------------------------------------------------------------------
@@ -174,6 +193,15 @@ _TEXT = {
                  "purchases and products; per-customer figures rest on the other rows ({share} "
                  "of revenue)."),
     "sheet": ("Excel-Blatt »{sheet}«", "Excel sheet '{sheet}'"),
+    "by_content": ("an den Spalten erkannt", "recognised by its columns"),
+    "proposal": ("Vorschlag für kbworkbook.toml (bitte prüfen und die Zuordnung eintragen):",
+                 "Proposal for kbworkbook.toml (please check and add the mapping):"),
+    "unused": ("Nicht verwendete Dateien in data/: {files} – sie passen zu keiner der Daten "
+               "(Verkäufe, NPS-Umfrage, Beiträge, Beschwerden) oder sind schon vergeben. Falls "
+               "eine davon gemeint ist, in kbworkbook.toml unter [data] eintragen.",
+               "Unused files in data/: {files} – they fit none of the inputs (sales, NPS "
+               "survey, posts, complaints) or are taken already. If one of them is meant, set "
+               "it in kbworkbook.toml under [data]."),
     "all_ok": ("Ergebnis: alle vorhandenen Dateien sind in Ordnung.",
                "Result: all existing files are fine."),
     "not_ok": ("Ergebnis: {n} Datei(en) mit Problemen. Bitte korrigieren und erneut "
@@ -219,7 +247,13 @@ def _render_input(item: InputCheck, locale: str, language: str) -> list[str]:
     if item.status == "problems":
         lines = [f"{title}{name}: {_t('problems', language, n=len(item.problems))}"]
         lines += [f"  - {p.message or p.code}" for p in item.problems]
+        if item.proposal:
+            lines.append("  " + _t("proposal", language))
+            lines.append(f"    [data.{item.name}.columns]")
+            lines += [f'    {canon} = "{header}"' for canon, header in item.proposal.items()]
         return lines
+    if item.how == "content":
+        name = f" ({item.path.name}, {_t('by_content', language)})" if item.path else name
     lines = [f"{title}{name}: {_t('ok', language)}"]
     det = item.detected
     if det.get("preset"):
@@ -279,6 +313,9 @@ def render_check(result: CheckResult, language: str = "de") -> str:
     for item in result.inputs:
         lines += _render_input(item, locale, language)
     bad = sum(1 for item in result.inputs if item.status == "problems")
+    if result.unused:
+        lines.append("")
+        lines.append(_t("unused", language, files=", ".join(p.name for p in result.unused)))
     lines.append("")
     lines.append(_t("all_ok", language) if bad == 0 else _t("not_ok", language, n=bad))
     return "\n".join(lines)

@@ -110,40 +110,89 @@ def _fail(code: str, label: str, language: str, **kwargs: Any) -> DataError:
 
 
 def read_raw(
-    path: str | os.PathLike[str], *, language: str = "de", label: str | None = None
+    path: str | os.PathLike[str], *, language: str = "de", label: str | None = None,
+    head: int | None = None,
 ) -> RawTable:
     """Read a csv / xlsx / parquet file into a :class:`RawTable`.
 
     Completely empty rows are skipped (their row numbers too, so numbering stays as the
     spreadsheet shows it). A header-only file yields a frame with zero rows; deciding whether
     that is an error is up to the caller. Raises :class:`DataError` for files that cannot be
-    read as a table at all.
+    read as a table at all – also for a file that cannot be opened (no permission, locked,
+    a folder) or does not fit into memory, never an ``OSError``/``MemoryError``.
+
+    ``head``: read only about the first ``head`` data rows (a preview to recognise the file).
     """
     path = Path(path)
     label = label or path.name
+    if path.is_dir():
+        raise _fail("not_a_table", label, language, variant="folder")
     if not path.is_file():
         raise _fail("missing_file", label, language, path=str(path))
-    data = path.read_bytes()
+    data = _read_bytes(path, label, language, _HEAD_BYTES if head else None)
     if not data:
         raise _fail("empty_file", label, language)
     suffix = path.suffix.lower()
-    if data.startswith(b"PK\x03\x04") and suffix not in _SUFFIX_PARQUET:
-        return _read_xlsx(data, label, language)
-    if data.startswith(b"PAR1"):
-        return _read_parquet(data, label, language)
-    if suffix in _SUFFIX_XLSX:
-        raise _fail("not_a_table", label, language, variant="unreadable",
-                    detail="keine gültige xlsx-Datei" if language != "en" else "not a valid xlsx")
-    if suffix in _SUFFIX_PARQUET:
-        raise _fail("not_a_table", label, language, variant="unreadable",
-                    detail="keine gültige Parquet-Datei" if language != "en" else "no parquet")
-    if data.startswith(b"%PDF"):
-        raise _fail("not_a_table", label, language, variant="pdf")
-    if data.startswith(b"\xd0\xcf\x11\xe0"):
-        raise _fail("not_a_table", label, language, variant="xls")
-    if suffix not in _SUFFIX_CSV:
-        raise _fail("unsupported_format", label, language, suffix=suffix)
-    return _read_csv(data, label, language)
+    try:
+        if data.startswith(b"PK\x03\x04") and suffix not in _SUFFIX_PARQUET:
+            return _read_xlsx(_read_bytes(path, label, language) if head else data, label,
+                              language, head)
+        if data.startswith(b"PAR1"):
+            raw = _read_parquet(_read_bytes(path, label, language) if head else data, label,
+                                language)
+            return raw if head is None else RawTable(raw.frame.iloc[:head], raw.detection,
+                                                     raw.rows[:head])
+        if suffix in _SUFFIX_XLSX:
+            raise _fail("not_a_table", label, language, variant="unreadable",
+                        detail="keine gültige xlsx-Datei" if language != "en"
+                        else "not a valid xlsx")
+        if suffix in _SUFFIX_PARQUET:
+            raise _fail("not_a_table", label, language, variant="unreadable",
+                        detail="keine gültige Parquet-Datei" if language != "en"
+                        else "no parquet")
+        if data.startswith(b"%PDF"):
+            raise _fail("not_a_table", label, language, variant="pdf")
+        if data.startswith(b"\xd0\xcf\x11\xe0"):
+            raise _fail("not_a_table", label, language, variant="xls")
+        if suffix not in _SUFFIX_CSV:
+            raise _fail("unsupported_format", label, language, suffix=suffix)
+        if head:
+            data = _cut_at_line(data)
+        return _read_csv(data, label, language)
+    except MemoryError:
+        raise _fail("too_large", label, language,
+                    size=f"{path.stat().st_size / 1e9:.1f}".replace(".", ",")) from None
+
+
+_HEAD_BYTES = 64 * 1024
+
+
+def _read_bytes(path: Path, label: str, language: str, limit: int | None = None) -> bytes:
+    try:
+        with path.open("rb") as handle:
+            return handle.read(limit) if limit else handle.read()
+    except PermissionError:
+        raise _fail("unreadable_file", label, language, variant="permission") from None
+    except MemoryError:
+        raise _fail("too_large", label, language,
+                    size=f"{path.stat().st_size / 1e9:.1f}".replace(".", ",")) from None
+    except OSError as exc:
+        raise _fail("unreadable_file", label, language, variant="os",
+                    detail=exc.strerror or type(exc).__name__) from None
+
+
+def _cut_at_line(data: bytes) -> bytes:
+    """A preview cut after its last complete line (UTF-16 aware)."""
+    if len(data) < _HEAD_BYTES:
+        return data
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        newline = b"\n\x00" if data.startswith(b"\xff\xfe") else b"\x00\n"
+        cut = data.rfind(newline)
+        while cut > 0 and cut % 2:
+            cut = data.rfind(newline, 0, cut)
+        return data[:cut + 2] if cut > 0 else data
+    cut = data.rfind(b"\n")
+    return data[:cut + 1] if cut > 0 else data
 
 
 def _sniff_encoding(data: bytes, label: str, language: str) -> tuple[str, str]:
@@ -185,6 +234,8 @@ _META_KINDS = ("EXTF", "DTVF")
 
 
 def _records(lines: list[str], delimiter: str) -> list[list[str]]:
+    # a single field may exceed the csv module's 128 KB default (a pasted text, a base64 blob)
+    csv.field_size_limit(max(csv.field_size_limit(), 1 << 30))
     return [rec for rec in csv.reader(lines, delimiter=delimiter)]
 
 
@@ -285,12 +336,14 @@ def _read_csv(data: bytes, label: str, language: str) -> RawTable:
     return _finish(frame, detection, label, language)
 
 
-def _read_xlsx(data: bytes, label: str, language: str) -> RawTable:
+def _read_xlsx(data: bytes, label: str, language: str, head: int | None = None) -> RawTable:
     try:
         import openpyxl
 
         book = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-        sheets = [(sheet.title, [list(r) for r in sheet.iter_rows(values_only=True)])
+        limit = head + 30 if head else None
+        sheets = [(sheet.title, [list(r) for r in sheet.iter_rows(values_only=True,
+                                                                   max_row=limit)])
                   for sheet in book.worksheets]
         book.close()
     except Exception as exc:  # noqa: BLE001 - any reader failure means "not a workbook"

@@ -22,6 +22,25 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": "The file was not found ({path}). Please check the file name or put the file "
         "into the data/ folder.",
     },
+    "missing_file.configured": {
+        "de": "kbworkbook.toml nennt für »{input}« die Datei {path}, aber die gibt es nicht. "
+        "Bitte den Dateinamen in [data] korrigieren oder die Datei in den Ordner data/ legen.",
+        "en": "kbworkbook.toml names the file {path} for '{input}', but it does not exist. "
+        "Please correct the file name in [data] or put the file into the data/ folder.",
+    },
+    "ambiguous_input": {
+        "de": "Mehrere Dateien sehen nach »{input}« aus: {files}. Welche gilt? Bitte in "
+        "kbworkbook.toml unter [data] eintragen, z. B. {example}, oder die überzählige Datei "
+        "aus data/ entfernen.",
+        "en": "Several files look like '{input}': {files}. Which one applies? Please set it in "
+        "kbworkbook.toml under [data], e.g. {example}, or remove the extra file from data/.",
+    },
+    "ambiguous_file": {
+        "de": "Die Spalten passen zu mehreren Daten ({inputs}). Bitte in kbworkbook.toml unter "
+        "[data] festlegen, wofür die Datei gilt, z. B. {example}.",
+        "en": "The columns fit several inputs ({inputs}). Please set in kbworkbook.toml under "
+        "[data] what the file is for, e.g. {example}.",
+    },
     "empty_file": {
         "de": "Die Datei ist leer (0 Byte). Bitte den Export wiederholen und die Datei erneut "
         "ablegen.",
@@ -61,6 +80,31 @@ MESSAGES: dict[str, dict[str, str]] = {
         "oder .xlsx exportieren.",
         "en": "The file cannot be read as a table ({detail}). Please export it again as CSV or "
         ".xlsx.",
+    },
+    "not_a_table.folder": {
+        "de": "Hier liegt ein Ordner, keine Datei. Bitte die Datei selbst angeben (z. B. "
+        "data/umsaetze.csv) oder die Datei in den Ordner data/ legen.",
+        "en": "This is a folder, not a file. Please name the file itself (e.g. "
+        "data/sales.csv) or put the file into the data/ folder.",
+    },
+    "unreadable_file.permission": {
+        "de": "Die Datei kann nicht gelesen werden: keine Berechtigung. Bitte die Datei "
+        "schließen, falls sie in Excel offen ist, oder die Zugriffsrechte prüfen "
+        "(Rechtsklick → Eigenschaften).",
+        "en": "The file cannot be read: permission denied. Please close it if it is open in "
+        "Excel, or check its access rights.",
+    },
+    "unreadable_file.os": {
+        "de": "Die Datei kann nicht gelesen werden ({detail}). Bitte die Datei erneut "
+        "speichern oder kopieren.",
+        "en": "The file cannot be read ({detail}). Please save or copy it again.",
+    },
+    "too_large": {
+        "de": "Die Datei ist zu groß für den Arbeitsspeicher ({size} GB). Bitte einen kürzeren "
+        "Zeitraum exportieren (z. B. die letzten 24 Monate) oder die Datei als .parquet "
+        "speichern.",
+        "en": "The file is too large for the memory ({size} GB). Please export a shorter "
+        "period (e.g. the last 24 months) or save it as .parquet.",
     },
     "not_a_table.single_column": {
         "de": "Die Datei hat nur eine Spalte (»{header}«); das Trennzeichen wurde nicht "

@@ -74,6 +74,8 @@ __all__ = [
     "load_transactions",
     "mask_pii",
     "normalize_header",
+    "propose_mapping",
+    "recognised_columns",
 ]
 
 #: Problems reported per (column, code) before one "… and N more rows" summary.
@@ -302,14 +304,18 @@ def _resolve(name: str, source: Any, language: str | None) -> tuple[Path, str, A
     from .workspace import Workspace
 
     if isinstance(source, Workspace):
+        from .discovery import locate
+
         lang = language or source.language
-        path = source.input_path(name)
-        if path is None:
+        found = locate(source, name, lang)
+        if found.problems:
+            raise DataError(problems=list(found.problems))
+        if found.path is None:
             label = f"data/{name}.csv"
             raise DataError(problems=[problem(
                 "missing_file", file=label, language=lang,
                 path=str(source.data_dir / f"{name}.csv|.xlsx|.parquet"))])
-        return path, lang, source
+        return found.path, lang, source
     if not isinstance(source, (str, os.PathLike)):
         raise TypeError(f"source must be a path or a Workspace, not {type(source).__name__}")
     return Path(source), language or "de", None
@@ -459,8 +465,12 @@ def load_optional(ws: Workspace, name: str) -> pd.DataFrame | None:
     ``None`` when the file does not exist or holds only the header row (the template written by
     ``kbworkbook new``); any other problem still raises :class:`DataError`.
     """
-    path = ws.input_path(name)
-    if path is None or not path.is_file():
+    from .discovery import locate
+
+    found = locate(ws, name)
+    if found.problems:
+        raise DataError(problems=list(found.problems))
+    if found.path is None or not found.path.is_file():
         return None
     try:
         return load_table(name, ws)
@@ -534,6 +544,56 @@ def _map_columns(
                 mapping[col.name] = found
                 used.add(found)
     return mapping, [h for h in headers if h not in used]
+
+
+def recognised_columns(spec: TableSpec, headers: list[str]) -> dict[str, str]:
+    """Canonical column → header that :func:`load_table` would use (aliases only, the privacy
+    rule by header applied) – to recognise which table a file is from its header row."""
+    return _map_columns(spec, [h for h in headers if not _pii_by_header(h)])[0]
+
+
+def propose_mapping(name: str, raw: RawTable) -> dict[str, str]:
+    """A ``[data.<name>.columns]`` proposal for a file whose headers are unknown.
+
+    Columns found by their aliases are taken as they are; for every other required column (and
+    the customer number) the first unused header whose values fit the column's kind is
+    proposed: dates for a date, numbers for an amount, short codes with digits for an id.
+    Returns canonical name → header (only columns with a proposal).
+    """
+    spec = TABLES[name]
+    headers = [str(h) for h in raw.frame.columns]
+    mapping = dict(recognised_columns(spec, headers))
+    used = set(mapping.values())
+    wanted = [c for c in spec.columns if c.name not in mapping
+              and (c.required or c.name == "customer_id")]
+    order = {"date": 0, "money": 1, "float": 1, "count": 1, "score": 1}
+    wanted.sort(key=lambda c: order.get(c.kind, 2))  # dates and amounts first, ids last
+    for col in wanted:
+        for header in headers:
+            if header in used or _pii_by_header(header):
+                continue
+            values = raw.frame[header].astype("str").str.strip()
+            values = values[values != ""].iloc[:200]
+            if values.empty:
+                continue
+            if col.kind == "date":
+                fits = float((~parse_dates(values, sniff_date_format(values))[1]).mean())
+            elif col.kind in ("money", "float", "count", "score"):
+                decimal = sniff_decimal(values, prefer="comma")
+                fits = float((~parse_numbers(values, decimal)[1]).mean())
+                cents = values.str.contains(r"[.,]\d{1,2}-?$", regex=True).mean()
+                if col.kind == "money" and cents < 0.3:
+                    fits = 0.0  # whole numbers: more likely a number or a count
+            elif col.kind == "id":
+                fits = float(values.str.fullmatch(r"[\w.\-/#]{1,20}").mean()) \
+                    if values.str.contains(r"\d").mean() > 0.8 else 0.0
+            else:
+                fits = 0.0
+            if fits >= 0.9:
+                mapping[col.name] = header
+                used.add(header)
+                break
+    return {c.name: mapping[c.name] for c in spec.columns if c.name in mapping}
 
 
 def _missing_column_problem(col: ColumnSpec, headers: list[str], dropped: dict[str, str],

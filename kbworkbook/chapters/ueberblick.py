@@ -63,10 +63,9 @@ def data_basis(ctx: Context) -> list[tuple[str, str, str, str]]:
         try:
             frame = ctx.table(name)
         except DataError as exc:
-            path = ctx.workspace.input_path(name)
-            rows.append((labels[name], path.name if path else "",
-                         labels["broken"].format(n=len(exc.problems),
-                                                 file=path.name if path else name), ""))
+            file = exc.problems[0].file if exc.problems else name
+            rows.append((labels[name], file,
+                         labels["broken"].format(n=len(exc.problems), file=file), ""))
             continue
         if frame is None:
             rows.append((labels[name], "", labels["missing"], ""))
