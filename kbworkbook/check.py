@@ -160,6 +160,7 @@ _TEXT = {
     "skipped": ("Zeilen ohne Bewertung übersprungen", "rows without score skipped"),
     "blank": ("leere Felder als »nein« gelesen", "empty cells read as 'no'"),
     "preset": ("Format", "Format"),
+    "warning": ("Achtung", "Warning"),
     "key_email": ("Kundenschlüssel: Pseudonym aus »{column}« – die E-Mail-Adressen werden nicht "
                   "gespeichert", "Customer key: pseudonym of '{column}' – the e-mail addresses "
                   "are not kept"),
@@ -280,6 +281,8 @@ def _render_input(item: InputCheck, locale: str, language: str) -> list[str]:
         lines.append(f"  {format_integer(det['skipped_rows'], locale)} {_t('skipped', language)}")
     for note_text in det.get("notes") or ():
         lines.append(f"  {note_text}")
+    for warning in det.get("warnings") or ():
+        lines.append(f"  {_t('warning', language)}: {warning}")
     customer_key = det.get("customer_key")
     if customer_key:
         lines.append("  " + _t(f"key_{customer_key['kind']}", language,

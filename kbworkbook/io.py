@@ -195,6 +195,14 @@ def _cut_at_line(data: bytes) -> bytes:
     return data[:cut + 1] if cut > 0 else data
 
 
+def _is_utf8(data: bytes) -> bool:
+    try:
+        data.decode("utf-8")
+    except UnicodeDecodeError:
+        return False
+    return True
+
+
 def _sniff_encoding(data: bytes, label: str, language: str) -> tuple[str, str]:
     """(encoding name for pandas, decoded sample text) – raises for binary or unknown bytes."""
     if data.startswith(b"\xef\xbb\xbf"):
@@ -203,7 +211,8 @@ def _sniff_encoding(data: bytes, label: str, language: str) -> tuple[str, str]:
         encoding = "utf-16"
     else:
         head = data[:4096]
-        if b"\x00" in head:
+        if b"\x00" in head and (head.count(b"\x00") > 0.1 * len(head) or not _is_utf8(data)):
+            # a stray NUL inside an otherwise valid UTF-8 text (a broken id) is no binary file
             raise _fail("not_a_table", label, language, variant="binary")
         try:
             data.decode("utf-8")
@@ -319,6 +328,23 @@ def _read_csv(data: bytes, label: str, language: str) -> RawTable:
             quotechar='"',
         )
     except pd.errors.ParserError as exc:
+        eof = re.search(r"EOF inside string starting at row (\d+)", str(exc))
+        if eof:  # a quote that opens and never closes swallows the rest of the file
+            start = int(eof.group(1))
+            lines = sample.splitlines()
+            header = next(iter(_records(lines[skip:skip + 1], sep)), [])
+            opened = next(iter(_records(lines[skip + start:skip + start + 1], sep)), [])
+            column = next((header[i] for i, cell in enumerate(opened)
+                           if cell.count('"') % 2 and i < len(header)), None)
+            if column is None:
+                quoted = lines[skip + start].split(sep) if skip + start < len(lines) else []
+                column = next((header[i] for i, cell in enumerate(quoted)
+                               if cell.lstrip().startswith('"') and i < len(header)), None)
+            rest = max(0, len(data.splitlines()) - (skip + start + 1))
+            raise DataError(problems=[problem(
+                "unclosed_quote", file=label, row=skip + start + 1, column=column,
+                language=language, value=lines[skip + start][:60] if skip + start < len(lines)
+                else None, lines=rest)]) from None
         match = re.search(r"line (\d+), saw (\d+)", str(exc))
         row = int(match.group(1)) + skip if match else None
         detail = (f"{match.group(2)} statt erwartet" if match else str(exc)[:80])
@@ -331,9 +357,30 @@ def _read_csv(data: bytes, label: str, language: str) -> RawTable:
     except (UnicodeDecodeError, ValueError) as exc:
         raise _fail("not_a_table", label, language, variant="unreadable",
                     detail=str(exc)[:80]) from None
+    if delimiter is not None and b'"' in data:
+        _check_quotes(frame, delimiter, skip, label, language)
     detection = Detection(file=label, format="csv", encoding=encoding, delimiter=delimiter,
                           header_row=skip + 1, preamble=preamble)
     return _finish(frame, detection, label, language)
+
+
+def _check_quotes(frame: pd.DataFrame, delimiter: str, skip: int, label: str,
+                  language: str) -> None:
+    """A quote that opens and never closes makes the parser swallow the following lines into
+    one field; a field holding line breaks *and* the delimiter is such a swallow (a legitimate
+    multi-line comment rarely contains whole rows)."""
+    for pos, column in enumerate(frame.columns):
+        cells = frame[column].astype("str")
+        suspect = cells.str.contains("\n", regex=False) & cells.str.contains(delimiter,
+                                                                              regex=False)
+        if suspect.any():
+            index = int(np.flatnonzero(suspect.to_numpy())[0])
+            cell = cells.iloc[index]
+            header = str(frame.iloc[0, pos]) if index > 0 else None
+            raise DataError(problems=[problem(
+                "unclosed_quote", file=label, row=skip + 1 + index, column=header,
+                language=language, value=cell.split("\n", 1)[0],
+                lines=cell.count("\n"))])
 
 
 def _read_xlsx(data: bytes, label: str, language: str, head: int | None = None) -> RawTable:

@@ -8,6 +8,7 @@ arguments; unknown placeholders are a programming error.
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from .errors import Problem
@@ -145,6 +146,43 @@ MESSAGES: dict[str, dict[str, str]] = {
         "oder das Zeichen entfernen.",
         "en": "The row has more fields than the header ({detail}). Usually the separator "
         "appears inside a text without quotes; please quote the text or remove the character.",
+    },
+    "unclosed_quote": {
+        "de": "Hier beginnt ein Anführungszeichen (\"), das nicht geschlossen wird: die "
+        "folgenden {lines} Zeilen wurden als Teil dieses Feldes gelesen. Bitte das "
+        "Anführungszeichen schließen oder entfernen und die Datei erneut speichern.",
+        "en": "A quote (\") opens here and never closes: the following {lines} lines were read "
+        "as part of this field. Please close or remove the quote and save the file again.",
+    },
+    "ambiguous_decimal": {
+        "de": "»{value}« ist mehrdeutig: mit Tausenderpunkt {thousands}, mit Dezimalpunkt "
+        "{decimal}. In der Spalte kommt weder ein Dezimalkomma noch ein eindeutiger Wert vor. "
+        "Bitte in kbworkbook.toml festlegen: [data.{table}] decimal = \",\" (1.234,50) oder "
+        "decimal = \".\" (1234.50).",
+        "en": "'{value}' is ambiguous: with a thousands point {thousands}, with a decimal point "
+        "{decimal}. The column has neither a decimal comma nor an unambiguous value. Please set "
+        "in kbworkbook.toml: [data.{table}] decimal = \",\" (1.234,50) or decimal = \".\" "
+        "(1234.50).",
+    },
+    "implausible_date": {
+        "de": "»{value}« ergibt das Datum {date}{reason}. Bitte das Jahr vierstellig eintragen "
+        "(z. B. 31.12.1968) oder die Zeile korrigieren.",
+        "en": "'{value}' gives the date {date}{reason}. Please write the year with four digits "
+        "(e.g. 31.12.1968) or correct the row.",
+    },
+    "appended_twice": {
+        "de": "Die Zeilen {first}–{last} ({count} Zeilen) wiederholen einen früheren Block der "
+        "Datei Zeile für Zeile – der Export wurde wohl zweimal angehängt. Sie werden nicht "
+        "doppelt gezählt; bitte die Datei bereinigen.",
+        "en": "Rows {first}–{last} ({count} rows) repeat an earlier block of the file row by "
+        "row – the export was probably appended twice. They are not counted twice; please "
+        "clean the file.",
+    },
+    "duplicate_rows": {
+        "de": "{count} Zeile(n) gleichen einer früheren Zeile in jeder Spalte (die erste hier). "
+        "Sie wurden gezählt – falls es keine echten gleichen Verkäufe sind, bitte entfernen.",
+        "en": "{count} row(s) equal an earlier row in every column (the first here). They were "
+        "counted – if they are not real identical sales, please remove them.",
     },
     "missing_column": {
         "de": "Die Pflichtspalte »{label}« fehlt. Gefundene Spalten: {found}.{hint} Bitte eine "
@@ -288,4 +326,6 @@ def problem(
 
 def _short(value: Any, limit: int = 60) -> str:
     text = "" if value is None else str(value)
+    text = re.sub("[\x00-\x08\x0b-\x1f\x7f]", "\ufffd", text)  # never print raw NUL etc.
+    text = text.replace("\n", " ⏎ ").replace("\t", " ")
     return text if len(text) <= limit else text[: limit - 1] + "…"

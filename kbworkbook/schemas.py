@@ -337,6 +337,8 @@ def load_table(name: str, source: Any, *, language: str | None = None,
         columns = ws.column_mapping(name) if ws is not None else {}
     root = ws.root if ws is not None else None
     secret = (lambda: workspace_secret(root)) if root is not None else session_secret
+    decimal = _DECIMAL_SETTING.get(str(ws.data_entry(name).get("decimal", ""))) \
+        if ws is not None else None
     try:
         raw = read_raw(path, language=lang)
     except DataError as exc:
@@ -346,12 +348,17 @@ def load_table(name: str, source: Any, *, language: str | None = None,
             raise DataError(problems=[_not_recognised(TABLES[name], exc.problems[0].file,
                                                       lang)]) from None
         raise
-    return load_raw(name, raw, lang, columns=columns, secret=secret)
+    return load_raw(name, raw, lang, columns=columns, secret=secret, decimal=decimal)
+
+
+#: ``[data.<table>] decimal = ","`` (1.234,50), ``"."`` (1,234.50) or ``"'"`` (1'234.50).
+_DECIMAL_SETTING = {",": "comma", ".": "point", "'": "swiss", "’": "swiss"}
 
 
 def load_raw(name: str, raw: RawTable, language: str = "de", *,
              columns: dict[str, str] | None = None,
-             secret: Callable[[], bytes] | None = None) -> pd.DataFrame:
+             secret: Callable[[], bytes] | None = None,
+             decimal: str | None = None) -> pd.DataFrame:
     """Validate an already read file as table ``name`` (see :func:`load_table`).
 
     ``secret`` returns the pseudonym secret; it is called only when a personal key has to be
@@ -362,10 +369,11 @@ def load_raw(name: str, raw: RawTable, language: str = "de", *,
     headers = [str(c) for c in raw.frame.columns]
     if columns:
         forced = _configured_mapping(spec, columns, headers, raw.detection.file, language)
-        return _validate(spec, raw, language, forced=forced, secret=secret, configured=True)
+        return _validate(spec, raw, language, forced=forced, secret=secret, configured=True,
+                         decimal_style=decimal)
     preset = detect_preset(headers, name)
     if preset is None:
-        return _validate(spec, raw, language, secret=secret)
+        return _validate(spec, raw, language, secret=secret, decimal_style=decimal)
     result = preset.apply(raw, language)
     if result.problems:
         raise DataError(problems=list(result.problems))
@@ -638,6 +646,7 @@ _LOOKS_LIKE_DATE = re.compile(r"\d{1,4}[.\-/]\d{1,2}[.\-/]\d{1,4}")
 
 def _validate(spec: TableSpec, raw: RawTable, language: str, *,
               forced: dict[str, str] | None = None, key: tuple[str, str] | None = None,
+              decimal_style: str | None = None,
               secret: Callable[[], bytes] | None = None, preset: str | None = None,
               notes: tuple[str, ...] = (), configured: bool = False) -> pd.DataFrame:
     file = raw.detection.file
@@ -696,13 +705,42 @@ def _validate(spec: TableSpec, raw: RawTable, language: str, *,
 
     # 4. values
     rows = raw.rows
-    numeric_sources = [frame[mapping[c.name]] for c in spec.columns
-                       if c.name in mapping and c.kind in ("money", "float", "count", "score")]
+    warnings: list[Problem] = []
+    numeric = [c for c in spec.columns
+               if c.name in mapping and c.kind in ("money", "float", "count", "score")]
+    numeric_sources = [frame[mapping[c.name]] for c in numeric]
     prefer = "comma" if raw.detection.delimiter in (";", "\t") else "point"
-    decimal = sniff_decimal(numeric_sources, prefer=prefer) if numeric_sources else None
+    if decimal_style is not None:
+        decimal: str | None = decimal_style
+    else:
+        decimal = sniff_decimal(numeric_sources, prefer=prefer) if numeric_sources else None
+        if preset is None and prefer == "comma":
+            for col in numeric:
+                if col.kind in ("count", "score"):
+                    continue  # a whole number: 1.234 can only be 1234
+                found = _ambiguous_thousands(frame[mapping[col.name]])
+                if found is not None:
+                    pos, value = found
+                    shown = str(value).strip()
+                    problems.append(problem(
+                        "ambiguous_decimal", file=file, row=int(rows[pos]),
+                        column=mapping[col.name], value=shown, language=language,
+                        table=spec.name, thousands=shown.replace(".", ""),
+                        decimal=shown.replace(".", ",") if language != "en" else shown))
     date_format: str | None = None
     out: dict[str, pd.Series] = {}
     skip = np.zeros(len(frame), dtype=bool)
+    if spec.name == "transactions" and len(frame) > 1:
+        appended, repeated = _duplicate_rows(frame)
+        if appended.any():
+            skip |= appended
+            first, last = (int(rows[i]) for i in np.flatnonzero(appended)[[0, -1]])
+            warnings.append(problem("appended_twice", file=file, row=first, language=language,
+                                    count=int(appended.sum()), first=first, last=last))
+        if repeated.any():
+            where = int(np.flatnonzero(repeated)[0])
+            warnings.append(problem("duplicate_rows", file=file, row=int(rows[where]),
+                                    language=language, count=int(repeated.sum())))
     blank_as_no: dict[str, int] = {}
     cleaned: dict[str, int] = {}
     for col in spec.columns:
@@ -727,6 +765,13 @@ def _validate(spec: TableSpec, raw: RawTable, language: str, *,
                 return {"reason": reason_text(why, language, **parts), "expected": exp}
 
             collector.cells("bad_date", invalid, series, rows, header, date_details)
+            today = pd.Timestamp.today().normalize()
+            future = (values >= today + pd.Timedelta(days=2)).fillna(False)
+            old = (values < pd.Timestamp("1990-01-01")).fillna(False)
+            for mask, why in ((future, "future"), (old, "too_old")):
+                if mask.any():
+                    collector.cells("implausible_date", mask, series, rows, header,
+                                    _date_reason(why, language))
             out[col.name] = values
         elif col.kind in ("money", "float", "count", "score"):
             values, invalid = parse_numbers(series, decimal)
@@ -822,12 +867,88 @@ def _validate(spec: TableSpec, raw: RawTable, language: str, *,
                           "kind": key_source[1]} if key_source else None),
         "cleaned_ids": cleaned,
         "netted_returns": netted,
+        "warnings": [w.message for w in warnings],
+        "warning_codes": [w.code for w in warnings],
         "dropped_columns": list(dict.fromkeys(
             [h for h, why in dropped.items() if why != "key"]
             + ([key_source[0].replace("\x00", " + ")] if key_source else []))),
     })
     result.attrs["kb_detected"] = detected
     return result
+
+
+def _date_reason(why: str, language: str) -> Callable[[Any], dict[str, Any]]:
+    """Message details for an implausible date: the reason and the date as it was read."""
+    texts = {"future": (" – das liegt in der Zukunft", " – that is in the future"),
+             "too_old": (" – vor 1990, für diese Daten unwahrscheinlich",
+                         " – before 1990, unlikely for this data")}
+    reason = texts[why][1 if language == "en" else 0]
+
+    def details(value: Any) -> dict[str, Any]:
+        parsed = pd.to_datetime(_two_digit_safe(str(value)), dayfirst=True, errors="coerce")
+        return {"reason": reason, "date": "" if pd.isna(parsed) else parsed.strftime("%d.%m.%Y")}
+
+    return details
+
+
+def _two_digit_safe(text: str) -> str:
+    """``31.12.68`` as pandas reads it with ``%d.%m.%y`` (→ 2068), other texts unchanged."""
+    match = re.fullmatch(r"\s*(\d{1,2})\.(\d{1,2})\.(\d{2})(\s.*)?", text)
+    if not match:
+        return text
+    year = int(match.group(3))
+    year += 2000 if year < 69 else 1900
+    return f"{match.group(1)}.{match.group(2)}.{year}{match.group(4) or ''}"
+
+
+def _ambiguous_thousands(series: pd.Series) -> tuple[int, Any] | None:
+    """``(position, value)`` of the first ``12.500`` when every dotted value of the column has
+    exactly one group of three digits after the dot and none has a comma: thousands point or
+    decimal point cannot be told apart. ``None`` when the column is unambiguous."""
+    if pd.api.types.is_numeric_dtype(series):
+        return None
+    text = series.iloc[:20_000].astype("str").str.strip()
+    if text.str.contains(",", regex=False).any():
+        return None
+    dotted = text.str.contains(".", regex=False).to_numpy()
+    if not dotted.any() or not text[dotted].str.fullmatch(r"[+-]?[0-9]{1,3}\.[0-9]{3}-?").all():
+        return None
+    position = int(np.flatnonzero(dotted)[0])
+    return position, series.iloc[position]
+
+
+def _duplicate_rows(frame: pd.DataFrame) -> tuple[np.ndarray, np.ndarray]:
+    """``(appended, repeated)`` masks of rows equal to an earlier row in every column.
+
+    ``appended``: a run of at least three such rows that repeats an earlier, non-overlapping
+    block in the same order – an export pasted or appended twice; these rows are left out.
+    ``repeated``: the other exact repeats – they may be real (two equal lines on a receipt) and
+    are kept, but counted and named.
+    """
+    dup = frame.duplicated(keep="first").to_numpy()
+    appended = np.zeros(len(frame), dtype=bool)
+    if not dup.any():
+        return appended, dup
+    keys = pd.util.hash_pandas_object(frame, index=False).to_numpy()
+    first_of: dict[int, int] = {}
+    for i, k in enumerate(keys):
+        first_of.setdefault(int(k), i)
+    i = 0
+    n = len(frame)
+    while i < n:
+        if not dup[i]:
+            i += 1
+            continue
+        j = i
+        while j < n and dup[j]:
+            j += 1
+        start = first_of[int(keys[i])]
+        length = j - i
+        if length >= 3 and start + length <= i and np.array_equal(
+                keys[start:start + length], keys[i:j]):
+            appended[i:j] = True
+        i = j
+    return appended, dup & ~appended
 
 
 def _constant(details: dict[str, Any]) -> Callable[[Any], dict[str, Any]]:

@@ -96,7 +96,7 @@ def _validate(config: Mapping[str, Any], path: Path) -> list[str]:
 
 
 #: Keys of a ``[data.<input>]`` table: the file and the column mapping.
-DATA_KEYS: set[str] = {"file", "columns"}
+DATA_KEYS: set[str] = {"file", "columns", "decimal"}
 
 
 def _validate_data_entry(name: str, entry: Any, path: Path) -> list[str]:
@@ -109,6 +109,9 @@ def _validate_data_entry(name: str, entry: Any, path: Path) -> list[str]:
                 f"[data.{name}] mit »file« und [data.{name}.columns] sein."]
     messages = [f"{path.name}: unbekannter Schlüssel »{key}« in [data.{name}]."
                 f"{_hint(key, DATA_KEYS, 'de')}" for key in entry if key not in DATA_KEYS]
+    if "decimal" in entry and entry["decimal"] not in (",", ".", "'", "’"):
+        messages.append(f"{path.name}: [data.{name}] decimal muss \",\" (1.234,50), \".\" "
+                        "(1,234.50) oder \"'\" (1'234.50) sein.")
     if "file" in entry and not isinstance(entry["file"], str):
         messages.append(f"{path.name}: [data.{name}] file muss ein Dateiname in "
                         "Anführungszeichen sein.")
