@@ -19,7 +19,7 @@ import pandas as pd
 
 from .discovery import Located, discover
 from .errors import DataError, Problem
-from .i18n import format_date, format_integer, format_percent
+from .i18n import Language, format_date, format_integer, format_percent, swiss_spelling
 from .io import read_raw
 from .schemas import TABLES, load_table, propose_mapping
 from .workspace import INPUTS, Workspace
@@ -47,6 +47,7 @@ class InputCheck:
     identified_revenue_share: float | None = None
     how: str = "name"
     proposal: Mapping[str, str] = field(default_factory=dict)
+    frame: Any = field(default=None, compare=False, repr=False)
 
 
 @dataclass(frozen=True)
@@ -58,11 +59,27 @@ class CheckResult:
     locale: str
     inputs: tuple[InputCheck, ...]
     unused: tuple[Path, ...] = ()
+    outlook: tuple[OutlookItem, ...] = ()
+    as_of: dt.date | None = None
+    months: int = 12
 
     @property
     def ok(self) -> bool:
-        """False only when a file exists and has problems."""
-        return all(item.status != "problems" for item in self.inputs)
+        """False when a file has problems, or when sales data load but the report could not
+        compute any purchase figure from them (e.g. no sale in the window before the
+        Stichtag) – a check never says OK for data the report cannot use."""
+        if any(item.status == "problems" for item in self.inputs):
+            return False
+        return not self.unusable_sales
+
+    @property
+    def unusable_sales(self) -> bool:
+        """Sales data are present and valid, yet the purchase figures cannot be computed."""
+        sales = next((i for i in self.inputs if i.name == "transactions"), None)
+        if sales is None or sales.status != "ok" or not self.outlook:
+            return False
+        return not any(entry.ok for entry in self.outlook
+                       if entry.key in ("retention", "purchases"))
 
     def __getitem__(self, name: str) -> InputCheck:
         for item in self.inputs:
@@ -109,15 +126,222 @@ def _check_one(ws: Workspace, name: str, found: Located) -> InputCheck:
     return InputCheck(name=name, path=path, status="ok", rows=len(frame), customers=customers,
                       first=first, last=last, detected=dict(frame.attrs.get("kb_detected", {})),
                       walk_in_lines=walk_ins, identified_revenue_share=known_share,
-                      how=found.how)
+                      how=found.how, frame=frame)
+
+
+@dataclass(frozen=True)
+class OutlookItem:
+    """What one part of a chapter will show with this data (``ok``) or why not (``detail``)."""
+
+    chapter: str
+    topic: str
+    ok: bool
+    detail: str
+    key: str = ""
 
 
 def check_workspace(ws: Workspace) -> CheckResult:
-    """Load and validate every input of ``ws``; never raises for problems in the data."""
+    """Load and validate every input of ``ws``; never raises for problems in the data.
+
+    Besides the per-file results, ``outlook`` says per chapter what the report will be able to
+    show, computed with the metrics and settings the chapters use.
+    """
     found = discover(ws)
-    return CheckResult(root=ws.root, client=ws.client_name, locale=ws.locale,
-                       inputs=tuple(_check_one(ws, name, found[name]) for name in INPUTS),
-                       unused=found.unused)
+    inputs = tuple(_check_one(ws, name, found[name]) for name in INPUTS)
+    frames = {item.name: item.frame for item in inputs}
+    outlook, day, months = chapter_outlook(ws, frames, ws.language)
+    return CheckResult(root=ws.root, client=ws.client_name, locale=ws.locale, inputs=inputs,
+                       unused=found.unused, outlook=outlook,
+                       as_of=day.date() if day is not None else None, months=months)
+
+
+_OUT = {
+    "03": ("03 Kennzahlen", "03 Key figures"),
+    "04": ("04 Kundenwert & Segmente", "04 Customer value & segments"),
+    "05": ("05 Maßnahmen & Wirtschaftlichkeit", "05 Measures & economics"),
+    "nps": ("NPS", "NPS"), "retention": ("Kundenbindungsrate", "Retention rate"),
+    "purchases": ("Kaufverhalten", "Buying behaviour"), "engagement": ("Engagement", "Engagement"),
+    "complaints": ("Beschwerden", "Complaints"), "cohorts": ("Kohorten", "Cohorts"),
+    "rfm": ("RFM-Segmente", "RFM segments"), "clv": ("Kundenwert (CLV)", "Customer value (CLV)"),
+    "cross": ("Cross-Selling", "Cross-selling"),
+    "client": ("Ausgangszahlen", "Starting figures"),
+    "reach": ("Reichweite", "reach"), "impressions": ("Impressionen", "impressions"),
+    "followers": ("Follower", "followers"),
+    "no_file": ("keine Datei – der Abschnitt zeigt einen Hinweis",
+                "no file – the section shows a note"),
+    "broken": ("die Datei hat Probleme (siehe oben)", "the file has problems (see above)"),
+    "nps_ok": ("NPS {score} aus {n} Antworten", "NPS {score} from {n} answers"),
+    "retention_ok": ("{crr} ({retained} von {start} Kunden geblieben)",
+                     "{crr} ({retained} of {start} customers retained)"),
+    "purchases_ok": ("Umsatz {revenue}, {orders} Einkäufe, {customers} Kunden",
+                     "revenue {revenue}, {orders} purchases, {customers} customers"),
+    "share": (" – {share} des Umsatzes von erkennbaren Kunden",
+              " – {share} of revenue from recognisable customers"),
+    "engagement_ok": ("{rate} je Beitrag ({posts} Beiträge, Basis {base})",
+                      "{rate} per post ({posts} posts, base {base})"),
+    "complaints_ok": ("{n} Beschwerden", "{n} complaints"),
+    "cohorts_ok": ("{n} Monatskohorten", "{n} monthly cohorts"),
+    "rfm_ok": ("{n} Kunden in Segmenten", "{n} customers in segments"),
+    "clv_ok": ("mit Marge {rate} und Bindungsrate {crr}", "with margin {rate} and retention {crr}"),
+    "clv_no_margin": ("es fehlt die Marge: Spalte »Marge« in den Verkaufsdaten oder "
+                      "[economics] margin_rate in kbworkbook.toml",
+                      "the margin is missing: a margin column in the sales data or "
+                      "[economics] margin_rate in kbworkbook.toml"),
+    "cross_ok": ("{n} Produktpaare", "{n} product pairs"),
+    "cross_none": ("keine Artikelspalte in den Verkaufsdaten",
+                   "no product column in the sales data"),
+    "client_ok": ("{client} von {total} aus den Daten, der Rest Annahmen",
+                  "{client} of {total} from the data, the rest assumptions"),
+}
+
+
+def _o(key: str, language: str, **values: Any) -> str:
+    text = _OUT[key][1 if language == "en" else 0]
+    return text.format(**values) if values else text
+
+
+def chapter_outlook(ws: Workspace, frames: Mapping[str, Any], language: str
+                    ) -> tuple[tuple[OutlookItem, ...], pd.Timestamp | None, int]:
+    """Per chapter topic: will the report show it, and with which figure or reason.
+
+    ``frames`` holds each input's loaded frame (``None`` when absent or broken). Uses the
+    chapters' own settings (Stichtag, window, Stammkunde) and the metrics they call, so the
+    prediction fails where the chapter would.
+    """
+    from . import metrics
+    from .chapters.kennzahlen import analysis_setting, as_of
+    from .chapters.massnahmen_data import figures_from_frames
+    from .errors import KbWorkbookError
+    from .i18n import format_currency, format_points
+    from .notebook import Context
+
+    lang: Language = "en" if language == "en" else "de"
+    ctx = Context(workspace=ws, language=lang, as_of=ws.as_of,
+                  _tables={name: frames.get(name) for name in INPUTS})
+    loc = ctx.locale
+    tx = frames.get("transactions")
+    day = as_of(ctx, tx)
+    months = analysis_setting(ctx, "window_months", 12)
+    min_orders = analysis_setting(ctx, "stammkunde_min_orders", 2)
+    items: list[OutlookItem] = []
+
+    def add(chapter: str, topic: str, compute: Any) -> None:
+        try:
+            detail = compute()
+            items.append(OutlookItem(_o(chapter, lang), _o(topic, lang), True, detail, topic))
+        except _Missing as why:
+            items.append(OutlookItem(_o(chapter, lang), _o(topic, lang), False, str(why), topic))
+        except KbWorkbookError as exc:
+            items.append(OutlookItem(_o(chapter, lang), _o(topic, lang), False, str(exc), topic))
+
+    def need(name: str) -> Any:
+        frame = frames.get(name)
+        if frame is None:
+            raise _Missing(_o("no_file", lang))
+        return frame
+
+    def need_tx() -> tuple[Any, pd.Timestamp]:
+        frame = need("transactions")
+        if day is None:
+            raise _Missing(_o("no_file", lang))
+        return frame, day
+
+    def nps() -> str:
+        frame = need("nps")
+        scores = pd.to_numeric(frame["score"]).astype("Float64").dropna().astype("float64")
+        result = metrics.nps(scores)
+        return _o("nps_ok", lang, score=format_points(result.score, loc),
+                  n=format_integer(result.n, loc))
+
+    def retention() -> str:
+        frame, d = need_tx()
+        r = metrics.window_retention(frame, d, months)
+        return _o("retention_ok", lang, crr=format_percent(r.crr, loc),
+                  retained=format_integer(r.retained, loc), start=format_integer(r.start, loc))
+
+    def purchases() -> str:
+        frame, d = need_tx()
+        f = metrics.purchase_figures(frame, d, months, min_orders)
+        text = _o("purchases_ok", lang, revenue=format_currency(f.revenue, ws.currency, loc, 0),
+                  orders=format_integer(f.orders, loc),
+                  customers=format_integer(f.customers, loc))
+        if f.known_orders < f.orders:
+            text += _o("share", lang, share=format_percent(f.known_revenue_share, loc, 0))
+        return text
+
+    def engagement() -> str:
+        posts = need("posts")
+        for base in ("reach", "impressions", "followers"):
+            if base in posts.columns:
+                try:
+                    rate = metrics.engagement_rate(posts, base=base, how="mean")
+                except KbWorkbookError:
+                    continue
+                return _o("engagement_ok", lang, rate=format_percent(rate.rate, loc, 2),
+                          posts=format_integer(rate.posts, loc), base=_o(base, lang))
+        raise _Missing("Reichweite, Impressionen oder Follower fehlen bzw. sind 0"
+                       if lang == "de" else "reach, impressions or followers missing or 0")
+
+    def complaints() -> str:
+        return _o("complaints_ok", lang, n=format_integer(len(need("complaints")), loc))
+
+    def cohorts() -> str:
+        frame, d = need_tx()
+        table = metrics.cohort_retention(frame, period="M", mode="classic", as_of=d)
+        return _o("cohorts_ok", lang, n=len(table.sizes))
+
+    def rfm() -> str:
+        frame, d = need_tx()
+        scores = metrics.rfm_scores(metrics.rfm_values(frame, d))
+        return _o("rfm_ok", lang, n=format_integer(len(scores), loc))
+
+    def clv() -> str:
+        frame, d = need_tx()
+        rate = None
+        for section in ("economics", "analysis"):
+            value = ws.section(section).get("margin_rate")
+            if isinstance(value, int | float) and 0 <= value <= 1:
+                rate = float(value)
+                break
+        if rate is None and "margin" in frame.columns and frame["margin"].notna().any():
+            rate = float(frame["margin"].sum() / frame["revenue"].sum()) \
+                if frame["revenue"].sum() > 0 else None
+        if rate is None:
+            raise _Missing(_o("clv_no_margin", lang))
+        kept = metrics.window_retention(frame, d, months)
+        metrics.clv_per_customer(frame, d, kept.crr, 0.08, months=months, margin_rate=rate)
+        return _o("clv_ok", lang, rate=format_percent(rate, loc, 0),
+                  crr=format_percent(kept.crr, loc))
+
+    def cross() -> str:
+        frame, d = need_tx()
+        if "product" not in frame.columns or not frame["product"].notna().any():
+            raise _Missing(_o("cross_none", lang))
+        end = d.normalize() + pd.Timedelta(days=1)
+        window = frame.loc[(frame["date"] >= end - pd.DateOffset(months=months))
+                           & (frame["date"] < end)]
+        return _o("cross_ok", lang, n=len(metrics.cross_selling(window)))
+
+    def client() -> str:
+        figures = figures_from_frames(frames.get("transactions"), frames.get("complaints"),
+                                      dict(ws.section("economics")),
+                                      day.date() if day is not None else None, months)
+        sources = [getattr(figures, name).source for name in (
+            "customers", "revenue_per_customer", "margin_rate", "retention_rate",
+            "transactions_per_customer", "complaints")]
+        return _o("client_ok", lang, client=sources.count("client"), total=len(sources))
+
+    for chapter, topic, compute in (
+            ("03", "nps", nps), ("03", "retention", retention), ("03", "purchases", purchases),
+            ("03", "engagement", engagement), ("03", "complaints", complaints),
+            ("04", "cohorts", cohorts), ("04", "rfm", rfm), ("04", "clv", clv),
+            ("04", "cross", cross), ("05", "client", client)):
+        add(chapter, topic, compute)
+    return tuple(items), day, months
+
+
+class _Missing(Exception):
+    """An input a topic needs is absent (not an error of the data)."""
 
 
 # -- rendering -----------------------------------------------------------------------------
@@ -195,6 +419,8 @@ _TEXT = {
                  "of revenue)."),
     "sheet": ("Excel-Blatt »{sheet}«", "Excel sheet '{sheet}'"),
     "by_content": ("an den Spalten erkannt", "recognised by its columns"),
+    "outlook": ("Was der Bericht zeigen kann (Stichtag {as_of}, Zeitfenster {months} Monate):",
+                "What the report can show (as of {as_of}, window {months} months):"),
     "proposal": ("Vorschlag für kbworkbook.toml (bitte prüfen und die Zuordnung eintragen):",
                  "Proposal for kbworkbook.toml (please check and add the mapping):"),
     "unused": ("Nicht verwendete Dateien in data/: {files} – sie passen zu keiner der Daten "
@@ -203,6 +429,12 @@ _TEXT = {
                "Unused files in data/: {files} – they fit none of the inputs (sales, NPS "
                "survey, posts, complaints) or are taken already. If one of them is meant, set "
                "it in kbworkbook.toml under [data]."),
+    "unusable": ("Ergebnis: die Dateien sind lesbar, aber aus den Verkaufsdaten kann der Bericht "
+                 "keine Kennzahl berechnen (siehe »Was der Bericht zeigen kann«). Bitte den "
+                 "Stichtag ([analysis] as_of) oder den Export prüfen.",
+                 "Result: the files are readable, but the report cannot compute any figure from "
+                 "the sales data (see 'What the report can show'). Please check the as-of date "
+                 "([analysis] as_of) or the export."),
     "all_ok": ("Ergebnis: alle vorhandenen Dateien sind in Ordnung.",
                "Result: all existing files are fine."),
     "not_ok": ("Ergebnis: {n} Datei(en) mit Problemen. Bitte korrigieren und erneut "
@@ -316,9 +548,25 @@ def render_check(result: CheckResult, language: str = "de") -> str:
     for item in result.inputs:
         lines += _render_input(item, locale, language)
     bad = sum(1 for item in result.inputs if item.status == "problems")
+    if result.outlook:
+        lines.append("")
+        when = format_date(result.as_of, locale) if result.as_of else "–"
+        lines.append(_t("outlook", language, as_of=when, months=result.months))
+        chapter = None
+        for entry in result.outlook:
+            if entry.chapter != chapter:
+                chapter = entry.chapter
+                lines.append(swiss_spelling(f"  {chapter}", locale))
+            mark = "✓" if entry.ok else "–"
+            lines.append(swiss_spelling(f"    {mark} {entry.topic}: ", locale) + entry.detail)
     if result.unused:
         lines.append("")
         lines.append(_t("unused", language, files=", ".join(p.name for p in result.unused)))
     lines.append("")
-    lines.append(_t("all_ok", language) if bad == 0 else _t("not_ok", language, n=bad))
+    if bad:
+        lines.append(_t("not_ok", language, n=bad))
+    elif result.unusable_sales:
+        lines.append(_t("unusable", language))
+    else:
+        lines.append(_t("all_ok", language))
     return "\n".join(lines)

@@ -83,3 +83,48 @@ def test_render_in_english(tmp_path: Path, language: str) -> None:
     assert "rows: 3 · customers: 2" in text
     assert "decimal comma" in text and "Dropped for privacy: E-Mail" in text
     assert "NPS survey: not present" in text
+
+
+def test_check_predicts_per_chapter_what_the_report_can_show(tmp_path) -> None:
+    """The outlook uses the chapters' metrics: a walk-in-only till file computes purchases but
+    no retention, cohorts or RFM, and says why in German."""
+    import shutil
+    from pathlib import Path
+
+    from kbworkbook.check import check_workspace, render_check
+    from kbworkbook.workspace import create_workspace
+
+    exports = Path(__file__).parent / "data" / "exports"
+    ws = create_workspace(tmp_path / "ws", "Café", locale="de-CH")
+    (ws.data_dir / "transactions.csv").unlink()
+    shutil.copy(exports / "Verkaufsbericht_2025-05.csv", ws.data_dir / "Verkaufsbericht.csv")
+    result = check_workspace(ws)
+    assert result.ok
+    by_key = {entry.key: entry for entry in result.outlook}
+    assert by_key["purchases"].ok and "CHF\u00a050" in by_key["purchases"].detail
+    assert "4 Einkäufe, 0 Kunden" in by_key["purchases"].detail
+    assert not by_key["retention"].ok and "Kundennummer" in by_key["retention"].detail
+    assert not by_key["rfm"].ok and not by_key["cohorts"].ok
+    assert not by_key["nps"].ok and "keine Datei" in by_key["nps"].detail
+    text = render_check(result)
+    assert "Was der Bericht zeigen kann (Stichtag 05.05.2025, Zeitfenster 12 Monate):" in text
+    assert "05 Massnahmen & Wirtschaftlichkeit" in text  # de-CH spelling
+    assert "    ✓ Kaufverhalten: Umsatz CHF\u00a050, 4 Einkäufe, 0 Kunden" in text
+
+
+def test_check_is_not_ok_when_the_report_cannot_use_the_sales(tmp_path) -> None:
+    from kbworkbook.check import check_workspace, render_check
+    from kbworkbook.cli import main
+    from kbworkbook.workspace import Workspace, create_workspace
+
+    ws = create_workspace(tmp_path / "ws", "Alt", locale="de-CH")
+    (ws.data_dir / "transactions.csv").write_text(
+        "Datum;Kundennummer;Umsatz\n03.01.2020;1;5,00\n04.01.2020;2;7,00\n", encoding="utf-8")
+    config = ws.root / "kbworkbook.toml"
+    config.write_text(config.read_text(encoding="utf-8").replace(
+        "# as_of = 2025-12-31", "as_of = 2025-12-31"), encoding="utf-8")
+    result = check_workspace(Workspace.open(ws.root))
+    assert all(item.status != "problems" for item in result.inputs)
+    assert not result.ok
+    assert "keine Kennzahl berechnen" in render_check(result)
+    assert main(["check", str(ws.root)]) != 0
