@@ -353,19 +353,26 @@ TEMPLATE_HEADERS: dict[str, list[str]] = {
 _DATA_README = """\
 # Daten für kbworkbook
 
-Legen Sie hier die Exporte Ihres Kunden ab. Jede Datei darf CSV (Trennzeichen ; , oder Tab,
-Dezimalkomma erlaubt), Excel (.xlsx) oder Parquet sein. Die Vorlagen enthalten nur die
-Kopfzeile; Spalten in anderer Reihenfolge oder mit anderen üblichen Namen werden erkannt
-(z. B. »Kunden-Nr.«, »Belegdatum«, »Betrag«). Prüfen Sie die Dateien mit
+Legen Sie hier die Exporte Ihres Kunden ab – unter dem Namen, den Kasse, Shop oder
+Buchhaltung vergeben haben (z. B. orders_export_1.csv). Jede Datei darf CSV (Trennzeichen
+; , oder Tab, Dezimalkomma erlaubt), Excel (.xlsx), Excel-»Unicode-Text« oder Parquet sein.
+Jede Datei wird an ihren Spalten erkannt; Exporte aus Shopify, WooCommerce, SumUp und
+DATEV (EXTF) brauchen keine Einstellung. Die Vorlagen enthalten nur die Kopfzeile; Spalten in
+anderer Reihenfolge oder mit anderen üblichen Namen werden erkannt (z. B. »Kunden-Nr.«,
+»Belegdatum«, »Betrag«). Unbekannte Überschriften ordnen Sie in kbworkbook.toml zu
+([data.transactions.columns]). Prüfen Sie die Dateien mit
 
     kbworkbook check <ORDNER>
 
 Namen, E-Mail-Adressen, Telefonnummern und Adressen werden beim Einlesen verworfen; sie
-gehören nicht in die Auswertung und erscheinen nie im Bericht.
+gehören nicht in die Auswertung und erscheinen nie im Bericht. Ist eine E-Mail-Adresse,
+Telefonnummer oder ein Name der einzige Kundenschlüssel, wird daraus ein Pseudonym; das
+Geheimnis dafür liegt in .kbworkbook-secret im Arbeitsordner (nicht weitergeben).
 
 ## transactions.csv – Verkäufe (Pflicht für Kennzahlen und Kundenwert)
-Eine Zeile pro Verkauf oder Belegposition: Datum, Kundennummer, Umsatz (netto), optional
-Belegnummer, Artikel, Menge, Marge. Quelle: Kassensystem (Export »Belege« / »Journal«),
+Eine Zeile pro Verkauf oder Belegposition: Datum, Umsatz (netto), Kundennummer (leer bei
+Laufkundschaft), optional Belegnummer, Artikel, Menge, Marge, Belegart (Storno/Retoure werden
+abgezogen). Quelle: Kassensystem (Export »Belege« / »Journal«),
 Onlineshop (Bestellungen), Warenwirtschaft oder Buchhaltung (Debitoren-Umsätze).
 Retouren und Gutschriften dürfen als negative Beträge enthalten sein.
 
