@@ -406,6 +406,8 @@ def _read_xlsx(data: bytes, label: str, language: str, head: int | None = None) 
     width = max((len(r) for r in records), default=0)
     cells = [[_cell_text(v) for v in r] + [""] * (width - len(r)) for r in records]
     skip = header_index(cells) if cells else 0
+    if any(v is None for r in records[skip + 1:skip + 201] for v in r):
+        _check_formulas(data, sheet_name, records, cells, skip, label, language)
     preamble = tuple(tuple(c for c in row if c) for row in cells[:skip])
     cells = cells[skip:]
     frame = pd.DataFrame(cells, dtype="str") if cells else pd.DataFrame()
@@ -414,6 +416,30 @@ def _read_xlsx(data: bytes, label: str, language: str, head: int | None = None) 
     detection = Detection(file=label, format="xlsx", sheet=sheet_name, header_row=skip + 1,
                           preamble=preamble)
     return _finish(frame, detection, label, language)
+
+
+def _check_formulas(data: bytes, sheet_name: str, records: list[list[Any]],
+                    cells: list[list[str]], skip: int, label: str, language: str) -> None:
+    """Formulas whose results were never stored (a file written by a program, not saved by
+    Excel) read as empty cells; say so instead of "the cell is empty"."""
+    import openpyxl
+
+    try:
+        book = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=False)
+        formulas = [list(r) for r in book[sheet_name].iter_rows(values_only=True,
+                                                                max_row=skip + 201)]
+        book.close()
+    except Exception:  # noqa: BLE001 - the values were read already; this is only a hint
+        return
+    header = cells[skip] if len(cells) > skip else []
+    for i in range(skip + 1, min(len(records), len(formulas))):
+        for j, value in enumerate(records[i]):
+            formula = formulas[i][j] if j < len(formulas[i]) else None
+            if value is None and isinstance(formula, str) and formula.startswith("="):
+                raise DataError(problems=[problem(
+                    "formula_without_value", file=label, row=i + 1,
+                    column=header[j] if j < len(header) and header[j] else None,
+                    value=formula, language=language)])
 
 
 def _cell_text(value: Any) -> str:

@@ -147,6 +147,14 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": "The row has more fields than the header ({detail}). Usually the separator "
         "appears inside a text without quotes; please quote the text or remove the character.",
     },
+    "formula_without_value": {
+        "de": "Die Zelle enthält die Formel »{value}«, aber kein gespeichertes Ergebnis (die "
+        "Datei wurde von einem Programm erzeugt und nie in Excel gespeichert). Bitte die Datei "
+        "in Excel öffnen, speichern und erneut ablegen.",
+        "en": "The cell holds the formula '{value}' but no stored result (the file was written "
+        "by a program and never saved in Excel). Please open it in Excel, save it and put it "
+        "here again.",
+    },
     "unclosed_quote": {
         "de": "Hier beginnt ein Anführungszeichen (\"), das nicht geschlossen wird: die "
         "folgenden {lines} Zeilen wurden als Teil dieses Feldes gelesen. Bitte das "

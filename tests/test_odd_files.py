@@ -88,3 +88,18 @@ def test_configured_decimal_settles_the_ambiguity(tmp_path: Path) -> None:
                           encoding="utf-8")
         tx = load_table("transactions", Workspace.open(ws.root))
         assert tx["revenue"].sum() == pytest.approx(total)
+
+
+def test_workbook_formulas_without_stored_results_are_named(tmp_path: Path) -> None:
+    import openpyxl
+
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet.append(["Datum", "Kundennummer", "Menge", "Preis", "Umsatz"])
+    sheet.append(["03.03.2025", "K1", 2, 4.5, "=C2*D2"])  # openpyxl stores no result
+    book.save(tmp_path / "umsatz.xlsx")
+    with pytest.raises(DataError) as info:
+        load_transactions(tmp_path / "umsatz.xlsx")
+    first = info.value.problems[0]
+    assert (first.code, first.row, first.column) == ("formula_without_value", 2, "Umsatz")
+    assert "=C2*D2" in first.message and "in Excel öffnen, speichern" in first.message
