@@ -182,11 +182,12 @@ _OUT = {
     "complaints_ok": ("{n} Beschwerden", "{n} complaints"),
     "cohorts_ok": ("{n} Monatskohorten", "{n} monthly cohorts"),
     "rfm_ok": ("{n} Kunden in Segmenten", "{n} customers in segments"),
-    "clv_ok": ("mit Marge {rate} und Bindungsrate {crr}", "with margin {rate} and retention {crr}"),
-    "clv_no_margin": ("es fehlt die Marge: Spalte »Marge« in den Verkaufsdaten oder "
-                      "[economics] margin_rate in kbworkbook.toml",
-                      "the margin is missing: a margin column in the sales data or "
-                      "[economics] margin_rate in kbworkbook.toml"),
+    "clv_ok": ("{value} je Kunde (Marge {rate}, Bindungsrate {crr})",
+               "{value} per customer (margin {rate}, retention {crr})"),
+    "clv_default": (" – die Marge ist eine Annahme: bitte [economics] margin_rate in "
+                    "kbworkbook.toml eintragen oder eine Spalte »Marge« liefern",
+                    " – the margin is an assumption: please set [economics] margin_rate in "
+                    "kbworkbook.toml or provide a margin column"),
     "cross_ok": ("{n} Produktpaare", "{n} product pairs"),
     "cross_none": ("keine Artikelspalte in den Verkaufsdaten",
                    "no product column in the sales data"),
@@ -204,25 +205,25 @@ def chapter_outlook(ws: Workspace, frames: Mapping[str, Any], language: str
                     ) -> tuple[tuple[OutlookItem, ...], pd.Timestamp | None, int]:
     """Per chapter topic: will the report show it, and with which figure or reason.
 
-    ``frames`` holds each input's loaded frame (``None`` when absent or broken). Uses the
-    chapters' own settings (Stichtag, window, Stammkunde) and the metrics they call, so the
-    prediction fails where the chapter would.
+    ``frames`` holds each input's loaded frame (``None`` when absent or broken). The figures
+    come from :func:`kbworkbook.figures.analyse` – the one computation every chapter presents –
+    with the workspace's settings and Stichtag, so the prediction fails where the chapter
+    would, with the same German reason.
     """
     from . import metrics
-    from .chapters.kennzahlen import analysis_setting, as_of
-    from .chapters.massnahmen_data import figures_from_frames
+    from .chapters.massnahmen_data import figures_from_analysis
     from .errors import KbWorkbookError
-    from .i18n import format_currency, format_points
-    from .notebook import Context
+    from .figures import Settings, analyse, format_figure
 
     lang: Language = "en" if language == "en" else "de"
-    ctx = Context(workspace=ws, language=lang, as_of=ws.as_of,
-                  _tables={name: frames.get(name) for name in INPUTS})
-    loc = ctx.locale
-    tx = frames.get("transactions")
-    day = as_of(ctx, tx)
-    months = analysis_setting(ctx, "window_months", 12)
-    min_orders = analysis_setting(ctx, "stammkunde_min_orders", 2)
+    loc = "en" if lang == "en" else ws.locale
+    cur = ws.currency
+    tables = {name: frames.get(name) for name in INPUTS}
+    settings = Settings.of(ws)
+    analysis = analyse(tables, settings, ws.as_of)
+    has_dates = any(f is not None and len(f) for f in tables.values())
+    day = analysis.as_of if has_dates else None
+    months = settings.window_months
     items: list[OutlookItem] = []
 
     def add(chapter: str, topic: str, compute: Any) -> None:
@@ -235,34 +236,36 @@ def chapter_outlook(ws: Workspace, frames: Mapping[str, Any], language: str
             items.append(OutlookItem(_o(chapter, lang), _o(topic, lang), False, str(exc), topic))
 
     def need(name: str) -> Any:
-        frame = frames.get(name)
-        if frame is None:
+        frame = tables.get(name)
+        if frame is None or not len(frame):
             raise _Missing(_o("no_file", lang))
         return frame
 
-    def need_tx() -> tuple[Any, pd.Timestamp]:
-        frame = need("transactions")
-        if day is None:
-            raise _Missing(_o("no_file", lang))
-        return frame, day
+    def figure(name: str) -> Any:
+        """An analysis part, or the reason the analysis noted for its absence."""
+        before = len(analysis.notes)
+        value = getattr(analysis, name)
+        if value is None:
+            notes = analysis.notes
+            raise _Missing(notes[-1] if len(notes) > before else _o("no_file", lang))
+        return value
 
     def nps() -> str:
-        frame = need("nps")
-        scores = pd.to_numeric(frame["score"]).astype("Float64").dropna().astype("float64")
-        result = metrics.nps(scores)
-        return _o("nps_ok", lang, score=format_points(result.score, loc),
+        need("nps")
+        result = figure("nps")
+        return _o("nps_ok", lang, score=format_figure("nps", result.score, loc, cur),
                   n=format_integer(result.n, loc))
 
     def retention() -> str:
-        frame, d = need_tx()
-        r = metrics.window_retention(frame, d, months)
-        return _o("retention_ok", lang, crr=format_percent(r.crr, loc),
+        need("transactions")
+        r = figure("retention")
+        return _o("retention_ok", lang, crr=format_figure("crr", r.crr, loc, cur),
                   retained=format_integer(r.retained, loc), start=format_integer(r.start, loc))
 
     def purchases() -> str:
-        frame, d = need_tx()
-        f = metrics.purchase_figures(frame, d, months, min_orders)
-        text = _o("purchases_ok", lang, revenue=format_currency(f.revenue, ws.currency, loc, 0),
+        need("transactions")
+        f = figure("purchases")
+        text = _o("purchases_ok", lang, revenue=format_figure("revenue", f.revenue, loc, cur),
                   orders=format_integer(f.orders, loc),
                   customers=format_integer(f.customers, loc))
         if f.known_orders < f.orders:
@@ -270,62 +273,48 @@ def chapter_outlook(ws: Workspace, frames: Mapping[str, Any], language: str
         return text
 
     def engagement() -> str:
-        posts = need("posts")
-        for base in ("reach", "impressions", "followers"):
-            if base in posts.columns:
-                try:
-                    rate = metrics.engagement_rate(posts, base=base, how="mean")
-                except KbWorkbookError:
-                    continue
-                return _o("engagement_ok", lang, rate=format_percent(rate.rate, loc, 2),
-                          posts=format_integer(rate.posts, loc), base=_o(base, lang))
-        raise _Missing("Reichweite, Impressionen oder Follower fehlen bzw. sind 0"
-                       if lang == "de" else "reach, impressions or followers missing or 0")
+        need("posts")
+        rate = figure("engagement")
+        return _o("engagement_ok", lang,
+                  rate=format_figure("engagement_rate", rate.rate, loc, cur),
+                  posts=format_integer(rate.posts, loc), base=_o(rate.base, lang)
+                  if rate.base in _OUT else rate.base)
 
     def complaints() -> str:
-        return _o("complaints_ok", lang, n=format_integer(len(need("complaints")), loc))
+        need("complaints")
+        return _o("complaints_ok", lang, n=format_integer(figure("complaints").count, loc))
 
     def cohorts() -> str:
-        frame, d = need_tx()
-        table = metrics.cohort_retention(frame, period="M", mode="classic", as_of=d)
+        frame = need("transactions")
+        table = metrics.cohort_retention(frame, period="M", mode="classic",
+                                         as_of=analysis.as_of)
         return _o("cohorts_ok", lang, n=len(table.sizes))
 
     def rfm() -> str:
-        frame, d = need_tx()
-        scores = metrics.rfm_scores(metrics.rfm_values(frame, d))
+        frame = need("transactions")
+        scores = metrics.rfm_scores(metrics.rfm_values(frame, analysis.as_of, months))
         return _o("rfm_ok", lang, n=format_integer(len(scores), loc))
 
     def clv() -> str:
-        frame, d = need_tx()
-        rate = None
-        for section in ("economics", "analysis"):
-            value = ws.section(section).get("margin_rate")
-            if isinstance(value, int | float) and 0 <= value <= 1:
-                rate = float(value)
-                break
-        if rate is None and "margin" in frame.columns and frame["margin"].notna().any():
-            rate = float(frame["margin"].sum() / frame["revenue"].sum()) \
-                if frame["revenue"].sum() > 0 else None
-        if rate is None:
-            raise _Missing(_o("clv_no_margin", lang))
-        kept = metrics.window_retention(frame, d, months)
-        metrics.clv_per_customer(frame, d, kept.crr, 0.08, months=months, margin_rate=rate)
-        return _o("clv_ok", lang, rate=format_percent(rate, loc, 0),
-                  crr=format_percent(kept.crr, loc))
+        need("transactions")
+        value = figure("customer_value")
+        basis, kept = figure("margin"), figure("retention")
+        detail = _o("clv_ok", lang, value=format_figure("clv", value, loc, cur),
+                    rate=format_figure("margin_rate", basis.rate, loc, cur),
+                    crr=format_figure("crr", kept.crr, loc, cur))
+        if basis.source == "default":
+            detail += _o("clv_default", lang)
+        return detail
 
     def cross() -> str:
-        frame, d = need_tx()
+        frame = need("transactions")
         if "product" not in frame.columns or not frame["product"].notna().any():
             raise _Missing(_o("cross_none", lang))
-        end = d.normalize() + pd.Timedelta(days=1)
-        window = frame.loc[(frame["date"] >= end - pd.DateOffset(months=months))
-                           & (frame["date"] < end)]
+        window = frame.loc[analysis.window.contains(frame["date"]).fillna(False).astype(bool)]
         return _o("cross_ok", lang, n=len(metrics.cross_selling(window)))
 
     def client() -> str:
-        figures = figures_from_frames(frames.get("transactions"), frames.get("complaints"),
-                                      dict(ws.section("economics")),
-                                      day.date() if day is not None else None, months)
+        figures = figures_from_analysis(analysis)
         sources = [getattr(figures, name).source for name in (
             "customers", "revenue_per_customer", "margin_rate", "retention_rate",
             "transactions_per_customer", "complaints")]
