@@ -13,7 +13,8 @@ The owner's exports arrive under their exporter's own names (``orders_export_1.c
    as ambiguous with the line to put into kbworkbook.toml – never guessed silently.
 
 Suffixes are matched case-insensitively; ``.xls`` is accepted (an xlsx saved as .xls is read,
-a real old .xls gets a message). Files in ``data/`` that no input uses are listed as unused.
+a real old .xls gets a message). Files in ``data/`` that no input uses are listed as unused; a
+link in ``data/`` that leads outside the workspace is never read.
 """
 
 from __future__ import annotations
@@ -22,16 +23,14 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .errors import DataError, Problem
+from .errors import DataError, Problem, WorkspaceError
 from .io import read_raw
 from .messages import problem
+from .paths import DATA_SUFFIXES, is_inside
 from .workspace import INPUTS, Workspace
 
 __all__ = ["DATA_SUFFIXES", "Discovery", "Located", "discover", "locate", "recognise"]
 
-#: File suffixes (lower case) considered data files in ``data/``.
-DATA_SUFFIXES: tuple[str, ...] = (".csv", ".txt", ".tsv", ".xlsx", ".xlsm", ".xls", ".parquet",
-                                  ".pq")
 _PREVIEW_ROWS = 50
 
 
@@ -58,12 +57,13 @@ class Discovery:
         return self.inputs[name]
 
 
-def _data_files(data_dir: Path) -> list[Path]:
+def _data_files(data_dir: Path, root: Path) -> list[Path]:
+    """The data files in ``data_dir``; a link leading outside the workspace is never one."""
     if not data_dir.is_dir():
         return []
     return sorted(p for p in data_dir.iterdir()
                   if not p.name.startswith((".", "~$")) and p.suffix.lower() in DATA_SUFFIXES
-                  and p.is_file())
+                  and is_inside(root, p) and p.is_file())
 
 
 def recognise(path: Path, language: str = "de") -> tuple[tuple[str, ...], bool]:
@@ -100,8 +100,12 @@ def _configured(ws: Workspace, name: str, language: str) -> Located | None:
     configured = ws.data_entry(name).get("file")
     if not configured:
         return None
-    path = ws.input_path(name)
     label = str(configured)
+    try:
+        path = ws.input_path(name)
+    except WorkspaceError as exc:  # outside the workspace, a folder, no data file
+        return Located(None, "configured", (Problem(file=label, row=None, column=None,
+                                                    code="unsafe_path", message=str(exc)),))
     if path is None or not path.exists():
         return Located(path, "configured", (problem(
             "missing_file", file=label, language=language, variant="configured",
@@ -112,10 +116,28 @@ def _configured(ws: Workspace, name: str, language: str) -> Located | None:
     return Located(path, "configured")
 
 
+def _refused_link(ws: Workspace, name: str) -> Located | None:
+    """The input's default file when it is a link leading outside the workspace: refused."""
+    if not ws.data_dir.is_dir():
+        return None
+    for entry in ws.data_dir.iterdir():
+        if entry.stem.casefold() == name and entry.suffix.lower() in DATA_SUFFIXES \
+                and not is_inside(ws.root, entry):
+            try:
+                ws.input_path(name)
+                message = f"data/{entry.name}: Verknüpfung außerhalb des Arbeitsordners"
+            except WorkspaceError as exc:
+                message = str(exc)
+            return Located(None, "refused", (Problem(file=f"data/{entry.name}", row=None,
+                                                     column=None, code="unsafe_path",
+                                                     message=message),))
+    return None
+
+
 def discover(ws: Workspace, language: str | None = None) -> Discovery:
     """Assign each input of ``ws`` its file (see the module docstring)."""
     lang = language or ws.language
-    files = _data_files(ws.data_dir)
+    files = _data_files(ws.data_dir, ws.root)
     recognised: dict[Path, tuple[str, ...]] = {}
     filled: dict[Path, bool] = {}
     for path in files:
@@ -130,6 +152,10 @@ def discover(ws: Workspace, language: str | None = None) -> Discovery:
                 taken.add(found.path.resolve())
     for name in INPUTS:
         if name in inputs:
+            continue
+        refused = _refused_link(ws, name)
+        if refused is not None:
+            inputs[name] = refused
             continue
         by_name = [p for p in files if p.stem.casefold() == name]
         by_content = [p for p in files if recognised[p][:1] == (name,) and p not in by_name
@@ -165,7 +191,11 @@ def discover(ws: Workspace, language: str | None = None) -> Discovery:
 
 
 def locate(ws: Workspace, name: str, language: str | None = None) -> Located:
-    """The file of input ``name`` (see :func:`discover`)."""
+    """The file of input ``name`` (see :func:`discover`); a path leaving the workspace raises
+    :class:`~kbworkbook.errors.WorkspaceError` (never a silent fallback)."""
     if name not in INPUTS:
         raise ValueError(f"unknown input {name!r}; expected one of {INPUTS}")
-    return discover(ws, language)[name]
+    found = discover(ws, language)[name]
+    if found.how == "refused" or any(p.code == "unsafe_path" for p in found.problems):
+        raise WorkspaceError(found.problems[0].message)
+    return found

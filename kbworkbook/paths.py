@@ -27,7 +27,8 @@ __all__ = [
 ]
 
 #: File endings a data export may have (what :mod:`kbworkbook.io` reads).
-DATA_SUFFIXES: tuple[str, ...] = (".csv", ".txt", ".tsv", ".xlsx", ".xlsm", ".parquet", ".pq")
+DATA_SUFFIXES: tuple[str, ...] = (".csv", ".txt", ".tsv", ".xlsx", ".xlsm", ".xls", ".parquet",
+                                  ".pq")  # .xls: an xlsx saved under that name is read
 
 
 def setting_label(table: str, key: str) -> str:

@@ -158,8 +158,10 @@ def _path_problems(config: Mapping[str, Any], root: Path) -> list[str]:
             problems.append(str(exc))
 
     for name in INPUTS:
-        if table("data").get(name):
-            attempt(resolve_setting, root, table("data")[name], setting_label("data", name),
+        entry = table("data").get(name)
+        configured = entry.get("file") if isinstance(entry, Mapping) else entry
+        if configured:
+            attempt(resolve_setting, root, configured, setting_label("data", name),
                     suffixes=DATA_SUFFIXES)
         elif (found := find_input(root / "data", name)) is not None:
             attempt(resolve_setting, root, found.relative_to(root),

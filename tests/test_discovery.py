@@ -141,3 +141,13 @@ def test_check_proposes_a_column_mapping_for_unknown_headers(ws: Workspace) -> N
                       'date = "Buchungstag"\nrevenue = "Betrag EUR"')
     assert check_workspace(fixed).ok
     assert load_table("transactions", fixed)["revenue"].sum() == pytest.approx(30.5)
+
+
+def test_a_link_in_data_leading_outside_the_workspace_is_never_read(ws: Workspace,
+                                                                     tmp_path: Path) -> None:
+    outside = tmp_path / "geheim.csv"
+    outside.write_text("Datum;Kundennummer;Umsatz\n03.01.2025;1;5,00\n", encoding="utf-8")
+    (ws.data_dir / "umsatz.csv").symlink_to(outside)
+    found = discover(ws)
+    assert found["transactions"].path != ws.data_dir / "umsatz.csv"
+    assert ws.data_dir / "umsatz.csv" not in found.unused
