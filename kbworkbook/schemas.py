@@ -930,24 +930,19 @@ def _duplicate_rows(frame: pd.DataFrame) -> tuple[np.ndarray, np.ndarray]:
     if not dup.any():
         return appended, dup
     keys = pd.util.hash_pandas_object(frame, index=False).to_numpy()
-    first_of: dict[int, int] = {}
-    for i, k in enumerate(keys):
-        first_of.setdefault(int(k), i)
-    i = 0
     n = len(frame)
-    while i < n:
-        if not dup[i]:
-            i += 1
-            continue
-        j = i
-        while j < n and dup[j]:
-            j += 1
-        start = first_of[int(keys[i])]
+    codes, uniques = pd.factorize(keys)
+    first_of = np.full(len(uniques), n, dtype=np.int64)
+    np.minimum.at(first_of, codes, np.arange(n, dtype=np.int64))
+    # runs of consecutive repeats: [starts[k], ends[k])
+    edges = np.diff(np.concatenate(([0], dup.astype(np.int8), [0])))
+    starts, ends = np.flatnonzero(edges == 1), np.flatnonzero(edges == -1)
+    for i, j in zip(starts.tolist(), ends.tolist(), strict=True):
         length = j - i
+        start = int(first_of[codes[i]])
         if length >= 3 and start + length <= i and np.array_equal(
                 keys[start:start + length], keys[i:j]):
             appended[i:j] = True
-        i = j
     return appended, dup & ~appended
 
 
