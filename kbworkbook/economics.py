@@ -368,7 +368,10 @@ def lifetime_margin(margin_per_customer: float, retention: float, discount_rate:
     from .metrics.value import clv_discounted
 
     m = _finite("Deckungsbeitrag pro Kunde und Jahr", margin_per_customer)
-    r, d = _retention_and_discount(retention, discount_rate)
+    if horizon is None:  # the infinite sum needs r < 1 + d; a finite horizon always converges
+        r, d = _retention_and_discount(retention, discount_rate)
+    else:
+        r, d = _fraction("Bindungsrate", retention), _non_negative("Diskontsatz", discount_rate)
     if horizon is not None and horizon < 1:
         raise EconomicsError("Der Zeithorizont des Kundenwerts muss mindestens 1 Jahr sein.")
     return clv_discounted(m, r, d, horizon=horizon, convention="start")

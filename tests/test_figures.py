@@ -215,3 +215,10 @@ def test_format_figure_one_style_per_key() -> None:
     assert format_figure("nps", 24.24, "de-CH", "CHF") == "+24"
     assert format_figure("active_customers", 1523, "de-CH", "CHF") == "1’523"
     assert format_figure("revenue", 206835.8, "de-DE", "EUR") == "206.836\u00a0€"
+
+
+def test_full_retention_over_a_finite_horizon_is_t_years_margin() -> None:
+    """r = 100 %, d = 0: infinite without a horizon, but T years' margin with one (the case
+    hypothesis found)."""
+    assert customer_value(1.0, 1.0, ClvConvention(0.0, 1)) == pytest.approx(1.0)
+    assert customer_value(2.0, 1.0, ClvConvention(0.0, 5)) == pytest.approx(10.0)
