@@ -166,3 +166,11 @@ def test_sample_story_f4_f5_improve():
     change = AnswerStore(SAMPLE_WORKSPACE).change("sechs_faktoren").set_index("factor")
     assert change.loc["F5", "change"] > 20 and change.loc["F4", "change"] > 20
     assert (change["change"] >= 0).all()
+
+
+def test_jones_sasser_draws_no_empty_grid(sample_ctx):
+    """Issue 12 #12: without satisfaction and intention per group there is nothing to place."""
+    blocks = gebundenheit.jones_sasser(sample_ctx)
+    assert not any(isinstance(b, Figure) for b in blocks)
+    text = html_of(blocks)
+    assert "kb-note" in text and "kein leeres Raster" in text

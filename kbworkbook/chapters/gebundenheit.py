@@ -102,13 +102,10 @@ def portfolio(ctx: Context) -> list[Any]:
 
 
 def jones_sasser(ctx: Context) -> list[Any]:
-    """Jones & Sasser's four customer types, explained with an empty grid."""
-    import pandas as pd
+    """Jones & Sasser's four customer types in words.
 
-    from ..plots.questionnaires import jones_sasser_chart
-
-    empty = pd.DataFrame({"segment": pd.Series([], dtype=object),
-                          "satisfaction": pd.Series([], dtype=float),
-                          "loyalty": pd.Series([], dtype=float)})
-    ax = jones_sasser_chart(empty, language=ctx.language)
-    return [markdown(ctx, _TEXTS, "jones_sasser"), ax.figure]
+    No chart: placing the client's groups needs satisfaction *and* repurchase intention per
+    group (a survey the data files do not carry; the NPS is neither), and an empty grid says
+    nothing. The note says what data would fill it.
+    """
+    return [markdown(ctx, _TEXTS, "jones_sasser"), note(text(ctx, _TEXTS, "jones_sasser_data"))]
