@@ -211,3 +211,12 @@ def test_index_opens_with_findings_that_match_their_chapters(sample_report) -> N
             assert figure in chapter, (figure, target)
     # every chapter row says what the chapter answers
     assert "Welche Kunden tragen Ihr Geschäft" in index
+
+
+def test_no_unsourced_benchmarks(sample_report) -> None:  # type: ignore[no-untyped-def]
+    """Issue 12 #11: a norm the sources do not back is not printed as a fact."""
+    text = " ".join(re.sub(r"<[^>]+>", " ", _body(p)) for p in
+                    _pages(sample_report.out_dir).values())
+    for claim in ("ab +50", "ab etwa +30", "40–60", "70–90", "1–3"):
+        assert claim not in text, claim
+    assert "TARP" in text and "Goodman" in text and "nennt keine Studie" in text
