@@ -11,6 +11,7 @@ import matplotlib
 matplotlib.use("Agg")
 
 import datetime as dt  # noqa: E402
+import re  # noqa: E402
 
 import matplotlib.pyplot as plt  # noqa: E402
 import numpy as np  # noqa: E402
@@ -360,3 +361,15 @@ def test_sections_run_on_the_sample_client():
     text = _text(blocks)
     assert "Nicht berechenbar" not in text
     assert len(kennzahlen.headline_figures(ctx)) == 6
+
+
+def test_outlook_on_the_sample_shows_totals_and_its_holdout_check() -> None:
+    from kbworkbook.chapters import kundenwert
+    from kbworkbook.workspace import Workspace
+
+    ctx = Context(workspace=Workspace.open(None), as_of=dt.date(2025, 12, 31))
+    html = "".join(str(getattr(b, "data", "")) for b in kundenwert.outlook(ctx))
+    assert "nicht kündigen, sondern einfach nicht mehr kaufen" in html  # the assumption
+    assert "davon wahrscheinlich noch Kunde" in html and "CHF\u00a0" in html
+    assert "Wie verlässlich ist die Prognose?" in html and "7+" in html
+    assert not re.search(r"K\d{4,}", html), "no customer number on the page"

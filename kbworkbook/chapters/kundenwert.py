@@ -43,14 +43,15 @@ __all__ = [
     "cohorts",
     "cross_selling",
     "intro",
+    "outlook",
     "questions",
     "rfm",
     "segment_summary",
     "stammkunden",
 ]
 
-SECTIONS: list[str] = ["intro", "cohorts", "rfm", "clv", "stammkunden", "cross_selling",
-                       "questions"]
+SECTIONS: list[str] = ["intro", "cohorts", "rfm", "clv", "outlook", "stammkunden",
+                       "cross_selling", "questions"]
 INPUTS: tuple[str, ...] = ("transactions",)
 ABOUT = ("Wer das Geschäft trägt: Kohorten, RFM-Segmente mit Handlungsempfehlung, "
          "Kundenwert (CLV) mit Annahmen, Stammkundenanteil und Cross-Selling-Paare.")
@@ -379,6 +380,67 @@ def clv(ctx: Context) -> list[Any]:
             blocks.append(figure_of(clv_segment_bars(by_segment, currency=cur,
                                                      language=ctx.language, locale=loc)))
     blocks.append(markdown(ctx, _TEXTS, "clv_reading"))
+    return blocks
+
+
+def _outlook_label(ctx: Context, key: str, **values: Any) -> str:
+    table = _TEXTS["outlook_labels"]
+    raw = (table.get(ctx.language) or table["de"])[key]
+    return fill(ctx, raw, **values)
+
+
+def outlook(ctx: Context) -> list[Any]:
+    """BG/NBD + Gamma-Gamma: probably active customers, next 12 months' purchases and margin,
+    valuable customers slipping away, and the calibration/holdout check; totals only."""
+    from ..models import model_assumptions
+    from ..models.outlook import customer_outlook
+
+    blocks: list[Any] = [markdown(ctx, _TEXTS, "outlook")]
+    frame, day, stop = transactions_at(ctx, _TEXTS, blocks)
+    if frame is None:
+        return stop
+    analysis = ctx.analysis()
+    basis = analysis.margin
+    if basis is None:
+        return blocks + [undefined(ctx, _TEXTS, MetricError("; ".join(analysis.notes) or "–"))]
+    loc, cur = ctx.locale, ctx.currency
+    try:
+        result = customer_outlook(frame, day, basis.rate, analysis.clv.discount_rate, loc)
+    except MetricError as exc:
+        return blocks + [undefined(ctx, _TEXTS, exc)]
+    blocks.append(note(model_assumptions(loc)))
+    if not result.usable:
+        reasons = " ".join(i.message for i in result.gate.issues if i.model == "bgnbd")
+        return blocks + [note(text(ctx, _TEXTS, "outlook_gate", reasons=reasons))]
+    active = result.probably_active or 0
+    rows = [
+        [_outlook_label(ctx, "customers"), format_integer(result.customers, loc)],
+        [_outlook_label(ctx, "active"), f"{format_integer(active, loc)} "
+         f"({format_percent(active / result.customers, loc, 1)})"],
+        [_outlook_label(ctx, "purchases"), format_integer(result.next_year_purchases, loc)],
+        [_outlook_label(ctx, "margin", rate=format_figure("margin_rate", basis.rate, loc, cur)),
+         format_currency(result.next_year_margin, cur, loc, 0)],
+        [_outlook_label(ctx, "slipping"), format_integer(result.valuable_slipping, loc)],
+    ]
+    blocks.append(table_html([_outlook_label(ctx, "figure"), _outlook_label(ctx, "value")],
+                             rows))
+    if not result.gamma_gamma:
+        blocks.append(note(text(ctx, _TEXTS, "outlook_average_value")))
+    check = result.holdout
+    if check is not None and result.holdout_start is not None:
+        error = (check.predicted_total - check.actual_total) / check.actual_total \
+            if check.actual_total else float("nan")
+        blocks.append(markdown(ctx, _TEXTS, "outlook_holdout",
+                               start=format_date(result.holdout_start, loc),
+                               predicted=format_integer(check.predicted_total, loc),
+                               actual=format_integer(check.actual_total, loc),
+                               error=("+" if error > 0 else "") + format_percent(error, loc, 0)))
+        table = check.table
+        blocks.append(table_html(
+            [_outlook_label(ctx, k) for k in ("group", "n", "actual", "predicted")],
+            [[str(group), format_integer(row["customers"], loc),
+              format_decimal(row["actual"], loc, 2), format_decimal(row["predicted"], loc, 2)]
+             for group, row in table.iterrows()]))
     return blocks
 
 
