@@ -53,6 +53,7 @@ __all__ = [
     "analyse",
     "clv_convention",
     "complaint_figures",
+    "config_number",
     "contribution_margin",
     "customer_value",
     "figures_document",
@@ -72,7 +73,8 @@ ENGAGEMENT_BASES = ("reach", "impressions", "followers")
 # -- settings and window -------------------------------------------------------------------------
 
 
-def _number(config: Mapping[str, Any], key: str) -> float | None:
+def config_number(config: Mapping[str, Any], key: str) -> float | None:
+    """``config[key]`` as a finite float; ``None`` when missing, a boolean, text or not finite."""
     value = config.get(key)
     if value is None or isinstance(value, bool):
         return None
@@ -97,7 +99,7 @@ class Settings:
         analysis = workspace.section("analysis")
 
         def positive(key: str, default: int) -> int:
-            number = _number(analysis, key)
+            number = config_number(analysis, key)
             return int(number) if number is not None and number >= 1 else default
 
         economics = dict(workspace.section("economics"))
@@ -169,7 +171,7 @@ def margin_basis(transactions: pd.DataFrame | None, window: Window,
                  economics: Mapping[str, Any]) -> MarginBasis:
     """The contribution margin rate (see module docstring), clipped to 0..1."""
     gross, missing = (None, 0) if transactions is None else _column_rate(transactions, window)
-    configured = _number(economics, "margin_rate")
+    configured = config_number(economics, "margin_rate")
     if configured is not None and 0 <= configured <= 1:
         return MarginBasis(configured, "config", gross, 0)
     if gross is not None:
@@ -208,8 +210,8 @@ class ClvConvention:
 
 def clv_convention(economics: Mapping[str, Any]) -> ClvConvention:
     """Discount rate and horizon from ``[economics]`` (invalid or missing → default)."""
-    d = _number(economics, "discount_rate")
-    t = _number(economics, "clv_horizon_years")
+    d = config_number(economics, "discount_rate")
+    t = config_number(economics, "clv_horizon_years")
     d_ok = d is not None and 0 <= d <= 1
     t_ok = t is not None and 1 <= t <= 100 and float(t).is_integer()
     return ClvConvention(

@@ -41,6 +41,7 @@ from ..figures import (
     ClvConvention,
     Settings,
     analyse,
+    config_number,
     customer_value,
 )
 from ..instruments import Catalogue, Instrument, cost_assumptions, load_catalogue
@@ -132,19 +133,8 @@ class ClientFigures:
         return [(f.name, getattr(self, f.name)) for f in fields(self) if f.name != "notes"]
 
 
-def _config_number(config: Mapping[str, Any], key: str) -> float | None:
-    value = config.get(key)
-    if value is None or isinstance(value, bool):
-        return None
-    try:
-        number = float(value)
-    except (TypeError, ValueError):
-        return None
-    return number if math.isfinite(number) else None
-
-
 def _pick(config: Mapping[str, Any], key: str) -> Figure:
-    number = _config_number(config, key)
+    number = config_number(config, key)
     return _f(number, "config") if number is not None else _f(DEFAULTS[key], "default")
 
 
