@@ -15,13 +15,15 @@ import datetime as dt
 import html
 import os
 import re
+import secrets
+import shutil
 import subprocess
 import sys
 import tempfile
 import time
 from collections.abc import Callable, Sequence
 from concurrent.futures import ProcessPoolExecutor, as_completed
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from multiprocessing import get_context
 from pathlib import Path
 from typing import Any
@@ -598,8 +600,13 @@ def build_report(
             "Der Beispielkunde gehört zum Programm; sein Bericht braucht einen eigenen "
             "Ausgabeordner: »kbworkbook report --out ZIEL« oder »kbworkbook demo«."
         )
-    out_dir = Path(out) if out else ws.reports_dir / created.isoformat()
-    out_dir = out_dir.resolve()
+    # the default folder reports/<date>/ is built hidden beside it and appears only when
+    # complete; a second run on the same day gets reports/<date>-2/ (nothing is overwritten)
+    transactional = out is None
+    final_dir = (Path(out) if out else _unused_folder(ws.reports_dir / created.isoformat()))
+    final_dir = final_dir.resolve()
+    out_dir = (final_dir.parent / f".{final_dir.name}.{secrets.token_hex(4)}.partial"
+               if transactional else final_dir)
     source_dir = Path(notebook_dir) if notebook_dir else NOTEBOOK_DIR
     selected = [c for c in CHAPTERS if chapters is None or c.number in set(chapters)]
     if not selected:
@@ -607,58 +614,104 @@ def build_report(
     missing = [c.notebook for c in selected if not (source_dir / c.notebook).is_file()]
     if missing:
         raise ReportError(f"Kapitel-Notebooks fehlen in {source_dir}: {', '.join(missing)}")
+    def run() -> tuple[ReportResult, ReportError | None]:
+        try:
+            out_dir.mkdir(parents=True, exist_ok=True)
+            (out_dir / "notebooks").mkdir(exist_ok=True)
+        except OSError as exc:
+            raise ReportError(
+                f"Der Ausgabeordner »{out_dir}« kann nicht angelegt werden ({exc.strerror}). "
+                "Bitte einen anderen Ordner mit --out wählen."
+            ) from None
+
+        parameters = chapter_parameters(ws, lang, as_of_date)
+        tasks = [
+            {
+                "number": c.number,
+                "language": lang,
+                "notebook_in": str(source_dir / c.notebook),
+                "notebook_out": str(out_dir / "notebooks" / c.notebook),
+                "html_out": str(out_dir / f"{Path(c.notebook).stem}.html"),
+                "page": _page(ws, lang, as_of_date, created, c.title(lang, ws.locale),
+                              back_link=True),
+                "title": f"{c.number} · {c.title(lang, ws.locale)} – {ws.client_name}",
+                "parameters": parameters,
+                "cwd": str(out_dir),
+            }
+            for c in selected
+        ]
+        started = time.perf_counter()
+        report = ReportResult(out_dir=out_dir, index_path=out_dir / "index.html", language=lang)
+        by_number = {c.number: c for c in selected}
+        done = 0
+
+        def finished(item: dict[str, Any]) -> None:
+            nonlocal done
+            done += 1
+            chapter = by_number[item["number"]]
+            if progress:
+                progress(_t(lang, "progress", i=done, n=len(tasks), number=chapter.number,
+                            title=chapter.title(lang, ws.locale),
+                            status=_t(lang, "status_ok" if item["status"] == "ok"
+                                      else "status_failed"),
+                            seconds=f"{item['seconds']:.1f}"))
+
+        for item in _run_tasks(tasks, max(1, int(jobs)), finished):
+            report.chapters.append(ChapterResult(
+                chapter=by_number[item["number"]], status=item["status"], seconds=item["seconds"],
+                html_path=Path(item["html_path"]) if item["html_path"] else None,
+                notebook_path=Path(item["notebook_path"]) if item["notebook_path"] else None,
+                cell=item["cell"], reason=item["reason"],
+            ))
+        write_index(report, ws, as_of_date, created)
+        pdf_error: ReportError | None = None
+        if pdf:
+            pages = [report.index_path, *(c.html_path for c in report.chapters if c.html_path)]
+            try:
+                report.pdf_path = write_pdf(pages, out_dir / PDF_NAMES[lang], lang)
+            except ReportError as exc:  # the HTML report is complete: publish it, then say so
+                pdf_error = exc
+        report.seconds = time.perf_counter() - started
+        return report, pdf_error
+
     try:
-        out_dir.mkdir(parents=True, exist_ok=True)
-        (out_dir / "notebooks").mkdir(exist_ok=True)
-    except OSError as exc:
-        raise ReportError(
-            f"Der Ausgabeordner »{out_dir}« kann nicht angelegt werden ({exc.strerror}). "
-            "Bitte einen anderen Ordner mit --out wählen."
-        ) from None
+        report, pdf_error = run()
+    except BaseException:
+        if transactional:
+            shutil.rmtree(out_dir, ignore_errors=True)
+        raise
+    if transactional:
+        report = _publish(report, out_dir, final_dir)
+    if pdf_error is not None:
+        raise pdf_error
+    return report
 
-    parameters = chapter_parameters(ws, lang, as_of_date)
-    tasks = [
-        {
-            "number": c.number,
-            "language": lang,
-            "notebook_in": str(source_dir / c.notebook),
-            "notebook_out": str(out_dir / "notebooks" / c.notebook),
-            "html_out": str(out_dir / f"{Path(c.notebook).stem}.html"),
-            "page": _page(ws, lang, as_of_date, created, c.title(lang, ws.locale), back_link=True),
-            "title": f"{c.number} · {c.title(lang, ws.locale)} – {ws.client_name}",
-            "parameters": parameters,
-            "cwd": str(out_dir),
-        }
-        for c in selected
-    ]
-    started = time.perf_counter()
-    report = ReportResult(out_dir=out_dir, index_path=out_dir / "index.html", language=lang)
-    by_number = {c.number: c for c in selected}
-    done = 0
 
-    def finished(item: dict[str, Any]) -> None:
-        nonlocal done
-        done += 1
-        chapter = by_number[item["number"]]
-        if progress:
-            progress(_t(lang, "progress", i=done, n=len(tasks), number=chapter.number,
-                        title=chapter.title(lang, ws.locale),
-                        status=_t(lang, "status_ok" if item["status"] == "ok"
-                                  else "status_failed"),
-                        seconds=f"{item['seconds']:.1f}"))
+def _unused_folder(folder: Path) -> Path:
+    """``folder``, or ``folder-2``, ``folder-3`` … when a report of that day exists."""
+    candidate, n = folder, 1
+    while candidate.exists():
+        n += 1
+        candidate = folder.with_name(f"{folder.name}-{n}")
+    return candidate
 
-    for item in _run_tasks(tasks, max(1, int(jobs)), finished):
-        report.chapters.append(ChapterResult(
-            chapter=by_number[item["number"]], status=item["status"], seconds=item["seconds"],
-            html_path=Path(item["html_path"]) if item["html_path"] else None,
-            notebook_path=Path(item["notebook_path"]) if item["notebook_path"] else None,
-            cell=item["cell"], reason=item["reason"],
-        ))
-    write_index(report, ws, as_of_date, created)
-    if pdf:
-        pages = [report.index_path, *(c.html_path for c in report.chapters if c.html_path)]
-        report.pdf_path = write_pdf(pages, out_dir / PDF_NAMES[lang], lang)
-    report.seconds = time.perf_counter() - started
+
+def _publish(report: ReportResult, built: Path, final: Path) -> ReportResult:
+    """Move the finished report folder into place (one rename) and point the result at it."""
+    try:
+        built.rename(final)
+    except OSError:  # a report of the same name appeared meanwhile: take the next free name
+        final = _unused_folder(final)
+        built.rename(final)
+
+    def moved(path: Path | None) -> Path | None:
+        return None if path is None else final / path.relative_to(built)
+
+    report.chapters = [replace(c, html_path=moved(c.html_path),
+                               notebook_path=moved(c.notebook_path))
+                       for c in report.chapters]
+    report.out_dir, report.index_path = final, final / report.index_path.relative_to(built)
+    report.pdf_path = moved(report.pdf_path)
     return report
 
 

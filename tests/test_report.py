@@ -220,3 +220,30 @@ def test_no_unsourced_benchmarks(sample_report) -> None:  # type: ignore[no-unty
     for claim in ("ab +50", "ab etwa +30", "40–60", "70–90", "1–3"):
         assert claim not in text, claim
     assert "TARP" in text and "Goodman" in text and "nennt keine Studie" in text
+
+
+def test_a_report_run_is_a_transaction(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Issue 15: the folder appears only when complete; a same-day rerun gets its own folder;
+    an interrupted run leaves the previous report as it was and no half folder."""
+    import datetime as dt
+
+    ws = _copy_sample(tmp_path)
+    day = dt.date(2026, 2, 1)
+    first = build_report(ws, chapters=["00"], jobs=1, today=day)
+    assert first.out_dir.name == "2026-02-01" and first.index_path.is_file()
+    assert all(c.html_path and c.html_path.is_file() for c in first.chapters)
+    snapshot = {p: p.read_bytes() for p in first.out_dir.rglob("*") if p.is_file()}
+
+    second = build_report(ws, chapters=["00"], jobs=1, today=day)
+    assert second.out_dir.name == "2026-02-01-2" and second.index_path.is_file()
+    assert {p: p.read_bytes() for p in snapshot} == snapshot
+
+    def interrupted(*_args, **_kwargs):  # type: ignore[no-untyped-def]
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(report_module, "_run_tasks", interrupted)
+    with pytest.raises(KeyboardInterrupt):
+        build_report(ws, chapters=["00"], jobs=1, today=day)
+    assert sorted(p.name for p in (ws / "reports").iterdir() if p.name != ".gitkeep") == [
+        "2026-02-01", "2026-02-01-2"], "no third folder, no hidden partial folder"
+    assert {p: p.read_bytes() for p in snapshot} == snapshot
