@@ -81,15 +81,22 @@ def _require_mean(fit: GammaGammaFit) -> None:
         )
 
 
-def _repeat_buyers(frequency: Any, monetary_value: Any) -> tuple[np.ndarray, np.ndarray]:
+def _checked(frequency: Any, monetary_value: Any, fix: str) -> tuple[np.ndarray, np.ndarray]:
+    """frequency and monetary_value as arrays of one length; a repeat buyer's value must be
+    positive (``fix`` says what to do otherwise)."""
     x = frequency_array(frequency, _WHAT)
     m = as_float_array(monetary_value, "monetary_value", _WHAT)
     if x.size != m.size:
         raise ModelError(f"{_WHAT}: frequency und monetary_value müssen gleich lang sein.")
     raise_rows(_WHAT, monetary_value, (x > 0) & (m <= 0),
-                "der mittlere Wert pro Wiederholungskauf ist nicht positiv",
-                "Das Modell braucht positive Beträge; Kunden, deren Rückgaben die Käufe "
-                "übersteigen, bitte weglassen.")
+               "der mittlere Wert pro Wiederholungskauf ist nicht positiv", fix)
+    return x, m
+
+
+def _repeat_buyers(frequency: Any, monetary_value: Any) -> tuple[np.ndarray, np.ndarray]:
+    x, m = _checked(frequency, monetary_value,
+                    "Das Modell braucht positive Beträge; Kunden, deren Rückgaben die Käufe "
+                    "übersteigen, bitte weglassen.")
     keep = x > 0
     return x[keep], m[keep]
 
@@ -181,12 +188,6 @@ def expected_margin(fit: GammaGammaFit, frequency: Any, monetary_value: Any) -> 
     the inputs: margin if margins were fitted, revenue if revenue. Needs q > 1.
     """
     _require_mean(fit)
-    x = frequency_array(frequency, _WHAT)
-    m = as_float_array(monetary_value, "monetary_value", _WHAT)
-    if x.size != m.size:
-        raise ModelError(f"{_WHAT}: frequency und monetary_value müssen gleich lang sein.")
-    raise_rows(_WHAT, monetary_value, (x > 0) & (m <= 0),
-                "der mittlere Wert pro Wiederholungskauf ist nicht positiv",
-                "Das Modell braucht positive Beträge.")
+    x, m = _checked(frequency, monetary_value, "Das Modell braucht positive Beträge.")
     own = np.where(x > 0, m, 0.0)
     return fit.p * (fit.v + x * own) / (fit.p * x + fit.q - 1.0)
