@@ -26,6 +26,7 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
+from _measure import LAUNCHER, current_rss_mib  # bench/ is on sys.path as the script dir
 
 LIFETIMES_LIMIT_S = 300.0  # skip lifetimes when its estimated time exceeds this
 
@@ -145,7 +146,7 @@ def worker(name: str, data: str, reps: int, out: str) -> None:
     # with wait4, measures the contender's peak and not the parquet reader's transient peak.
     with open("/proc/self/clear_refs", "w") as fh:
         fh.write("5")
-    baseline = _current_rss_mib()
+    baseline = current_rss_mib()
     times = []
     result = None
     if name != "load":
@@ -166,22 +167,6 @@ def worker(name: str, data: str, reps: int, out: str) -> None:
     print(json.dumps({"times": times, "baseline": baseline}))
 
 
-def _current_rss_mib() -> float:
-    with open("/proc/self/status") as fh:
-        for line in fh:
-            if line.startswith("VmRSS:"):
-                return int(line.split()[1]) / 1024.0
-    return float("nan")
-
-
-# A tiny launcher between the benchmark and each worker: a child's ru_maxrss starts at the RSS
-# of the process that exec'ed it, so the worker must not be forked from the (big) parent.
-LAUNCHER = (
-    "import resource, subprocess, sys\n"
-    "rc = subprocess.run(sys.argv[2:], check=False).returncode\n"
-    "open(sys.argv[1], 'w').write(str(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss))\n"
-    "sys.exit(rc)\n"
-)
 
 
 def spawn(name: str, data: Path, reps: int, out: Path) -> tuple[list[float], float]:

@@ -43,6 +43,7 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
+from _measure import LAUNCHER, current_rss_mib  # bench/ is on sys.path as the script dir
 
 TRUTH = {"r": 0.5, "alpha": 20.0, "a": 0.8, "b": 2.5}
 VALUE = {"p": 6.0, "q": 4.0, "v": 15.0}
@@ -149,7 +150,7 @@ def worker(name: str, data: str, params_file: str, reps: int, out: str) -> None:
     gc.collect()
     with open("/proc/self/clear_refs", "w") as fh:
         fh.write("5")
-    baseline = _current_rss_mib()
+    baseline = current_rss_mib()
     times = []
     result = None
     fn = CONTENDERS[(task, who)]
@@ -168,20 +169,6 @@ def worker(name: str, data: str, params_file: str, reps: int, out: str) -> None:
     print(json.dumps({"times": times, "baseline": baseline}))
 
 
-def _current_rss_mib() -> float:
-    with open("/proc/self/status") as fh:
-        for line in fh:
-            if line.startswith("VmRSS:"):
-                return int(line.split()[1]) / 1024.0
-    return float("nan")
-
-
-LAUNCHER = (
-    "import resource, subprocess, sys\n"
-    "rc = subprocess.run(sys.argv[2:], check=False).returncode\n"
-    "open(sys.argv[1], 'w').write(str(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss))\n"
-    "sys.exit(rc)\n"
-)
 
 
 def spawn(name: str, data: Path, params: Path | None, reps: int, out: Path
