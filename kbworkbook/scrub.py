@@ -18,32 +18,44 @@ Recognised (DACH conventions; masking errs on the side of too much):
   ``Rue du Lac 4``, with a following postal code and town (``, 8001 Zürich``,
   ``D-10115 Berlin``) masked together.
 
-Names of people are not recognised (no reliable rule); the consultant's note in the report and
-the workshop are the place to catch those.
+- personal name after a title: ``Frau Bühlmann``, ``Herr Dr. Keller``, ``Familie Huber``,
+  ``Mrs Smith`` (the title stays: ``Frau [Name entfernt]``);
+- personal name starting with a common first name (``scrub_names.toml``, about 340 names frequent
+  in CH/DE/AT): ``Anna``, ``Anna Keller``, ``Anna K.``, ``Hans-Peter von Arx``.
+
+There is no reliable rule for every name: a surname on its own (``Keller war da``) is not
+recognised, and a capitalised noun after a first name is masked with it. The consultant's note
+and the workshop are the place to catch what slips through.
 """
 
 from __future__ import annotations
 
 import re
+import tomllib
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
+from functools import cache
 
-__all__ = ["KINDS", "Scrubbed", "privacy_note", "scrub", "scrub_text"]
+from ._bundled import package_path
+
+__all__ = ["CONTACT_KINDS", "KINDS", "Scrubbed", "privacy_note", "scrub", "scrub_text"]
 
 #: What is masked, in the order it is looked for.
-KINDS: tuple[str, ...] = ("iban", "email", "address", "phone")
+KINDS: tuple[str, ...] = ("iban", "email", "address", "phone", "name")
+#: Contact data only: for fields that name the firm's own staff on purpose (who does an action).
+CONTACT_KINDS: tuple[str, ...] = ("iban", "email", "address", "phone")
 
 _PLACEHOLDER = {
     "de": {"email": "[E-Mail entfernt]", "phone": "[Telefon entfernt]",
-           "iban": "[IBAN entfernt]", "address": "[Adresse entfernt]"},
+           "iban": "[IBAN entfernt]", "address": "[Adresse entfernt]", "name": "[Name entfernt]"},
     "en": {"email": "[e-mail removed]", "phone": "[phone removed]",
-           "iban": "[IBAN removed]", "address": "[address removed]"},
+           "iban": "[IBAN removed]", "address": "[address removed]", "name": "[name removed]"},
 }
 _NAMES = {
     "de": {"email": "E-Mail-Adressen", "phone": "Telefonnummern", "iban": "IBAN",
-           "address": "Adressen"},
+           "address": "Adressen", "name": "Personennamen"},
     "en": {"email": "e-mail addresses", "phone": "phone numbers", "iban": "IBANs",
-           "address": "addresses"},
+           "address": "addresses", "name": "personal names"},
 }
 
 _IBAN = re.compile(r"(?<![A-Za-z0-9])[A-Za-z]{2}\d{2}(?:[ ]?[A-Z0-9]){11,30}(?![A-Za-z0-9])")
@@ -73,6 +85,38 @@ _PHONE = re.compile(
     r"(?:[\s./-]?\d){4,14}"
     r"(?!\d)"
 )
+
+_TITLE = (r"(?:Herrn?|Hr\.|Frau|Fr\.(?!\s*\d)|Familie|Fam\.|Mrs?\.?|Ms\.?|Miss|Dr\.|Prof\.)"
+          r"\s+(?:(?:Dr|Prof)\.\s*)*")
+_UPPER = "A-ZÄÖÜÀÁÂÇÈÉÊÍÎÓÔØÚÛÅÆČĆĐŁŠŞŽ"
+#: A capitalised word in any alphabet of the region (Yılmaz, Đurić), also O'Neill, Keller-Huber.
+_CAPITAL = (r"[" + _UPPER + r"][^\W\d_]+(?:['’][^\W\d_]+)?"
+            r"(?:-[" + _UPPER + r"][^\W\d_]+)?")
+_SURNAME = (r"(?:(?:von|van|de|di|da|del|le|zu|vom|zur|ten)\s+)?" + _CAPITAL
+            + r"|[" + _UPPER + r"]\.(?!\w)")
+
+
+@cache
+def _name_pattern() -> re.Pattern[str]:
+    names = tomllib.loads(package_path("scrub_names.toml").read_text(encoding="utf-8"))
+    first = sorted(set(names["first_names"]), key=len, reverse=True)
+    first_alt = "|".join(re.escape(n) for n in first)
+    # a known first name, also double (Hans-Peter, Anna Maria), with up to two surname words
+    person = (r"(?:" + first_alt + r")(?:[- ](?:" + first_alt + r"))?(?![\wäöüß-])"
+              + r"(?:\s+(?:" + _SURNAME + r")){0,2}")
+    return re.compile(
+        r"(?<![\wäöüß-])(?:(?P<title>" + _TITLE + r")(?P<named>" + person + r"|" + _SURNAME
+        + r")|(?P<person>" + person + r"))(?![\wäöüß])",
+        re.UNICODE,
+    )
+
+
+def _scrub_names(text: str, placeholder: str, found: set[str]) -> str:
+    def replace(match: re.Match[str]) -> str:
+        found.add("name")
+        return (match.group("title") or "") + placeholder
+
+    return _name_pattern().sub(replace, text)
 
 
 @dataclass(frozen=True)
@@ -105,15 +149,22 @@ _RULES: dict[str, tuple[re.Pattern[str], Callable[[re.Match[str]], bool]]] = {
 }
 
 
-def scrub(text: str, language: str = "de") -> Scrubbed:
-    """``text`` with e-mail addresses, phone numbers, IBANs and street addresses masked.
+def scrub(text: str, language: str = "de", kinds: Iterable[str] = KINDS) -> Scrubbed:
+    """``text`` with e-mail addresses, phone numbers, IBANs, street addresses and personal names
+    masked (only the ``kinds`` given; :data:`CONTACT_KINDS` keeps names).
 
     Idempotent (``scrub(scrub(t).text).text == scrub(t).text``); text without such data is
     returned unchanged.
     """
     placeholders = _PLACEHOLDER["en" if language == "en" else "de"]
     found: set[str] = set()
+    wanted = set(kinds)
     for kind in KINDS:
+        if kind not in wanted:
+            continue
+        if kind == "name":
+            text = _scrub_names(text, placeholders["name"], found)
+            continue
         pattern, accept = _RULES[kind]
 
         def replace(match: re.Match[str], kind: str = kind, accept: Callable[..., bool] = accept
@@ -127,9 +178,9 @@ def scrub(text: str, language: str = "de") -> Scrubbed:
     return Scrubbed(text=text, found=frozenset(found))
 
 
-def scrub_text(text: str, language: str = "de") -> str:
+def scrub_text(text: str, language: str = "de", kinds: Iterable[str] = KINDS) -> str:
     """Only the masked text of :func:`scrub`."""
-    return scrub(text, language).text
+    return scrub(text, language, kinds).text
 
 
 def privacy_note(found: Iterable[str], language: str = "de") -> str:

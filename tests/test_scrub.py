@@ -9,18 +9,20 @@ from __future__ import annotations
 import datetime as dt
 import re
 import string
+import tomllib
 
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from kbworkbook.scrub import privacy_note, scrub, scrub_text
+from kbworkbook._bundled import package_path
+from kbworkbook.scrub import CONTACT_KINDS, privacy_note, scrub, scrub_text
 
 # -- worked examples ------------------------------------------------------------------------------
 
 EXAMPLES = [
     ("Bitte Frau Keller anrufen: 079 123 45 67.",
-     "Bitte Frau Keller anrufen: [Telefon entfernt].", {"phone"}),
+     "Bitte Frau [Name entfernt] anrufen: [Telefon entfernt].", {"name", "phone"}),
     ("Rückruf +41 79 123 45 67 / 0041 44 123 45 67",
      "Rückruf [Telefon entfernt] / [Telefon entfernt]", {"phone"}),
     ("Berlin: +49 (0)30 1234567, (030) 123 45 67, 030/1234567",
@@ -39,8 +41,17 @@ EXAMPLES = [
      "Wohnt [Adresse entfernt], früher [Adresse entfernt] und [Adresse entfernt]", {"address"}),
     ("Stammkundin aus D-10115 Berlin", "Stammkundin aus [Adresse entfernt]", {"address"}),
     ("Herr M., Hauptstr. 7, Tel. 044 123 45 67, max@muster.de",
-     "Herr M., [Adresse entfernt], Tel. [Telefon entfernt], [E-Mail entfernt]",
-     {"address", "phone", "email"}),
+     "Herr [Name entfernt], [Adresse entfernt], Tel. [Telefon entfernt], [E-Mail entfernt]",
+     {"name", "address", "phone", "email"}),
+    # personal names: after a title (kept), or starting with a common first name
+    ("Anna Keller war sehr freundlich, Frau Bühlmann weniger.",
+     "[Name entfernt] war sehr freundlich, Frau [Name entfernt] weniger.", {"name"}),
+    ("Herr Dr. Hans-Peter von Arx und Familie Huber-Meier",
+     "Herr Dr. [Name entfernt] und Familie [Name entfernt]", {"name"}),
+    ("Anna Maria Keller Huber, Anna K. und Mrs Smith lobten Luca.",
+     "[Name entfernt], [Name entfernt] und Mrs [Name entfernt] lobten [Name entfernt].",
+     {"name"}),
+    ("Lob für Ayşe Yılmaz und Céline", "Lob für [Name entfernt] und [Name entfernt]", {"name"}),
 ]
 
 UNCHANGED = [
@@ -51,6 +62,9 @@ UNCHANGED = [
     "Öffnungszeiten 07:00-18:30, Kundenkarte 4711, Filiale 3.",
     "Faktor F2 mindestens 70; NPS +40 und 100 Antworten pro Quartal.",
     "Verantwortlich: Filialleitung",
+    # not names: a noun after Frau, words that start like a name, month and money abbreviations
+    "Die Frau an der Kasse, im Ernst, Annahme am 15. Jan. 2025, Fr. 20.50 bezahlt.",
+    "Paulaner, Evaluation, Marktplatz, Rosen und Heidelbeeren; Herren-Schuhe",
 ]
 
 
@@ -65,6 +79,12 @@ def test_worked_examples(text: str, expected: str, kinds: set[str]) -> None:
 def test_ordinary_text_dates_and_amounts_stay(text: str) -> None:
     result = scrub(text)
     assert result.text == text and not result.changed
+
+
+def test_contact_kinds_keep_names() -> None:
+    text = "Anna Keller, 079 123 45 67"
+    assert scrub_text(text, kinds=CONTACT_KINDS) == "Anna Keller, [Telefon entfernt]"
+    assert scrub_text(text) == "[Name entfernt], [Telefon entfernt]"
 
 
 def test_english_placeholders_and_notes() -> None:
@@ -148,8 +168,18 @@ addresses = st.builds(
     st.sampled_from(["", ", 8001 Zürich", ", 3011 Bern", " 10115 Berlin", ", 1010 Wien"]),
 )
 
-#: Filler text that cannot form contact data on its own: no digits, no @, no brackets.
-filler = st.text(alphabet=string.ascii_letters + "äöüÄÖÜß .,;:!?", max_size=30)
+#: Filler text that cannot form contact data or a name on its own: no digits, no @, no
+#: brackets, no capital letters.
+filler = st.text(alphabet=string.ascii_lowercase + "äöüß .,;:!?", max_size=30)
+
+_FIRST = tomllib.loads(package_path("scrub_names.toml").read_text(encoding="utf-8"))[
+    "first_names"]
+names = st.builds(
+    lambda title, first, surname: f"{title}{first}{surname}",
+    st.sampled_from(["", "Frau ", "Herr ", "Herr Dr. ", "Familie "]),
+    st.sampled_from(_FIRST),
+    st.sampled_from(["", " Keller", " Müller-Lüdenscheidt", " von Arx", " K.", " Yılmaz"]),
+)
 
 contact = st.one_of(
     swiss_phone().map(lambda t: ("phone", t)),
@@ -158,6 +188,7 @@ contact = st.one_of(
     iban().map(lambda t: ("iban", t)),
     emails.map(lambda t: ("email", t)),
     addresses.map(lambda t: ("address", t)),
+    names.map(lambda t: ("name", t)),
 )
 
 
@@ -171,6 +202,10 @@ def test_contact_data_in_any_text_is_masked(before: str, item: tuple[str, str],
     kind, value = item
     result = scrub(f"{before} {value} {after}")
     assert value not in result.text
+    if kind == "name":  # neither the first name nor the surname survives
+        for word in re.sub(r"^(Frau|Herr|Familie|Dr\.) ", "", value).split():
+            if word not in {"Dr.", "von"}:
+                assert not re.search(rf"(?<!\w){re.escape(word)}(?!\w)", result.text)
     assert kind in result.found
     # not even the digits survive in a row (a phone without its spaces, an IBAN's account)
     run = re.sub(r"\D", "", value)
@@ -228,8 +263,10 @@ def test_questionnaire_comments_and_free_text_are_masked_on_the_page(ws) -> None
     store.set("positionierung", "warum", "Fragen an anna.keller@example.ch")
     ctx = Context(workspace=ws, language="de")
     page = _page(static_view(ctx, "sechs_faktoren"))
-    assert "079 123 45 67" not in page and "Frau Keller ruft an: [Telefon entfernt]" in page
-    assert "Datenschutz: In frei eingegebenen Texten wurden Telefonnummern" in page
+    assert "079 123 45 67" not in page and "Keller" not in page
+    assert "Frau [Name entfernt] ruft an: [Telefon entfernt]" in page
+    assert ("Datenschutz: In frei eingegebenen Texten wurden Telefonnummern und Personennamen"
+            in page)
     canvas = _page(static_view(ctx, "positionierung"))
     assert "anna.keller" not in canvas and "[E-Mail entfernt]" in canvas
     assert "E-Mail-Adressen" in canvas
@@ -247,13 +284,15 @@ def test_action_plan_owner_and_target_are_masked_in_chapter_and_index(ws) -> Non
 
     save_action_plan(ws, ActionPlan((
         Action("Rückruf organisieren", owner="Max Muster, max@muster.ch",
-               target="Kundin an der Bahnhofstrasse 12 bis Ende März besuchen"),)))
+               target="Frau Bühlmann an der Bahnhofstrasse 12 bis Ende März besuchen"),)))
     ctx = Context(workspace=ws, language="de", as_of=dt.date(2025, 12, 31))
     index = aktionsplan.summary_html(ctx)
     chapter = _page(aktionsplan.action_plan(ctx))
     for page in (index, chapter):
         assert "max@muster.ch" not in page and "Bahnhofstrasse 12" not in page
+        # the owner field names staff on purpose: the name stays, the contact data goes
         assert "Max Muster, [E-Mail entfernt]" in page and "[Adresse entfernt]" in page
+        assert "Bühlmann" not in page and "Frau [Name entfernt] an der" in page
         assert "Datenschutz" in page
     saved = load_action_plan(ws)
     assert saved is not None and saved.actions[0].owner == "Max Muster, max@muster.ch"

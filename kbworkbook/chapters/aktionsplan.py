@@ -12,6 +12,7 @@ unreadable newer version) is named in a note, in the chapter and on the index.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable
 from typing import Any
 
 from ..i18n import format_date, format_decimal, swiss_spelling
@@ -26,7 +27,7 @@ from ..plan import (
     propose_actions,
     unreadable_versions,
 )
-from ..scrub import privacy_note, scrub
+from ..scrub import CONTACT_KINDS, KINDS, privacy_note, scrub
 from . import _html
 from ._narrative import label, markdown, text, texts
 from .massnahmen_data import need_by_factor
@@ -151,9 +152,9 @@ def _metric_label(ctx: Context, key: str) -> str:
     return swiss_spelling(cat.label("metrics", key, ctx.language), ctx.locale)
 
 
-def _typed(ctx: Context, value: str, found: set[str]) -> str:
-    """A field someone typed, with contact data masked (kinds collected in ``found``)."""
-    result = scrub(value, ctx.language)
+def _typed(ctx: Context, value: str, found: set[str], kinds: Iterable[str] = KINDS) -> str:
+    """A field someone typed, with personal data masked (kinds collected in ``found``)."""
+    result = scrub(value, ctx.language, kinds)
     found.update(result.found)
     return result.text
 
@@ -164,7 +165,8 @@ def summary(ctx: Context, found: set[str] | None = None) -> list[dict[str, str]]
     Keys: ``title``, ``owner``, ``due``, ``metric``, ``target``, ``status``; empty list when
     there is nothing to show. Proposals (nothing saved yet) are included, marked by
     ``status`` = the localized "offen". Typed fields (title, owner, target) have contact data
-    masked; the kinds masked are added to ``found`` when given.
+    masked, title and target also personal names (the owner field names staff on purpose);
+    the kinds masked are added to ``found`` when given.
     """
     plan = current_plan(ctx)
     open_text = text(ctx, _TEXTS, "open")
@@ -173,7 +175,8 @@ def summary(ctx: Context, found: set[str] | None = None) -> list[dict[str, str]]
     for action in plan.actions:
         rows.append({
             "title": _typed(ctx, action.title, masked),
-            "owner": _typed(ctx, action.owner, masked) or open_text,
+            # who does it: the firm's own staff, named on purpose; contact data is still masked
+            "owner": _typed(ctx, action.owner, masked, CONTACT_KINDS) or open_text,
             "due": format_date(action.due, ctx.locale) if action.due else open_text,
             "metric": _metric_label(ctx, action.metric) or open_text,
             "target": _typed(ctx, action.target, masked),
