@@ -21,6 +21,7 @@ from .discovery import Located, discover
 from .errors import DataError, Problem
 from .i18n import Language, format_date, format_integer, format_percent, swiss_spelling
 from .io import read_raw
+from .reasons import reason_of
 from .schemas import TABLES, load_table, propose_mapping
 from .workspace import INPUTS, Workspace
 
@@ -233,7 +234,8 @@ def chapter_outlook(ws: Workspace, frames: Mapping[str, Any], language: str
         except _Missing as why:
             items.append(OutlookItem(_o(chapter, lang), _o(topic, lang), False, str(why), topic))
         except KbWorkbookError as exc:
-            items.append(OutlookItem(_o(chapter, lang), _o(topic, lang), False, str(exc), topic))
+            items.append(OutlookItem(_o(chapter, lang), _o(topic, lang), False,
+                                     reason_of(exc, lang, loc), topic))
 
     def need(name: str) -> Any:
         frame = tables.get(name)
@@ -246,7 +248,7 @@ def chapter_outlook(ws: Workspace, frames: Mapping[str, Any], language: str
         before = len(analysis.notes)
         value = getattr(analysis, name)
         if value is None:
-            notes = analysis.notes
+            notes = analysis.notes_in(lang, loc)
             raise _Missing(notes[-1] if len(notes) > before else _o("no_file", lang))
         return value
 

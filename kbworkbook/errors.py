@@ -22,6 +22,7 @@ from typing import Any
 
 __all__ = [
     "DataError",
+    "Text",
     "KbWorkbookError",
     "MetricError",
     "ModelError",
@@ -41,8 +42,65 @@ class WorkspaceError(KbWorkbookError):
     """The workspace is missing, incomplete, or its kbworkbook.toml is invalid."""
 
 
+class Text:
+    """A catalogue text not yet rendered: its code in ``reasons.toml`` and its values.
+
+    Values may be numbers, dates, strings, lists or further :class:`Text`; they are formatted
+    for the reader's locale when the text is rendered (:meth:`render`), so a figure's reason
+    reads in the report's language.
+    """
+
+    __slots__ = ("code", "values")
+
+    def __init__(self, code: str, **values: Any) -> None:
+        self.code = code
+        self.values = values
+
+    def render(self, language: str = "de", locale: str | None = None) -> str:
+        from .reasons import render_reason  # the catalogue sits above this module
+
+        return render_reason(self.code, self.values, language, locale)
+
+    def __repr__(self) -> str:
+        return f"Text({self.code!r}, **{self.values!r})"
+
+    def __eq__(self, other: object) -> bool:
+        return (isinstance(other, Text) and other.code == self.code
+                and other.values == self.values)
+
+    __hash__ = None  # type: ignore[assignment]
+
+
+def _rebuild(cls: type[MetricError], code: str, values: dict[str, Any]) -> MetricError:
+    return cls(code, **values)
+
+
 class MetricError(KbWorkbookError, ValueError):
-    """A metric is undefined for its input (empty window, zero base, n < 5 for RFM …)."""
+    """A metric is undefined for its input (empty window, zero base, n < 5 for RFM …).
+
+    Raised as ``MetricError(code, **values)`` with ``code`` a key of ``reasons.toml``;
+    ``str(exc)`` is the German text, :meth:`text` renders it in any language and locale.
+    """
+
+    def __init__(self, code: str, **values: Any) -> None:
+        from .reasons import reason_codes
+
+        # a sentence instead of a code: raised by code not yet moved to the catalogue; it
+        # reads the same in every language (tests/test_reasons.py lists where that remains)
+        self.reason = (Text(code, **values) if code in reason_codes() or values
+                       else Text("untranslated", text=code))
+        super().__init__(self.reason.render("de"))
+
+    @property
+    def code(self) -> str:
+        return self.reason.code
+
+    def text(self, language: str = "de", locale: str | None = None) -> str:
+        """The reason in ``language`` with numbers and dates formatted for ``locale``."""
+        return self.reason.render(language, locale)
+
+    def __reduce__(self) -> tuple[Any, ...]:  # pickles by code, not by the German text
+        return (_rebuild, (type(self), self.reason.code, dict(self.reason.values)))
 
 
 class ModelError(MetricError):

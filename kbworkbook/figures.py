@@ -37,6 +37,7 @@ import pandas as pd
 from . import metrics
 from .economics import lifetime_margin
 from .errors import KbWorkbookError, MetricError
+from .reasons import reason_of
 
 __all__ = [
     "DEFAULT_CLV_HORIZON",
@@ -298,17 +299,22 @@ class Analysis:
     window: Window
     settings: Settings
     tables: Mapping[str, pd.DataFrame | None] = field(repr=False, compare=False)
-    _notes: list[str] = field(default_factory=list, repr=False, compare=False)
+    _notes: list[KbWorkbookError] = field(default_factory=list, repr=False, compare=False)
 
     @property
     def notes(self) -> tuple[str, ...]:
-        return tuple(self._notes)
+        """Why parts of the analysis are missing, in German (see :meth:`notes_in`)."""
+        return tuple(str(exc) for exc in self._notes)
+
+    def notes_in(self, language: str, locale: str | None = None) -> tuple[str, ...]:
+        """Why parts of the analysis are missing, in the reader's language and locale."""
+        return tuple(reason_of(exc, language, locale) for exc in self._notes)
 
     def _attempt(self, call: Any) -> Any:
         try:
             return call()
         except KbWorkbookError as exc:
-            self._notes.append(str(exc))
+            self._notes.append(exc)
             return None
 
     def _table(self, name: str) -> pd.DataFrame | None:
@@ -414,7 +420,7 @@ def _engagement(posts: pd.DataFrame, window: Window) -> metrics.EngagementRate:
     if "date" in posts.columns:
         frame = posts.loc[window.contains(posts["date"]).fillna(False).astype(bool)]
     if not len(frame):
-        raise MetricError("Im Zeitfenster gibt es keine Beiträge für die Engagement-Rate.")
+        raise MetricError("engagement.no_posts")
     last: MetricError | None = None
     for base in ENGAGEMENT_BASES:
         if base in frame.columns:
@@ -422,8 +428,7 @@ def _engagement(posts: pd.DataFrame, window: Window) -> metrics.EngagementRate:
                 return metrics.engagement_rate(frame, base=base, how="mean")
             except MetricError as exc:
                 last = exc
-    raise last or MetricError(
-        "Die Beiträge haben weder Reichweite noch Impressionen noch Follower.")
+    raise last or MetricError("engagement.no_base_columns")
 
 
 def default_as_of(tables: Mapping[str, pd.DataFrame | None]) -> pd.Timestamp | None:

@@ -27,6 +27,7 @@ from ..i18n import (
     format_points,
 )
 from ..notebook import Context, note
+from ..reasons import reason_of
 from ..scrub import privacy_note, scrub
 from . import _html
 from ._narrative import fill, markdown, text, texts
@@ -192,9 +193,10 @@ def identified_note(ctx: Context) -> list[Any]:
                       receipts=format_percent(share.receipt_share, ctx.locale, 0)))]
 
 
-def undefined(ctx: Context, texts: dict[str, dict[str, str]], exc: Exception) -> Any:
-    """A note that a figure cannot be computed, with the metric's German/English reason."""
-    return note(text(ctx, texts, "undefined", reason=str(exc)))
+def undefined(ctx: Context, texts: dict[str, dict[str, str]], exc: Exception | str) -> Any:
+    """A note that a figure cannot be computed, with the reason in the reader's language."""
+    reason = exc if isinstance(exc, str) else reason_of(exc, ctx.language, ctx.locale)
+    return note(text(ctx, texts, "undefined", reason=reason))
 
 
 def figure_of(obj: Any) -> Any:

@@ -315,8 +315,8 @@ def clv(ctx: Context) -> list[Any]:
     analysis = ctx.analysis()
     basis, conv, kept = analysis.margin, analysis.clv, analysis.retention
     if basis is None or kept is None or analysis.customer_value is None:
-        reason = "; ".join(analysis.notes) or "–"
-        return blocks + [undefined(ctx, _TEXTS, MetricError(reason))]
+        reason = "; ".join(analysis.notes_in(ctx.language, ctx.locale)) or "–"
+        return blocks + [undefined(ctx, _TEXTS, reason)]
     loc, cur = ctx.locale, ctx.currency
     months = analysis.window.months
 
@@ -402,7 +402,8 @@ def outlook(ctx: Context) -> list[Any]:
     analysis = ctx.analysis()
     basis = analysis.margin
     if basis is None:
-        return blocks + [undefined(ctx, _TEXTS, MetricError("; ".join(analysis.notes) or "–"))]
+        reason = "; ".join(analysis.notes_in(ctx.language, ctx.locale)) or "–"
+        return blocks + [undefined(ctx, _TEXTS, reason)]
     loc, cur = ctx.locale, ctx.currency
     try:
         result = customer_outlook(frame, day, basis.rate, analysis.clv.discount_rate, loc)

@@ -22,11 +22,12 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from kbworkbook.errors import MetricError
+from kbworkbook.errors import MetricError, Text
 
 __all__ = [
     "NS_PER_DAY",
     "COLUMN_LABELS",
+    "column_text",
     "customer_codes",
     "customer_codes_with_walk_ins",
     "day_numbers",
@@ -55,19 +56,20 @@ COLUMN_LABELS: dict[str, str] = {
 }
 
 
-def _label(column: str) -> str:
-    return COLUMN_LABELS.get(column, column)
+def column_text(column: str) -> Text | str:
+    """A canonical column's label as a catalogue text (the internal name when it has none)."""
+    return Text(f"column.{column}") if column in COLUMN_LABELS else column
 
 
 def require_columns(frame: pd.DataFrame, columns: Iterable[str], what: str) -> None:
-    """Raise :class:`MetricError` naming every missing column by its German label."""
+    """Raise :class:`MetricError` naming every missing column by its label.
+
+    ``what`` is the code of the figure in ``reasons.toml``'s ``[what]`` table (``"cohorts"``).
+    """
     missing = [c for c in columns if c not in frame.columns]
     if missing:
-        names = ", ".join(f"»{_label(c)}«" for c in missing)
-        raise MetricError(
-            f"{what}: Spalte(n) {names} fehlen. Bitte die Daten mit den Ladefunktionen von "
-            "kbworkbook einlesen (sie vereinheitlichen die Spaltennamen)."
-        )
+        raise MetricError("columns_missing", what=Text(f"what.{what}"),
+                          names=[Text("quoted", text=column_text(c)) for c in missing])
 
 
 def identified_lines(transactions: pd.DataFrame, what: str) -> pd.DataFrame:
@@ -82,23 +84,19 @@ def identified_lines(transactions: pd.DataFrame, what: str) -> pd.DataFrame:
         return transactions
     if not walk_in.all():
         return transactions.loc[~walk_in]
-    raise MetricError(
-        f"{what}: Keine Zeile der Verkaufsdaten hat eine Kundennummer; Kennzahlen je Kunde "
-        "brauchen wiedererkennbare Kunden (z. B. Kundenkarte, Kundenkonto, Rechnungsadresse). "
-        "Umsatz, Einkäufe und Artikel werden trotzdem ausgewertet."
-    )
+    raise MetricError("no_identified_lines", what=Text(f"what.{what}"))
 
 
 def to_timestamp(value: Any, name: str = "as_of") -> pd.Timestamp:
     """Convert a date-like to a naive :class:`pandas.Timestamp`; reject None/NaT."""
     if value is None:
-        raise MetricError(f"Bitte ein Stichtag »{name}« angeben (z. B. '2025-12-31').")
+        raise MetricError("date.missing", name=name)
     try:
         ts = pd.Timestamp(value)
     except (ValueError, TypeError) as exc:
-        raise MetricError(f"»{value}« ist kein gültiges Datum für »{name}«.") from exc
+        raise MetricError("date.invalid", value=str(value), name=name) from exc
     if ts is pd.NaT or pd.isna(ts):
-        raise MetricError(f"Bitte ein Stichtag »{name}« angeben (z. B. '2025-12-31').")
+        raise MetricError("date.missing", name=name)
     if ts.tzinfo is not None:
         ts = ts.tz_localize(None)
     return ts
@@ -113,18 +111,12 @@ def _datetime_values(dates: pd.Series | pd.Index | np.ndarray) -> np.ndarray:
         if isinstance(s.dtype, pd.DatetimeTZDtype):
             s = s.dt.tz_localize(None)
         if not pd.api.types.is_datetime64_dtype(s.dtype):
-            raise MetricError(
-                "Die Spalte »Datum« enthält keine Datumswerte. Bitte die Daten mit den "
-                "Ladefunktionen von kbworkbook einlesen."
-            )
+            raise MetricError("date.not_dates")
         values = s.to_numpy()
     if not np.issubdtype(values.dtype, np.datetime64):
-        raise MetricError("Die Spalte »Datum« enthält keine Datumswerte.")
+        raise MetricError("date.not_dates")
     if np.isnat(values).any():
-        raise MetricError(
-            "Die Spalte »Datum« enthält leere Datumswerte. Bitte die betroffenen Zeilen ergänzen "
-            "oder entfernen."
-        )
+        raise MetricError("date.empty")
     return values
 
 
@@ -232,10 +224,7 @@ def _int_like_codes(ids: pd.Series) -> tuple[np.ndarray, np.ndarray] | None:
 def raw_customer_codes(ids: pd.Series) -> np.ndarray:
     """Dense int64 codes for customer ids in no particular order (cheaper than sorted)."""
     if ids.isna().any():
-        raise MetricError(
-            "Die Spalte »Kundennummer« enthält leere Werte (Laufkundschaft). Kennzahlen je "
-            "Kunde nehmen nur die Zeilen mit Kundennummer (identified_lines)."
-        )
+        raise MetricError("walk_in_ids")
     if not pd.api.types.is_string_dtype(ids.dtype) or ids.dtype == object:
         ids = ids.astype("str")
     fast = _int_like_codes(ids)
@@ -251,10 +240,7 @@ def customer_codes(ids: pd.Series) -> tuple[np.ndarray, pd.Index]:
     sorted as strings. Integer-like string ids take a fast arithmetic path.
     """
     if ids.isna().any():
-        raise MetricError(
-            "Die Spalte »Kundennummer« enthält leere Werte (Laufkundschaft). Kennzahlen je "
-            "Kunde nehmen nur die Zeilen mit Kundennummer (identified_lines)."
-        )
+        raise MetricError("walk_in_ids")
     if not pd.api.types.is_string_dtype(ids.dtype) or ids.dtype == object:
         ids = ids.astype("str")
     fast = _int_like_codes(ids)

@@ -34,12 +34,12 @@ def cross_selling(
     transactions: pd.DataFrame, min_support: float = 0.01, min_count: int = 2
 ) -> pd.DataFrame:
     """Product pairs with support, confidence in both directions and lift (see module doc)."""
-    require_columns(transactions, ["date", "revenue", "product"], "Cross-Selling-Analyse")
+    require_columns(transactions, ["date", "revenue", "product"], "basket")
     rev = transactions["revenue"].to_numpy(dtype="float64", na_value=0.0)
     keep = (rev > 0) & transactions["product"].notna().to_numpy()
     frame = transactions.loc[keep]
     if len(frame) == 0:
-        raise MetricError("Für die Cross-Selling-Analyse gibt es keine Käufe mit Produktangabe.")
+        raise MetricError("basket.no_products")
     cust, _ = customer_codes_with_walk_ins(frame)
     orders = order_codes(frame, cust, day_numbers(frame["date"]))
     pcodes, products = pd.factorize(frame["product"].astype(str), sort=True)

@@ -58,8 +58,8 @@ def cohort_retention(
     """
     if mode not in ("classic", "rolling"):
         raise ValueError("mode must be 'classic' or 'rolling'")
-    require_columns(transactions, ["date", "revenue"], "Kohortenanalyse")
-    transactions = identified_lines(transactions, "Kohortenanalyse")
+    require_columns(transactions, ["date", "revenue"], "cohorts")
+    transactions = identified_lines(transactions, "cohorts")
     days = day_numbers(transactions["date"])
     rev = transactions["revenue"].to_numpy(dtype="float64", na_value=0.0)
     last_day: int | None = None
@@ -70,10 +70,7 @@ def cohort_retention(
     cust = raw_customer_codes(transactions["customer_id"])
     netted = net_orders(transactions.iloc[upto], cust[upto], days[upto], rev[upto])
     if not netted.purchase.any():
-        raise MetricError(
-            "Für die Kohortenanalyse gibt es keine Käufe (Umsatz > 0) bis zum Stichtag. Bitte "
-            "Daten oder Stichtag prüfen."
-        )
+        raise MetricError("cohorts.no_purchases")
     c = netted.customer[netted.purchase]
     p = period_numbers(netted.day[netted.purchase], period)
     p0 = int(p.min())

@@ -67,7 +67,7 @@ def identified_share(
     ``as_of=None`` or ``months=None`` takes every line. A frame without a ``customer_id``
     column has no identified line.
     """
-    require_columns(transactions, ["date", "revenue"], "Anteil erkennbarer Kunden")
+    require_columns(transactions, ["date", "revenue"], "identified_share")
     window = None
     days = day_numbers(transactions["date"])
     cust, _ = customer_codes_with_walk_ins(transactions)

@@ -17,7 +17,7 @@ import numpy as np
 import pandas as pd
 
 from kbworkbook.errors import MetricError
-from kbworkbook.metrics._common import require_columns
+from kbworkbook.metrics._common import column_text, require_columns
 
 __all__ = ["DEFAULT_INTERACTIONS", "EngagementRate", "engagement_rate", "post_engagement"]
 
@@ -45,7 +45,7 @@ def post_engagement(
     """Per post: ``interactions``, ``base`` value and ``rate`` (NaN where the base is 0/missing)."""
     if base not in _BASES:
         raise ValueError(f"base must be one of {_BASES}")
-    require_columns(posts, [*interactions, base], "Engagement-Rate")
+    require_columns(posts, [*interactions, base], "engagement")
     inter = posts[list(interactions)].apply(pd.to_numeric).fillna(0).sum(axis=1).astype("float64")
     b = pd.to_numeric(posts[base]).astype("float64")
     rate = inter / b.where(b > 0)
@@ -64,10 +64,7 @@ def engagement_rate(
     per = post_engagement(posts, base, interactions)
     ok = per["rate"].notna().to_numpy()
     if not ok.any():
-        raise MetricError(
-            f"Die Engagement-Rate ist nicht definiert: kein Beitrag hat einen Wert > 0 in der "
-            f"Spalte »{base}«. Bitte die Bezugsgrösse ergänzen oder eine andere wählen."
-        )
+        raise MetricError("engagement.no_base", base=column_text(base))
     if how == "mean":
         rate = float(np.mean(per["rate"].to_numpy()[ok]))
     else:

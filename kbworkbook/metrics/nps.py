@@ -26,7 +26,12 @@ import numpy as np
 import pandas as pd
 
 from kbworkbook.errors import MetricError
-from kbworkbook.metrics._common import day_numbers, period_labels, period_numbers
+from kbworkbook.metrics._common import (
+    column_text,
+    day_numbers,
+    period_labels,
+    period_numbers,
+)
 
 __all__ = ["SMALL_SAMPLE", "Z95", "NpsResult", "nps", "nps_trend"]
 
@@ -62,19 +67,13 @@ def _clean_scores(scores: pd.Series | np.ndarray | list[float]) -> np.ndarray:
     except (ValueError, TypeError):
         bad = pd.to_numeric(s, errors="coerce").isna() & s.notna()
         label = s.index[bad.to_numpy()][0]
-        raise MetricError(
-            f"NPS-Antwort in Zeile {label}: »{s.loc[label]}« ist keine Zahl. Erlaubt sind die "
-            "ganzen Zahlen 0 bis 10 (leer = keine Antwort)."
-        ) from None
+        raise MetricError("nps.not_a_number", row=str(label), value=str(s.loc[label])) from None
     arr = values.to_numpy()
     present = ~np.isnan(arr)
     bad = present & ((arr < 0) | (arr > 10) | (arr != np.round(arr)))
     if bad.any():
         label = values.index[np.flatnonzero(bad)[0]]
-        raise MetricError(
-            f"NPS-Antwort in Zeile {label}: »{values.loc[label]:g}« liegt nicht zwischen 0 und 10 "
-            "oder ist keine ganze Zahl. Bitte den Wert korrigieren (leer = keine Antwort)."
-        )
+        raise MetricError("nps.out_of_range", row=str(label), value=float(values.loc[label]))
     return arr[present]
 
 
@@ -89,10 +88,7 @@ def nps(
     arr = _clean_scores(scores)
     n = int(arr.size)
     if n == 0:
-        raise MetricError(
-            "Der NPS ist nicht definiert: keine gültige Antwort (0–10) vorhanden. Bitte "
-            "Umfrageantworten erfassen."
-        )
+        raise MetricError("nps.no_answers")
     promoters = int(np.count_nonzero(arr >= 9))
     detractors = int(np.count_nonzero(arr <= 6))
     passives = n - promoters - detractors
@@ -102,10 +98,7 @@ def nps(
     fpc = 1.0
     if population is not None:
         if population < n:
-            raise MetricError(
-                f"Die Kundenzahl ({population}) ist kleiner als die Zahl der Antworten ({n}). "
-                "Bitte die Grösse des Kundenstamms prüfen."
-            )
+            raise MetricError("nps.population_too_small", population=population, n=n)
         fpc = 0.0 if population == n else (population - n) / (population - 1)
         var *= fpc
     se = math.sqrt(max(var, 0.0))
@@ -159,17 +152,14 @@ def nps_trend(
     """
     if by == "period":
         if date_col not in frame.columns:
-            raise MetricError(
-                f"Für den NPS-Verlauf fehlt die Datumsspalte »{date_col}«. Bitte ein Datum je "
-                "Antwort erfassen oder nach Segment auswerten."
-            )
+            raise MetricError("nps.no_date_column", column=column_text(date_col))
         valid = frame[date_col].notna().to_numpy()
         sub = frame.loc[valid]
         nums = period_numbers(day_numbers(sub[date_col]), freq)
         keys = pd.Series(nums, index=sub.index)
     else:
         if by not in frame.columns:
-            raise MetricError(f"Die Spalte »{by}« für den NPS-Vergleich fehlt.")
+            raise MetricError("nps.no_segment_column", column=column_text(by))
         sub = frame.loc[frame[by].notna()]
         keys = sub[by]
     rows = {}

@@ -81,7 +81,7 @@ def purchase_figures(
     transactions: pd.DataFrame, as_of: Any, months: int = 12, min_orders: int = 2
 ) -> PurchaseFigures:
     """Window purchase figures (see module docstring). No order in the window → MetricError."""
-    require_columns(transactions, ["date", "revenue"], "Kauf-Kennzahlen")
+    require_columns(transactions, ["date", "revenue"], "purchases")
     if min_orders < 1:
         raise ValueError("min_orders must be ≥ 1")
     start, end = window_bounds(as_of, months)
@@ -107,11 +107,8 @@ def purchase_figures(
     known_line = c >= 0
     orders = int(is_order.sum())
     if orders == 0:
-        raise MetricError(
-            f"Im Zeitraum {start:%d.%m.%Y} bis {end - pd.Timedelta(days=1):%d.%m.%Y} gibt es "
-            "keine Bestellungen; Bestellwert und Kaufhäufigkeit sind nicht definiert. Bitte "
-            "einen anderen Stichtag oder ein längeres Fenster wählen."
-        )
+        raise MetricError("purchases.no_orders", start=start,
+                          last=end - pd.Timedelta(days=1))
     known_orders = int(known_order.sum())
     known_revenue = float(r[known_line].sum())
     orders_per_cust = np.bincount(order_cust[known_order], minlength=ncust)

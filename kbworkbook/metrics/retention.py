@@ -42,22 +42,13 @@ __all__ = [
 
 def _check_counts(start: float, end: float, new: float) -> None:
     if min(start, end, new) < 0:
-        raise MetricError("Kundenzahlen können nicht negativ sein. Bitte die Eingaben prüfen.")
+        raise MetricError("retention.negative_counts")
     if start == 0:
-        raise MetricError(
-            "Die Bindungsrate ist nicht definiert: zu Beginn des Zeitraums gab es keine Kunden "
-            "(S = 0). Bitte einen früheren Zeitraum wählen."
-        )
+        raise MetricError("retention.no_start_customers")
     if end - new < 0:
-        raise MetricError(
-            f"Datenfehler: Es gibt mehr Neukunden ({new:g}) als Kunden am Ende ({end:g}). "
-            "Bitte die Zählung der Neukunden und des Endbestands prüfen."
-        )
+        raise MetricError("retention.more_new_than_end", new=new, end=end)
     if end - new > start:
-        raise MetricError(
-            f"Datenfehler: Mehr gehaltene Kunden ({end - new:g}) als Kunden zu Beginn "
-            f"({start:g}). Bitte die Zahlen prüfen."
-        )
+        raise MetricError("retention.more_kept_than_start", kept=end - new, start=start)
 
 
 def retention_rate(start: float, end: float, new: float) -> float:
@@ -80,7 +71,7 @@ def churn_average_base(start: float, end: float, new: float) -> float:
 def annualize_churn(rate: float, periods_per_year: int = 12) -> float:
     """Convert a per-period churn rate (fraction) to a yearly one: 1 − (1 − c)^periods."""
     if not 0.0 <= rate <= 1.0:
-        raise MetricError(f"Eine Abwanderungsrate muss zwischen 0 und 1 liegen, nicht {rate:g}.")
+        raise MetricError("retention.churn_out_of_range", rate=rate)
     return 1.0 - (1.0 - rate) ** periods_per_year
 
 
@@ -108,8 +99,8 @@ def window_retention(
     Windows are half-open ``[start, end)`` timestamps; the later one ends after the day
     ``as_of``. Raises :class:`MetricError` when the earlier window has no customer.
     """
-    require_columns(transactions, ["date", "revenue"], "Kundenbindung")
-    transactions = identified_lines(transactions, "Kundenbindung")
+    require_columns(transactions, ["date", "revenue"], "retention")
+    transactions = identified_lines(transactions, "retention")
     mid, end = window_bounds(as_of, months)
     start = mid - pd.DateOffset(months=months)
     rev = transactions["revenue"].to_numpy(dtype="float64", na_value=0.0)
@@ -129,9 +120,7 @@ def window_retention(
     new = e_n - retained
     if s_n == 0:
         raise MetricError(
-            f"Die Bindungsrate ist nicht definiert: im Zeitraum {start:%d.%m.%Y} bis "
-            f"{mid - pd.Timedelta(days=1):%d.%m.%Y} gibt es keine Käufe. Bitte einen anderen "
-            "Stichtag oder ein kürzeres Fenster wählen."
+            "retention.no_purchases", start=start, last=mid - pd.Timedelta(days=1)
         )
     lost = s_n - retained
     return WindowRetention(

@@ -39,7 +39,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from kbworkbook.errors import MetricError
+from kbworkbook.errors import MetricError, Text
 from kbworkbook.metrics._common import (
     customer_codes,
     day_numbers,
@@ -76,10 +76,10 @@ def rfm_summary(
     """
     if freq not in _FREQS:
         raise ValueError(f"freq must be one of {_FREQS}")
-    require_columns(transactions, ["date", monetary_col], "RFM-Zusammenfassung")
-    transactions = identified_lines(transactions, "RFM-Zusammenfassung")
+    require_columns(transactions, ["date", monetary_col], "rfm_summary")
+    transactions = identified_lines(transactions, "rfm_summary")
     if len(transactions) == 0:
-        raise MetricError("Für die RFM-Zusammenfassung gibt es keine Transaktionen.")
+        raise MetricError("rfm.no_transactions")
     days = day_numbers(transactions["date"])
     p = period_numbers(days, freq)
     if observation_end is None:
@@ -93,7 +93,7 @@ def rfm_summary(
     if not keep.all():
         cust, p, rev = cust[keep], p[keep], rev[keep]
     if p.size == 0:
-        raise MetricError("Vor dem Beobachtungsende gibt es keine Transaktionen.")
+        raise MetricError("rfm.none_before_end")
     p0 = int(p.min())
     span = pend - p0 + 1
     rel = p - p0
@@ -136,8 +136,8 @@ def rfm_values(transactions: pd.DataFrame, as_of: Any, months: int | None = None
     module docstring); ``monetary`` = net revenue (returns subtracted). Only customers with at
     least one purchase (in the window); sorted by ``customer_id``.
     """
-    require_columns(transactions, ["date", "revenue"], "RFM-Analyse")
-    transactions = identified_lines(transactions, "RFM-Analyse")
+    require_columns(transactions, ["date", "revenue"], "rfm")
+    transactions = identified_lines(transactions, "rfm")
     end_day = int(to_timestamp(as_of).normalize().value // 86_400_000_000_000)
     days = day_numbers(transactions["date"])
     inside = days <= end_day
@@ -189,14 +189,11 @@ def rfm_scores(values: pd.DataFrame) -> pd.DataFrame:
     as index (or a ``customer_id`` column). Rows with monetary ≤ 0 are dropped first.
     """
     frame = values.set_index("customer_id") if "customer_id" in values.columns else values
-    require_columns(frame, ["recency", "frequency", "monetary"], "RFM-Bewertung")
+    require_columns(frame, ["recency", "frequency", "monetary"], "rfm_scores")
     frame = frame.loc[frame["monetary"].to_numpy(dtype="float64") > 0]
     n = len(frame)
     if n < 5:
-        raise MetricError(
-            f"Für eine RFM-Bewertung braucht es mindestens 5 Kunden mit positivem Umsatz, "
-            f"vorhanden sind {n}. Bitte einen längeren Zeitraum oder mehr Daten verwenden."
-        )
+        raise MetricError("rfm.too_few_customers", n=n)
     out = frame.copy()
     out["r_score"] = 6 - _rank_scores(frame["recency"].to_numpy(dtype="float64"), "high")
     out["f_score"] = _rank_scores(frame["frequency"].to_numpy(dtype="float64"), "low")
@@ -214,34 +211,26 @@ def _validate_segments(table: Mapping[str, Any]) -> tuple[np.ndarray, dict[str, 
     for key in table:
         if key not in ("grid", "labels"):
             hint = difflib.get_close_matches(key, ["grid", "labels"], n=1)
-            tip = f" Meinten Sie »{hint[0]}«?" if hint else ""
-            raise MetricError(f"Segmenttabelle: unbekannter Abschnitt »{key}«.{tip}")
+            tip = Text("segments.did_you_mean", name=hint[0]) if hint else ""
+            raise MetricError("segments.unknown_section", key=key, tip=tip)
     grid = table.get("grid")
     labels = table.get("labels")
     if not isinstance(grid, Mapping) or not isinstance(labels, Mapping):
-        raise MetricError("Segmenttabelle: Abschnitte »grid« und »labels« sind nötig.")
+        raise MetricError("segments.sections_missing")
     rows = []
     for r in range(1, 6):
         row = grid.get(f"r{r}")
         if not isinstance(row, list | tuple) or len(row) != 5:
-            raise MetricError(
-                f"Segmenttabelle: »grid.r{r}« muss genau 5 Segmente (F = 1 bis 5) enthalten."
-            )
+            raise MetricError("segments.row_length", row=f"r{r}")
         for key in row:
             if key not in labels:
                 hint = difflib.get_close_matches(str(key), list(labels), n=1)
-                tip = f" Meinten Sie »{hint[0]}«?" if hint else ""
-                raise MetricError(
-                    f"Segmenttabelle: Segment »{key}« in »grid.r{r}« hat keine Bezeichnung "
-                    f"unter »labels«.{tip}"
-                )
+                tip = Text("segments.did_you_mean", name=hint[0]) if hint else ""
+                raise MetricError("segments.no_label", key=str(key), row=f"r{r}", tip=tip)
         rows.append(list(row))
     for key, lab in labels.items():
         if not isinstance(lab, Mapping) or "de" not in lab or "en" not in lab:
-            raise MetricError(
-                f"Segmenttabelle: »labels.{key}« braucht eine deutsche (de) und englische (en) "
-                "Bezeichnung."
-            )
+            raise MetricError("segments.label_languages", key=key)
     return np.array(rows, dtype=object), {k: dict(v) for k, v in labels.items()}
 
 
@@ -257,7 +246,7 @@ def rfm_segments(
     """
     if language not in ("de", "en"):
         raise ValueError("language must be 'de' or 'en'")
-    require_columns(scores, ["r_score", "f_score"], "RFM-Segmente")
+    require_columns(scores, ["r_score", "f_score"], "rfm_segments")
     grid, labels = _validate_segments(default_segments() if segments is None else segments)
     r = scores["r_score"].to_numpy(dtype="int64")
     f = scores["f_score"].to_numpy(dtype="int64")

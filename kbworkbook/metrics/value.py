@@ -22,7 +22,7 @@ from typing import Any, Literal
 import numpy as np
 import pandas as pd
 
-from kbworkbook.errors import MetricError
+from kbworkbook.errors import MetricError, Text
 from kbworkbook.metrics._common import (
     customer_codes,
     day_numbers,
@@ -43,35 +43,21 @@ __all__ = [
 def clv_simple(aov: float, purchases_per_year: float, years: float, margin_rate: float) -> float:
     """AOV × purchases/year × years × margin rate (money)."""
     if min(aov, purchases_per_year, years) < 0 or not 0 <= margin_rate <= 1:
-        raise MetricError(
-            "CLV: Bestellwert, Käufe pro Jahr und Jahre dürfen nicht negativ sein, die Marge "
-            "liegt zwischen 0 und 1."
-        )
+        raise MetricError("clv.simple_inputs")
     return aov * purchases_per_year * years * margin_rate
 
 
 def _check(retention: float, discount: float, infinite: bool, margin: float = 0.0) -> None:
-    for name, value in (("Deckungsbeitrag", margin), ("Bindungsrate", retention),
-                        ("Diskontsatz", discount)):
+    for name, value in (("margin", margin), ("retention", retention), ("discount", discount)):
         if not math.isfinite(value):
-            raise MetricError(
-                f"CLV: {name} fehlt oder ist keine Zahl ({value}). Bitte die Daten bzw. die "
-                "Annahmen in kbworkbook.toml [economics] prüfen."
-            )
+            raise MetricError("clv.not_a_number", name=Text(f"clv.input.{name}"),
+                              value=str(value))
     if discount < 0:
-        raise MetricError(
-            f"CLV: Der Diskontsatz darf nicht negativ sein (erhalten: {discount:g}). Übliche "
-            "Werte liegen zwischen 0.05 und 0.15."
-        )
+        raise MetricError("clv.negative_discount", value=discount)
     if not 0 <= retention <= 1:
-        raise MetricError(
-            f"CLV: Die Bindungsrate muss zwischen 0 und 1 liegen (erhalten: {retention:g})."
-        )
+        raise MetricError("clv.retention_out_of_range", value=retention)
     if infinite and retention >= 1 + discount:
-        raise MetricError(
-            "CLV: Bei unbegrenztem Zeitraum muss die Bindungsrate kleiner als 1 + Diskontsatz "
-            "sein. Bitte eine kleinere Bindungsrate oder einen Zeithorizont angeben."
-        )
+        raise MetricError("clv.infinite_diverges")
 
 
 def clv_discounted(
@@ -87,7 +73,7 @@ def clv_discounted(
         raise ValueError("convention must be 'end' or 'start'")
     _check(retention, discount, horizon is None, margin)
     if not math.isfinite(acquisition_cost):
-        raise MetricError("CLV: Die Akquisitionskosten sind keine Zahl. Bitte prüfen.")
+        raise MetricError("clv.acquisition_not_a_number")
     q = retention / (1 + discount)
     if horizon is None:
         value = margin * (retention if convention == "end" else 1 + discount) / (
@@ -104,10 +90,7 @@ def clv_discounted(
 def expected_lifetime(retention: float) -> float:
     """Expected customer lifetime 1/(1−r) in periods; r = 1 → MetricError."""
     if not 0 <= retention < 1:
-        raise MetricError(
-            "Die erwartete Kundenlebensdauer ist nur für eine Bindungsrate unter 1 (100 %) "
-            "definiert."
-        )
+        raise MetricError("clv.lifetime_undefined")
     return 1.0 / (1.0 - retention)
 
 
@@ -128,8 +111,8 @@ def clv_per_customer(
     ``annual_margin``, ``clv`` and ``margin_estimated`` per customer active in the window (a
     line in it), index ``customer_id`` sorted.
     """
-    require_columns(transactions, ["date", "revenue"], "Kundenwert")
-    transactions = identified_lines(transactions, "Kundenwert")
+    require_columns(transactions, ["date", "revenue"], "clv")
+    transactions = identified_lines(transactions, "clv")
     start, end = window_bounds(as_of, months)
     days = day_numbers(transactions["date"])
     d0, d1 = (int(t.value // 86_400_000_000_000) for t in (start, end))
@@ -138,7 +121,7 @@ def clv_per_customer(
     missing = np.zeros(len(transactions), dtype=bool)
     if margin_rate is not None:
         if not 0 <= margin_rate <= 1:
-            raise MetricError("Die Marge muss zwischen 0 und 1 liegen.")
+            raise MetricError("clv.margin_rate_out_of_range")
         money = revenue * margin_rate
     elif "margin" in transactions.columns:
         money = transactions["margin"].to_numpy(dtype="float64", na_value=np.nan)
@@ -147,20 +130,14 @@ def clv_per_customer(
             known = sel & ~np.isnan(money)
             base = float(revenue[known].sum())
             if not known.any() or base == 0:
-                raise MetricError(
-                    "Für den Kundenwert fehlt die Marge in allen Zeilen des Zeitraums: Bitte die "
-                    "Spalte »margin« füllen oder eine Margenquote (margin_rate, z. B. 0.3) angeben."
-                )
+                raise MetricError("clv.margin_all_missing")
             rate = float(money[known].sum()) / base
             money = np.where(missing, revenue * rate, money)
     else:
-        raise MetricError(
-            "Für den Kundenwert fehlt die Marge: Bitte eine Spalte »margin« liefern oder eine "
-            "Margenquote (margin_rate, z. B. 0.3) angeben."
-        )
+        raise MetricError("clv.margin_missing")
     frame = transactions.loc[sel]
     if len(frame) == 0:
-        raise MetricError("Im gewählten Zeitraum gibt es keine Transaktionen für den Kundenwert.")
+        raise MetricError("clv.no_transactions")
     cust, uniques = customer_codes(frame["customer_id"])
     m = np.bincount(cust, weights=money[sel], minlength=len(uniques)) * 12.0 / months
     estimated = np.bincount(cust, weights=missing[sel].astype("float64"),
@@ -176,7 +153,7 @@ def clv_per_customer(
 
 def clv_by_segment(clv: pd.DataFrame, segments: pd.Series) -> pd.DataFrame:
     """Customers, mean and total CLV per segment (``segments`` indexed by customer_id)."""
-    require_columns(clv, ["clv"], "Kundenwert je Segment")
+    require_columns(clv, ["clv"], "clv_segments")
     joined = clv[["clv"]].join(segments.rename("segment"), how="inner")
     out = joined.groupby("segment", sort=True)["clv"].agg(["count", "mean", "sum"])
     return out.rename(columns={"count": "customers", "mean": "clv_mean", "sum": "clv_total"})

@@ -17,8 +17,7 @@ import numpy as np
 import pandas as pd
 from scipy.optimize import minimize
 
-from kbworkbook.errors import ModelError
-from kbworkbook.i18n import format_decimal, format_integer
+from kbworkbook.errors import ModelError, Text
 
 __all__ = [
     "LOG_BOUND",
@@ -47,11 +46,15 @@ _GRAD_TOL = 1e-5
 Objective = Callable[[np.ndarray], tuple[float, np.ndarray]]
 
 
-def _where(values: Any, position: int) -> str:
+def _where(values: Any, position: int) -> Text:
     """Describe customer ``position`` of an input: its index label when it has one."""
     if isinstance(values, pd.Series | pd.DataFrame) and not isinstance(values.index, pd.RangeIndex):
-        return f"Kunde »{values.index[position]}«"
-    return f"Zeile {format_integer(position + 1)}"
+        return Text("model.where_customer", label=str(values.index[position]))
+    return Text("model.where_row", row=position + 1)
+
+
+def _what(what: str) -> Text:
+    return Text(f"what.{what}")
 
 
 def dot(left: np.ndarray, right: np.ndarray) -> float:
@@ -65,13 +68,15 @@ def dot(left: np.ndarray, right: np.ndarray) -> float:
     return float(np.multiply(left, right).sum())
 
 
-def raise_rows(what: str, values: Any, bad: np.ndarray, problem: str, fix: str) -> None:
+def raise_rows(what: str, values: Any, bad: np.ndarray, problem: Text, fix: Text) -> None:
+    """Raise a :class:`ModelError` naming up to three customers where ``bad`` holds."""
     positions = np.flatnonzero(bad)
     if positions.size == 0:
         return
-    first = ", ".join(_where(values, int(p)) for p in positions[:3])
-    more = "" if positions.size <= 3 else f" und {format_integer(positions.size - 3)} weitere"
-    raise ModelError(f"{what}: {problem} ({first}{more}). {fix}")
+    first = [_where(values, int(p)) for p in positions[:3]]
+    more = "" if positions.size <= 3 else Text("model.more", n=positions.size - 3)
+    raise ModelError("model.rows", what=_what(what), problem=problem, where=first, more=more,
+                     fix=fix)
 
 
 def as_float_array(values: Any, name: str, what: str) -> np.ndarray:
@@ -82,16 +87,13 @@ def as_float_array(values: Any, name: str, what: str) -> np.ndarray:
         else:
             arr = np.asarray(values, dtype="float64")
     except (TypeError, ValueError) as exc:
-        raise ModelError(
-            f"{what}: »{name}« enthält Werte, die keine Zahlen sind. Bitte nur Zahlen übergeben "
-            "(z. B. die Spalten aus models.rfm_summary)."
-        ) from exc
+        raise ModelError("model.not_numbers", what=_what(what), name=name) from exc
     if arr.ndim == 0:
         arr = arr.reshape(1)
     if arr.ndim != 1:
-        raise ModelError(f"{what}: »{name}« muss eine Spalte (1-dimensional) sein.")
-    raise_rows(what, values, ~np.isfinite(arr), f"»{name}« ist leer oder unendlich",
-                "Bitte fehlende Werte ergänzen oder die Kunden weglassen.")
+        raise ModelError("model.not_1d", what=_what(what), name=name)
+    raise_rows(what, values, ~np.isfinite(arr), Text("model.problem.not_finite", name=name),
+               Text("model.fix.not_finite"))
     return arr
 
 
@@ -99,8 +101,7 @@ def frequency_array(values: Any, what: str) -> np.ndarray:
     """Repeat-purchase counts: whole numbers ≥ 0 (as float64)."""
     x = as_float_array(values, "frequency", what)
     raise_rows(what, values, (x < 0) | (x != np.round(x)),
-                "»frequency« ist keine ganze Zahl ≥ 0",
-                "frequency zählt die Wiederholungskäufe (Käufe nach dem ersten).")
+               Text("model.problem.frequency"), Text("model.fix.frequency"))
     return x
 
 
@@ -117,20 +118,15 @@ def check_summary(
     tx = as_float_array(recency, "recency", what)
     t_obs = as_float_array(T, "T", what)
     if not (x.size == tx.size == t_obs.size):
-        raise ModelError(
-            f"{what}: frequency, recency und T müssen gleich lang sein (erhalten: "
-            f"{format_integer(x.size)}, {format_integer(tx.size)}, {format_integer(t_obs.size)})."
-        )
+        raise ModelError("model.lengths", what=_what(what), sizes=[x.size, tx.size, t_obs.size])
     if x.size == 0:
-        raise ModelError(f"{what}: Es wurden keine Kunden übergeben.")
-    raise_rows(what, recency, tx < 0, "»recency« ist negativ",
-                "recency ist die Zeit vom ersten bis zum letzten Kauf.")
-    raise_rows(what, T, tx > t_obs, "»recency« ist größer als »T«",
-                "recency (erster bis letzter Kauf) kann nicht länger sein als T (erster Kauf "
-                "bis Ende des Beobachtungszeitraums); beide in derselben Zeiteinheit.")
-    raise_rows(what, recency, (x == 0) & (tx != 0),
-                "»recency« ist nicht 0, obwohl »frequency« 0 ist",
-                "Ohne Wiederholungskauf ist recency 0 (Konvention von lifetimes).")
+        raise ModelError("model.no_customers", what=_what(what))
+    raise_rows(what, recency, tx < 0, Text("model.problem.recency_negative"),
+               Text("model.fix.recency_negative"))
+    raise_rows(what, T, tx > t_obs, Text("model.problem.recency_over_t"),
+               Text("model.fix.recency_over_t"))
+    raise_rows(what, recency, (x == 0) & (tx != 0), Text("model.problem.recency_not_zero"),
+               Text("model.fix.recency_not_zero"))
     return x, tx, t_obs
 
 
@@ -229,30 +225,21 @@ def fit_log_params(
                        options={"maxiter": 1000, "gtol": _BFGS_GTOL, "hess_inv0": hess_inv0})
     theta = np.asarray(res.x, dtype="float64")
     value, grad = boxed(theta)
-    hint = ("Meist sind es zu wenige Kunden oder Wiederholungskäufe; bitte zuerst "
-            "models.check_data prüfen oder einen längeren Zeitraum wählen.")
+    hint = Text("model.fit_hint")
     if not np.isfinite(value) or not np.all(np.isfinite(grad)):
-        raise ModelError(f"{what}: Die Anpassung ist numerisch gescheitert. {hint}")
+        raise ModelError("model.fit_failed", what=_what(what), hint=hint)
     at_edge = [n for n, v in zip(names, theta, strict=True) if abs(v) > LOG_BOUND - _EDGE]
     if at_edge:
-        raise ModelError(
-            f"{what}: Die Anpassung konvergiert nicht – Parameter {', '.join(at_edge)} läuft "
-            f"gegen 0 oder unendlich. Das Modell passt nicht zu diesen Daten. {hint}"
-        )
+        raise ModelError("model.fit_at_edge", what=_what(what), names=at_edge, hint=hint)
     hess = _hessian(objective, theta, grad)
     eigen = np.linalg.eigvalsh(hess) if np.all(np.isfinite(hess)) else np.array([-1.0])
     if not eigen.min() > 1e-9 * max(float(eigen.max()), 1e-300):
-        raise ModelError(
-            f"{what}: Die Parameter sind durch die Daten nicht bestimmt (die Likelihood ist "
-            f"in einer Richtung flach). {hint}"
-        )
+        raise ModelError("model.fit_flat", what=_what(what), hint=hint)
     theta, value, grad = _newton_polish(boxed, hess, theta, value, grad)
     max_grad = float(np.max(np.abs(grad)))
     if max_grad > _GRAD_TOL:
-        raise ModelError(
-            f"{what}: Die Anpassung konvergiert nicht (nach {format_integer(res.nit)} "
-            f"Schritten bleibt der Gradient bei {format_decimal(max_grad, digits=6)}). {hint}"
-        )
+        raise ModelError("model.fit_no_convergence", what=_what(what), steps=int(res.nit),
+                         gradient=f"{max_grad:.2e}", hint=hint)
     return Optimum(theta, -float(value), int(res.nit), int(res.nfev), max_grad)
 
 

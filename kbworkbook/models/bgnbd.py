@@ -33,7 +33,7 @@ import numpy as np
 import pandas as pd
 from scipy.special import betaln, digamma, expit, gammaln, hyp2f1
 
-from kbworkbook.errors import ModelError
+from kbworkbook.errors import ModelError, Text
 from kbworkbook.models._common import (
     WARM_START_SAMPLE,
     as_float_array,
@@ -52,7 +52,7 @@ __all__ = [
     "p_alive",
 ]
 
-_WHAT = "BG/NBD"
+_WHAT = "bgnbd"
 #: Internal time unit: the longest T becomes 10 (conditioning only; results are rescaled).
 _SCALE_TARGET = 10.0
 #: Half-width of the interval around a = 1 where the conditional expectation is interpolated.
@@ -108,7 +108,7 @@ def _check_params(r: float, alpha: float, a: float, b: float) -> None:
     values = {"r": r, "alpha": alpha, "a": a, "b": b}
     bad = [k for k, v in values.items() if not (np.isfinite(v) and v > 0)]
     if bad:
-        raise ModelError(f"{_WHAT}: Die Parameter {', '.join(bad)} müssen positive Zahlen sein.")
+        raise ModelError("model.params_positive", what=Text(f"what.{_WHAT}"), names=bad)
 
 
 class _Objective:
@@ -181,10 +181,7 @@ def fit_bgnbd(frequency: Any, recency: Any, T: Any) -> BgNbdFit:
     x, tx, t_obs = check_summary(frequency, recency, T, _WHAT)
     t_max = float(t_obs.max())
     if t_max <= 0:
-        raise ModelError(
-            f"{_WHAT}: Alle Kunden haben T = 0 (erster Kauf am letzten Tag). Für das Modell "
-            "braucht es einen Beobachtungszeitraum nach dem ersten Kauf."
-        )
+        raise ModelError("bgnbd.all_t_zero")
     scale = _SCALE_TARGET / t_max
     x_s, t_s = tx * scale, t_obs * scale
     objective = _Objective(x, x_s, t_s)
@@ -250,7 +247,7 @@ def _hyp_term_at(r: float, a: float, b: float, x: np.ndarray, z: np.ndarray) -> 
 def _horizons(t: Any) -> np.ndarray:
     horizon = as_float_array(t, "t", _WHAT)
     if (horizon < 0).any():
-        raise ModelError(f"{_WHAT}: Der Zeithorizont t darf nicht negativ sein.")
+        raise ModelError("bgnbd.negative_horizon")
     return horizon
 
 
@@ -265,7 +262,7 @@ def expected_purchases(
     """
     horizon = _horizons(t)
     if horizon.size != 1:
-        raise ModelError(f"{_WHAT}: t muss eine einzelne Zahl sein (ein Zeithorizont).")
+        raise ModelError("bgnbd.horizon_scalar")
     x, tx, t_obs = check_summary(frequency, recency, T, _WHAT)
     return ConditionalPath(fit, x, tx, t_obs).at(float(horizon[0]))
 

@@ -36,14 +36,11 @@ def units_per_month(unit: str | float) -> float:
     """Time units per month: ``"D"`` 30.4375, ``"W"`` ≈ 4.348, ``"M"`` 1, or a number > 0."""
     if isinstance(unit, str):
         if unit not in UNITS_PER_MONTH:
-            raise ModelError(
-                f"CLV: Unbekannte Zeiteinheit »{unit}«. Bitte 'D' (Tage), 'W' (Wochen), 'M' "
-                "(Monate) oder die Zahl der Zeiteinheiten pro Monat angeben."
-            )
+            raise ModelError("model_clv.unknown_unit", unit=unit)
         return UNITS_PER_MONTH[unit]
     value = float(unit)
     if not (np.isfinite(value) and value > 0):
-        raise ModelError("CLV: Die Zeiteinheiten pro Monat müssen eine positive Zahl sein.")
+        raise ModelError("model_clv.units_positive")
     return value
 
 
@@ -69,15 +66,12 @@ def clv(
     x, tx, t_obs = check_summary(frequency, recency, T, "CLV")
     margin = as_float_array(margin_per_purchase, "margin_per_purchase", "CLV")
     if margin.size not in (1, x.size):
-        raise ModelError("CLV: margin_per_purchase muss eine Zahl oder ein Wert pro Kunde sein.")
+        raise ModelError("model_clv.margin_shape")
     if isinstance(months, bool) or not isinstance(months, int | np.integer) or months < 1:
-        raise ModelError("CLV: Der Zeitraum »months« muss eine ganze Zahl ≥ 1 sein.")
+        raise ModelError("model_clv.months")
     d = float(yearly_discount_rate)
     if not (np.isfinite(d) and d >= 0):
-        raise ModelError(
-            f"CLV: Der Diskontsatz darf nicht negativ sein (erhalten: {yearly_discount_rate}). "
-            "Übliche Werte liegen zwischen 0.05 und 0.15 pro Jahr."
-        )
+        raise ModelError("clv.negative_discount", value=yearly_discount_rate)
     month = units_per_month(unit)
     path = ConditionalPath(bgnbd, x, tx, t_obs)
     total = np.zeros(x.size)

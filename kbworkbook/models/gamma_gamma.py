@@ -20,8 +20,7 @@ from typing import Any
 import numpy as np
 from scipy.special import digamma, gammaln
 
-from kbworkbook.errors import ModelError
-from kbworkbook.i18n import format_decimal
+from kbworkbook.errors import ModelError, Text
 from kbworkbook.models._common import (
     WARM_START_SAMPLE,
     as_float_array,
@@ -38,7 +37,7 @@ __all__ = [
     "gamma_gamma_log_likelihood",
 ]
 
-_WHAT = "Gamma-Gamma"
+_WHAT = "gamma_gamma"
 
 
 @dataclass(frozen=True)
@@ -74,29 +73,23 @@ class GammaGammaFit:
 
 def _require_mean(fit: GammaGammaFit) -> None:
     if not fit.q > 1.0:
-        raise ModelError(
-            f"{_WHAT}: Mit q = {format_decimal(fit.q, digits=3)} (≤ 1) hat das Modell keinen "
-            "endlichen mittleren Wert pro Kauf; einzelne sehr große Beträge dominieren. Bitte "
-            "Ausreißer (z. B. Großbestellungen) prüfen."
-        )
+        raise ModelError("gamma_gamma.q_at_most_one", q=round(float(fit.q), 3))
 
 
-def _checked(frequency: Any, monetary_value: Any, fix: str) -> tuple[np.ndarray, np.ndarray]:
+def _checked(frequency: Any, monetary_value: Any, fix: Text) -> tuple[np.ndarray, np.ndarray]:
     """frequency and monetary_value as arrays of one length; a repeat buyer's value must be
     positive (``fix`` says what to do otherwise)."""
     x = frequency_array(frequency, _WHAT)
     m = as_float_array(monetary_value, "monetary_value", _WHAT)
     if x.size != m.size:
-        raise ModelError(f"{_WHAT}: frequency und monetary_value müssen gleich lang sein.")
+        raise ModelError("gamma_gamma.lengths")
     raise_rows(_WHAT, monetary_value, (x > 0) & (m <= 0),
-               "der mittlere Wert pro Wiederholungskauf ist nicht positiv", fix)
+               Text("gamma_gamma.problem.value_not_positive"), fix)
     return x, m
 
 
 def _repeat_buyers(frequency: Any, monetary_value: Any) -> tuple[np.ndarray, np.ndarray]:
-    x, m = _checked(frequency, monetary_value,
-                    "Das Modell braucht positive Beträge; Kunden, deren Rückgaben die Käufe "
-                    "übersteigen, bitte weglassen.")
+    x, m = _checked(frequency, monetary_value, Text("gamma_gamma.fix.drop_net_returns"))
     keep = x > 0
     return x[keep], m[keep]
 
@@ -110,7 +103,8 @@ def gamma_gamma_log_likelihood(
     − (px+q) ln(v + x m)``.
     """
     if not all(np.isfinite(k) and k > 0 for k in (p, q, v)):
-        raise ModelError(f"{_WHAT}: Die Parameter p, q und v müssen positive Zahlen sein.")
+        raise ModelError("model.params_positive", what=Text(f"what.{_WHAT}"),
+                         names=["p", "q", "v"])
     x, m = _repeat_buyers(frequency, monetary_value)
     px = p * x
     return (gammaln(px + q) - gammaln(px) - gammaln(q) + q * np.log(v)
@@ -160,10 +154,7 @@ def fit_gamma_gamma(frequency: Any, monetary_value: Any) -> GammaGammaFit:
     """
     x, m = _repeat_buyers(frequency, monetary_value)
     if x.size < 2:
-        raise ModelError(
-            f"{_WHAT}: Es braucht mindestens 2 Kunden mit Wiederholungskäufen (vorhanden: "
-            f"{x.size})."
-        )
+        raise ModelError("gamma_gamma.too_few_repeat_buyers", n=x.size)
     scale = 1.0 / float(m.mean())
     m_s = m * scale
     objective = _Objective(x, m_s)
@@ -188,6 +179,6 @@ def expected_margin(fit: GammaGammaFit, frequency: Any, monetary_value: Any) -> 
     the inputs: margin if margins were fitted, revenue if revenue. Needs q > 1.
     """
     _require_mean(fit)
-    x, m = _checked(frequency, monetary_value, "Das Modell braucht positive Beträge.")
+    x, m = _checked(frequency, monetary_value, Text("gamma_gamma.fix.positive"))
     own = np.where(x > 0, m, 0.0)
     return fit.p * (fit.v + x * own) / (fit.p * x + fit.q - 1.0)

@@ -175,14 +175,11 @@ def check_data(
     """
     limits = thresholds or Thresholds()
     if unit not in UNIT_DAYS:
-        raise MetricError(f"Datenprüfung: Unbekannte Zeiteinheit »{unit}« ('D', 'W' oder 'M').")
+        raise MetricError("sufficiency.unknown_unit", unit=unit)
     suffix = "_cal" if "frequency_cal" in summary.columns else ""
     missing = [c + suffix for c in ("frequency", "recency", "T") if c + suffix not in summary]
     if missing:
-        raise MetricError(
-            f"Datenprüfung: Spalte(n) {', '.join(missing)} fehlen; bitte die Zusammenfassung "
-            "mit models.rfm_summary erzeugen."
-        )
+        raise MetricError("sufficiency.columns_missing", names=missing)
     language = language_of(locale)
     x = summary["frequency" + suffix].to_numpy(dtype="float64")
     recency = summary["recency" + suffix].to_numpy(dtype="float64")

@@ -38,22 +38,19 @@ import pandas as pd
 
 from kbworkbook.errors import MetricError
 from kbworkbook.metrics import rfm_summary as _daily_summary
-from kbworkbook.metrics._common import require_columns, to_timestamp
+from kbworkbook.metrics._common import column_text, require_columns, to_timestamp
 
 __all__ = ["UNIT_DAYS", "rfm_summary"]
 
 #: Days per time unit of the summary.
 UNIT_DAYS: dict[str, float] = {"D": 1.0, "W": 7.0, "M": 365.25 / 12}
 
-_WHAT = "Kundenzusammenfassung"
+_WHAT = "customer_summary"
 
 
 def _unit_days(unit: str) -> float:
     if unit not in UNIT_DAYS:
-        raise MetricError(
-            f"{_WHAT}: Unbekannte Zeiteinheit »{unit}«. Bitte 'D' (Tage), 'W' (Wochen) oder "
-            "'M' (Monate) angeben."
-        )
+        raise MetricError("summary.unknown_unit", unit=unit)
     return UNIT_DAYS[unit]
 
 
@@ -66,19 +63,13 @@ def _purchases(transactions: pd.DataFrame, value: str) -> pd.DataFrame:
         keep &= (transactions["kind"].astype("str").str.lower() != "return").to_numpy()
     frame = transactions.loc[keep, ["customer_id", "date", value]]
     if value != "revenue" and frame[value].isna().any():
-        raise MetricError(
-            f"{_WHAT}: Die Spalte »{value}« ist bei einigen Käufen leer. Bitte ergänzen oder "
-            "value='revenue' verwenden."
-        )
+        raise MetricError("summary.value_missing", column=column_text(value))
     return frame
 
 
 def _summary(purchases: pd.DataFrame, end: pd.Timestamp, days: float, value: str) -> pd.DataFrame:
     if len(purchases) == 0:
-        raise MetricError(
-            f"{_WHAT}: Bis {end.date().isoformat()} gibt es keine Käufe mit Kundennummer. "
-            "Das Modell braucht Kunden, deren Käufe einer Kundennummer zugeordnet sind."
-        )
+        raise MetricError("summary.no_identified_purchases", end=end)
     out = _daily_summary(purchases, observation_end=end, freq="D", monetary_col=value)
     if days != 1.0:
         out["recency"] = out["recency"] / days
@@ -108,10 +99,7 @@ def rfm_summary(
         return _summary(purchases, end, days, value)
     cal_end = to_timestamp(calibration_end, "calibration_end").normalize()
     if cal_end >= end:
-        raise MetricError(
-            f"{_WHAT}: Das Ende der Kalibrierung ({cal_end.date().isoformat()}) muss vor dem "
-            f"Stichtag ({end.date().isoformat()}) liegen."
-        )
+        raise MetricError("summary.calibration_after_end", calibration_end=cal_end, end=end)
     dates = pd.to_datetime(purchases["date"])
     cal = _summary(purchases.loc[(dates < cal_end + pd.Timedelta(days=1)).to_numpy()],
                    cal_end, days, value)

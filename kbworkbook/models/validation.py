@@ -51,17 +51,14 @@ def holdout_check(fit: BgNbdFit, summary: pd.DataFrame, max_frequency: int = 7) 
     """
     missing = [c for c in _COLUMNS if c not in summary.columns]
     if missing:
-        raise MetricError(
-            f"Holdout-Prüfung: Spalte(n) {', '.join(missing)} fehlen; bitte "
-            "models.rfm_summary(..., calibration_end=...) verwenden."
-        )
+        raise MetricError("holdout.columns_missing", names=missing)
     if max_frequency < 1:
         raise ValueError("max_frequency must be at least 1")
     x, tx, t_obs = check_summary(summary["frequency_cal"], summary["recency_cal"],
-                                 summary["T_cal"], "Holdout-Prüfung")
+                                 summary["T_cal"], "holdout")
     duration = summary["duration_holdout"].to_numpy(dtype="float64")
     if np.ptp(duration) > 0:
-        raise MetricError("Holdout-Prüfung: Alle Kunden brauchen denselben Holdout-Zeitraum.")
+        raise MetricError("holdout.durations_differ")
     predicted = ConditionalPath(fit, x, tx, t_obs).at(float(duration[0]))
     actual = summary["frequency_holdout"].to_numpy(dtype="float64")
     group = np.minimum(x, max_frequency).astype(np.int64)

@@ -90,7 +90,7 @@ def test_gamma_gamma_needs_positive_values_and_q_above_1() -> None:
         models.fit_gamma_gamma([1, 2, 0], [10.0, -5.0, 0.0])
     with pytest.raises(ModelError, match="mindestens 2 Kunden"):
         models.fit_gamma_gamma([1, 0, 0], [10.0, 0.0, 0.0])
-    with pytest.raises(ModelError, match="q = 0.900"):
+    with pytest.raises(ModelError, match=r"q = 0.9 \(≤ 1\)"):
         models.expected_margin(dataclasses.replace(GG, q=0.9), [1], [10.0])
     # a customer without repeat purchases may carry any monetary value: it is not used
     assert models.expected_margin(GG, [0], [0.0])[0] == pytest.approx(GG.population_mean)
