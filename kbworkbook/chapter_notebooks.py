@@ -59,7 +59,7 @@ def notebook_for(number: str) -> nbformat.NotebookNode:
         ),
     ]
     for name in module.SECTIONS:
-        cells.append(new_code_cell(f"kb.notebook.show(chapter.{name}(ctx))"))
+        cells.append(new_code_cell(f'kb.notebook.section(ctx, chapter, "{name}")'))
     cells.append(new_code_cell(
         f'kb.notebook.show(kb.notebook.footer(ctx, chapter.INPUTS, "{chapter.number}"))'))
     nb = new_notebook(cells=cells)

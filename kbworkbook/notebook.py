@@ -177,14 +177,27 @@ def figure_image(fig: Any, dpi: int = 110) -> Any:
     return Image(data=buffer.getvalue(), format="png")
 
 
+def section(ctx: Context, chapter: Any, name: str) -> None:
+    """Show section ``name`` of the chapter module ``chapter``, then the consultant's comment
+    on it (``texts/<module>.toml``, ``[anmerkungen]``) when there is one."""
+    from .chapters._narrative import consultant_comment
+
+    show(getattr(chapter, name)(ctx))
+    show(consultant_comment(ctx, chapter.__name__.rsplit(".", 1)[-1], name))
+
+
 def show(blocks: Iterable[Any] | Any) -> None:
-    """Display a section's blocks in order; figures are shown as PNG and then closed."""
+    """Display a section's blocks in order (nested lists flattened); figures are shown as PNG
+    and then closed."""
     from IPython.display import display
 
     if not isinstance(blocks, list | tuple):
         blocks = [blocks]
     for block in blocks:
         if block is None:
+            continue
+        if isinstance(block, list | tuple):
+            show(block)
             continue
         if hasattr(block, "savefig"):
             import matplotlib.pyplot as plt
@@ -228,6 +241,9 @@ def header(ctx: Context, number: str) -> list[Any]:
     )]
     if ctx.workspace.is_sample:
         blocks.append(note(text["sample"]))
+    from .chapters._narrative import chapter_texts
+
+    blocks += [note(problem) for problem in chapter_texts(ctx, item.module).problems]
     return blocks
 
 
