@@ -23,10 +23,10 @@ tabulated by Kleinbaum & Klein, *Survival Analysis* (3rd ed., 2012), ch. 2.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from statistics import NormalDist
 
 import numpy as np
 import pandas as pd
-from scipy.stats import norm
 
 from kbworkbook.errors import MetricError
 from kbworkbook.metrics._common import (
@@ -56,7 +56,8 @@ class SurvivalCurve:
     ``time`` starts at 0 (S = 1) followed by the distinct event times (days); ``at_risk`` and
     ``events`` belong to those times (0 events at time 0 unless events happen at 0).
     ``lower``/``upper`` are the pointwise band at ``confidence``. ``median`` is the first time
-    with S ≤ 0.5 (``None`` while the curve stays above one half).
+    with S ≤ 0.5 (``None`` while the curve stays above one half). ``follow_up`` is the longest
+    duration observed (event or censored): the curve is known up to there.
     """
 
     time: np.ndarray
@@ -69,6 +70,7 @@ class SurvivalCurve:
     n_events: int
     confidence: float
     median: float | None
+    follow_up: float
 
     def at(self, t: float) -> float:
         """S(t): the curve's value at ``t`` days (a step function, right-continuous)."""
@@ -101,7 +103,7 @@ def kaplan_meier(durations: np.ndarray | pd.Series, observed: np.ndarray | pd.Se
         greenwood = np.cumsum(events / (at_risk * (at_risk - events)))
         log_s = np.log(survival)
         se = np.sqrt(greenwood) / np.abs(log_s)
-    z = float(norm.ppf(0.5 + confidence / 2.0))
+    z = NormalDist().inv_cdf(0.5 + confidence / 2.0)
     lower = np.where(survival > 0, survival ** np.exp(z * se), 0.0)
     upper = np.where(survival > 0, survival ** np.exp(-z * se), 0.0)
     # S = 1 (no event yet) or an undefined variance (everyone failed): the band is the point
@@ -116,7 +118,7 @@ def kaplan_meier(durations: np.ndarray | pd.Series, observed: np.ndarray | pd.Se
     return SurvivalCurve(
         time=times, survival=survival, lower=lower, upper=upper, at_risk=at_risk,
         events=events, n=int(t.size), n_events=int(e.sum()), confidence=confidence,
-        median=float(times[below[0]]) if below.size else None)
+        median=float(times[below[0]]) if below.size else None, follow_up=float(t.max()))
 
 
 def _purchases(transactions: pd.DataFrame, as_of: object) -> tuple[pd.Index, np.ndarray,

@@ -228,3 +228,63 @@ def test_fit_that_cannot_pin_down_the_parameters_raises_a_german_model_error() -
     # every repeat buyer spends exactly the same: the spread across customers is zero
     with pytest.raises(ModelError, match="Gamma-Gamma: .*(nicht bestimmt|konvergiert nicht)"):
         models.fit_gamma_gamma(np.full(30, 3.0), np.full(30, 20.0))
+
+
+@pytest.mark.parametrize(("r", "alpha", "a", "b"), [
+    (1.15, 0.125, 1.15, 5.0),  # r = a: c − a − b of the hypergeometric term is an integer
+    (2.0, 0.5, 1.0 + 1e-4, 3.0),  # a ≈ 1 and r − a ≈ 1
+    (0.243, 4.414, 0.793, 2.426),  # CDNOW (the ordinary case)
+])
+@pytest.mark.parametrize("t", [10.0, 100.0, 1000.0])
+def test_expected_purchases_agree_with_the_model_integrated_numerically(
+        r: float, alpha: float, a: float, b: float, t: float) -> None:
+    """E[X(t)] of a new customer = ∫₀¹ [1 − (α/(α + p·t))^r] / p · beta(p; a, b) dp (the
+    Poisson–gamma part integrated in closed form, the beta part numerically with scipy –
+    independent of the hypergeometric closed form); equal to E[Y(t) | 0, 0, 0].
+
+    scipy's hyp2f1 alone returns NaN or a wrong value near z = 1 in the first case (found by
+    hypothesis as a NaN customer value for a customer whose first purchase is the Stichtag).
+    """
+    log_beta = math.lgamma(a) + math.lgamma(b) - math.lgamma(a + b)
+
+    def integrand(p: float) -> float:
+        if p == 0.0:
+            return 0.0
+        bought = -math.expm1(-r * math.log1p(p * t / alpha))
+        return bought / p * math.exp((a - 1) * math.log(p) + (b - 1) * math.log1p(-p) - log_beta)
+
+    exact = quad(integrand, 0.0, 1.0, epsabs=1e-12, epsrel=1e-12, limit=200)[0]
+    fit = models.BgNbdFit(r, alpha, a, b, 0.0, 1, 0, 0.0)
+    zero = np.zeros(2)
+    assert models.expected_purchases_new(fit, t)[0] == pytest.approx(exact, rel=1e-6)
+    assert models.expected_purchases(fit, t, zero, zero, zero) == pytest.approx(
+        [exact, exact], rel=1e-6)
+
+
+def test_a_history_the_closed_form_cannot_evaluate_still_gets_a_finite_expectation() -> None:
+    """x = 100 repeat purchases with recency = T = 0: scipy's hyp2f1 gives NaN in both the
+    direct and Pfaff's form from t ≈ 10 on; the expectation is then integrated over p. It
+    keeps rising with the horizon and stays below what an always-alive customer would buy."""
+    fit = models.BgNbdFit(1.0, 1.0, 2.0, 5.0, 0.0, 1, 0, 0.0)
+    x, zero = np.array([100.0]), np.zeros(1)
+    values = [float(models.expected_purchases(fit, t, x, zero, zero)[0])
+              for t in (1.0, 4.3, 10.0, 100.0, 1000.0)]
+    assert all(math.isfinite(v) for v in values)
+    assert values == sorted(values)
+    # λ | x ~ Gamma(101, 1): an alive customer buys ~101 per unit of time until he drops out
+    # t = 1: the closed form still works (E[Y | alive] = 51.71377403) and P(alive) =
+    # 1 / (1 + a/(b + x − 1)) = 104/106 when recency = T (FHL 2005, eq. 11)
+    assert values[0] == pytest.approx(51.71377403 * 104 / 106, rel=1e-8)
+
+
+@pytest.mark.parametrize(("r", "alpha", "a", "b", "x", "z"), [
+    (0.243, 4.414, 0.793, 2.426, 2.0, 0.5),
+    (0.243, 4.414, 0.793, 2.426, 25.0, 0.99),
+    (2.0, 10.0, 3.0, 8.0, 7.0, 0.2),
+    (0.3, 2.0, 0.3, 0.5, 0.0, 0.9),
+])
+def test_the_integral_fallback_agrees_with_the_closed_form(
+        r: float, alpha: float, a: float, b: float, x: float, z: float) -> None:
+    fit = models.BgNbdFit(r, alpha, a, b, 0.0, 1, 0, 0.0)
+    closed = bg_module._hyp_term(fit, np.array([x]), np.array([z]))[0]
+    assert bg_module._term_by_integration(r, a, b, x, z) == pytest.approx(closed, rel=1e-7)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from kbworkbook import models
@@ -113,6 +113,11 @@ def test_clv_without_discount_is_margin_times_expected_purchases(
 
 @given(fit=fits, history=histories(), rates=st.lists(st.floats(0.0, 1.0), min_size=2,
                                                       max_size=4))
+# found by hypothesis: r = a (scipy's hyp2f1 NaN near z = 1), and x = 100 with T = 0
+@example(fit=models.BgNbdFit(1.15, 0.125, 1.15, 5.0, 0.0, 1, 0, 0.0),
+         history=(np.zeros(8), np.zeros(8), np.zeros(8)), rates=[0.0, 0.0])
+@example(fit=models.BgNbdFit(1.0, 1.0, 2.0, 5.0, 0.0, 1, 0, 0.0),
+         history=(np.array([0.0] * 7 + [100.0]), np.zeros(8), np.zeros(8)), rates=[0.0, 0.1])
 @settings(max_examples=50, deadline=None)
 def test_clv_falls_with_the_discount_rate_and_rises_with_the_horizon(
     fit: models.BgNbdFit, history: tuple[np.ndarray, np.ndarray, np.ndarray],
