@@ -54,7 +54,7 @@ HOME_ENV = "KBWORKBOOK_HOME"
 SCHEMA: dict[str, set[str] | None] = {
     "client": {"name", "locale", "currency", "industry"},
     "consultant": {"name", "company", "logo", "color", "accent_color", "email", "phone"},
-    "analysis": {"as_of", "window_months", "stammkunde_min_orders", "margin_rate"},
+    "analysis": {"as_of", "window_months", "stammkunde_min_orders", "margin_rate", "lapse_days"},
     "data": set(INPUTS),
     "economics": None,
     "segments": None,

@@ -34,6 +34,7 @@ from .kennzahlen import (
     transactions_at,
     undefined,
 )
+from .verweildauer import staying
 
 __all__ = [
     "ABOUT",
@@ -48,9 +49,10 @@ __all__ = [
     "rfm",
     "segment_summary",
     "stammkunden",
+    "staying",
 ]
 
-SECTIONS: list[str] = ["intro", "cohorts", "rfm", "clv", "outlook", "stammkunden",
+SECTIONS: list[str] = ["intro", "cohorts", "staying", "rfm", "clv", "outlook", "stammkunden",
                        "cross_selling", "questions"]
 INPUTS: tuple[str, ...] = ("transactions",)
 ABOUT = ("Wer das Geschäft trägt: Kohorten, RFM-Segmente mit Handlungsempfehlung, "
