@@ -132,7 +132,10 @@ class Scrubbed:
 
 
 def _phone_ok(match: re.Match[str]) -> bool:
-    digits = sum(c.isdigit() for c in match.group(0))
+    # E.164: at most 15 digits after the international prefix (``+`` or ``00``)
+    number = match.group(0).lstrip()
+    number = number[2:] if number.startswith("00") else number
+    digits = sum(c.isdigit() for c in number)
     return 9 <= digits <= 15
 
 

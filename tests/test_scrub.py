@@ -29,6 +29,8 @@ EXAMPLES = [
      "Berlin: [Telefon entfernt], [Telefon entfernt], [Telefon entfernt]", {"phone"}),
     ("Wien 0664-1234567 oder +43 1 234 56 78", "Wien [Telefon entfernt] oder [Telefon entfernt]",
      {"phone"}),
+    # 14 digits after the international prefix 00 (found by hypothesis)
+    ("Heidelberg 0049 6221 00000000", "Heidelberg [Telefon entfernt]", {"phone"}),
     ("Schreibt an anna.keller@example.ch oder info (at) baeckerei-muster.ch",
      "Schreibt an [E-Mail entfernt] oder [E-Mail entfernt]", {"email"}),
     ("Gutschrift auf CH93 0076 2011 6238 5295 7 (Kundin)",
