@@ -47,9 +47,33 @@ SELECT customer_id,
 FROM g, e ORDER BY customer_id
 """
 
+# Cohorts count PURCHASES as kbworkbook.metrics._orders defines them: the lines of one customer
+# on one day form one receipt, netted to the cent; a receipt netting to more than 0 is a
+# purchase, unless a credit note (a receipt netting below 0) of the same customer for exactly
+# that amount, on the same day or up to 30 days later, cancels it – each credit note the latest
+# uncancelled one (a stack per customer and amount: purchases pushed, a credit note pops the
+# top when it lies within its 30 days).
 COHORT_SQL = """
-WITH a AS (
-    SELECT DISTINCT customer_id, date_trunc('month', date) AS m FROM tx WHERE revenue > 0
+WITH o AS (
+    SELECT customer_id, CAST(date AS DATE) - DATE '1970-01-01' AS dn,
+           CAST(ROUND(SUM(revenue) * 100) AS BIGINT) AS cents
+    FROM tx WHERE customer_id IS NOT NULL GROUP BY ALL
+), r AS (
+    SELECT DISTINCT customer_id, -cents AS cents FROM o WHERE cents < 0
+), plain AS (
+    SELECT o.customer_id, o.dn FROM o ANTI JOIN r USING (customer_id, cents) WHERE o.cents > 0
+), refunded AS (
+    SELECT o.customer_id, unnest(list_reduce(
+        list(CASE WHEN o.cents > 0 THEN o.dn + 1 ELSE -(o.dn + 1) END ORDER BY o.dn),
+        lambda acc, x: CASE WHEN x > 0 THEN list_append(acc, x)
+                            WHEN len(acc) > 0 AND acc[-1] >= -x - 30 THEN acc[:-2]
+                            ELSE acc END,
+        []::BIGINT[])) - 1 AS dn
+    FROM o JOIN r ON o.customer_id = r.customer_id AND abs(o.cents) = r.cents
+    GROUP BY o.customer_id, r.cents
+), a AS (
+    SELECT DISTINCT customer_id, date_trunc('month', DATE '1970-01-01' + CAST(dn AS INTEGER)) AS m
+    FROM (SELECT * FROM plain UNION ALL SELECT * FROM refunded)
 ), c AS (
     SELECT customer_id, m, MIN(m) OVER (PARTITION BY customer_id) AS cm FROM a
 )
@@ -120,9 +144,13 @@ def run_duckdb_cohort(tx: pd.DataFrame) -> pd.DataFrame:
     counts = long.pivot(index="cm", columns="k", values="n")
     counts = counts.reindex(columns=range(int(long["k"].max()) + 1))
     ret = counts.div(counts[0], axis=0)
-    # future cells NaN, missing past cells 0 (same convention as ours)
-    ncols = ret.shape[1]
-    past = np.arange(ncols)[None, :] <= (ncols - 1 - np.arange(len(ret)))[:, None]
+    # future cells NaN, missing past cells 0 (same convention as ours); months without new
+    # customers have no row, so "past" is counted from each row's own month
+    first = pd.to_datetime(ret.index)
+    months = first.year * 12 + first.month
+    last = int((long["cm"].dt.year * 12 + long["cm"].dt.month + long["k"]).max())
+    age = last - np.asarray(months, dtype=np.int64)
+    past = np.arange(ret.shape[1])[None, :] <= age[:, None]
     return ret.where(~past, ret.fillna(0.0))
 
 
