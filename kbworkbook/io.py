@@ -14,6 +14,10 @@ data row (header = row 1), and a :class:`Detection` saying what was sniffed:
 * a ``.csv`` that is really an xlsx workbook is read as one (also ``.xls`` holding xlsx); in a
   workbook the first sheet that holds a table is read (a cover sheet is skipped).
 
+A CSV file of :data:`STREAM_MIN_BYTES` or more is read in blocks by pyarrow's multi-threaded
+reader (never whole into memory, decoded once); a file that strict reader rejects is read
+again by pandas, so both give the same table and the same messages.
+
 Files that are no table at all raise :class:`~kbworkbook.errors.DataError` with one problem
 (codes ``missing_file``, ``empty_file``, ``not_a_table``, ``unsupported_format``,
 ``unknown_encoding``, ``duplicate_header``, ``bad_row``).
@@ -26,6 +30,7 @@ so that a million-line export loads in seconds.
 from __future__ import annotations
 
 import calendar
+import codecs
 import csv
 import io
 import os
@@ -45,9 +50,12 @@ __all__ = [
     "DATE_FORMATS",
     "DECIMAL_STYLES",
     "DELIMITERS",
+    "STREAM_MIN_BYTES",
     "Detection",
     "RawTable",
+    "blank_cells",
     "date_failure_reason",
+    "may_contain",
     "parse_dates",
     "parse_numbers",
     "read_raw",
@@ -129,17 +137,22 @@ def read_raw(
         raise _fail("not_a_table", label, language, variant="folder")
     if not path.is_file():
         raise _fail("missing_file", label, language, path=str(path))
-    data = _read_bytes(path, label, language, _HEAD_BYTES if head else None)
+    stream = head is None and _size(path) >= STREAM_MIN_BYTES
+    limit = _HEAD_BYTES if head else (_SAMPLE_BYTES if stream else None)
+    data = _read_bytes(path, label, language, limit)
     if not data:
         raise _fail("empty_file", label, language)
+    partial = limit is not None and len(data) >= limit
     suffix = path.suffix.lower()
+
+    def whole() -> bytes:
+        return _read_bytes(path, label, language) if partial else data
+
     try:
         if data.startswith(b"PK\x03\x04") and suffix not in _SUFFIX_PARQUET:
-            return _read_xlsx(_read_bytes(path, label, language) if head else data, label,
-                              language, head)
+            return _read_xlsx(whole(), label, language, head)
         if data.startswith(b"PAR1"):
-            raw = _read_parquet(_read_bytes(path, label, language) if head else data, label,
-                                language)
+            raw = _read_parquet(whole(), label, language)
             return raw if head is None else RawTable(raw.frame.iloc[:head], raw.detection,
                                                      raw.rows[:head])
         if suffix in _SUFFIX_XLSX:
@@ -157,7 +170,9 @@ def read_raw(
         if suffix not in _SUFFIX_CSV:
             raise _fail("unsupported_format", label, language, suffix=suffix)
         if head:
-            data = _cut_at_line(data)
+            return _read_csv(_cut_at_line(data), label, language)
+        if stream:
+            return _read_csv_stream(path, data, label, language, complete=not partial)
         return _read_csv(data, label, language)
     except MemoryError:
         raise _fail("too_large", label, language,
@@ -165,6 +180,16 @@ def read_raw(
 
 
 _HEAD_BYTES = 64 * 1024
+#: CSV files of at least this size are read in blocks by pyarrow's multi-threaded reader
+#: (:func:`_read_csv_stream`) instead of whole into memory; smaller ones by pandas.
+STREAM_MIN_BYTES = 4 * 1024 * 1024
+
+
+def _size(path: Path) -> int:
+    try:
+        return path.stat().st_size
+    except OSError:
+        return 0  # reported by _read_bytes
 
 
 def _read_bytes(path: Path, label: str, language: str, limit: int | None = None) -> bytes:
@@ -195,29 +220,35 @@ def _cut_at_line(data: bytes) -> bytes:
     return data[:cut + 1] if cut > 0 else data
 
 
-def _is_utf8(data: bytes) -> bool:
+def _is_utf8(data: bytes, final: bool = True) -> bool:
+    """True when ``data`` is UTF-8; with ``final=False`` a sequence cut at the end (a sample
+    of a longer file) is no error."""
     try:
-        data.decode("utf-8")
+        codecs.getincrementaldecoder("utf-8")().decode(data, final=final)
     except UnicodeDecodeError:
         return False
     return True
 
 
-def _sniff_encoding(data: bytes, label: str, language: str) -> tuple[str, str]:
-    """(encoding name for pandas, decoded sample text) – raises for binary or unknown bytes."""
+def _sniff_encoding(data: bytes, label: str, language: str,
+                    complete: bool = True) -> tuple[str, str]:
+    """(encoding name for pandas, decoded sample text) – raises for binary or unknown bytes.
+
+    ``complete=False``: ``data`` is the start of a longer file (decided on that sample).
+    """
     if data.startswith(b"\xef\xbb\xbf"):
         encoding = "utf-8-sig"
     elif data.startswith((b"\xff\xfe", b"\xfe\xff")):
         encoding = "utf-16"
     else:
         head = data[:4096]
-        if b"\x00" in head and (head.count(b"\x00") > 0.1 * len(head) or not _is_utf8(data)):
+        if b"\x00" in head and (head.count(b"\x00") > 0.1 * len(head)
+                                or not _is_utf8(data, complete)):
             # a stray NUL inside an otherwise valid UTF-8 text (a broken id) is no binary file
             raise _fail("not_a_table", label, language, variant="binary")
-        try:
-            data.decode("utf-8")
+        if _is_utf8(data, complete):
             encoding = "utf-8"
-        except UnicodeDecodeError:
+        else:
             try:
                 data.decode("cp1252")
                 encoding = "cp1252"
@@ -364,12 +395,76 @@ def _read_csv(data: bytes, label: str, language: str) -> RawTable:
     return _finish(frame, detection, label, language)
 
 
+#: pandas' text dtype (pyarrow-backed ``str`` from pandas 3 on); Arrow text becomes it
+#: without a copy.
+_STR_DTYPE = pd.Series(["x"], dtype="str").dtype
+_ARROW_ENCODINGS = {"utf-8": "utf8", "utf-8-sig": "utf8"}
+
+
+def _read_csv_stream(path: Path, sample: bytes, label: str, language: str,
+                     complete: bool = False) -> RawTable:
+    """Read a large CSV file in blocks with pyarrow's multi-threaded reader.
+
+    Encoding, delimiter and lines above the header are sniffed from ``sample`` (the file's
+    start, ``complete`` when that is the whole file) as for small files; the file is never
+    held whole in memory, nor decoded twice.
+    Whatever this strict reader rejects – a row with more or fewer fields, bytes that are not
+    in the sniffed encoding further down, an unclosed quote – is read again by the pandas
+    reader (:func:`_read_csv`), which gives the same result for a clean file and the known
+    messages (row, column, fix) for a broken one.
+    """
+    import pyarrow as pa
+    from pyarrow import csv as pa_csv
+
+    encoding, text = _sniff_encoding(sample, label, language, complete=complete)
+    delimiter, skip = sniff_layout(text)
+    lines = text.splitlines()
+    header = _records(lines[skip:skip + 1], delimiter) if delimiter is not None else []
+    width = len(header[0]) if header else 0
+
+    def fallback() -> RawTable:
+        return _read_csv(_read_bytes(path, label, language), label, language)
+
+    if delimiter is None or width < 2:
+        return fallback()
+    names = [f"f{i}" for i in range(width)]
+    try:
+        table = pa_csv.read_csv(
+            path,
+            read_options=pa_csv.ReadOptions(
+                skip_rows=skip, column_names=names,
+                encoding=_ARROW_ENCODINGS.get(encoding, encoding)),
+            parse_options=pa_csv.ParseOptions(
+                delimiter=delimiter, quote_char='"', double_quote=True,
+                newlines_in_values=True, ignore_empty_lines=False),
+            convert_options=pa_csv.ConvertOptions(
+                column_types={name: pa.large_string() for name in names},
+                strings_can_be_null=False, quoted_strings_can_be_null=False),
+        )
+    except MemoryError:
+        raise
+    except (pa.ArrowException, UnicodeError, ValueError):
+        return fallback()
+    mapper = ({pa.large_string(): _STR_DTYPE}.get if isinstance(_STR_DTYPE, pd.StringDtype)
+              else None)
+    frame = table.to_pandas(types_mapper=mapper)
+    del table
+    frame.columns = pd.RangeIndex(width)
+    _check_quotes(frame, delimiter, skip, label, language)
+    preamble = tuple(tuple(rec) for rec in _records(lines[:skip], delimiter))
+    detection = Detection(file=label, format="csv", encoding=encoding, delimiter=delimiter,
+                          header_row=skip + 1, preamble=preamble)
+    return _finish(frame, detection, label, language)
+
+
 def _check_quotes(frame: pd.DataFrame, delimiter: str, skip: int, label: str,
                   language: str) -> None:
     """A quote that opens and never closes makes the parser swallow the following lines into
     one field; a field holding line breaks *and* the delimiter is such a swallow (a legitimate
     multi-line comment rarely contains whole rows)."""
     for pos, column in enumerate(frame.columns):
+        if not may_contain(frame[column], "\n"):
+            continue
         cells = frame[column].astype("str")
         suspect = cells.str.contains("\n", regex=False) & cells.str.contains(delimiter,
                                                                               regex=False)
@@ -496,8 +591,10 @@ def _finish(frame: pd.DataFrame, detection: Detection, label: str, language: str
     rows = np.arange(first, len(body) + first)
     # drop columns without header and without data (trailing ";" in Excel exports)
     keep = []
+    blank: dict[int, np.ndarray] = {}
     for pos, name in enumerate(header_values):
-        if name or (body.iloc[:, pos].str.strip() != "").any():
+        blank[pos] = blank_cells(body.iloc[:, pos])
+        if name or not blank[pos].all():
             keep.append(pos)
     if not keep:
         raise _fail("empty_file", label, language)
@@ -506,13 +603,56 @@ def _finish(frame: pd.DataFrame, detection: Detection, label: str, language: str
     _check_duplicates(headers, label, language, detection.header_row)
     body.columns = headers
     nonblank = np.zeros(len(body), dtype=bool)
-    for col in headers:
-        nonblank |= (body[col].str.strip() != "").to_numpy()
+    for pos in keep:
+        nonblank |= ~blank[pos]
     if not nonblank.all():
         body = body.loc[nonblank]
         rows = rows[nonblank]
     body = body.reset_index(drop=True)
     return RawTable(frame=body, detection=detection, rows=rows)
+
+
+# -- cells ---------------------------------------------------------------------------------
+
+
+def _arrow_text(series: pd.Series) -> Any:
+    """The Arrow array behind a pyarrow-backed text column (no copy), else ``None``."""
+    dtype = series.dtype
+    if not (isinstance(dtype, pd.StringDtype) and dtype.storage == "pyarrow"):
+        return None
+    import pyarrow as pa
+
+    arrow = pa.array(series.array)
+    return arrow if isinstance(arrow, pa.ChunkedArray) else pa.chunked_array([arrow])
+
+
+def blank_cells(series: pd.Series) -> np.ndarray:
+    """Boolean array: the cell is missing, empty or only whitespace."""
+    arrow = _arrow_text(series)
+    if arrow is None:
+        if pd.api.types.is_string_dtype(series) or series.dtype == object:
+            return (series.isna() | (series.astype("str").str.strip() == "")).to_numpy(
+                dtype=bool)
+        return series.isna().to_numpy(dtype=bool)
+    import pyarrow.compute as pc
+
+    blank = pc.or_kleene(pc.equal(pc.binary_length(arrow), 0), pc.utf8_is_space(arrow))
+    return np.asarray(pc.fill_null(blank, True), dtype=bool)
+
+
+def may_contain(series: pd.Series, chars: str) -> bool:
+    """False only when no cell of a text column holds any of the (ASCII) ``chars``: a scan
+    of the column's bytes that saves a per-cell search in the usual case; True otherwise."""
+    arrow = _arrow_text(series)
+    if arrow is None:
+        return True
+    table = np.zeros(256, dtype=bool)
+    table[[ord(c) for c in chars]] = True
+    for chunk in arrow.chunks:
+        data = chunk.buffers()[2]
+        if data is not None and table[np.frombuffer(data, dtype=np.uint8)].any():
+            return True
+    return False
 
 
 # -- numbers -------------------------------------------------------------------------------

@@ -46,7 +46,9 @@ from .errors import DataError, Problem
 from .io import (
     Detection,
     RawTable,
+    blank_cells,
     date_failure_reason,
+    may_contain,
     parse_dates,
     parse_numbers,
     read_raw,
@@ -925,8 +927,10 @@ def _duplicate_rows(frame: pd.DataFrame) -> tuple[np.ndarray, np.ndarray]:
     ``repeated``: the other exact repeats – they may be real (two equal lines on a receipt) and
     are kept, but counted and named.
     """
-    dup = frame.duplicated(keep="first").to_numpy()
     appended = np.zeros(len(frame), dtype=bool)
+    if _has_unique_column(frame):
+        return appended, np.zeros(len(frame), dtype=bool)
+    dup = frame.duplicated(keep="first").to_numpy()
     if not dup.any():
         return appended, dup
     keys = pd.util.hash_pandas_object(frame, index=False).to_numpy()
@@ -946,6 +950,16 @@ def _duplicate_rows(frame: pd.DataFrame) -> tuple[np.ndarray, np.ndarray]:
     return appended, dup & ~appended
 
 
+def _has_unique_column(frame: pd.DataFrame) -> bool:
+    """True when a column (a line or receipt-line number) holds a different value in every row,
+    so that no row can repeat another; only a column whose first 5000 values differ is tried."""
+    head = frame.iloc[:5000]
+    for pos in range(frame.shape[1]):
+        if head.iloc[:, pos].nunique(dropna=False) == len(head):
+            return len(pd.unique(frame.iloc[:, pos])) == len(frame)
+    return False
+
+
 def _constant(details: dict[str, Any]) -> Callable[[Any], dict[str, Any]]:
     def get(_value: Any) -> dict[str, Any]:
         return details
@@ -954,9 +968,7 @@ def _constant(details: dict[str, Any]) -> Callable[[Any], dict[str, Any]]:
 
 
 def _empty_mask(series: pd.Series) -> pd.Series:
-    if pd.api.types.is_string_dtype(series) or series.dtype == object:
-        return (series.isna() | (series.astype("str").str.strip() == "")).astype(bool)
-    return series.isna().astype(bool)
+    return pd.Series(blank_cells(series), index=series.index, dtype=bool)
 
 
 _RETURN_WORDS = ("storno|retour|gutschrift|rückgabe|rueckgabe|erstatt|return|refund|void|"
@@ -973,9 +985,12 @@ def _ids(series: pd.Series, empty: pd.Series) -> tuple[pd.Series, int]:
             series = series.astype("Int64")
     text = series.astype("str").str.strip()
     nonempty = text[~empty]
-    if len(nonempty) and nonempty.str.fullmatch(r"\d+\.0").all():
+    if (len(nonempty) and nonempty.str.endswith(".0").all()
+            and nonempty.str.fullmatch(r"\d+\.0").all()):
         text = text.str.replace(r"\.0$", "", regex=True)
-    dirty = text.str.contains(_CONTROL, regex=True) & ~empty
+    controls = "".join(map(chr, [*range(0, 9), 11, 12, *range(14, 32), 127]))
+    dirty = (text.str.contains(_CONTROL, regex=True) & ~empty if may_contain(text, controls)
+             else pd.Series(False, index=text.index))
     n_dirty = int(dirty.sum())
     if n_dirty:
         text = text.str.replace(_CONTROL, "", regex=True).str.strip()

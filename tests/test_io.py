@@ -246,3 +246,80 @@ def test_good_files_load() -> None:
     assert df.attrs["kb_detected"]["delimiter"] == "\t"
     assert df["revenue"].sum() == pytest.approx(1234.5 + 20.0 - 5.25)
     assert df["customer_id"].tolist() == ["000123", "000124", "000123"]
+
+
+# -- large files: the block reader gives what the whole-file reader gives --------------------
+
+DATA = Path(__file__).parent / "data"
+CORPUS = sorted(p for folder in ("bad", "good", "exports", "odd")
+                for p in (DATA / folder).iterdir()
+                if p.suffix.lower() in (".csv", ".tsv", ".txt"))
+
+
+def _outcome(path: Path) -> tuple[object, ...]:
+    try:
+        raw = read_raw(path)
+    except DataError as exc:
+        return ("error", [(p.code, p.row, p.column, p.message) for p in exc.problems])
+    return ("ok", raw.frame.to_dict("list"), [str(t) for t in raw.frame.dtypes],
+            raw.rows.tolist(), raw.detection)
+
+
+def _both_readers(path: Path, monkeypatch: pytest.MonkeyPatch) -> tuple[object, object]:
+    """(outcome of the pandas whole-file reader, outcome of the pyarrow block reader)."""
+    monkeypatch.setattr("kbworkbook.io.STREAM_MIN_BYTES", 1 << 62)
+    whole = _outcome(path)
+    monkeypatch.setattr("kbworkbook.io.STREAM_MIN_BYTES", 0)
+    return whole, _outcome(path)
+
+
+@pytest.mark.parametrize("path", CORPUS, ids=lambda p: f"{p.parent.name}/{p.name}")
+def test_block_reader_matches_the_whole_file_reader_on_the_corpus(
+        path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    whole, blocks = _both_readers(path, monkeypatch)
+    assert blocks == whole
+
+
+_LINE = "{d:02d}.03.2025;{i:06d};{i};Brot;1;{i},50;0,50\n"
+_HEAD = "Belegdatum;Kunden-Nr.;Belegnummer;Artikel;Menge;Umsatz;Marge\n"
+
+
+def _big(late: str, encoding: str = "utf-8", rows: int = 12_000) -> str:
+    """A file larger than the sniffed sample (256 KB) with ``late`` near its end."""
+    body = "".join(_LINE.format(d=1 + i % 28, i=i) for i in range(rows))
+    return _HEAD + body + late + _LINE.format(d=5, i=rows + 1)
+
+
+@pytest.mark.parametrize(("late", "encoding"), [
+    ("", "cp1252"),
+    ("02.03.2025;7;9;Müesli;1;2,00;0,50\n", "cp1252"),  # first non-ASCII byte after the sample
+    ("02.03.2025;7;9;Brot;1\n", "utf-8"),  # a short row
+    ("02.03.2025;7;9;Brot;1;2,00;0,50;x\n", "utf-8"),  # a long row
+    ('02.03.2025;7;9;"Brot;1;2,00;0,50\n', "utf-8"),  # a quote that never closes
+    ('02.03.2025;7;9;"Brot\nmit Butter";1;2,00;0,50\n', "utf-8"),  # a line break in a field
+    ("\n\n", "utf-8"),  # blank lines
+    ("02.03.2025;7\x00;9;Brot;1;2,00;0,50\n", "utf-8"),  # a NUL byte
+])
+def test_block_reader_matches_the_whole_file_reader_on_large_files(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, late: str, encoding: str) -> None:
+    path = write(tmp_path / "umsaetze.csv", _big(late), encoding)
+    assert path.stat().st_size > 300_000
+    whole, blocks = _both_readers(path, monkeypatch)
+    assert blocks == whole
+
+
+def test_block_reader_reads_a_large_file_without_loading_it_whole(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    text = _big("").replace("Brot", "Brötchen", 1)
+    path = write(tmp_path / "umsaetze.csv", text, "cp1252")
+    monkeypatch.setattr("kbworkbook.io.STREAM_MIN_BYTES", 0)
+
+    def no_pandas(*_args, **_kwargs):  # type: ignore[no-untyped-def]
+        raise AssertionError("the whole-file reader was used")
+
+    monkeypatch.setattr("pandas.read_csv", no_pandas)
+    raw = read_raw(path)
+    assert raw.frame.shape == (12_001, 7)
+    assert raw.detection.encoding == "cp1252"
+    assert raw.rows[-1] == 12_002
+    assert raw.frame["Artikel"].iloc[0] == "Brötchen"
