@@ -1,4 +1,5 @@
-"""Known exports without configuration: Shopify, WooCommerce, SumUp, DATEV → canonical tables.
+"""Known exports without configuration: Shopify, WooCommerce, SumUp, DATEV, Lightspeed
+Restaurant, SurveyMonkey → canonical tables.
 
 A *preset* recognises an export by its headers (:func:`detect`) and turns the raw file into the
 columns of a canonical table (design.md): it may parse, group and net rows, but it keeps each
@@ -414,6 +415,122 @@ def _datev(raw: RawTable, language: str) -> PresetResult:
                    problems=tuple(problems))
 
 
+# -- Lightspeed Restaurant (K-Series) transactions report ----------------------------------------
+
+#: Transaction types of the report that are sales (Sale) or give money back (Refund); the others
+#: move money or accounts without a sale: Float (cash drawer), Foreign (account transferred to
+#: another table), Recall (a closed account reopened), Split, Transitory (open at day end, moved
+#: to the next day), Update (recreated), Void (cancelled).
+_LIGHTSPEED_SALE = "sale"
+_LIGHTSPEED_REFUND = "refund"
+
+
+def _lightspeed_k(raw: RawTable, language: str) -> PresetResult:
+    cols = _Columns(raw.frame)
+    problems: list[Problem] = []
+    kind = cols.text("Type").str.casefold()
+    sale = kind == _LIGHTSPEED_SALE
+    refund = kind == _LIGHTSPEED_REFUND
+    keep = (sale | refund).to_numpy()
+    style = "comma" if raw.detection.delimiter == ";" else "point"
+    amount = _numbers(cols, raw, style, language, problems, "Amount")
+    revenue = amount.abs().where(~refund, -amount.abs())
+    frame = pd.DataFrame({
+        "Date": _local_time(cols.text("Date")),
+        "ID": cols.text("ID"),
+        "Item": cols.text("Item"),
+        "Quantity": _numbers(cols, raw, style, language, problems, "Quantity"),
+        "Amount": revenue,
+    })
+    mapping = {"date": "Date", "order_id": "ID", "product": "Item", "quantity": "Quantity",
+               "revenue": "Amount"}
+    left_out = kind[~keep].value_counts()
+    other = ", ".join(f"{n} {t.title()}" for t, n in left_out.items() if t)
+    notes = [_t(language,
+                f"Lightspeed-Restaurant-Transaktionen: {int(sale.sum())} Verkaufs- und "
+                f"{int(refund.sum())} Rückerstattungspositionen gezählt (Rückerstattungen "
+                "abgezogen), Betrag wie exportiert (inkl. MWST). »Account« ist der Tisch oder "
+                "das Konto, kein Kunde: alle Verkäufe zählen als Laufkundschaft.",
+                f"Lightspeed Restaurant transactions: {int(sale.sum())} sale and "
+                f"{int(refund.sum())} refund lines counted (refunds subtracted), amount as "
+                "exported (incl. VAT). 'Account' is the table or tab, not a customer: every "
+                "sale counts as walk-in.")]
+    if other:
+        notes.append(_t(language,
+                        f"Nicht gezählt (keine Verkäufe): {other}.",
+                        f"Not counted (no sales): {other}."))
+    return _result(raw, frame, keep, mapping=mapping, key=None, notes=tuple(notes),
+                   problems=tuple(problems))
+
+
+# -- SurveyMonkey responses export -----------------------------------------------------------------
+
+_RECOMMEND = ("weiterempfehlen", "empfehlen", "recommend", "nps")
+_SM_ANSWER_TYPES = ("response", "open-ended response", "antwort", "offene antwort")
+_SCORE_TEXT = re.compile(r"^\s*(\d{1,2})(?:\s*[-–:]\s*\D.*)?\s*$")
+
+
+def _us_time(text: pd.Series) -> pd.Series:
+    """``11/12/2025 10:25:56 AM`` (SurveyMonkey's US dates) → ISO text; others unchanged."""
+    us = text.str.fullmatch(r"\d{1,2}/\d{1,2}/\d{4}(?: \d{1,2}:\d{2}(?::\d{2})?(?: ?[AaPp][Mm])?)?")
+    if not us.any():
+        return text
+    parsed = pd.to_datetime(text.where(us), format="mixed", dayfirst=False, errors="coerce")
+    return parsed.dt.strftime("%Y-%m-%d %H:%M:%S").where(us & parsed.notna(), text)
+
+
+def _surveymonkey(raw: RawTable, language: str) -> PresetResult:
+    frame_in = raw.frame
+    cols = _Columns(frame_in)
+    headers = [str(h) for h in frame_in.columns]
+    # the second header row names each column's answer type ("Response", "Open-Ended Response")
+    # or a choice; it sits where the first respondent would, without a Respondent ID
+    respondent = cols.text("Respondent ID")
+    subheader = np.zeros(len(frame_in), dtype=bool)
+    if len(frame_in) and respondent.iloc[0] == "":
+        subheader[0] = True
+    types = ({h: str(frame_in[h].iloc[0]).strip().casefold() for h in headers}
+             if subheader[0] else {})
+    score_header = next((h for h in headers
+                         if any(w in _key(h) for w in _RECOMMEND)), None)
+    after = headers[headers.index(score_header) + 1:] if score_header else []
+    comment_header = next((h for h in after if types.get(h) in _SM_ANSWER_TYPES[1::2]),
+                          None)
+    problems: list[Problem] = []
+    score_text = (frame_in[score_header].astype("str").fillna("").str.strip()
+                  if score_header else pd.Series("", index=frame_in.index, dtype="str"))
+    leading = score_text.str.extract(_SCORE_TEXT, expand=False)
+    frame = pd.DataFrame({
+        "End Date": _us_time(cols.text("End Date", "Start Date")),
+        "Bewertung": leading.fillna(score_text),
+        "Email Address": cols.text("Email Address"),
+    })
+    mapping = {"date": "End Date", "score": "Bewertung"}
+    if comment_header is not None:
+        frame["Kommentar"] = frame_in[comment_header].astype("str").fillna("").str.strip()
+        mapping["comment"] = "Kommentar"
+    emails = frame["Email Address"].loc[~subheader]
+    key = ("Email Address", "email") if (emails != "").any() else None
+    if key is None:
+        frame = frame.drop(columns=["Email Address"])
+    shown = score_header if score_header is None or len(score_header) <= 60 \
+        else score_header[:57] + "…"
+    notes = (_t(language,
+                "SurveyMonkey-Export: zweite Kopfzeile (Antworttypen) übersprungen; Bewertung "
+                f"aus der Frage »{shown}«; Datum = End Date. »Respondent ID« ist die Nummer "
+                "der Antwort, keine Kundennummer"
+                + ("; Kunden über ein Pseudonym der E-Mail-Adresse erkannt." if key else "."),
+                "SurveyMonkey export: second header row (answer types) skipped; score from "
+                f"the question '{shown}'; date = End Date. 'Respondent ID' numbers the "
+                "response, not the customer"
+                + ("; customers recognised by a pseudonym of the e-mail address." if key
+                   else ".")),)
+    if score_header is None:
+        mapping.pop("score")
+    return _result(raw, frame, ~subheader, mapping=mapping, key=key, notes=notes,
+                   problems=tuple(problems))
+
+
 PRESETS: tuple[Preset, ...] = (
     Preset("shopify_orders", "Shopify (Bestellungen exportieren)", "Shopify (Export orders)",
            "transactions", "https://matrixify.app/documentation/orders/ (Shopify's export "
@@ -437,6 +554,18 @@ PRESETS: tuple[Preset, ...] = (
            (_sig("Umsatz (ohne Soll/Haben-Kz)", "Soll/Haben-Kennzeichen", "Konto",
                  "Gegenkonto (ohne BU-Schlüssel)", "Belegdatum"),),
            _datev),
+    Preset("lightspeed_k_transactions", "Lightspeed Restaurant (Transaktionen)",
+           "Lightspeed Restaurant (transactions)", "transactions",
+           "https://k-series-support.lightspeedhq.com/hc/en-us/articles/4403189403675 "
+           "(Transactions report: columns and transaction types)",
+           (_sig("Type", "Date", "ID", "Account", "Device", "SKU", "Quantity", "Amount"),),
+           _lightspeed_k),
+    Preset("surveymonkey_responses", "SurveyMonkey (Antworten exportieren)",
+           "SurveyMonkey (responses export)", "nps",
+           "https://github.com/expectedparrot/edsl (edsl/conjure/survey_monkey/"
+           "data_classes.py: SURVEY_MONKEY_HEADERS; two header rows)",
+           (_sig("Respondent ID", "Collector ID", "Start Date", "End Date"),),
+           _surveymonkey),
 )
 
 

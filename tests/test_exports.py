@@ -31,6 +31,8 @@ CASES = [
     ("EXTF_Buchungsstapel_20250101_20251231.csv", "DATEV", 6, 2000.0, 4, 0, "2025-01-05",
      "2025-12-30"),
     ("lightspeed_sales_2025-06.csv", None, 6, 37.04, 2, 1, "2025-06-02", "2025-06-04"),
+    ("lightspeed_k_transactions_2025-07.csv", "Lightspeed Restaurant", 6, 84.0, 0, 6,
+     "2025-07-01", "2025-07-02"),
     ("Umsatzliste März.csv", None, 5, 1265.85, 2, 1, "2025-03-03", "2025-03-31"),
     ("Umsatz Unicode-Text.txt", None, 4, 15.30, 2, 1, "2025-01-02", "2025-01-06"),
     ("kasse_ch_laufkundschaft.csv", None, 27, 1458.20, 7, 9, "2024-02-15", "2025-12-20"),
@@ -108,6 +110,37 @@ def test_google_forms_survey_is_recognised_by_its_question() -> None:
     # masked
     assert nps["customer_id"].nunique() == 3
     assert "example.ch" not in nps.to_string() and "079" not in nps.to_string()
+
+
+def test_surveymonkey_export_skips_its_second_header_row() -> None:
+    nps = load_nps(EXPORTS / "SurveyMonkey_Kundenzufriedenheit_2025.csv")
+    detected = nps.attrs["kb_detected"]
+    assert detected["preset"].startswith("SurveyMonkey")
+    # by hand: 10, 9, 7, 4 and "0 - Äusserst unwahrscheinlich"; the last respondent gave none
+    assert nps["score"].tolist() == [10, 9, 7, 4, 0]
+    assert detected["skipped_rows"] == 1
+    assert metrics.nps(nps["score"]).score == pytest.approx(0.0)  # 2 P, 1 Pa, 2 D of 5
+    # the date is End Date (US format in the export), read as local time
+    assert nps["date"].iloc[0] == pd.Timestamp("2025-11-03 08:14:02")
+    assert nps["date"].iloc[2] == pd.Timestamp("2025-11-04 17:03:40")
+    # the comment is the open-ended answer after the score question
+    assert nps["comment"].iloc[0] == "Frisches Brot jeden Tag"
+    # a.kunde answered twice: one pseudonym; Respondent IDs, addresses, IPs and the phone in a
+    # comment never survive
+    assert nps["customer_id"].nunique() == 3
+    text = nps.to_string()
+    for personal in ("example.ch", "079", "203.0.113", "114225036187"):
+        assert personal not in text
+
+
+def test_lightspeed_restaurant_counts_sales_and_refunds_only() -> None:
+    tx = load_transactions(EXPORTS / "lightspeed_k_transactions_2025-07.csv")
+    # by hand: Sale 37 + 9 + 14 + 21 + 24, Refund −21; Float, Void, Foreign, Transitory not sales
+    assert tx.groupby("order_id")["revenue"].sum().to_dict() == pytest.approx({
+        "A101.1": 46.0, "A102.2": 14.0, "A104.1": 21.0, "A104.2": -21.0, "A105.1": 24.0})
+    assert "customer_id" not in tx.columns  # "Account" is a table, not a customer
+    notes = " ".join(tx.attrs["kb_detected"]["notes"])
+    assert "1 Float, 1 Void, 1 Foreign, 1 Transitory" in notes
 
 
 def test_pseudonyms_are_stable_per_workspace_secret(tmp_path: Path) -> None:
