@@ -445,7 +445,7 @@ def _lightspeed_k(raw: RawTable, language: str) -> PresetResult:
     mapping = {"date": "Date", "order_id": "ID", "product": "Item", "quantity": "Quantity",
                "revenue": "Amount"}
     left_out = kind[~keep].value_counts()
-    other = ", ".join(f"{n} {t.title()}" for t, n in left_out.items() if t)
+    other = ", ".join(f"{n} {str(t).title()}" for t, n in left_out.items() if t)
     notes = [_t(language,
                 f"Lightspeed-Restaurant-Transaktionen: {int(sale.sum())} Verkaufs- und "
                 f"{int(refund.sum())} Rückerstattungspositionen gezählt (Rückerstattungen "
