@@ -490,6 +490,8 @@ FIGURE_KEYS: Mapping[str, tuple[str, int, tuple[str, ...]]] = {
     "complaints": ("count", 0, ("03", "05")),
     "complaint_satisfaction": ("fraction", 1, ("03", "05")),
     "engagement_rate": ("fraction", 2, ("03",)),
+    # shown in words ("62 % des Umsatzes …") in chapters 03/04 when there are walk-in sales
+    "identified_revenue_share": ("fraction", 0, ()),
 }
 
 
@@ -513,6 +515,7 @@ def _values(a: Analysis) -> dict[str, float | None]:
         "complaints": float(c.count) if c else None,
         "complaint_satisfaction": c.satisfied_share if c else None,
         "engagement_rate": a.engagement.rate if a.engagement else None,
+        "identified_revenue_share": a.identified.revenue_share if a.identified else None,
     }
 
 

@@ -246,3 +246,15 @@ def test_no_secret_file_without_personal_keys(tmp_path: Path) -> None:
     shutil.copy(EXPORTS / "kasse_ch_laufkundschaft.csv", ws.data_dir / "transactions.csv")
     load_table("transactions", ws)
     assert not (ws.root / SECRET_FILE).exists()
+
+
+def test_identified_revenue_share_is_in_figures_json() -> None:
+    from kbworkbook.figures import Settings, analyse, figures_document
+
+    tx = load_transactions(EXPORTS / "kasse_ch_laufkundschaft.csv")
+    tables = {"transactions": tx, "nps": None, "posts": None, "complaints": None}
+    doc = figures_document(analyse(tables, Settings(), "2025-12-31"), "CHF")
+    share = next(f for f in doc["figures"] if f["key"] == "identified_revenue_share")
+    # by hand (tests/data/README.md): 56.90 of 135.00 CHF in 2025 carry a Kunden-Nr.
+    assert share["value"] == pytest.approx(56.90 / 135.00)
+    assert share["unit"] == "fraction" and share["window"] == "2025-01-01/2025-12-31"

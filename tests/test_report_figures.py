@@ -51,6 +51,7 @@ WHERE: dict[str, dict[str, tuple[str, int]]] = {
     "complaint_satisfaction": {"03": ("Kunde danach zufrieden", 1),
                                "05": ("Anteil zufrieden gelöster Beschwerden", 1)},
     "engagement_rate": {"03": ("Reichweite", 1)},
+    "identified_revenue_share": {},  # in a sentence, not in a table row or tile
 }
 
 
