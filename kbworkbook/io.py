@@ -53,6 +53,7 @@ __all__ = [
     "STREAM_MIN_BYTES",
     "Detection",
     "RawTable",
+    "all_distinct",
     "blank_cells",
     "date_failure_reason",
     "may_contain",
@@ -636,8 +637,25 @@ def blank_cells(series: pd.Series) -> np.ndarray:
         return series.isna().to_numpy(dtype=bool)
     import pyarrow.compute as pc
 
-    blank = pc.or_kleene(pc.equal(pc.binary_length(arrow), 0), pc.utf8_is_space(arrow))
+    blank = pc.equal(pc.binary_length(arrow), 0)
+    if _has_bytes(arrow, _SPACE_BYTES):  # else no cell can be only whitespace
+        blank = pc.or_kleene(blank, pc.utf8_is_space(arrow))
     return np.asarray(pc.fill_null(blank, True), dtype=bool)
+
+
+#: Bytes that start a whitespace character in UTF-8: ASCII blanks, and the lead bytes of
+#: U+0085/U+00A0 (C2), U+1680 (E1), U+2000–U+205F (E2) and U+3000 (E3).
+_SPACE_BYTES = re.compile(b"[\t\n\x0b\x0c\r \xc2\xe1\xe2\xe3]")
+
+
+def _has_bytes(arrow: Any, pattern: re.Pattern[bytes]) -> bool:
+    """True when ``pattern`` occurs in the bytes behind an Arrow text column (the buffers may
+    hold a little more than the column's cells: a superset, for a quick "certainly not")."""
+    for chunk in arrow.chunks:
+        data = chunk.buffers()[2]
+        if data is not None and pattern.search(memoryview(data)) is not None:
+            return True
+    return False
 
 
 def may_contain(series: pd.Series, chars: str) -> bool:
@@ -646,13 +664,34 @@ def may_contain(series: pd.Series, chars: str) -> bool:
     arrow = _arrow_text(series)
     if arrow is None:
         return True
-    table = np.zeros(256, dtype=bool)
-    table[[ord(c) for c in chars]] = True
-    for chunk in arrow.chunks:
-        data = chunk.buffers()[2]
-        if data is not None and table[np.frombuffer(data, dtype=np.uint8)].any():
-            return True
-    return False
+    return _has_bytes(arrow, re.compile(b"[" + re.escape(chars.encode("ascii")) + b"]"))
+
+
+def all_distinct(series: pd.Series) -> bool:
+    """True when no two cells of the column are equal.
+
+    Cheap for the usual line or receipt number: values that ascend or descend (as texts or
+    as whole numbers) are distinct without a hash table of all texts; whole numbers are
+    compared as numbers. ``False`` may also mean "not shown cheaply" (``7`` and ``007``).
+    """
+    n = len(series)
+    if n < 2:
+        return True
+    arrow = _arrow_text(series)
+    if arrow is None or arrow.null_count:
+        return len(pd.unique(series)) == n
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    later, earlier = arrow[1:], arrow[:-1]
+    if pc.all(pc.greater(later, earlier)).as_py() or pc.all(pc.less(later, earlier)).as_py():
+        return True
+    try:
+        numbers = pc.cast(arrow, pa.int64()).to_numpy()
+    except (pa.ArrowInvalid, pa.ArrowNotImplementedError):
+        return len(pd.unique(series)) == n
+    step = np.diff(numbers)
+    return bool((step > 0).all() or (step < 0).all() or len(pd.unique(numbers)) == n)
 
 
 # -- numbers -------------------------------------------------------------------------------

@@ -46,6 +46,7 @@ from .errors import DataError, Problem
 from .io import (
     Detection,
     RawTable,
+    all_distinct,
     blank_cells,
     date_failure_reason,
     may_contain,
@@ -956,7 +957,7 @@ def _has_unique_column(frame: pd.DataFrame) -> bool:
     head = frame.iloc[:5000]
     for pos in range(frame.shape[1]):
         if head.iloc[:, pos].nunique(dropna=False) == len(head):
-            return len(pd.unique(frame.iloc[:, pos])) == len(frame)
+            return all_distinct(frame.iloc[:, pos])
     return False
 
 
