@@ -62,8 +62,19 @@ def test_models_import_only_numpy_pandas_scipy_and_lower_layers() -> None:
             assert allowed, f"{path.relative_to(PACKAGE)} imports {name}"
 
 
+def test_economics_imports_only_numpy_pandas_and_errors() -> None:
+    """The economics package sits on metrics: numbers and frames in, dataclasses out."""
+    for path in _modules("economics"):
+        for name in (_absolute(n, path) for n in _imports(path)):
+            top = name.split(".")[0]
+            allowed = (top in STDLIB or top in {"numpy", "pandas"}
+                       or name == "kbworkbook.errors"
+                       or name.startswith(("kbworkbook.economics", "kbworkbook.metrics")))
+            assert allowed, f"{path.relative_to(PACKAGE)} imports {name}"
+
+
 def test_pure_modules_do_no_io_or_plotting() -> None:
-    pure = [*_modules("metrics"), *_modules("models"), PACKAGE / "economics.py",
+    pure = [*_modules("metrics"), *_modules("models"), *_modules("economics"),
             PACKAGE / "figures.py",
             PACKAGE / "questionnaires" / "scoring.py"]
     for path in pure:

@@ -1,141 +1,39 @@
-"""Economics of customer retention: programme cost, benefit, ROI, profit by year, word of mouth.
-
-Pure functions (numbers or DataFrames in, frozen dataclasses or DataFrames out); no I/O.
-Formulas follow ``domain.md`` §5–§7:
-
-- §6 programme cost ``K = setup/years + fixed + c_var·participants + ρ·participant_revenue
-  + hours·rate`` and benefit ``B = S·Δr·m + S·r1·ΔT·mt``, ``ROI = (B−K)/K``, break-even uplift
-  ``Δr* = K/(S·m)`` (lifetime variant: ``m`` → ``m + m·r1/(1+d−r1)``);
-- §5 profit per customer by relationship year (acquisition, base profit and stacked
-  components), expected profit ``E_t = p_t·r^(t−1)`` and the customer NPV;
-- §7 complaint word of mouth (``3 zu 10``), break-even handling quality and retained
-  complainants from the TARP table.
-
-Conventions: rates are fractions 0..1, uplifts are fractions (``0.06`` = 6 percentage points),
-money is per year and net of VAT in the workspace currency. Every result carries the
-assumptions it was computed from (``.assumptions``: name → value) so a report can print each
-assumption beside its result. Invalid input raises :class:`EconomicsError` (a
-:class:`~kbworkbook.errors.MetricError`) with a German message that says how to fix it.
-"""
+"""§6 programme economics: margins per transaction, cost, benefit, ROI, break-even, sensitivity."""
 
 from __future__ import annotations
 
 import math
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
-from types import MappingProxyType
-from typing import Literal
 
-import numpy as np
 import pandas as pd
 
-from .errors import MetricError
+from ._common import (
+    EconomicsError,
+    _finite,
+    _fraction,
+    _freeze,
+    _non_negative,
+    _positive,
+    _retention_and_discount,
+)
 
 __all__ = [
-    "DEFAULT_PROFIT_COMPONENTS",
-    "TARP_RETENTION",
     "Benefit",
-    "ComplaintRetention",
     "CostAssumptions",
     "CostBreakdown",
-    "EconomicsError",
-    "ProfitByYear",
-    "ProfitComponent",
     "ProgrammeInputs",
     "ProgrammeResult",
     "TransactionMargins",
-    "WordOfMouth",
-    "break_even_quality",
     "break_even_uplift",
-    "complaint_word_of_mouth",
     "evaluate_programme",
     "lifetime_margin",
-    "npv_of_series",
-    "profit_by_year",
     "programme_benefit",
     "programme_cost",
-    "retained_complainants",
     "roi",
     "sensitivity_table",
     "transaction_margins",
 ]
-
-Problem = Literal["small", "large"]
-
-
-class EconomicsError(MetricError):
-    """An economic figure cannot be computed from the given assumptions (German message)."""
-
-
-def _freeze(values: Mapping[str, float]) -> Mapping[str, float]:
-    return MappingProxyType(dict(values))
-
-
-# -- validation --------------------------------------------------------------------------------
-
-
-def _finite(name: str, value: float) -> float:
-    try:
-        number = float(value)
-    except (TypeError, ValueError):
-        raise EconomicsError(
-            f"»{name}« muss eine Zahl sein, nicht »{value}«. Bitte eine Zahl eintragen."
-        ) from None
-    if not math.isfinite(number):
-        raise EconomicsError(f"»{name}« ist keine endliche Zahl ({value}). Bitte korrigieren.")
-    return number
-
-
-def _non_negative(name: str, value: float) -> float:
-    number = _finite(name, value)
-    if number < 0:
-        raise EconomicsError(
-            f"»{name}« darf nicht negativ sein (eingegeben: {number:g}). "
-            "Bitte 0 oder einen positiven Wert eintragen."
-        )
-    return number
-
-
-def _fraction(name: str, value: float) -> float:
-    number = _finite(name, value)
-    if not 0.0 <= number <= 1.0:
-        raise EconomicsError(
-            f"»{name}« muss zwischen 0 und 1 liegen (0 % bis 100 %), eingegeben: {number:g}. "
-            "Prozentwerte bitte als Anteil schreiben, z. B. 0.8 für 80 %."
-        )
-    return number
-
-
-def _positive(name: str, value: float) -> float:
-    number = _finite(name, value)
-    if number <= 0:
-        raise EconomicsError(
-            f"»{name}« muss größer als 0 sein (eingegeben: {number:g}). Bitte korrigieren."
-        )
-    return number
-
-
-def _count(name: str, value: float) -> int:
-    number = _non_negative(name, value)
-    if number != int(number):
-        raise EconomicsError(
-            f"»{name}« muss eine ganze Zahl sein (eingegeben: {number:g}). Bitte runden."
-        )
-    return int(number)
-
-
-def _retention_and_discount(retention: float, discount_rate: float) -> tuple[float, float]:
-    r = _fraction("Bindungsrate", retention)
-    d = _non_negative("Diskontsatz", discount_rate)
-    if r >= 1.0 + d:
-        raise EconomicsError(
-            "Die Bindungsrate muss kleiner als 1 + Diskontsatz sein, sonst ist der Kundenwert "
-            "unendlich. Bitte eine Bindungsrate unter 100 % eintragen."
-        )
-    return r, d
-
-
-# -- §6 margins per transaction ----------------------------------------------------------------
 
 
 @dataclass(frozen=True)
@@ -365,7 +263,7 @@ def lifetime_margin(margin_per_customer: float, retention: float, discount_rate:
     This is :func:`kbworkbook.metrics.clv_discounted` with ``convention="start"``, the one
     customer-value convention of the report.
     """
-    from .metrics.value import clv_discounted
+    from ..metrics.value import clv_discounted
 
     m = _finite("Deckungsbeitrag pro Kunde und Jahr", margin_per_customer)
     if horizon is None:  # the infinite sum needs r < 1 + d; a finite horizon always converges
@@ -532,251 +430,3 @@ def sensitivity_table(
         dtype="float64",
     )
     return table
-
-
-# -- §5 profit per customer by relationship year -----------------------------------------------
-
-
-@dataclass(frozen=True)
-class ProfitComponent:
-    """A profit source that grows by ``increment`` per year from year ``start``, ``cap`` times.
-
-    Contribution in year t ≥ 1: ``increment·min(cap, max(0, t − start + 1))``.
-    """
-
-    key: str
-    increment: float
-    start: int
-    cap: int
-
-
-#: §5 illustrative SME components as a share of the base profit (B = 100 → 15, 8, 10, 5).
-DEFAULT_PROFIT_COMPONENTS: tuple[tuple[str, float, int, int], ...] = (
-    ("increased_purchases", 0.15, 2, 5),
-    ("reduced_costs", 0.08, 2, 3),
-    ("referrals", 0.10, 2, 4),
-    ("price_premium", 0.05, 3, 4),
-)
-
-
-@dataclass(frozen=True)
-class ProfitByYear:
-    """Profit per customer by relationship year (§5).
-
-    ``table`` has one row per year 0..T with columns ``acquisition``, ``base``, one column per
-    component key, ``profit`` (p_t), ``cumulative``, ``survival`` (r^(t−1), 1 in year 0),
-    ``expected`` (E_t) and ``discounted`` (E_t/(1+d)^t). ``npv`` is the customer NPV.
-    """
-
-    table: pd.DataFrame
-    npv: float
-    components: tuple[str, ...]
-    assumptions: Mapping[str, float] = field(default_factory=dict)
-
-
-def _component_values(component: ProfitComponent, years: np.ndarray) -> np.ndarray:
-    steps = np.clip(years - component.start + 1, 0, component.cap)
-    return component.increment * steps
-
-
-def profit_by_year(
-    acquisition_cost: float,
-    base_profit: float,
-    components: Iterable[ProfitComponent] | None = None,
-    *,
-    years: int = 20,
-    retention: float = 0.8,
-    discount_rate: float = 0.1,
-) -> ProfitByYear:
-    """The §5 model: ``p_0 = −A``, ``p_t = B + Σ_k g_k·min(cap_k, max(0, t−s_k+1))``.
-
-    ``E_t = p_t·r^(t−1)``, ``NPV = −A + Σ_{t=1..T} p_t·r^(t−1)/(1+d)^t``. ``components=None``
-    scales :data:`DEFAULT_PROFIT_COMPONENTS` to ``base_profit``.
-    """
-    a = _non_negative("Akquisitionskosten pro Neukunde", acquisition_cost)
-    b = _finite("Grundgewinn pro Kunde und Jahr", base_profit)
-    horizon = _count("Betrachtete Jahre", years)
-    if horizon < 1:
-        raise EconomicsError("Bitte mindestens ein Jahr der Kundenbeziehung betrachten.")
-    r, d = _retention_and_discount(retention, discount_rate)
-    if components is None:
-        comps = [
-            ProfitComponent(key, share * b, start, cap)
-            for key, share, start, cap in DEFAULT_PROFIT_COMPONENTS
-        ]
-    else:
-        comps = list(components)
-    for comp in comps:
-        _finite(f"Zuwachs »{comp.key}«", comp.increment)
-        if comp.start < 1 or comp.cap < 0:
-            raise EconomicsError(
-                f"Komponente »{comp.key}«: Startjahr muss ≥ 1 und Obergrenze ≥ 0 sein."
-            )
-    t = np.arange(horizon + 1, dtype="int64")
-    frame = pd.DataFrame({"year": t})
-    frame["acquisition"] = np.where(t == 0, -a, 0.0)
-    frame["base"] = np.where(t == 0, 0.0, b)
-    for comp in comps:
-        frame[comp.key] = np.where(t == 0, 0.0, _component_values(comp, t))
-    parts = ["acquisition", "base", *[c.key for c in comps]]
-    frame["profit"] = frame[parts].sum(axis=1)
-    frame["cumulative"] = frame["profit"].cumsum()
-    frame["survival"] = np.where(t == 0, 1.0, float(r) ** np.maximum(t - 1, 0))
-    frame["expected"] = frame["profit"] * frame["survival"]
-    frame["discounted"] = frame["expected"] / (1.0 + d) ** t
-    npv = float(frame["discounted"].sum())
-    assumptions: dict[str, float] = {
-        "acquisition_cost": a,
-        "base_profit": b,
-        "years": float(horizon),
-        "retention": r,
-        "discount_rate": d,
-    }
-    for comp in comps:
-        assumptions[f"{comp.key}.increment"] = comp.increment
-        assumptions[f"{comp.key}.start"] = float(comp.start)
-        assumptions[f"{comp.key}.cap"] = float(comp.cap)
-    return ProfitByYear(
-        table=frame.set_index("year"),
-        npv=npv,
-        components=tuple(c.key for c in comps),
-        assumptions=_freeze(assumptions),
-    )
-
-
-def npv_of_series(
-    acquisition_cost: float,
-    profits: Sequence[float],
-    retention: float,
-    discount_rate: float = 0.0,
-) -> float:
-    """Customer NPV of an explicit profit series p_1..p_T: ``−A + Σ p_t·r^(t−1)/(1+d)^t``."""
-    a = _non_negative("Akquisitionskosten pro Neukunde", acquisition_cost)
-    r, d = _retention_and_discount(retention, discount_rate)
-    values = np.asarray([_finite("Gewinn", p) for p in profits], dtype="float64")
-    t = np.arange(1, len(values) + 1)
-    return float(-a + np.sum(values * r ** (t - 1) / (1.0 + d) ** t))
-
-
-# -- §7 complaint word of mouth ----------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class WordOfMouth:
-    """Word of mouth from complaints (§7): people reached positively/negatively per period."""
-
-    positive: float
-    negative: float
-    break_even_quality: float
-    silent_customers: float | None
-    assumptions: Mapping[str, float] = field(default_factory=dict)
-
-    @property
-    def balance(self) -> float:
-        """``W = W⁺ − W⁻``; positive means handling wins more people than it loses."""
-        return self.positive - self.negative
-
-
-def break_even_quality(a_plus: float = 3.0, a_minus: float = 10.0) -> float:
-    """Share of well-handled complaints at which word of mouth breaks even: ``a⁻/(a⁺+a⁻)``."""
-    ap = _non_negative("Positive Weitererzählungen (a⁺)", a_plus)
-    am = _non_negative("Negative Weitererzählungen (a⁻)", a_minus)
-    if ap + am == 0:
-        raise EconomicsError("a⁺ und a⁻ dürfen nicht beide 0 sein.")
-    return am / (ap + am)
-
-
-def complaint_word_of_mouth(
-    complaints: float,
-    quality: float,
-    a_plus: float = 3.0,
-    a_minus: float = 10.0,
-    *,
-    include_silent: bool = False,
-    complaint_rate: float = 1.0 / 27.0,
-) -> WordOfMouth:
-    """``W⁺ = C·q·a⁺``, ``W⁻ = C·(1−q)·a⁻`` (§7, seed 004's "3 zu 10").
-
-    ``complaints`` C is a whole number ≥ 0 and ``quality`` q the share handled well (0..1).
-    With ``include_silent`` the silent dissatisfied customers ``U = C·(1−k)/k`` are reported
-    (k = complaint rate, default 1/27: 26 silent customers behind each complaint).
-    """
-    c = _count("Anzahl Beschwerden", complaints)
-    q = _fraction("Anteil gut gelöster Beschwerden", quality)
-    qstar = break_even_quality(a_plus, a_minus)
-    silent: float | None = None
-    assumptions = {"complaints": float(c), "quality": q, "a_plus": float(a_plus),
-                   "a_minus": float(a_minus)}
-    if include_silent:
-        k = _fraction("Beschwerdequote", complaint_rate)
-        if k == 0:
-            raise EconomicsError("Die Beschwerdequote muss größer als 0 sein.")
-        silent = c * (1.0 - k) / k
-        assumptions["complaint_rate"] = k
-    return WordOfMouth(
-        positive=c * q * float(a_plus),
-        negative=c * (1.0 - q) * float(a_minus),
-        break_even_quality=qstar,
-        silent_customers=silent,
-        assumptions=_freeze(assumptions),
-    )
-
-
-#: TARP repurchase loyalty after a problem (§7), by problem size:
-#: no complaint, complained but unsatisfied, satisfied, satisfied quickly.
-TARP_RETENTION: Mapping[str, Mapping[str, float]] = MappingProxyType({
-    "small": MappingProxyType(
-        {"no_complaint": 0.37, "unsatisfied": 0.46, "satisfied": 0.70, "quick": 0.95}
-    ),
-    "large": MappingProxyType(
-        {"no_complaint": 0.09, "unsatisfied": 0.19, "satisfied": 0.54, "quick": 0.82}
-    ),
-})
-
-
-@dataclass(frozen=True)
-class ComplaintRetention:
-    """Complainants expected to stay and the customer value at risk from those who leave."""
-
-    retained: float
-    lost: float
-    value_at_risk: float | None
-    assumptions: Mapping[str, float] = field(default_factory=dict)
-
-
-def retained_complainants(
-    complaints: float,
-    quality: float,
-    problem: Problem = "small",
-    *,
-    quick_share: float = 0.0,
-    customer_value: float | None = None,
-) -> ComplaintRetention:
-    """``R = C·(q·r_good + (1−q)·r_bad)`` with TARP rates (§7); value at risk ``(C−R)·CLV``.
-
-    ``quick_share`` is the share of the well-handled complaints that were solved quickly
-    (TARP "satisfied quickly"); ``r_good`` blends "satisfied" and "quick" accordingly.
-    ``customer_value`` is the value of one customer (e.g. the lifetime margin); without it
-    ``value_at_risk`` is None.
-    """
-    if problem not in TARP_RETENTION:
-        raise EconomicsError(
-            f"Unbekannte Problemgröße »{problem}«; erlaubt sind »small« (klein) und »large« (groß)."
-        )
-    c = _count("Anzahl Beschwerden", complaints)
-    q = _fraction("Anteil gut gelöster Beschwerden", quality)
-    f = _fraction("Anteil schnell gelöster Beschwerden", quick_share)
-    rates = TARP_RETENTION[problem]
-    r_good = (1.0 - f) * rates["satisfied"] + f * rates["quick"]
-    retained = c * (q * r_good + (1.0 - q) * rates["unsatisfied"])
-    lost = c - retained
-    value = None
-    assumptions = {"complaints": float(c), "quality": q, "quick_share": f,
-                   "retention_good": r_good, "retention_bad": rates["unsatisfied"]}
-    if customer_value is not None:
-        clv = _finite("Kundenwert", customer_value)
-        value = lost * clv
-        assumptions["customer_value"] = clv
-    return ComplaintRetention(
-        retained=retained, lost=lost, value_at_risk=value, assumptions=_freeze(assumptions)
-    )
