@@ -346,6 +346,17 @@ class Analysis:
             tx, self.as_of, self.settings.window_months))
 
     @cached_property
+    def top_customers(self) -> tuple[float, ...]:
+        """Revenue share of the top 0 %, 1 %, …, 100 % of the window's customers (empty without
+        identified revenue): how much the heaviest buyers spend, for cost assumptions."""
+        tx = self._table("transactions")
+        if tx is None:
+            return ()
+        found = self._attempt(lambda: metrics.top_customers_share(
+            tx, self.as_of, self.settings.window_months))
+        return found if found is not None else ()
+
+    @cached_property
     def retention(self) -> metrics.WindowRetention | None:
         tx = self._table("transactions")
         if tx is None:

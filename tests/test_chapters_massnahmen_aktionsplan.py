@@ -19,6 +19,9 @@ from kbworkbook import plan  # noqa: E402
 from kbworkbook.chapters import aktionsplan, massnahmen  # noqa: E402
 from kbworkbook.chapters.massnahmen_data import (  # noqa: E402
     DEFAULTS,
+    ClientFigures,
+    Figure,
+    assumption_notes,
     evaluate_selection,
     figures_from_frames,
     rank_instruments,
@@ -128,6 +131,57 @@ def test_evaluation_and_ranking_without_self_assessment_rank_by_cost() -> None:
     assert ranked.loc[0, "need_per_1000"] == pytest.approx(40 / min(costs.values()) * 1000)
 
 
+def _hand_figures(top: tuple[float, ...]) -> ClientFigures:
+    """100 customers × 200 revenue, margin 50 % (m 100), 10 purchases (mt 10), r0 50 %."""
+    values = {"customers": 100, "revenue_per_customer": 200, "margin_rate": 0.5,
+              "retention_rate": 0.5, "transactions_per_customer": 10, "complaints": 0,
+              "complaint_quality": 0.7, "complaint_quick_share": 0, "acquisition_cost": 25,
+              "discount_rate": 0.08, "clv_horizon_years": 10, "staff_hour_rate": 40,
+              "setup_years": 3}
+    return ClientFigures(**{k: Figure(float(v), "client") for k, v in values.items()},
+                         top_customers=top)
+
+
+_STAMP_CARD = plan.Selection((plan.InstrumentChoice(
+    "bonussystem", {"einrichtung": 0.0, "betrieb": 0.0, "bonus": 0.05}, participation=0.5,
+    uplift=0.1, extra_transactions=1.0),))
+
+
+def test_assumptions_that_move_the_bonus_result_are_named_hand_example() -> None:
+    """Half the customers join; the top half hold 80 % of the 20'000 revenue → bonus 5 % of
+    16'000 = 800 (average: 5 % of 50 × 200 = 500, 60 % less). Benefit 100·0.1·100 = 1'000 from
+    retention + 100·0.6·1·10 = 600 from the extra purchase (37.5 %). ROI 100 %; without the
+    extra purchase 25 %; at the average revenue 220 %."""
+    evaluation = evaluate_selection(_STAMP_CARD, _hand_figures((0.0, 0.8, 1.0)))
+    (item,) = evaluation.items
+    assert item.result is not None and item.result.cost.total == pytest.approx(800.0)
+    extra, revenue = assumption_notes(evaluation)
+    assert extra.kind == "extra_transactions" and extra.source == "user"
+    assert (extra.amount, extra.benefit, extra.effect) == pytest.approx((600.0, 1600.0, 0.375))
+    assert (extra.roi, extra.roi_without) == pytest.approx((1.0, 0.25))
+    assert extra.customers_retained == pytest.approx(60.0)
+    assert revenue.kind == "participant_revenue" and revenue.share == pytest.approx(0.8)
+    assert (revenue.value, revenue.alternative) == pytest.approx((16000.0, 10000.0))
+    assert (revenue.cost, revenue.cost_alternative) == pytest.approx((800.0, 500.0))
+    assert (revenue.effect, revenue.roi_without) == pytest.approx((0.6, 2.2))
+
+
+def test_without_revenue_data_the_average_is_used_and_said() -> None:
+    evaluation = evaluate_selection(_STAMP_CARD, _hand_figures(()))
+    notes = {n.kind: n for n in assumption_notes(evaluation)}
+    assert notes["participant_revenue"].share is None
+    assert notes["participant_revenue"].cost == pytest.approx(500.0)
+
+
+def test_assumptions_below_the_threshold_are_not_repeated() -> None:
+    small = plan.Selection((plan.InstrumentChoice(
+        "bonussystem", {"einrichtung": 0.0, "betrieb": 0.0, "bonus": 0.05}, participation=0.5,
+        uplift=0.1, extra_transactions=0.1),))
+    # extra purchases bring 60 of 1'060 (5.7 %); the top half spend as much as the average
+    evaluation = evaluate_selection(small, _hand_figures((0.0, 0.5, 1.0)))
+    assert assumption_notes(evaluation) == []
+
+
 # -- chapter 05 headless -----------------------------------------------------------------------
 
 
@@ -138,6 +192,9 @@ def test_chapter_05_sections_render_the_sample_selection(sample_copy: Path) -> N
     programme = _html_of(blocks["programme"])
     assert "Bonussystem" in programme and "Break-even" in programme
     assert "Mitnahmeeffekt" in programme
+    # the assumptions that move the stamp card's result stand beside it (issue 12 #6)
+    assert "Zus. Käufe/Kunde" in programme and "umsatzstärksten Kunden" in programme
+    assert "Gesamt ist die Summe der Zeilen" in programme
     figures = _html_of(blocks["figures"])
     assert "Ihre Daten" in figures and "Arbeitsordner (kbworkbook.toml)" in figures
     assert "1’523" in figures  # active customers of the sample, de-CH grouping

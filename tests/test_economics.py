@@ -17,6 +17,7 @@ from kbworkbook.economics import (
     break_even_uplift,
     complaint_word_of_mouth,
     evaluate_programme,
+    joint_benefit,
     lifetime_margin,
     npv_of_series,
     profit_by_year,
@@ -338,3 +339,17 @@ def test_property_npv_rises_with_retention(r1: float, r2: float) -> None:
     npv_low = profit_by_year(150, 100, years=10, retention=low).npv
     npv_high = profit_by_year(150, 100, years=10, retention=high).npv
     assert npv_high >= npv_low - 1e-9
+
+
+def test_joint_benefit_adds_the_interaction_of_two_measures() -> None:
+    """Hand example: S 100, m 10, r0 50 %, mt 2. A: +10 pp and +1 purchase → 100 + 120 = 220;
+    B: +10 pp → 100. Together: 100·0.2·10 + 100·0.7·1·2 = 340, 20 more than 220 + 100
+    (B's kept customers also make A's extra purchase: 100·0.1·1·2)."""
+    a = ProgrammeInputs(customers=100, margin_per_customer=10, retention_before=0.5, uplift=0.1,
+                        extra_transactions=1.0, margin_per_transaction=2.0)
+    b = ProgrammeInputs(customers=100, margin_per_customer=10, retention_before=0.5, uplift=0.1,
+                        margin_per_transaction=2.0)
+    single = [evaluate_programme(i).benefit.total for i in (a, b)]
+    assert single == pytest.approx([220.0, 100.0])
+    assert joint_benefit([a, b]).total == pytest.approx(340.0)
+    assert joint_benefit([b]).total == pytest.approx(100.0)

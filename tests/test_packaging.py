@@ -75,7 +75,7 @@ def test_metrics_surface_is_pinned() -> None:
         "default_segments", "engagement_rate", "expected_lifetime", "identified_share", "nps",
         "nps_trend",
         "post_engagement", "purchase_figures", "retention_rate", "rfm_scores", "rfm_segments",
-        "rfm_summary", "rfm_values", "window_retention",
+        "rfm_summary", "rfm_values", "top_customers_share", "window_retention",
     ]
     for name in metrics.__all__:
         assert callable(getattr(metrics, name)), name

@@ -37,8 +37,10 @@ from ..plan import SELECTION_FOLDER, Selection, load_selection, unreadable_versi
 from . import _html, _narrative
 from ._narrative import label, markdown
 from .massnahmen_data import (
+    AssumptionNote,
     ClientFigures,
     SelectionEvaluation,
+    assumption_notes,
     client_figures,
     evaluate_selection,
     need_by_factor,
@@ -303,6 +305,37 @@ def _margins_block(ctx: Context, evaluation: SelectionEvaluation) -> Any | None:
                     mt_rep=_money(ctx, m.repeat, 2))
 
 
+def _interaction(ctx: Context, evaluation: SelectionEvaluation) -> Any:
+    """Gesamt = sum of the rows; where running the measures together differs, say by how much."""
+    gap = round_half_up(evaluation.interaction, 0)
+    if evaluation.joint is None or gap == 0:
+        return _para(ctx, "additive")
+    direction = label(ctx, _TEXTS, "interaction_direction", "higher" if gap > 0 else "lower")
+    return _para(ctx, "interaction", amount=_money(ctx, abs(gap)), direction=direction,
+                 joint=_money(ctx, evaluation.joint.total))
+
+
+def _assumption_text(ctx: Context, a: AssumptionNote) -> str:
+    """One assumption beside its result: value, effect, result without it, where to change."""
+    name = swiss_spelling(a.instrument.name(ctx.language), ctx.locale)
+    source = label(ctx, _TEXTS, "sources", a.source)
+    if a.kind == "extra_transactions":
+        return text(ctx, "assumption_extra", instrument=name, share=_pct(ctx, a.effect, 0),
+                    amount=_money(ctx, a.amount), benefit=_money(ctx, a.benefit),
+                    value=format_decimal(a.value, ctx.locale, 1),
+                    retained=format_integer(a.customers_retained, ctx.locale),
+                    roi=_pct(ctx, a.roi, 0), roi_without=_pct(ctx, a.roi_without, 0),
+                    source=source)
+    if a.share is None:
+        return text(ctx, "assumption_revenue_average", instrument=name,
+                    average=_money(ctx, a.alternative))
+    return text(ctx, "assumption_revenue", instrument=name,
+                participation=_pct(ctx, a.participation, 0), share=_pct(ctx, a.share, 0),
+                revenue=_money(ctx, a.value), average=_money(ctx, a.alternative),
+                cost=_money(ctx, a.cost), cost_alt=_money(ctx, a.cost_alternative),
+                roi=_pct(ctx, a.roi, 0), roi_alt=_pct(ctx, a.roi_without, 0))
+
+
 def programme_blocks(ctx: Context, evaluation: SelectionEvaluation) -> list[Any]:
     """Results of a selection: table, warnings, windfall and margin notes (live and report)."""
     if not evaluation.items:
@@ -312,7 +345,8 @@ def programme_blocks(ctx: Context, evaluation: SelectionEvaluation) -> list[Any]
         blocks.append(note(text(ctx, "too_many", n=len(evaluation.items))))
     blocks.append(_html.block(programme_table_html(ctx, evaluation)))
     if len(evaluation.items) > 1:
-        blocks.append(_para(ctx, "additive"))
+        blocks.append(_interaction(ctx, evaluation))
+    blocks += [note(_assumption_text(ctx, a)) for a in assumption_notes(evaluation)]
     windfall = sum(i.result.cost.windfall for i in evaluation.items if i.result)
     if windfall > 0:
         blocks.append(_para(ctx, "windfall", amount=_money(ctx, windfall)))

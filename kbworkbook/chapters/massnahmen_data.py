@@ -19,9 +19,10 @@ from __future__ import annotations
 import datetime as dt
 import math
 from collections.abc import Mapping
-from dataclasses import dataclass, field, fields
+from dataclasses import dataclass, field, fields, replace
 from typing import Any
 
+import numpy as np
 import pandas as pd
 
 from ..economics import (
@@ -31,6 +32,7 @@ from ..economics import (
     ProgrammeInputs,
     ProgrammeResult,
     evaluate_programme,
+    joint_benefit,
 )
 from ..errors import DataError, KbWorkbookError
 from ..figures import (
@@ -48,7 +50,9 @@ from ..instruments import Catalogue, Instrument, cost_assumptions, load_catalogu
 from ..plan import InstrumentChoice, Selection
 
 __all__ = [
+    "ASSUMPTION_THRESHOLD",
     "DEFAULTS",
+    "AssumptionNote",
     "ClientFigures",
     "Figure",
     "InstrumentEvaluation",
@@ -58,8 +62,12 @@ __all__ = [
     "figures_from_analysis",
     "figures_from_frames",
     "need_by_factor",
+    "assumption_notes",
     "rank_instruments",
 ]
+
+#: A model assumption that moves a result by more than this share is printed beside it.
+ASSUMPTION_THRESHOLD = 0.10
 
 #: Documented fallbacks when neither the data nor kbworkbook.toml give a value.
 DEFAULTS: Mapping[str, float] = {
@@ -108,6 +116,8 @@ class ClientFigures:
     clv_horizon_years: Figure
     staff_hour_rate: Figure
     setup_years: Figure
+    #: revenue share of the top 0 %, 1 %, …, 100 % of customers (empty: unknown)
+    top_customers: tuple[float, ...] = ()
     notes: tuple[str, ...] = field(default_factory=tuple)
 
     @property
@@ -129,8 +139,22 @@ class ClientFigures:
         return customer_value(self.margin_per_customer, self.retention_rate.value,
                               self.clv_convention)
 
+    @property
+    def revenue(self) -> float:
+        """Identified revenue per year (customers × revenue per customer)."""
+        return self.customers.value * self.revenue_per_customer.value
+
+    def top_share(self, share: float) -> float | None:
+        """Revenue share of the ``share`` of customers who buy most (None: unknown)."""
+        curve = self.top_customers
+        if not curve:
+            return None
+        grid = [i / (len(curve) - 1) for i in range(len(curve))]
+        return float(np.interp(min(max(share, 0.0), 1.0), grid, curve))
+
     def items(self) -> list[tuple[str, Figure]]:
-        return [(f.name, getattr(self, f.name)) for f in fields(self) if f.name != "notes"]
+        return [(f.name, getattr(self, f.name)) for f in fields(self)
+                if isinstance(getattr(self, f.name), Figure)]
 
 
 def _pick(config: Mapping[str, Any], key: str) -> Figure:
@@ -199,6 +223,7 @@ def figures_from_analysis(analysis: Analysis) -> ClientFigures:
         clv_horizon_years=_f(conv.horizon_years, conv.horizon_source),
         staff_hour_rate=_pick(config, "staff_hour_rate"),
         setup_years=_pick(config, "setup_years"),
+        top_customers=analysis.top_customers if p is not None and p.customers else (),
         notes=tuple(analysis.notes),
     )
 
@@ -221,8 +246,7 @@ def _client_figures(ctx: Any) -> ClientFigures:
             notes.append(str(exc).splitlines()[0] if str(exc) else name)
     figures = figures_from_analysis(ctx.analysis())
     if notes:
-        figures = ClientFigures(**{k: v for k, v in figures.items()},
-                                notes=figures.notes + tuple(notes))
+        figures = replace(figures, notes=figures.notes + tuple(notes))
     return figures
 
 
@@ -264,6 +288,12 @@ class InstrumentEvaluation:
     extra_transactions: float
     result: ProgrammeResult | None
     error: str = ""
+    inputs: ProgrammeInputs | None = None
+    #: revenue of the participants the cost is computed with, and what the average would give
+    participant_revenue: float = math.nan
+    average_revenue: float = math.nan
+    #: revenue share of the participants when the heaviest buyers take part (None: unknown)
+    participant_share: float | None = None
 
 
 @dataclass(frozen=True)
@@ -273,6 +303,15 @@ class SelectionEvaluation:
     items: tuple[InstrumentEvaluation, ...]
     total: ProgrammeResult | None
     figures: ClientFigures
+    #: the benefit of all instruments run together (interaction included; None: < 2 valid)
+    joint: Benefit | None = None
+
+    @property
+    def interaction(self) -> float:
+        """Joint benefit minus the sum of the rows (0 without a joint benefit)."""
+        if self.joint is None or self.total is None:
+            return 0.0
+        return self.joint.total - self.total.benefit.total
 
     def table(self, language: str = "de") -> pd.DataFrame:
         """One row per instrument: key, name, cost, benefit, roi, break-even uplifts."""
@@ -296,18 +335,34 @@ class SelectionEvaluation:
                                            "break_even_lifetime"])
 
 
+@dataclass(frozen=True)
+class _Priced:
+    inputs: ProgrammeInputs
+    participants: float
+    participant_revenue: float
+    average_revenue: float
+    participant_share: float | None
+
+
 def _inputs(instrument: Instrument, choice: InstrumentChoice, figures: ClientFigures,
-            setup_years: float) -> tuple[ProgrammeInputs, float]:
+            setup_years: float) -> _Priced:
+    """Programme inputs of one instrument. Participants' revenue: where the data allow, the
+    participants are taken to be the heaviest buyers (a stamp card is used by those who buy
+    often), i.e. the revenue of the top ``participation`` share of customers; else the average
+    revenue per customer."""
     participation = (instrument.participation if choice.participation is None
                      else choice.participation)
-    basis = (figures.complaints.value if instrument.participants_basis == "complaints"
-             else figures.customers.value)
+    by_customers = instrument.participants_basis != "complaints"
+    basis = figures.customers.value if by_customers else figures.complaints.value
     participants = basis * participation
+    average = participants * figures.revenue_per_customer.value
+    share = figures.top_share(participation) if by_customers else None
+    revenue = share * figures.revenue if share is not None else average
     costs = cost_assumptions(
         instrument,
         choice.amounts,
         participants=participants,
-        participant_revenue=participants * figures.revenue_per_customer.value,
+        participant_revenue=revenue,
         hour_rate=figures.staff_hour_rate.value,
         years=setup_years,
         windfall_share=figures.retention_rate.value,
@@ -324,7 +379,7 @@ def _inputs(instrument: Instrument, choice: InstrumentChoice, figures: ClientFig
         discount_rate=figures.discount_rate.value,
         horizon=int(figures.clv_horizon_years.value),
     )
-    return inputs, participants
+    return _Priced(inputs, participants, revenue, average, share)
 
 
 def evaluate_selection(
@@ -345,16 +400,27 @@ def evaluate_selection(
             continue
         instrument = cat.get(choice.key)
         try:
-            inputs, participants = _inputs(instrument, choice, figures, years)
+            priced = _inputs(instrument, choice, figures, years)
+            inputs = priced.inputs
             result = evaluate_programme(inputs)
-            items.append(InstrumentEvaluation(instrument, choice, participants, inputs.uplift,
-                                              inputs.extra_transactions, result))
+            items.append(InstrumentEvaluation(
+                instrument, choice, priced.participants, inputs.uplift,
+                inputs.extra_transactions, result, inputs=inputs,
+                participant_revenue=priced.participant_revenue,
+                average_revenue=priced.average_revenue,
+                participant_share=priced.participant_share))
             valid.append(inputs)
         except KbWorkbookError as exc:
             items.append(InstrumentEvaluation(instrument, choice, 0.0, math.nan, math.nan,
                                               None, str(exc)))
     total = _total(valid, figures)
-    return SelectionEvaluation(items=tuple(items), total=total, figures=figures)
+    joint = None
+    if len(valid) > 1:
+        try:
+            joint = joint_benefit(valid)
+        except EconomicsError:
+            joint = None
+    return SelectionEvaluation(items=tuple(items), total=total, figures=figures, joint=joint)
 
 
 def _total(inputs: list[ProgrammeInputs], figures: ClientFigures) -> ProgrammeResult | None:
@@ -421,3 +487,75 @@ def rank_instruments(evaluation: SelectionEvaluation, need: pd.DataFrame | None,
     table = table.reset_index(drop=True)
     table["rank"] = range(1, len(table) + 1)
     return table[["key", "name", "factor", "need", "cost", "need_per_1000", "rank"]]
+
+
+# -- assumptions that move a result ------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class AssumptionNote:
+    """A model assumption of one instrument that moves its result by more than the threshold.
+
+    ``kind``: ``extra_transactions`` (benefit from ``value`` extra purchases per retained
+    customer: ``amount`` of ``benefit``; ``roi_without`` without them) or ``participant_revenue``
+    (cost with the heaviest buyers' revenue ``value`` vs ``alternative`` at the average revenue;
+    ``share`` = their revenue share, None when the data do not tell and the average is used).
+    ``source``: ``user`` (set in the workshop) or ``catalogue``.
+    """
+
+    instrument: Instrument
+    kind: str
+    value: float
+    alternative: float
+    amount: float
+    benefit: float
+    cost: float
+    cost_alternative: float
+    roi: float
+    roi_without: float
+    effect: float
+    source: str
+    share: float | None = None
+    participation: float = math.nan
+    customers_retained: float = math.nan
+
+
+def assumption_notes(evaluation: SelectionEvaluation,
+                     threshold: float = ASSUMPTION_THRESHOLD) -> list[AssumptionNote]:
+    """Every instrument assumption that moves its benefit or cost by more than ``threshold``.
+
+    Extra purchases: their share of the benefit. Participants' revenue (only where a cost
+    depends on it): the relative change of the cost between the heaviest buyers' revenue and
+    the average revenue; without data (average used) the note is always given, because the
+    cost is then likely too low.
+    """
+    notes: list[AssumptionNote] = []
+    for item in evaluation.items:
+        res, inputs = item.result, item.inputs
+        if res is None or inputs is None:
+            continue
+        benefit = res.benefit.total
+        if inputs.extra_transactions and benefit:
+            share = res.benefit.from_transactions / benefit
+            if abs(share) > threshold:
+                without = evaluate_programme(replace(inputs, extra_transactions=0.0))
+                notes.append(AssumptionNote(
+                    item.instrument, "extra_transactions", inputs.extra_transactions, 0.0,
+                    res.benefit.from_transactions, benefit, res.cost.total, res.cost.total,
+                    res.roi, without.roi, share,
+                    "user" if item.choice.extra_transactions is not None else "catalogue",
+                    customers_retained=inputs.customers * inputs.retention_after))
+        if res.cost.discount > 0 and item.participant_revenue > 0:
+            alt = evaluate_programme(replace(inputs, costs=replace(
+                inputs.costs, participant_revenue=item.average_revenue)))
+            effect = (res.cost.total - alt.cost.total) / alt.cost.total
+            if item.participant_share is None or abs(effect) > threshold:
+                notes.append(AssumptionNote(
+                    item.instrument, "participant_revenue", item.participant_revenue,
+                    item.average_revenue, res.cost.discount, benefit,
+                    res.cost.total, alt.cost.total, res.roi, alt.roi, effect,
+                    "user" if item.choice.participation is not None else "catalogue",
+                    share=item.participant_share,
+                    participation=(item.participants / evaluation.figures.customers.value
+                                   if evaluation.figures.customers.value else math.nan)))
+    return notes

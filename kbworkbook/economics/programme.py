@@ -27,6 +27,7 @@ __all__ = [
     "TransactionMargins",
     "break_even_uplift",
     "evaluate_programme",
+    "joint_benefit",
     "lifetime_margin",
     "programme_benefit",
     "programme_cost",
@@ -430,3 +431,22 @@ def sensitivity_table(
         dtype="float64",
     )
     return table
+
+
+def joint_benefit(inputs: Sequence[ProgrammeInputs]) -> Benefit:
+    """The benefit of several instruments run together (§6 with ``Δr = ΣΔr_i``, ``ΔT = ΣΔT_i``).
+
+    Differs from the sum of the single benefits by the interaction ``S·Σ_{i≠j} Δr_j·ΔT_i·mt``:
+    extra purchases also come from the customers the other instruments keep. All inputs must
+    describe the same client (customers, margins and retention of the first are used).
+    """
+    if not inputs:
+        raise EconomicsError("Für den gemeinsamen Nutzen braucht es mindestens eine Maßnahme.")
+    first = inputs[0]
+    uplift = sum(_finite("Erwartete Steigerung der Bindungsrate", i.uplift) for i in inputs)
+    r1 = first.retention_before + uplift
+    return programme_benefit(
+        first.customers, first.margin_per_customer, first.retention_before, min(max(r1, 0.0), 1.0),
+        sum(_finite("Zusätzliche Käufe pro Kunde", i.extra_transactions) for i in inputs),
+        first.margin_per_transaction,
+    )

@@ -10,7 +10,7 @@ per-customer figures use the identified lines (:func:`identified_share` says how
 
 from kbworkbook.metrics.basket import cross_selling
 from kbworkbook.metrics.cohorts import CohortTable, cohort_retention
-from kbworkbook.metrics.customers import IdentifiedShare, identified_share
+from kbworkbook.metrics.customers import IdentifiedShare, identified_share, top_customers_share
 from kbworkbook.metrics.engagement import EngagementRate, engagement_rate, post_engagement
 from kbworkbook.metrics.nps import NpsResult, nps, nps_trend
 from kbworkbook.metrics.purchases import PurchaseFigures, purchase_figures
@@ -66,5 +66,6 @@ __all__ = [
     "rfm_segments",
     "rfm_summary",
     "rfm_values",
+    "top_customers_share",
     "window_retention",
 ]

@@ -28,7 +28,7 @@ from kbworkbook.metrics._common import (
 )
 from kbworkbook.metrics._orders import net_orders
 
-__all__ = ["IdentifiedShare", "identified_share"]
+__all__ = ["IdentifiedShare", "identified_share", "top_customers_share"]
 
 
 @dataclass(frozen=True)
@@ -95,3 +95,37 @@ def identified_share(
         receipts=int(counted.sum()),
         known_receipts=int((counted & (netted.customer >= 0)).sum()),
     )
+
+
+def top_customers_share(
+    transactions: pd.DataFrame, as_of: Any, months: int = 12, points: int = 101
+) -> tuple[float, ...]:
+    """Share of the identified net revenue of a window held by the top customers.
+
+    Entry ``i`` of the result is the revenue share of the ``i/(points−1)`` customers with the
+    highest net revenue in the ``months`` up to ``as_of`` (``[0]`` = 0, ``[-1]`` = 1; between
+    two customers linearly interpolated). Customers whose net revenue is ≤ 0 count with 0.
+    Returns ``()`` when the window has no identified revenue. Answers "how much do the
+    heaviest buyers spend?" (e.g. the 35 % who would join a stamp card) without naming anyone.
+    """
+    require_columns(transactions, ["date", "revenue"], "Umsatz der stärksten Kunden")
+    if points < 2:
+        raise ValueError("points must be at least 2")
+    start, end = window_bounds(as_of, months)
+    d0, d1 = (int(t.value // 86_400_000_000_000) for t in (start, end))
+    days = day_numbers(transactions["date"])
+    cust, _ = customer_codes_with_walk_ins(transactions)
+    rev = transactions["revenue"].to_numpy(dtype="float64", na_value=0.0)
+    keep = (days >= d0) & (days < d1) & (cust >= 0)
+    if not keep.any():
+        return ()
+    per_customer = np.bincount(cust[keep], weights=rev[keep])
+    present = np.bincount(cust[keep]) > 0
+    values = np.clip(per_customer[present], 0.0, None)
+    total = float(values.sum())
+    if total <= 0:
+        return ()
+    cumulative = np.concatenate([[0.0], np.cumsum(np.sort(values)[::-1]) / total])
+    grid = np.linspace(0.0, 1.0, points)
+    curve = np.interp(grid * values.size, np.arange(values.size + 1), cumulative)
+    return tuple(float(x) for x in curve)
