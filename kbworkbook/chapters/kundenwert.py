@@ -66,7 +66,9 @@ SEGMENT_ORDER: tuple[str, ...] = (
 
 _LBL: dict[str, dict[str, str]] = {
     "de": {
-        "month": "Nach Monaten", "figure": "Kennzahl", "avg_retention": "Ø Anteil wieder aktiv",
+        "month": "Nach Monaten", "figure": "Kennzahl",
+        "avg_retention": "Ø wieder aktiv, gewichtet nach Kohortengröße",
+        "avg_retention_simple": "Ø je Kohorte (ungewichtet)",
         "cohorts_used": "Kohorten", "segment": "Segment", "customers": "Kunden",
         "customer_share": "Anteil Kunden", "revenue_share": "Anteil Umsatz",
         "recency": "Ø Tage seit letztem Einkauf", "frequency": "Ø Einkäufe",
@@ -98,7 +100,9 @@ _LBL: dict[str, dict[str, str]] = {
         "conf_ab": "Konfidenz A→B", "conf_ba": "Konfidenz B→A", "lift": "Lift",
     },
     "en": {
-        "month": "After months", "figure": "Figure", "avg_retention": "Average share active again",
+        "month": "After months", "figure": "Figure",
+        "avg_retention": "Avg. active again, weighted by cohort size",
+        "avg_retention_simple": "Avg. per cohort (unweighted)",
         "cohorts_used": "Cohorts", "segment": "Segment", "customers": "Customers",
         "customer_share": "Share of customers", "revenue_share": "Share of revenue",
         "recency": "Avg. days since last purchase", "frequency": "Avg. purchases",
@@ -157,29 +161,10 @@ def intro(ctx: Context) -> list[Any]:
                      months=window_months(ctx))]
 
 
-def _recent_cohorts(table: Any, day: pd.Timestamp, last: int = 24) -> Any:
-    """The last ``last`` monthly cohorts; the cells of an unfinished as-of month become NaN."""
-    from ..metrics import CohortTable
-
-    retention = table.retention.iloc[-last:, :last].copy()
-    counts = table.counts.iloc[-last:, :last].copy()
-    sizes = table.sizes.iloc[-last:].copy()
-    month_end = (day + pd.offsets.MonthEnd(0)).normalize()
-    if day.normalize() < month_end:
-        current = day.to_period("M")
-        values = retention.to_numpy(dtype="float64", copy=True)
-        for i, cohort in enumerate(retention.index):
-            k = (current - cohort).n
-            if 0 < k < values.shape[1]:
-                values[i, k] = np.nan
-        retention = pd.DataFrame(values, index=retention.index, columns=retention.columns)
-    return CohortTable(retention=retention, counts=counts, sizes=sizes, period=table.period,
-                       mode=table.mode)
-
-
 def cohorts(ctx: Context) -> list[Any]:
     """Monthly cohort heatmap (classic) of the last 24 cohorts and average return rates."""
     from ..metrics import cohort_retention
+    from ..metrics.cohorts import average_retention, recent_cohorts
     from ..plots.metrics import cohort_heatmap
 
     blocks: list[Any] = [markdown(ctx, _TEXTS, "cohorts")]
@@ -188,28 +173,20 @@ def cohorts(ctx: Context) -> list[Any]:
         return stop
     blocks += identified_note(ctx)
     try:
-        table = _recent_cohorts(cohort_retention(frame, period="M", mode="classic", as_of=day),
-                                day)
+        table = recent_cohorts(cohort_retention(frame, period="M", mode="classic", as_of=day),
+                               day)
     except MetricError as exc:
         return blocks + [undefined(ctx, _TEXTS, exc)]
     loc = ctx.locale
-    rows = []
-    values = table.retention.to_numpy(dtype="float64")
-    sizes = table.sizes.to_numpy(dtype="float64")
-    for k in (1, 2, 3, 6, 12):
-        if k >= values.shape[1]:
-            continue
-        mature = np.isfinite(values[:, k])
-        if not mature.any():
-            continue
-        weighted = float(np.sum(values[mature, k] * sizes[mature]) / np.sum(sizes[mature]))
-        rows.append([str(k), format_percent(weighted, loc, 0),
-                     format_integer(int(mature.sum()), loc)])
+    rows = [[str(r["period"]), format_percent(r["weighted"], loc, 0),
+             format_percent(r["simple"], loc, 0), format_integer(r["cohorts"], loc)]
+            for r in average_retention(table).to_dict("records")]
     first_cohort = table.retention.index[0].start_time if len(table.retention) else day
     blocks.append(history_caption(ctx, first_cohort, day.normalize() + pd.Timedelta(days=1)))
     blocks.append(figure_of(cohort_heatmap(table, language=ctx.language, locale=loc)))
     if rows:
         blocks.append(table_html([_lbl(ctx, "month"), _lbl(ctx, "avg_retention"),
+                                  _lbl(ctx, "avg_retention_simple"),
                                   _lbl(ctx, "cohorts_used")], rows))
     blocks.append(markdown(ctx, _TEXTS, "cohorts_reading"))
     return blocks

@@ -29,7 +29,7 @@ from kbworkbook.metrics._common import (
 )
 from kbworkbook.metrics._orders import net_orders
 
-__all__ = ["CohortTable", "cohort_retention"]
+__all__ = ["CohortTable", "average_retention", "cohort_retention", "recent_cohorts"]
 
 
 @dataclass(frozen=True)
@@ -116,3 +116,51 @@ def cohort_retention(
         period=period,
         mode=mode,
     )
+
+
+def recent_cohorts(table: CohortTable, as_of: Any, last: int = 24) -> CohortTable:
+    """The last ``last`` cohorts and first ``last`` periods of a monthly ``table``.
+
+    The cells of the as-of month become NaN when ``as_of`` is not its last day (an unfinished
+    month would read as a drop).
+    """
+    day = to_timestamp(as_of)
+    retention = table.retention.iloc[-last:, :last].copy()
+    counts = table.counts.iloc[-last:, :last].copy()
+    sizes = table.sizes.iloc[-last:].copy()
+    month_end = (day + pd.offsets.MonthEnd(0)).normalize()
+    if table.period == "M" and day.normalize() < month_end:
+        current = day.to_period("M")
+        values = retention.to_numpy(dtype="float64", copy=True)
+        for i, cohort in enumerate(retention.index):
+            k = (current - cohort).n
+            if 0 < k < values.shape[1]:
+                values[i, k] = np.nan
+        retention = pd.DataFrame(values, index=retention.index, columns=retention.columns)
+    return CohortTable(retention=retention, counts=counts, sizes=sizes, period=table.period,
+                       mode=table.mode)
+
+
+def average_retention(table: CohortTable,
+                      periods: tuple[int, ...] = (1, 2, 3, 6, 12)) -> pd.DataFrame:
+    """Average share active again ``k`` periods after the first purchase, over the cohorts
+    that have reached period ``k`` (cells that are not NaN).
+
+    Columns ``period``, ``weighted`` (by cohort size: the share of all customers of those
+    cohorts, large cohorts count more), ``simple`` (each cohort counts once) and ``cohorts``
+    (how many were averaged). Periods no cohort has reached are left out.
+    """
+    values = table.retention.to_numpy(dtype="float64")
+    sizes = table.sizes.to_numpy(dtype="float64")
+    rows = []
+    for k in periods:
+        if k >= values.shape[1]:
+            continue
+        mature = np.isfinite(values[:, k])
+        if not mature.any() or sizes[mature].sum() <= 0:
+            continue
+        weighted = float(np.sum(values[mature, k] * sizes[mature]) / np.sum(sizes[mature]))
+        rows.append({"period": int(k), "weighted": weighted,
+                     "simple": float(values[mature, k].mean()),
+                     "cohorts": int(mature.sum())})
+    return pd.DataFrame(rows, columns=["period", "weighted", "simple", "cohorts"])
