@@ -49,6 +49,7 @@ __all__ = [
     "ComplaintFigures",
     "KeyFigure",
     "MarginBasis",
+    "NpsChange",
     "Settings",
     "Window",
     "analyse",
@@ -60,7 +61,9 @@ __all__ = [
     "figures_document",
     "format_figure",
     "key_figures",
+    "loyalty_check",
     "margin_basis",
+    "nps_change",
 ]
 
 DEFAULT_WINDOW_MONTHS = 12
@@ -281,6 +284,63 @@ def complaint_figures(complaints: pd.DataFrame, start: Any = None,
                             mean_days=mean_days, quick_share=quick)
 
 
+# -- NPS over time and what the data say about loyalty -------------------------------------------
+
+
+@dataclass(frozen=True)
+class NpsChange:
+    """NPS of the first and the latest survey wave (quarters with answers) up to the Stichtag.
+
+    ``periods`` as ``2024Q1``; ``overlap``: the two 95 % intervals overlap, so the change is
+    within the uncertainty of the survey and not yet a sure trend.
+    """
+
+    first_period: str
+    first: float
+    first_n: int
+    last_period: str
+    last: float
+    last_n: int
+    overlap: bool
+
+    @property
+    def change(self) -> float:
+        return self.last - self.first
+
+
+def nps_change(frame: pd.DataFrame, end: Any = None) -> NpsChange | None:
+    """First vs latest quarterly wave of dated answers before ``end`` (None: < 2 waves)."""
+    if "date" not in frame.columns or "score" not in frame.columns:
+        return None
+    dated = frame.loc[frame["date"].notna() & frame["score"].notna()]
+    if end is not None:
+        dated = dated.loc[dated["date"] < pd.Timestamp(end)]
+    if not len(dated):
+        return None
+    waves = metrics.nps_trend(dated.assign(score=_scores(dated)), by="period", freq="Q")
+    if len(waves) < 2:
+        return None
+    first, last = waves.iloc[0], waves.iloc[-1]
+    overlap = bool(first["interval_low"] <= last["interval_high"]
+                   and last["interval_low"] <= first["interval_high"])
+    return NpsChange(str(waves.index[0]), float(first["score"]), int(first["n"]),
+                     str(waves.index[-1]), float(last["score"]), int(last["n"]), overlap)
+
+
+def loyalty_check(crr: float | None, nps: NpsChange | None) -> str:
+    """Do the client's figures support "customers stay by choice"? Compared with itself only.
+
+    ``partly`` when the NPS fell from the first to the latest wave or fewer than half of the
+    previous window's customers bought again (more lost than kept); ``supports`` when neither;
+    ``unknown`` without retention and NPS change.
+    """
+    if crr is None and nps is None:
+        return "unknown"
+    if (nps is not None and nps.change < 0) or (crr is not None and crr < 0.5):
+        return "partly"
+    return "supports"
+
+
 # -- the analysis -------------------------------------------------------------------------------
 
 
@@ -369,6 +429,14 @@ class Analysis:
         frame = self._table("nps")
         found = None if frame is None else self._attempt(lambda: _nps(frame, self.window))
         return found if found is not None else (None, False)
+
+    @cached_property
+    def nps_change(self) -> NpsChange | None:
+        """First vs latest quarterly survey wave up to the Stichtag (history, not the window)."""
+        frame = self._table("nps")
+        if frame is None:
+            return None
+        return self._attempt(lambda: nps_change(frame, self.window.end))
 
     @property
     def nps(self) -> metrics.NpsResult | None:
@@ -489,7 +557,7 @@ FIGURE_KEYS: Mapping[str, tuple[str, int, tuple[str, ...]]] = {
     "orders": ("count", 0, ("03",)),
     "average_order_value": ("currency", 2, ("03",)),
     "purchases_per_customer": ("count", 1, ("03", "05")),
-    "crr": ("fraction", 1, ("00", "03", "04", "05")),
+    "crr": ("fraction", 1, ("00", "02", "03", "04", "05")),
     "churn": ("fraction", 1, ("03",)),
     "repeat_rate": ("fraction", 1, ("00", "03")),
     "regulars_revenue_share": ("fraction", 1, ("00", "03", "04")),

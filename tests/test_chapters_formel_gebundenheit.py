@@ -98,6 +98,23 @@ def test_sample_chapter_02_portfolio(sample_ctx):
     assert "kritisch" not in barriers  # no good/bad bands for lock-in
 
 
+def test_chapter_02_names_both_dates_and_sets_the_data_beside_the_self_image(sample_ctx):
+    """Issue 12 #13: barrier answers of 12.03.2025 with factor answers of 20.11.2025, said so;
+    »freiwillig treu« from answers alone next to CRR 50.7 % and an NPS falling 36 → 24."""
+    text = html_of(gebundenheit.portfolio(sample_ctx)).replace("&#x27;", "'")
+    assert "Selbsteinschätzung vom 20.11.2025" in text and "Wechselbarrieren vom 12.03.2025" in text
+    assert "rund 8 Monate auseinander" in text
+    assert "Ihre Zahlen: Kundenbindungsrate 50.7" in text
+    assert "NPS von +36 (Q1 2024) auf +24 (Q4 2025) gesunken" in text
+    assert "noch kein sicherer Trend" in text and "nur zum Teil" in text
+
+
+def test_chapter_02_without_sales_or_surveys_says_the_placement_is_unchecked(empty_ws):
+    ctx = Context(workspace=empty_ws, language="de")
+    assert gebundenheit._data_view(ctx, "Freiwillig treu", True)[0].data.count(
+        "nicht mit Zahlen prüfen") == 1
+
+
 def test_english_chapter(sample_ctx):
     ctx = Context(workspace=sample_ctx.workspace, language="en")
     blocks = formel.strengths(ctx)

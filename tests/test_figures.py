@@ -24,7 +24,9 @@ from kbworkbook.figures import (
     figures_document,
     format_figure,
     key_figures,
+    loyalty_check,
     margin_basis,
+    nps_change,
 )
 
 WINDOW = Window.ending("2025-12-31", 12)
@@ -222,3 +224,44 @@ def test_full_retention_over_a_finite_horizon_is_t_years_margin() -> None:
     hypothesis found)."""
     assert customer_value(1.0, 1.0, ClvConvention(0.0, 1)) == pytest.approx(1.0)
     assert customer_value(2.0, 1.0, ClvConvention(0.0, 5)) == pytest.approx(10.0)
+
+
+# -- NPS waves and the data's view on loyalty ------------------------------------------------------
+
+
+def _answers(*waves: tuple[str, list[int]]) -> pd.DataFrame:
+    rows = [(day, s) for day, scores in waves for s in scores]
+    return pd.DataFrame({"date": pd.to_datetime([r[0] for r in rows]),
+                         "score": [r[1] for r in rows]})
+
+
+def test_nps_change_first_and_latest_wave_worked_example() -> None:
+    """Q1: 10, 10, 9, 0 → 3 promoters, 1 critic of 4 = +50; Q3: 10, 7, 0, 0 → 1 − 2 of 4 = −25
+    (Q2 is skipped: first vs latest). Answers after the window end are left out."""
+    frame = _answers(("2025-02-01", [10, 10, 9, 0]), ("2025-05-01", [8]),
+                     ("2025-08-01", [10, 7, 0, 0]), ("2026-02-01", [10, 10]))
+    change = nps_change(frame, pd.Timestamp("2026-01-01"))
+    assert change is not None
+    assert (change.first_period, change.last_period) == ("2025Q1", "2025Q3")
+    assert (change.first, change.last, change.change) == pytest.approx((50.0, -25.0, -75.0))
+    assert (change.first_n, change.last_n) == (4, 4)
+    assert change.overlap  # four answers each: the intervals are wide
+    assert nps_change(_answers(("2025-02-01", [10, 0])), None) is None  # one wave
+
+
+@pytest.mark.parametrize(("crr", "change", "verdict"), [
+    (None, None, "unknown"),
+    (0.7, None, "supports"),
+    (0.49, None, "partly"),  # more customers lost than kept
+    (0.7, -1.0, "partly"),  # the NPS fell
+    (None, 5.0, "supports"),
+])
+def test_loyalty_check_compares_the_client_with_itself(crr, change, verdict) -> None:
+    waves = None if change is None else _change_of(change)
+    assert loyalty_check(crr, waves) == verdict
+
+
+def _change_of(change: float):  # type: ignore[no-untyped-def]
+    from kbworkbook.figures import NpsChange
+
+    return NpsChange("2024Q1", 30.0, 100, "2025Q4", 30.0 + change, 100, True)
