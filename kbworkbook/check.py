@@ -212,9 +212,9 @@ def chapter_outlook(ws: Workspace, frames: Mapping[str, Any], language: str
     would, with the same German reason.
     """
     from . import metrics
-    from .chapters.massnahmen_data import figures_from_analysis
     from .errors import KbWorkbookError
     from .figures import Settings, analyse, format_figure
+    from .programme import figures_from_analysis
 
     lang: Language = "en" if language == "en" else "de"
     loc = "en" if lang == "en" else ws.locale

@@ -47,6 +47,7 @@ __all__ = [
     "Analysis",
     "ClvConvention",
     "ComplaintFigures",
+    "EngagementByBase",
     "KeyFigure",
     "MarginBasis",
     "NpsChange",
@@ -58,12 +59,19 @@ __all__ = [
     "config_number",
     "contribution_margin",
     "customer_value",
+    "engagement_by_base",
+    "engagement_history",
     "figures_document",
     "format_figure",
     "key_figures",
     "loyalty_check",
     "margin_basis",
+    "monthly_revenue",
+    "new_earn_more",
     "nps_change",
+    "nps_waves",
+    "previous_purchases",
+    "retention_series",
 ]
 
 DEFAULT_WINDOW_MONTHS = 12
@@ -284,6 +292,112 @@ def complaint_figures(complaints: pd.DataFrame, start: Any = None,
                             mean_days=mean_days, quick_share=quick)
 
 
+# -- history views: series over time, the previous window -----------------------------------------
+
+#: a history view may start this many days after the first date with data (weekly exports)
+_COVERAGE_SLACK = pd.Timedelta(days=7)
+
+
+def _first_day(transactions: pd.DataFrame) -> pd.Timestamp:
+    return pd.Timestamp(transactions["date"].min()).normalize()
+
+
+def retention_series(transactions: pd.DataFrame, as_of: Any,
+                     months: int) -> tuple[metrics.WindowRetention, ...]:
+    """Window retention at ``as_of`` and at the four quarter ends before it, oldest first;
+    only points whose two windows the data cover (a week's slack at the start)."""
+    day = pd.Timestamp(as_of).normalize()
+    first = _first_day(transactions)
+    items = []
+    for back in (12, 9, 6, 3, 0):
+        point = day - pd.DateOffset(months=back)
+        start = point + pd.Timedelta(days=1) - pd.DateOffset(months=2 * months)
+        if start < first - _COVERAGE_SLACK:
+            continue
+        try:
+            items.append(metrics.window_retention(transactions, point, months))
+        except MetricError:
+            continue
+    return tuple(items)
+
+
+def monthly_revenue(transactions: pd.DataFrame, as_of: Any, months: int = 24) -> pd.Series:
+    """Net revenue per calendar month (``Period`` index, months without sales = 0) for the
+    ``months`` months up to ``as_of``; the first month is counted whole."""
+    day = pd.Timestamp(as_of).normalize()
+    end = day + pd.Timedelta(days=1)
+    start = (end - pd.DateOffset(months=months)).to_period("M").start_time
+    sel = transactions.loc[(transactions["date"] >= start) & (transactions["date"] < end)]
+    sums = sel.groupby(sel["date"].dt.to_period("M"))["revenue"].sum().astype("float64")
+    full = pd.period_range(start.to_period("M"), day.to_period("M"), freq="M")
+    return sums.reindex(full, fill_value=0.0)
+
+
+def previous_purchases(transactions: pd.DataFrame, basis: MarginBasis, as_of: Any,
+                       months: int, min_orders: int) -> metrics.PurchaseFigures | None:
+    """Purchase figures of the window before the current one, when the data cover it."""
+    day = pd.Timestamp(as_of).normalize()
+    prev_day = day - pd.DateOffset(months=months)
+    if prev_day + pd.Timedelta(days=1) - pd.DateOffset(months=months) < (
+            _first_day(transactions) - _COVERAGE_SLACK):
+        return None
+    try:
+        return metrics.purchase_figures(contribution_margin(transactions, basis), prev_day,
+                                        months, min_orders)
+    except MetricError:
+        return None
+
+
+def new_earn_more(figures: metrics.PurchaseFigures) -> bool:
+    """New customers bring more contribution per purchase than existing ones (both known, as
+    shown to the cent) – against the usual argument for retention, so a page must say so."""
+    new, old = figures.margin_per_order_new, figures.margin_per_order_existing
+    return (new is not None and old is not None and math.isfinite(new) and math.isfinite(old)
+            and round(new, 2) > round(old, 2))
+
+
+@dataclass(frozen=True)
+class EngagementByBase:
+    """Engagement of the window's posts on one base: mean rate per post and pooled rate."""
+
+    base: str
+    mean: float
+    pooled: float
+    posts: int
+
+
+def engagement_by_base(posts: pd.DataFrame, window: Window) -> tuple[EngagementByBase, ...]:
+    """Mean and pooled engagement of the posts in ``window`` on every base the data allow
+    (reach, impressions, followers; undated posts all count)."""
+    inside = posts
+    if "date" in posts.columns:
+        inside = posts.loc[window.contains(posts["date"]).fillna(False).astype(bool)]
+    out = []
+    for base in ENGAGEMENT_BASES:
+        if base not in inside.columns or not len(inside):
+            continue
+        try:
+            mean = metrics.engagement_rate(inside, base=base, how="mean")
+            pooled = metrics.engagement_rate(inside, base=base, how="pooled")
+        except MetricError:
+            continue
+        out.append(EngagementByBase(base, mean.rate, pooled.rate, mean.posts))
+    return tuple(out)
+
+
+def engagement_history(posts: pd.DataFrame, base: str) -> tuple[pd.DataFrame, pd.Series]:
+    """Every dated post's engagement rate on ``base`` (columns of
+    :func:`~kbworkbook.metrics.post_engagement` plus ``date``) and the monthly mean rate."""
+    per = metrics.post_engagement(posts, base=base)
+    if "date" not in posts.columns:
+        return per.iloc[0:0].assign(date=pd.Series(dtype="datetime64[ns]")), pd.Series(
+            dtype="float64")
+    per["date"] = posts["date"]
+    dated = per.loc[per["date"].notna()]
+    monthly = dated.groupby(dated["date"].dt.to_period("M"))["rate"].mean().dropna()
+    return dated, monthly
+
+
 # -- NPS over time and what the data say about loyalty -------------------------------------------
 
 
@@ -308,17 +422,28 @@ class NpsChange:
         return self.last - self.first
 
 
-def nps_change(frame: pd.DataFrame, end: Any = None) -> NpsChange | None:
-    """First vs latest quarterly wave of dated answers before ``end`` (None: < 2 waves)."""
+def nps_waves(frame: pd.DataFrame, end: Any = None) -> pd.DataFrame | None:
+    """NPS per quarter (survey wave) of the dated answers before ``end``; ``None`` without
+    dated answers. Columns of :func:`~kbworkbook.metrics.nps_trend`, ``Period`` index."""
     if "date" not in frame.columns or "score" not in frame.columns:
         return None
-    dated = frame.loc[frame["date"].notna() & frame["score"].notna()]
+    scores = _scores(frame)
+    keep = frame["date"].notna() & scores.notna()
     if end is not None:
-        dated = dated.loc[dated["date"] < pd.Timestamp(end)]
+        keep &= frame["date"] < pd.Timestamp(end)
+    dated = frame.loc[keep.fillna(False).astype(bool)]
     if not len(dated):
         return None
-    waves = metrics.nps_trend(dated.assign(score=_scores(dated)), by="period", freq="Q")
-    if len(waves) < 2:
+    return metrics.nps_trend(dated.assign(score=_scores(dated)), by="period", freq="Q")
+
+
+def nps_change(frame: pd.DataFrame, end: Any = None) -> NpsChange | None:
+    """First vs latest quarterly wave of dated answers before ``end`` (None: < 2 waves)."""
+    return _change_of(nps_waves(frame, end))
+
+
+def _change_of(waves: pd.DataFrame | None) -> NpsChange | None:
+    if waves is None or len(waves) < 2:
         return None
     first, last = waves.iloc[0], waves.iloc[-1]
     overlap = bool(first["interval_low"] <= last["interval_high"]
@@ -431,12 +556,50 @@ class Analysis:
         return found if found is not None else (None, False)
 
     @cached_property
+    def previous_purchases(self) -> metrics.PurchaseFigures | None:
+        """Purchase figures of the window before (history; None when not covered)."""
+        tx, basis = self._table("transactions"), self.margin
+        if tx is None or basis is None or self.purchases is None:
+            return None
+        return previous_purchases(tx, basis, self.as_of, self.settings.window_months,
+                                  self.settings.min_orders)
+
+    @cached_property
+    def retention_series(self) -> tuple[metrics.WindowRetention, ...]:
+        """Retention at the Stichtag and the four quarter ends before (history)."""
+        tx = self._table("transactions")
+        if tx is None:
+            return ()
+        return retention_series(tx, self.as_of, self.settings.window_months)
+
+    @cached_property
+    def monthly_revenue(self) -> pd.Series | None:
+        """Net revenue per month over the 24 months up to the Stichtag (history)."""
+        tx = self._table("transactions")
+        return None if tx is None else monthly_revenue(tx, self.as_of, 24)
+
+    @cached_property
+    def nps_waves(self) -> pd.DataFrame | None:
+        """NPS per quarter up to the Stichtag (history)."""
+        frame = self._table("nps")
+        return None if frame is None else self._attempt(
+            lambda: nps_waves(frame, self.window.end))
+
+    @cached_property
+    def engagement_by_base(self) -> tuple[EngagementByBase, ...]:
+        posts = self._table("posts")
+        return () if posts is None else engagement_by_base(posts, self.window)
+
+    @cached_property
+    def complaints_history(self) -> ComplaintFigures | None:
+        """Complaints of every date (history beside the window's :attr:`complaints`)."""
+        frame = self.tables.get("complaints")
+        return None if frame is None else complaint_figures(frame)
+
+    @cached_property
     def nps_change(self) -> NpsChange | None:
         """First vs latest quarterly survey wave up to the Stichtag (history, not the window)."""
-        frame = self._table("nps")
-        if frame is None:
-            return None
-        return self._attempt(lambda: nps_change(frame, self.window.end))
+        return _change_of(self.nps_waves)
 
     @property
     def nps(self) -> metrics.NpsResult | None:

@@ -17,7 +17,8 @@ import pytest  # noqa: E402
 
 from kbworkbook import plan  # noqa: E402
 from kbworkbook.chapters import aktionsplan, massnahmen  # noqa: E402
-from kbworkbook.chapters.massnahmen_data import (  # noqa: E402
+from kbworkbook.notebook import Context, setup  # noqa: E402
+from kbworkbook.programme import (  # noqa: E402
     DEFAULTS,
     ClientFigures,
     Figure,
@@ -26,7 +27,6 @@ from kbworkbook.chapters.massnahmen_data import (  # noqa: E402
     figures_from_frames,
     rank_instruments,
 )
-from kbworkbook.notebook import Context, setup  # noqa: E402
 from kbworkbook.workspace import SAMPLE_WORKSPACE, Workspace, create_workspace  # noqa: E402
 
 T0 = dt.datetime(2026, 2, 1, 9, 0, 0)
@@ -250,7 +250,7 @@ def test_selection_editor_saves_every_change(tmp_path: Path) -> None:
     ctx = _live(ws.root)
     clock = iter(T0 + dt.timedelta(seconds=i) for i in range(100))
     editor = SelectionEditor(ctx, load_catalogue(), figures_from_frames(None, None, {}, None),
-                             now=lambda: next(clock))
+                             render=massnahmen.programme_blocks, now=lambda: next(clock))
     editor.rows["bonussystem"].checkbox.value = True
     editor.rows["feedback_nps"].checkbox.value = True
     editor.rows["bonussystem"].amounts["bonus"].value = 0.03

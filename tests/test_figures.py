@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+from dataclasses import replace
 
 import pandas as pd
 import pytest
@@ -21,12 +22,17 @@ from kbworkbook.figures import (
     complaint_figures,
     contribution_margin,
     customer_value,
+    engagement_by_base,
     figures_document,
     format_figure,
     key_figures,
     loyalty_check,
     margin_basis,
+    monthly_revenue,
+    new_earn_more,
     nps_change,
+    previous_purchases,
+    retention_series,
 )
 
 WINDOW = Window.ending("2025-12-31", 12)
@@ -265,3 +271,51 @@ def _change_of(change: float):  # type: ignore[no-untyped-def]
     from kbworkbook.figures import NpsChange
 
     return NpsChange("2024Q1", 30.0, 100, "2025Q4", 30.0 + change, 100, True)
+
+
+# -- history views (moved down from chapter 03) --------------------------------------------------
+
+
+def test_monthly_revenue_worked_example() -> None:
+    """24 months up to 31.12.2025 from January 2024; months without sales are 0."""
+    series = monthly_revenue(_tables()["transactions"], "2025-12-31", 24)
+    assert len(series) == 24 and str(series.index[0]) == "2024-01"
+    assert series[pd.Period("2024-03", "M")] == 10.0 and series[pd.Period("2025-04", "M")] == 60.0
+    assert series[pd.Period("2024-02", "M")] == 0.0 and series.sum() == pytest.approx(260.0)
+
+
+def test_previous_purchases_only_when_the_data_cover_the_window() -> None:
+    tx = _tables()["transactions"]
+    basis = margin_basis(tx, Window.ending("2025-12-31", 12), {"margin_rate": 0.5})
+    # the year before 2025 starts 01.01.2024, the data on 01.03.2024: not covered
+    assert previous_purchases(tx, basis, "2025-12-31", 12, 2) is None
+    # six months: 01.01.–30.06.2025 holds a (2 purchases), b and d: revenue 200
+    before = previous_purchases(tx, basis, "2025-12-31", 6, 2)
+    assert before is not None
+    assert (before.revenue, before.customers, before.orders) == (200.0, 3, 4)
+
+
+def test_retention_series_keeps_the_covered_quarter_ends() -> None:
+    """Six-month windows; the data start on 01.03.2024, so the first point is 31.03.2025
+    (S = b, c; E = a → 0 %); 30.09.2025: S = a, E = a, b, d → 100 %; 31.12.2025:
+    S = a, b, d, E none → 0 %. 30.06.2025 has no customer in its earlier window."""
+    series = retention_series(_tables()["transactions"], "2025-12-31", 6)
+    ends = [r.end_window[1].date().isoformat() for r in series]
+    assert ends == ["2025-04-01", "2025-10-01", "2026-01-01"]
+    assert [r.crr for r in series] == pytest.approx([0.0, 1.0, 0.0])
+
+
+def test_new_earn_more_compares_as_shown_to_the_cent() -> None:
+    p = analyse(_tables(), Settings(), "2025-12-31").purchases
+    assert p is not None
+    for new, old, flipped in [(7.05, 7.12, False), (7.124, 7.121, False), (7.20, 7.12, True)]:
+        assert new_earn_more(replace(p, margin_per_order_new=new,
+                                     margin_per_order_existing=old)) is flipped
+    assert not new_earn_more(replace(p, margin_per_order_new=None))
+
+
+def test_engagement_by_base_window_posts_mean_and_pooled() -> None:
+    """Window posts: 10/100 and 4/200 → mean 6 %, pooled 14/300 = 4.67 %."""
+    (reach,) = engagement_by_base(_tables()["posts"], Window.ending("2025-12-31", 12))
+    assert (reach.base, reach.posts) == ("reach", 2)
+    assert (reach.mean, reach.pooled) == pytest.approx((0.06, 14 / 300))

@@ -113,10 +113,42 @@ def test_mypy_is_clean(tmp_path: Path) -> None:
     assert proc.returncode == 0, proc.stdout[-3000:]
 
 
-def test_figures_sit_below_the_chapters_and_the_report() -> None:
+ANALYSIS = ("figures.py", "programme.py", "analysis_cache.py")
+VIEWS = ("kbworkbook.chapters", "kbworkbook.notebook", "kbworkbook.report", "kbworkbook.plots",
+         "kbworkbook.forms", "kbworkbook.lab", "kbworkbook.cli", "kbworkbook.check")
+
+
+def test_analysis_sits_below_the_chapters_and_the_report() -> None:
     """The analysis layer computes; chapters, notebook context and report only present it."""
-    path = PACKAGE / "figures.py"
-    for name in (_absolute(n, path) for n in _imports(path)):
-        assert not name.startswith(("kbworkbook.chapters", "kbworkbook.notebook",
-                                    "kbworkbook.report", "kbworkbook.plots",
-                                    "kbworkbook.forms")), name
+    for module in ANALYSIS:
+        path = PACKAGE / module
+        if not path.exists():
+            continue
+        for name in (_absolute(n, path) for n in _imports(path)):
+            assert not name.startswith(VIEWS), f"{module} imports {name}"
+
+
+def test_programme_and_figures_are_pure() -> None:
+    for module in ("figures.py", "programme.py"):
+        names = _imports(PACKAGE / module)
+        assert not any(n.split(".")[0] in {"matplotlib", "ipywidgets", "IPython"}
+                       for n in names), module
+        assert not any(_absolute(n, PACKAGE / module).startswith(
+            ("kbworkbook.store", "kbworkbook.io", "kbworkbook.schemas"))
+            for n in names), module
+
+
+def _chapter_modules() -> set[str]:
+    from kbworkbook.chapters import CHAPTERS
+
+    return {f"kbworkbook.chapters.{c.module}" for c in CHAPTERS}
+
+
+def test_chapters_import_no_sibling_chapter() -> None:
+    """Shared chapter glue lives in private modules (``_sections``, ``_window``, …), not in a
+    sibling chapter; form modules take callbacks instead of importing their chapter."""
+    chapters = _chapter_modules()
+    for path in _modules("chapters"):
+        own = "kbworkbook.chapters." + path.stem
+        for name in (_absolute(n, path) for n in _imports(path)):
+            assert name not in chapters or name == own, f"chapters/{path.name} imports {name}"

@@ -30,7 +30,7 @@ from ..plan import (
 from ..scrub import CONTACT_KINDS, KINDS, privacy_note, scrub
 from . import _html
 from ._narrative import label, markdown, text, texts
-from .massnahmen_data import need_by_factor
+from ._sections import need_by_factor
 
 __all__ = [
     "ABOUT",

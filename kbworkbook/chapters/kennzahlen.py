@@ -5,18 +5,19 @@ narrative from ``kennzahlen.toml``, escaped HTML tables, matplotlib figures). A 
 broken optional input, or a figure that is undefined for the data, yields a note instead of an
 error. Only aggregates are shown – never customer ids, names or survey comments.
 
-:func:`headline_figures` gives up to six key figures for the report's index and the overview.
+:func:`headline_figures` (from :mod:`._sections`) gives up to six key figures for the report's
+index and the overview.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 from typing import Any
 
 import numpy as np
 import pandas as pd
 
-from ..errors import DataError, MetricError
+from ..errors import MetricError
 from ..figures import format_figure
 from ..i18n import (
     format_currency,
@@ -27,10 +28,18 @@ from ..i18n import (
     format_points,
 )
 from ..notebook import Context, note
-from ..reasons import reason_of
 from ..scrub import privacy_note, scrub
-from . import _html
 from ._narrative import fill, markdown, text, texts
+from ._sections import (
+    as_of,
+    figure_of,
+    headline_figures,
+    identified_note,
+    load,
+    table_html,
+    transactions_at,
+    undefined,
+)
 from ._window import analysis_setting, history_caption, window_caption
 
 __all__ = [
@@ -40,7 +49,6 @@ __all__ = [
     "complaints",
     "engagement",
     "headline_figures",
-    "identified_note",
     "intro",
     "nps",
     "purchases",
@@ -83,9 +91,6 @@ _LBL: dict[str, dict[str, str]] = {
         "letzten {m} Monaten", "resolved": "Erledigt", "satisfied": "Kunde danach zufrieden",
         "days": "Ø Tage bis zur Lösung", "category": "Thema", "count": "Anzahl",
         "share": "Anteil", "period": "Zeitraum",
-        "kf_nps": "NPS (n = {n})", "kf_crr": "Kundenbindungsrate {m} Mt.",
-        "kf_repeat": "Wiederkaufrate {m} Mt.", "kf_revenue": "Umsatz {m} Mt.",
-        "kf_customers": "Aktive Kunden {m} Mt.", "kf_regular": "Umsatzanteil Stammkunden",
         "months_unit": "{m} Monate",
     },
     "en": {
@@ -117,15 +122,12 @@ _LBL: dict[str, dict[str, str]] = {
         "{m} months", "resolved": "Resolved", "satisfied": "Customer satisfied afterwards",
         "days": "Average days to resolution", "category": "Topic", "count": "Count",
         "share": "Share", "period": "Period",
-        "kf_nps": "NPS (n = {n})", "kf_crr": "Retention rate {m} mo.",
-        "kf_repeat": "Repeat-purchase rate {m} mo.", "kf_revenue": "Revenue {m} mo.",
-        "kf_customers": "Active customers {m} mo.", "kf_regular": "Revenue share of regulars",
         "months_unit": "{m} months",
     },
 }
 
 
-# -- shared helpers (also used by chapter 04) ------------------------------------------------
+# -- labels ----------------------------------------------------------------------------------------
 
 
 _TEXTS = texts(__file__)
@@ -134,74 +136,6 @@ _TEXTS = texts(__file__)
 def lbl(ctx: Context, key: str, **values: Any) -> str:
     """A short table/figure label of this chapter in the context's language."""
     return fill(ctx, _LBL[ctx.language][key], **values)
-
-
-def table_html(header: Sequence[str], rows: Sequence[Sequence[str]],
-               numeric_from: int = 1, text_columns: Sequence[int] = ()) -> Any:
-    """An escaped ``kb-table`` block; columns from ``numeric_from`` on are right-aligned, except
-    ``text_columns``."""
-    numeric = {i for i in range(numeric_from, len(header)) if i not in text_columns}
-    return _html.block(_html.table(header, rows, numeric=numeric))
-
-
-def load(ctx: Context, name: str, texts: dict[str, dict[str, str]]) -> tuple[Any, list[Any]]:
-    """``(frame, [])`` or ``(None, [note])`` when the input's file is broken (DataError)."""
-    try:
-        return ctx.table(name), []
-    except DataError as exc:
-        problems = getattr(exc, "problems", ()) or ()
-        file = problems[0].file if problems else name
-        return None, [note(text(ctx, texts, "broken", file=file,
-                                n=max(1, len(getattr(exc, "problems", ()) or ()))))]
-
-
-def transactions_at(ctx: Context, texts: dict[str, Any],
-                    blocks: list[Any]) -> tuple[Any, Any, list[Any]]:
-    """``(transactions, as_of, [])``, or ``(None, None, blocks + [note])`` when the sales data
-    are broken or missing (``texts`` needs ``broken`` and ``transactions_missing``)."""
-    frame, problems = load(ctx, "transactions", texts)
-    if problems:
-        return None, None, blocks + problems
-    day = as_of(ctx, frame)
-    if frame is None or day is None:
-        return None, None, blocks + [note(text(ctx, texts, "transactions_missing"))]
-    return frame, day, []
-
-
-def as_of(ctx: Context, transactions: pd.DataFrame | None) -> pd.Timestamp | None:
-    """The analysis date: ``ctx.as_of``, else the last transaction date, else ``None``."""
-    if ctx.as_of is not None:
-        return pd.Timestamp(ctx.as_of)
-    if transactions is not None and len(transactions) and transactions["date"].notna().any():
-        return pd.Timestamp(transactions["date"].max()).normalize()
-    return None
-
-
-def identified_note(ctx: Context) -> list[Any]:
-    """A note saying which share of the window's revenue and purchases comes from identified
-    customers (walk-in sales have no customer number).
-
-    Empty when every line of the window has a customer number (nothing to say) or none has
-    (the per-customer sections then explain why they are missing).
-    """
-    share = ctx.analysis().identified
-    if share is None or share.complete or share.known_lines == 0 or not share.revenue \
-            or not share.receipts:
-        return []
-    return [note(text(ctx, _TEXTS, "identified_share", months=ctx.analysis().window.months,
-                      revenue=format_percent(share.revenue_share, ctx.locale, 0),
-                      receipts=format_percent(share.receipt_share, ctx.locale, 0)))]
-
-
-def undefined(ctx: Context, texts: dict[str, dict[str, str]], exc: Exception | str) -> Any:
-    """A note that a figure cannot be computed, with the reason in the reader's language."""
-    reason = exc if isinstance(exc, str) else reason_of(exc, ctx.language, ctx.locale)
-    return note(text(ctx, texts, "undefined", reason=reason))
-
-
-def figure_of(obj: Any) -> Any:
-    """The Figure of an Axes (plots return Axes) or the Figure itself."""
-    return obj.figure if hasattr(obj, "figure") and not hasattr(obj, "savefig") else obj
 
 
 def _window_text(ctx: Context, window: tuple[pd.Timestamp, pd.Timestamp]) -> str:
@@ -216,18 +150,6 @@ def _scores(frame: pd.DataFrame) -> pd.DataFrame:
     out["score"] = pd.to_numeric(out["score"]).astype("Float64").to_numpy(
         dtype="float64", na_value=np.nan)
     return out
-
-
-def _nps_waves(frame: pd.DataFrame) -> pd.DataFrame | None:
-    """NPS per quarter (survey wave) when answers carry dates, else ``None``."""
-    if "date" not in frame.columns or not frame["date"].notna().any():
-        return None
-    from ..metrics import nps_trend
-
-    dated = frame.loc[frame["date"].notna() & frame["score"].notna()]
-    if len(dated) == 0:
-        return None
-    return nps_trend(dated, by="period", freq="Q")
 
 
 # -- sections ----------------------------------------------------------------------------------
@@ -258,11 +180,10 @@ def nps(ctx: Context) -> list[Any]:
     analysis = ctx.analysis()
     try:
         overall = nps_metric(frame["score"])
-        waves = _nps_waves(frame)
     except MetricError as exc:
         return blocks + [undefined(ctx, _TEXTS, exc)]
     loc = ctx.locale
-    current = analysis.nps
+    current, waves = analysis.nps, analysis.nps_waves
 
     def row(name: str, r: Any) -> list[str]:
         return [name, format_integer(r.n, loc), format_points(r.score, loc),
@@ -302,24 +223,6 @@ def nps(ctx: Context) -> list[Any]:
     return blocks
 
 
-def _retention_series(transactions: pd.DataFrame, day: pd.Timestamp, months: int) -> list[Any]:
-    """Window retention at ``day`` and up to four quarters before, where data covers both."""
-    from ..metrics import window_retention
-
-    first = pd.Timestamp(transactions["date"].min()).normalize()
-    items = []
-    for back in (12, 9, 6, 3, 0):
-        point = day - pd.DateOffset(months=back)
-        start = point + pd.Timedelta(days=1) - pd.DateOffset(months=2 * months)
-        if start < first - pd.Timedelta(days=7):
-            continue
-        try:
-            items.append(window_retention(transactions, point, months))
-        except MetricError:
-            continue
-    return items
-
-
 def retention(ctx: Context) -> list[Any]:
     """ID-based retention and churn over two consecutive windows, with S/E/N and a trend."""
     from ..metrics import annualize_churn, window_retention
@@ -355,7 +258,7 @@ def retention(ctx: Context) -> list[Any]:
                      format_percent(annualize_churn(result.churn, 12 // months), loc)])
     blocks.append(table_html([lbl(ctx, "figure"), lbl(ctx, "value")], rows))
     blocks.append(figure_of(customer_flow_bars(result, language=ctx.language, locale=loc)))
-    series = _retention_series(transactions, day, months)
+    series = ctx.analysis().retention_series
     if len(series) >= 2:
         blocks.append(history_caption(ctx, series[0].start_window[0], series[-1].end_window[1]))
         blocks.append(figure_of(retention_bars(series, language=ctx.language, locale=loc)))
@@ -363,19 +266,9 @@ def retention(ctx: Context) -> list[Any]:
     return blocks
 
 
-def _monthly_revenue(transactions: pd.DataFrame, day: pd.Timestamp, months: int) -> pd.Series:
-    """Net revenue per calendar month for the ``months`` months up to ``day``."""
-    end = day.normalize() + pd.Timedelta(days=1)
-    start = (end - pd.DateOffset(months=months)).to_period("M").start_time
-    sel = transactions.loc[(transactions["date"] >= start) & (transactions["date"] < end)]
-    sums = sel.groupby(sel["date"].dt.to_period("M"))["revenue"].sum()
-    full = pd.period_range(start.to_period("M"), day.to_period("M"), freq="M")
-    return sums.reindex(full, fill_value=0.0)
-
-
 def purchases(ctx: Context) -> list[Any]:
     """Revenue, orders, customers, AOV, frequency, repeat rate, regulars: now vs a year before."""
-    from ..figures import contribution_margin
+    from ..figures import new_earn_more
     from ..metrics import purchase_figures
     from ..plots.metrics import monthly_bars, purchase_comparison
 
@@ -393,16 +286,7 @@ def purchases(ctx: Context) -> list[Any]:
         except MetricError as exc:
             return blocks + [undefined(ctx, _TEXTS, exc)]
         return blocks
-    with_margin = contribution_margin(transactions, analysis.margin)
-    previous = None
-    first = pd.Timestamp(transactions["date"].min()).normalize()
-    prev_day = day - pd.DateOffset(months=months)
-    if prev_day + pd.Timedelta(days=1) - pd.DateOffset(months=months) >= first - pd.Timedelta(
-            days=7):
-        try:
-            previous = purchase_figures(with_margin, prev_day, months, min_orders)
-        except MetricError:
-            previous = None
+    previous = analysis.previous_purchases
     loc, cur = ctx.locale, ctx.currency
 
     def fig(key: str, value: float) -> str:
@@ -440,14 +324,14 @@ def purchases(ctx: Context) -> list[Any]:
     blocks.append(table_html(header, rows))
     blocks += identified_note(ctx)
     blocks.append(margin_note(ctx, analysis.margin))
-    flipped = [f for f in (previous, current) if f is not None and _new_earn_more(f)]
+    flipped = [f for f in (previous, current) if f is not None and new_earn_more(f)]
     if flipped:
         blocks.append(markdown(ctx, _TEXTS, "new_earn_more", periods=", ".join(
             _window_text(ctx, f.window) for f in flipped)))
     blocks.append(purchase_comparison(current, previous, currency=cur, language=ctx.language,
                                       locale=loc))
-    monthly = _monthly_revenue(transactions, day, 24)
-    if len(monthly) >= 2:
+    monthly = analysis.monthly_revenue
+    if monthly is not None and len(monthly) >= 2:
         blocks.append(history_caption(ctx, monthly.index[0].start_time,
                                       day.normalize() + pd.Timedelta(days=1)))
         blocks.append(figure_of(monthly_bars(monthly, kind="currency", currency=cur,
@@ -455,13 +339,6 @@ def purchases(ctx: Context) -> list[Any]:
                                              language=ctx.language, locale=loc)))
     blocks.append(markdown(ctx, _TEXTS, "purchases_reading"))
     return blocks
-
-
-def _new_earn_more(figures: Any) -> bool:
-    """New customers bring more contribution per purchase than existing ones (both known)."""
-    new, old = figures.margin_per_order_new, figures.margin_per_order_existing
-    return (new is not None and old is not None and np.isfinite(new) and np.isfinite(old)
-            and round(new, 2) > round(old, 2))
 
 
 def margin_note(ctx: Context, basis: Any) -> Any:
@@ -477,12 +354,9 @@ def margin_note(ctx: Context, basis: Any) -> Any:
     return blocks
 
 
-_BASES = ("reach", "impressions", "followers")
-
-
 def engagement(ctx: Context) -> list[Any]:
     """Engagement rate of the posts per available base (mean per post and pooled), over time."""
-    from ..metrics import engagement_rate, post_engagement
+    from ..figures import engagement_history
     from ..plots.metrics import engagement_chart
 
     blocks: list[Any] = [markdown(ctx, _TEXTS, "engagement")]
@@ -493,53 +367,32 @@ def engagement(ctx: Context) -> list[Any]:
         return blocks + [note(text(ctx, _TEXTS, "engagement_missing"))]
     loc = ctx.locale
     analysis = ctx.analysis()
-    inside = posts
     if "date" in posts.columns:
-        inside = posts.loc[analysis.window.contains(posts["date"]).fillna(False).astype(bool)]
         blocks.append(window_caption(ctx, analysis.as_of))
-    rows, usable = [], []
-    for base in _BASES:
-        if base not in inside.columns or not len(inside):
-            continue
-        try:
-            mean = engagement_rate(inside, base=base, how="mean")
-            pooled = engagement_rate(inside, base=base, how="pooled")
-        except MetricError:
-            continue
-        usable.append(base)
-        rows.append([lbl(ctx, base), format_figure("engagement_rate", mean.rate, loc, ctx.currency),
-                     format_percent(pooled.rate, loc, 2), format_integer(mean.posts, loc)])
-    if not usable:
+    rows = [[lbl(ctx, e.base), format_figure("engagement_rate", e.mean, loc, ctx.currency),
+             format_percent(e.pooled, loc, 2), format_integer(e.posts, loc)]
+            for e in analysis.engagement_by_base]
+    if not rows:
         return blocks + [note(text(ctx, _TEXTS, "undefined", reason=(
             "Keiner der Beiträge hat eine Reichweite, Impressionen oder Follower > 0."
             if ctx.language == "de" else
             "No post has a reach, impressions or followers above 0.")))]
     blocks.append(table_html([lbl(ctx, "base"), lbl(ctx, "mean_rate"), lbl(ctx, "pooled_rate"),
                               lbl(ctx, "posts")], rows))
-    base = usable[0]
-    per = post_engagement(posts, base=base)
-    per["date"] = posts["date"]
-    dated = per.loc[per["date"].notna()]
+    base = analysis.engagement_by_base[0].base
+    dated, monthly = engagement_history(posts, base)
     if len(dated):
         blocks.append(history_caption(ctx, dated["date"].min(),
                                       dated["date"].max() + pd.Timedelta(days=1), whole=True))
-        monthly = dated.groupby(dated["date"].dt.to_period("M"))["rate"].mean().dropna()
         blocks.append(figure_of(engagement_chart(dated, base, monthly, language=ctx.language,
                                                  locale=loc)))
     blocks.append(markdown(ctx, _TEXTS, "engagement_reading"))
     return blocks
 
 
-def _share(series: pd.Series) -> float:
-    values = series.dropna()
-    return float(values.astype(bool).mean()) if len(values) else float("nan")
-
-
 def complaints(ctx: Context) -> list[Any]:
     """Complaints of the current window beside the whole history: count, resolved and
     satisfied shares, time to resolution, topics."""
-    from ..figures import complaint_figures
-
     blocks: list[Any] = [markdown(ctx, _TEXTS, "complaints")]
     frame, problems = load(ctx, "complaints", _TEXTS)
     if problems:
@@ -550,7 +403,7 @@ def complaints(ctx: Context) -> list[Any]:
     analysis = ctx.analysis()
     current = analysis.complaints
     dated = "date" in frame.columns and frame["date"].notna().any()
-    whole = complaint_figures(frame)
+    whole = analysis.complaints_history
     columns: list[tuple[str, Any]] = []
     if dated and current is not None:
         columns.append((lbl(ctx, "current", m=analysis.window.months), current))
@@ -602,30 +455,3 @@ def complaints(ctx: Context) -> list[Any]:
 def questions(ctx: Context) -> list[Any]:
     """Questions for the workshop."""
     return [markdown(ctx, _TEXTS, "questions")]
-
-
-# -- key figures for the index page -------------------------------------------------------------
-
-
-def headline_figures(ctx: Context) -> list[tuple[str, str]]:
-    """Up to six ``(label, formatted value)`` key figures of the current window.
-
-    NPS (answers of the window, with n), retention rate, repeat-purchase rate, revenue and
-    active customers, revenue share of regular customers – from the analysis and formatted
-    exactly as in the chapters. Undefined figures are left out (the chapters explain them).
-    """
-    from ..figures import key_figures
-
-    analysis = ctx.analysis()
-    figures = {f.key: f.value for f in key_figures(analysis)}
-    months = analysis.window.months
-    labels = [
-        ("nps", lbl(ctx, "kf_nps", n=format_integer(figures.get("nps_answers"), ctx.locale))),
-        ("crr", lbl(ctx, "kf_crr", m=months)),
-        ("repeat_rate", lbl(ctx, "kf_repeat", m=months)),
-        ("revenue", lbl(ctx, "kf_revenue", m=months)),
-        ("active_customers", lbl(ctx, "kf_customers", m=months)),
-        ("regulars_revenue_share", lbl(ctx, "kf_regular")),
-    ]
-    return [(label, format_figure(key, figures[key], ctx.locale, ctx.currency))
-            for key, label in labels if figures.get(key) is not None]

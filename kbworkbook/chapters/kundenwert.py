@@ -24,8 +24,7 @@ from ..i18n import (
 )
 from ..notebook import Context, note
 from ._narrative import fill, markdown, text, texts
-from ._window import analysis_setting, history_caption, window_caption, window_months
-from .kennzahlen import (
+from ._sections import (
     as_of,
     figure_of,
     identified_note,
@@ -34,6 +33,7 @@ from .kennzahlen import (
     transactions_at,
     undefined,
 )
+from ._window import analysis_setting, history_caption, window_caption, window_months
 from .verweildauer import staying
 
 __all__ = [

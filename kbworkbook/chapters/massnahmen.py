@@ -3,7 +3,7 @@
 Section functions (``SECTIONS`` in notebook order) take a :class:`~kbworkbook.notebook.Context`
 and return blocks. Live (workshop) the selection section is an editor whose results redraw
 after every change; headless (report) every section renders the newest saved selection.
-The figures come from :mod:`kbworkbook.chapters.massnahmen_data`; all user-typed or data
+The figures come from :mod:`kbworkbook.programme`; all user-typed or data
 text is escaped before it becomes HTML.
 """
 
@@ -34,18 +34,17 @@ from ..i18n import (
 from ..instruments import Catalogue, load_catalogue
 from ..notebook import Context, note, paragraph
 from ..plan import SELECTION_FOLDER, Selection, load_selection, unreadable_versions
-from . import _html, _narrative
-from ._narrative import label, markdown
-from .massnahmen_data import (
+from ..programme import (
     AssumptionNote,
     ClientFigures,
     SelectionEvaluation,
     assumption_notes,
-    client_figures,
     evaluate_selection,
-    need_by_factor,
     rank_instruments,
 )
+from . import _html, _narrative
+from ._narrative import label, markdown
+from ._sections import client_figures, need_by_factor
 
 __all__ = [
     "ABOUT",
@@ -244,7 +243,7 @@ def selection(ctx: Context) -> list[Any]:
     if ctx.live:
         from .massnahmen_forms import SelectionEditor
 
-        editor = SelectionEditor(ctx, cat, client_figures(ctx))
+        editor = SelectionEditor(ctx, cat, client_figures(ctx), render=programme_blocks)
         return blocks + [editor.widget]
     saved = load_selection(ctx.workspace, language=ctx.language)
     problems = (saved.problems if saved is not None

@@ -27,7 +27,7 @@ from ..plan import (
     save_action_plan,
     save_selection,
 )
-from .massnahmen_data import ClientFigures, evaluate_selection
+from ..programme import ClientFigures, SelectionEvaluation, evaluate_selection
 
 __all__ = ["PlanEditor", "SelectionEditor"]
 
@@ -116,8 +116,10 @@ class SelectionEditor:
     """Choose instruments, edit assumptions, see ROI and break-even live; saves every change."""
 
     def __init__(self, ctx: Any, catalogue: Catalogue, figures: ClientFigures, *,
+                 render: Callable[[Any, SelectionEvaluation], list[Any]],
                  now: Callable[[], dt.datetime] | None = None) -> None:
         self.ctx = ctx
+        self.render = render
         self.catalogue = catalogue
         self.figures = figures
         self._now = now
@@ -165,10 +167,8 @@ class SelectionEditor:
         """Recompute ROI and break-even and redraw the results below the editor."""
         from IPython.display import display
 
-        from .massnahmen import programme_blocks
-
         evaluation = evaluate_selection(self.current(), self.figures, self.catalogue)
-        self.last_blocks = programme_blocks(self.ctx, evaluation)
+        self.last_blocks = self.render(self.ctx, evaluation)
         self.output.clear_output(wait=True)
         with self.output:
             for block in self.last_blocks:

@@ -42,7 +42,7 @@ def intro(ctx: Context) -> list[Any]:
 
 def key_figures(ctx: Context) -> list[tuple[str, str]]:
     """Up to six (label, formatted value) pairs; also used on the report's index page."""
-    from .kennzahlen import headline_figures
+    from ._sections import headline_figures
 
     return list(headline_figures(ctx))
 

@@ -1,12 +1,14 @@
-"""Figures and evaluations behind chapters 05 and 06 (no widgets, no display).
+"""The client's retention programme priced: figures, evaluation, ranking, assumptions (pure).
 
-:func:`figures_from_frames` derives the client's own figures (customers, revenue and margin per
-customer, retention rate, purchases per customer, complaints) from the canonical frames;
-each figure remembers where it came from: the client's data (``client``), kbworkbook.toml
-``[economics]`` (``config``) or a documented default (``default``). :func:`client_figures`
-loads the frames of a workspace and calls it. :func:`evaluate_selection` prices the chosen
-instruments with :mod:`kbworkbook.economics`; :func:`need_by_factor` reads the Handlungsbedarf
-of the six-factor self-assessment when it exists.
+The analysis behind chapters 05 and 06 (no widgets, no display, no files):
+:func:`figures_from_analysis` derives the client's own figures (customers, revenue and margin
+per customer, retention rate, purchases per customer, complaints) from the report's
+:class:`~kbworkbook.figures.Analysis`; each figure remembers where it came from: the client's
+data (``client``), kbworkbook.toml ``[economics]`` (``config``) or a documented default
+(``default``). :func:`evaluate_selection` prices the chosen instruments with
+:mod:`kbworkbook.economics`; :func:`assumption_notes` names every assumption that moves a
+result by more than :data:`ASSUMPTION_THRESHOLD`; :func:`rank_instruments` orders them by the
+Handlungsbedarf of their factor per cost.
 
 The figures come from :mod:`kbworkbook.figures` (the one window, margin basis and customer
 value of the report): ``[economics] margin_rate`` is preferred over the data's ``margin``
@@ -25,17 +27,18 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from ..economics import (
+from .economics import (
     Benefit,
     CostBreakdown,
     EconomicsError,
     ProgrammeInputs,
     ProgrammeResult,
+    break_even_uplift,
     evaluate_programme,
     joint_benefit,
 )
-from ..errors import DataError, KbWorkbookError
-from ..figures import (
+from .errors import KbWorkbookError
+from .figures import (
     DEFAULT_CLV_HORIZON,
     DEFAULT_DISCOUNT_RATE,
     DEFAULT_MARGIN_RATE,
@@ -46,8 +49,8 @@ from ..figures import (
     config_number,
     customer_value,
 )
-from ..instruments import Catalogue, Instrument, cost_assumptions, load_catalogue
-from ..plan import InstrumentChoice, Selection
+from .instruments import Catalogue, Instrument, cost_assumptions, load_catalogue
+from .plan import InstrumentChoice, Selection
 
 __all__ = [
     "ASSUMPTION_THRESHOLD",
@@ -57,11 +60,10 @@ __all__ = [
     "Figure",
     "InstrumentEvaluation",
     "SelectionEvaluation",
-    "client_figures",
     "evaluate_selection",
     "figures_from_analysis",
     "figures_from_frames",
-    "need_by_factor",
+    "with_notes",
     "assumption_notes",
     "rank_instruments",
 ]
@@ -228,50 +230,9 @@ def figures_from_analysis(analysis: Analysis) -> ClientFigures:
     )
 
 
-def client_figures(ctx: Any) -> ClientFigures:
-    """Load the workspace's transactions and complaints and derive :class:`ClientFigures`.
-
-    Data that cannot be loaded does not stop the chapter: the figure falls back to
-    kbworkbook.toml or the default, and the German reason is kept in ``notes``.
-    """
-    return ctx.memo("massnahmen.client_figures", lambda: _client_figures(ctx))
-
-
-def _client_figures(ctx: Any) -> ClientFigures:
-    notes: list[str] = []
-    for name in ("transactions", "complaints"):
-        try:
-            ctx.table(name)
-        except DataError as exc:
-            notes.append(str(exc).splitlines()[0] if str(exc) else name)
-    figures = figures_from_analysis(ctx.analysis())
-    if notes:
-        figures = replace(figures, notes=figures.notes + tuple(notes))
-    return figures
-
-
-# -- Handlungsbedarf ---------------------------------------------------------------------------
-
-
-def need_by_factor(ctx: Any) -> pd.DataFrame | None:
-    """Handlungsbedarf per factor from the newest six-factor assessment, or ``None``.
-
-    Columns ``factor``, ``score``, ``weight``, ``need``, ``rank`` (1 = most urgent). ``None``
-    when the questionnaire modules are missing or nothing has been answered yet.
-    """
-    try:
-        from ..questionnaires.scoring import handlungsbedarf
-        from ..store import AnswerStore
-    except ImportError:  # pragma: no cover - modules written in parallel
-        return None
-    try:
-        score = AnswerStore(ctx.workspace).score("sechs_faktoren")
-    except (KbWorkbookError, OSError, ValueError):
-        return None
-    if score is None:
-        return None
-    table = handlungsbedarf(score.factor_scores, score.weights)
-    return table if len(table) else None
+def with_notes(figures: ClientFigures, notes: tuple[str, ...]) -> ClientFigures:
+    """``figures`` with further German notes on the data (e.g. an input that cannot be read)."""
+    return replace(figures, notes=figures.notes + tuple(notes)) if notes else figures
 
 
 # -- evaluation --------------------------------------------------------------------------------
@@ -445,8 +406,6 @@ def _total(inputs: list[ProgrammeInputs], figures: ClientFigures) -> ProgrammeRe
 
 def _with_cost(benefit: Benefit, cost: CostBreakdown,
                figures: ClientFigures) -> ProgrammeResult:
-    from ..economics import break_even_uplift
-
     k = cost.total
     roi = (benefit.total - k) / k if k > 0 else math.nan
     try:
