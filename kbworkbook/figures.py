@@ -495,6 +495,33 @@ class Analysis:
         """Why parts of the analysis are missing, in the reader's language and locale."""
         return tuple(reason_of(exc, language, locale) for exc in self._notes)
 
+    @classmethod
+    def parts(cls) -> tuple[str, ...]:
+        """The names of the computed parts (every ``cached_property``), in definition order."""
+        return tuple(name for name, value in vars(cls).items()
+                     if isinstance(value, cached_property))
+
+    def computed(self) -> dict[str, Any]:
+        """Every part computed (reading the tables they need) and the notes: what a cache
+        keeps (frozen dataclasses, numbers, small frames; no customer ids)."""
+        out: dict[str, Any] = {name: getattr(self, name) for name in self.parts()}
+        out["notes"] = list(self._notes)
+        return out
+
+    @classmethod
+    def restored(cls, as_of: Any, settings: Settings, values: Mapping[str, Any],
+                 tables: Mapping[str, pd.DataFrame | None] | None = None) -> Analysis:
+        """An analysis whose parts are ``values`` (from :meth:`computed`); a part missing from
+        ``values`` is computed from ``tables`` on first use as usual."""
+        day = pd.Timestamp(as_of).normalize()
+        analysis = cls(as_of=day, window=Window.ending(day, settings.window_months),
+                       settings=settings, tables=tables or {},
+                       _notes=list(values.get("notes", ())))
+        for name in cls.parts():
+            if name in values:
+                analysis.__dict__[name] = values[name]  # what cached_property would store
+        return analysis
+
     def _attempt(self, call: Any) -> Any:
         try:
             return call()

@@ -71,15 +71,18 @@ class Context:
         return self._tables[cache_key]
 
     def analysis(self) -> Any:
-        """The client's figures (:class:`kbworkbook.figures.Analysis`), computed once per context.
+        """The client's figures (:class:`kbworkbook.figures.Analysis`), computed once per
+        workspace and inputs (:func:`kbworkbook.analysis_cache.workspace_analysis`: the report's
+        kernels share one computation) and kept for the context.
 
-        Each input is read only when a figure needs it; a broken input file counts as missing
-        here (the sections that read it say why).
+        Each input is read only when the analysis is computed; a broken input file counts as
+        missing here (the sections that read it say why).
         """
-        from .figures import Settings, analyse
+        from .analysis_cache import workspace_analysis
+        from .figures import Settings
 
-        return self.memo("analysis", lambda: analyse(
-            _LazyTables(self), Settings.of(self.workspace), self.as_of))
+        return self.memo("analysis", lambda: workspace_analysis(
+            self.workspace, _LazyTables(self), Settings.of(self.workspace), self.as_of))
 
     @property
     def locale(self) -> str:

@@ -1,0 +1,292 @@
+"""The client's analysis computed once per workspace and reused by every kernel of a report.
+
+:func:`workspace_analysis` returns the :class:`~kbworkbook.figures.Analysis` of a workspace at
+a Stichtag. Its parts are kept in ``<workspace>/.cache/analysis/<key>.json``, where the key is
+a content hash of everything the figures depend on:
+
+- the package version and :data:`FORMAT` (a new release recomputes),
+- ``kbworkbook.toml`` (settings, column mappings, assumptions),
+- every file in ``data/`` and every ``[data]`` file configured elsewhere in the workspace,
+- every saved answer in ``answers/``,
+- the Stichtag asked for (``None``: the last day with data).
+
+The seven kernels of a report start together: the first takes a lock (``filelock``, released by
+the operating system if the process dies), computes and writes the file atomically; the others
+wait for the lock and read it. A second report with unchanged inputs reads the file instead of
+recomputing. File digests are remembered by size and modification time
+(``<workspace>/.cache/analysis/digests.json``) so a large sales export is hashed once, not in
+every kernel. The bundled sample client (inside the installed package) keeps its cache in the
+user's temporary folder instead; a workspace that cannot be written (a read-only share) is
+analysed in memory, as before. A cache file that cannot be read is ignored and rewritten.
+
+The file holds aggregates only (figures, per-period series; no customer ids) and is plain JSON
+decoded into an allow-list of types, never unpickled: a workspace received from someone else
+cannot run code through it.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import dataclasses
+import hashlib
+import json
+import math
+import os
+import tempfile
+from collections.abc import Callable, Iterator, Mapping
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+from filelock import FileLock, Timeout
+
+from . import metrics
+from .figures import (
+    Analysis,
+    ClvConvention,
+    ComplaintFigures,
+    EngagementByBase,
+    MarginBasis,
+    NpsChange,
+    Settings,
+    analyse,
+)
+from .fileio import atomic_write_json, atomic_write_text
+
+__all__ = ["CACHE_FOLDER", "FORMAT", "cache_folder", "input_key", "workspace_analysis"]
+
+#: Where the cache lives inside a workspace (hidden; safe to delete at any time).
+CACHE_FOLDER = Path(".cache") / "analysis"
+#: Bump when the meaning of a cached part changes without a new package version.
+FORMAT = 1
+#: How many analyses to keep per workspace (older files are removed).
+KEEP = 8
+#: Seconds a kernel waits for another one computing the same analysis.
+LOCK_TIMEOUT = 900.0
+
+_TYPES: dict[str, type] = {cls.__name__: cls for cls in (
+    MarginBasis, ClvConvention, ComplaintFigures, NpsChange, EngagementByBase,
+    metrics.PurchaseFigures, metrics.IdentifiedShare, metrics.WindowRetention,
+    metrics.NpsResult, metrics.EngagementRate,
+)}
+
+
+# -- the key ------------------------------------------------------------------------------------
+
+
+def _files(root: Path, folder: str) -> Iterator[Path]:
+    base = root / folder
+    if not base.is_dir():
+        return
+    for path in sorted(base.rglob("*")):
+        rel = path.relative_to(root)
+        if any(part.startswith(".") for part in rel.parts):
+            continue  # hidden files: locks, temporary files of atomic writes
+        if path.is_symlink() or path.is_file():
+            yield path
+
+
+def _digest_of(path: Path, memo: dict[str, list[Any]], root: Path) -> str:
+    """Content digest of ``path`` (a link: of its target's name, never read through)."""
+    rel = path.relative_to(root).as_posix()
+    if path.is_symlink():
+        return "link:" + os.readlink(path)
+    stat = path.stat()
+    known = memo.get(rel)
+    if known and known[0] == stat.st_size and known[1] == stat.st_mtime_ns:
+        return str(known[2])
+    with path.open("rb") as handle:
+        digest = hashlib.file_digest(handle, "blake2b").hexdigest()
+    memo[rel] = [stat.st_size, stat.st_mtime_ns, digest]
+    return digest
+
+
+def _configured_files(workspace: Any) -> list[Path]:
+    """``[data]`` files set in kbworkbook.toml that lie outside ``data/`` (inside the root)."""
+    out = []
+    for name in ("transactions", "nps", "posts", "complaints"):
+        with contextlib.suppress(Exception):  # a broken setting is reported by the loader
+            path = workspace.input_path(name) if workspace.data_entry(name).get("file") \
+                else None
+            if path is not None and path.is_file() and workspace.data_dir not in path.parents:
+                out.append(path)
+    return out
+
+
+def input_key(workspace: Any, as_of: Any = None,
+              memo: dict[str, list[Any]] | None = None) -> str:
+    """The content hash of every input of the analysis (see the module docstring)."""
+    from . import __version__
+    from .workspace import CONFIG_FILE
+
+    memo = {} if memo is None else memo
+    root = Path(workspace.root)
+    h = hashlib.blake2b(digest_size=20)
+    h.update(f"kbworkbook {__version__} format {FORMAT}\n".encode())
+    h.update(f"as_of {pd.Timestamp(as_of).date().isoformat() if as_of else '-'}\n".encode())
+    config = root / CONFIG_FILE
+    h.update(b"config " + (hashlib.blake2b(config.read_bytes()).digest()
+                           if config.is_file() else b"-") + b"\n")
+    paths = [*_files(root, "data"), *_files(root, "answers"), *_configured_files(workspace)]
+    for path in paths:
+        h.update(f"{path.relative_to(root).as_posix()} {_digest_of(path, memo, root)}\n"
+                 .encode())
+    return h.hexdigest()
+
+
+# -- encoding -----------------------------------------------------------------------------------
+
+
+def _index(index: pd.Index) -> dict[str, Any]:
+    if isinstance(index, pd.PeriodIndex):
+        return {"period": index.freqstr, "values": [str(p) for p in index], "name": index.name}
+    return {"values": [_encode(v) for v in index], "name": index.name}
+
+
+def _unindex(data: Mapping[str, Any]) -> pd.Index:
+    if "period" in data:
+        return pd.PeriodIndex(data["values"], freq=data["period"], name=data["name"])
+    return pd.Index([_decode(v) for v in data["values"]], name=data["name"])
+
+
+def _encode(value: Any) -> Any:
+    """``value`` as JSON-ready data; only the types an :class:`Analysis` part holds."""
+    if value is None or isinstance(value, bool | str | int):
+        return value
+    if isinstance(value, float):
+        return value if math.isfinite(value) else {"__float__": repr(value)}
+    if isinstance(value, pd.Timestamp):
+        return {"__ts__": value.isoformat()}
+    if hasattr(value, "item") and not isinstance(value, pd.Series | pd.DataFrame):
+        return _encode(value.item())  # numpy scalar
+    if isinstance(value, tuple):
+        return {"__tuple__": [_encode(v) for v in value]}
+    if isinstance(value, list):
+        return [_encode(v) for v in value]
+    if isinstance(value, pd.Series):
+        return {"__series__": {"index": _index(value.index), "name": value.name,
+                               "values": [_encode(v) for v in value.tolist()]}}
+    if isinstance(value, pd.DataFrame):
+        return {"__frame__": {"index": _index(value.index), "columns": list(value.columns),
+                              "rows": [[_encode(v) for v in row]
+                                       for row in value.itertuples(index=False)]}}
+    if dataclasses.is_dataclass(value) and type(value).__name__ in _TYPES:
+        return {"__dc__": type(value).__name__,
+                "fields": {f.name: _encode(getattr(value, f.name))
+                           for f in dataclasses.fields(value)}}
+    if isinstance(value, Mapping):
+        return {"__map__": {str(k): _encode(v) for k, v in value.items()}}
+    raise TypeError(f"cannot cache {type(value).__name__}")
+
+
+def _decode(value: Any) -> Any:
+    if isinstance(value, list):
+        return [_decode(v) for v in value]
+    if not isinstance(value, dict):
+        return value
+    if "__float__" in value:
+        return float(value["__float__"])
+    if "__ts__" in value:
+        return pd.Timestamp(value["__ts__"])
+    if "__tuple__" in value:
+        return tuple(_decode(v) for v in value["__tuple__"])
+    if "__map__" in value:
+        return {k: _decode(v) for k, v in value["__map__"].items()}
+    if "__series__" in value:
+        data = value["__series__"]
+        return pd.Series([_decode(v) for v in data["values"]], index=_unindex(data["index"]),
+                         name=data["name"], dtype="float64")
+    if "__frame__" in value:
+        data = value["__frame__"]
+        rows = [[_decode(v) for v in row] for row in data["rows"]]
+        return pd.DataFrame(rows, columns=data["columns"], index=_unindex(data["index"]))
+    if "__dc__" in value:
+        cls = _TYPES[value["__dc__"]]  # KeyError: not an allowed type → the file is ignored
+        return cls(**{k: _decode(v) for k, v in value["fields"].items()})
+    raise ValueError("unknown cached value")
+
+
+def _document(analysis: Analysis) -> dict[str, Any]:
+    return {"format": FORMAT, "as_of": analysis.as_of.isoformat(),
+            "parts": {k: _encode(v) for k, v in analysis.computed().items()}}
+
+
+def _read(path: Path, settings: Settings,
+          tables: Mapping[str, pd.DataFrame | None]) -> Analysis | None:
+    try:
+        doc = json.loads(path.read_text(encoding="utf-8"))
+        parts = {k: _decode(v) for k, v in doc["parts"].items()}
+        return Analysis.restored(doc["as_of"], settings, parts, tables)
+    except (OSError, ValueError, KeyError, TypeError):
+        return None
+
+
+# -- the cache ----------------------------------------------------------------------------------
+
+
+def _prune(folder: Path, keep: int) -> None:
+    files = sorted(folder.glob("*.json"), key=lambda p: p.stat().st_mtime, reverse=True)
+    for old in [f for f in files if f.name != "digests.json"][keep:]:
+        with contextlib.suppress(OSError):
+            old.unlink()
+
+
+def cache_folder(workspace: Any) -> Path:
+    """``<workspace>/.cache/analysis``; for the bundled sample a folder in the temporary
+    directory (the package's files are never written)."""
+    from .workspace import SAMPLE_WORKSPACE
+
+    root = Path(workspace.root)
+    if root == SAMPLE_WORKSPACE.resolve():
+        user = getattr(os, "getuid", lambda: 0)()
+        return Path(tempfile.gettempdir()) / f"kbworkbook-{user}" / "sample-analysis"
+    return root / CACHE_FOLDER
+
+
+def workspace_analysis(
+    workspace: Any,
+    tables: Mapping[str, pd.DataFrame | None],
+    settings: Settings | None = None,
+    as_of: Any = None,
+    *,
+    compute: Callable[[Mapping[str, pd.DataFrame | None], Settings, Any], Analysis] = analyse,
+) -> Analysis:
+    """The analysis of ``workspace`` at ``as_of``: read from its cache, or computed and kept.
+
+    ``tables`` maps each input to its canonical frame and may load lazily (it is read only when
+    the analysis is computed). ``compute`` is :func:`~kbworkbook.figures.analyse` (tests count
+    its calls).
+    """
+    settings = settings or Settings.of(workspace)
+    folder = cache_folder(workspace)
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        lock = FileLock(str(folder / ".lock"), timeout=LOCK_TIMEOUT)
+        lock.acquire()
+    except (OSError, Timeout):  # read-only workspace, or a stuck kernel: compute here
+        return compute(tables, settings, as_of)
+    try:
+        digests = folder / "digests.json"
+        memo: dict[str, list[Any]] = {}
+        with contextlib.suppress(OSError, ValueError):
+            memo = dict(json.loads(digests.read_text(encoding="utf-8")))
+        before = json.dumps(memo, sort_keys=True)
+        target = folder / f"{input_key(workspace, as_of, memo)}.json"
+        with contextlib.suppress(OSError):
+            if json.dumps(memo, sort_keys=True) != before:
+                atomic_write_text(digests, json.dumps(memo, sort_keys=True))
+        if target.is_file():
+            found = _read(target, settings, tables)
+            if found is not None:
+                with contextlib.suppress(OSError):
+                    os.utime(target)  # recently used: kept by the pruning
+                return found
+        analysis = compute(tables, settings, as_of)
+        try:
+            atomic_write_json(target, _document(analysis))
+            _prune(folder, KEEP)
+        except (OSError, TypeError):
+            pass  # the figures are right either way; the next run recomputes
+        return analysis
+    finally:
+        lock.release()
