@@ -20,6 +20,7 @@ def main() -> int:
         [sys.executable, str(HERE / "bench_metrics.py")]
         + (["--sizes", "1e5,1e6"] if quick else []),
         [sys.executable, str(HERE / "bench_report.py")],
+        [sys.executable, str(HERE / "bench_chapters.py")] + (["--runs", "1"] if quick else []),
         [sys.executable, str(HERE / "bench_models.py")] + (["--sizes", "1e5"] if quick else []),
     ]
     status = 0
