@@ -28,6 +28,7 @@ from __future__ import annotations
 
 import contextlib
 import dataclasses
+import datetime as dt
 import hashlib
 import json
 import math
@@ -40,7 +41,7 @@ from typing import Any
 import pandas as pd
 from filelock import FileLock, Timeout
 
-from . import metrics
+from . import economics, errors, metrics
 from .figures import (
     Analysis,
     ClvConvention,
@@ -63,6 +64,10 @@ FORMAT = 1
 KEEP = 8
 #: Seconds a kernel waits for another one computing the same analysis.
 LOCK_TIMEOUT = 900.0
+
+#: the errors an analysis keeps as notes (re-raised nowhere: rendered per reader)
+_ERRORS: dict[str, type[errors.MetricError]] = {cls.__name__: cls for cls in (
+    errors.MetricError, errors.ModelError, economics.EconomicsError)}
 
 _TYPES: dict[str, type] = {cls.__name__: cls for cls in (
     MarginBasis, ClvConvention, ComplaintFigures, NpsChange, EngagementByBase,
@@ -157,6 +162,16 @@ def _encode(value: Any) -> Any:
         return value if math.isfinite(value) else {"__float__": repr(value)}
     if isinstance(value, pd.Timestamp):
         return {"__ts__": value.isoformat()}
+    if isinstance(value, dt.date):
+        return {"__date__": value.isoformat(), "time": isinstance(value, dt.datetime)}
+    if isinstance(value, errors.Text):
+        return {"__text__": value.code, "values": _encode(dict(value.values))}
+    if isinstance(value, errors.MetricError):
+        name = type(value).__name__ if type(value).__name__ in _ERRORS else "MetricError"
+        return {"__error__": name, "code": value.reason.code,
+                "values": _encode(dict(value.reason.values))}
+    if isinstance(value, errors.KbWorkbookError):
+        return {"__error__": "KbWorkbookError", "message": str(value)}
     if hasattr(value, "item") and not isinstance(value, pd.Series | pd.DataFrame):
         return _encode(value.item())  # numpy scalar
     if isinstance(value, tuple):
@@ -188,6 +203,16 @@ def _decode(value: Any) -> Any:
         return float(value["__float__"])
     if "__ts__" in value:
         return pd.Timestamp(value["__ts__"])
+    if "__date__" in value:
+        kind = dt.datetime if value.get("time") else dt.date
+        return kind.fromisoformat(value["__date__"])
+    if "__text__" in value:
+        return errors.Text(value["__text__"], **_decode(value["values"]))
+    if "__error__" in value:
+        if value["__error__"] == "KbWorkbookError":
+            return errors.KbWorkbookError(value["message"])
+        cls = _ERRORS[value["__error__"]]
+        return cls(value["code"], **_decode(value["values"]))
     if "__tuple__" in value:
         return tuple(_decode(v) for v in value["__tuple__"])
     if "__map__" in value:
@@ -285,8 +310,8 @@ def workspace_analysis(
         try:
             atomic_write_json(target, _document(analysis))
             _prune(folder, KEEP)
-        except (OSError, TypeError):
-            pass  # the figures are right either way; the next run recomputes
+        except Exception:  # noqa: BLE001, S110 - a cache that cannot be kept: the figures are
+            pass  # right either way and the next run computes again
         return analysis
     finally:
         lock.release()

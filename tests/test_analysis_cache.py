@@ -132,6 +132,19 @@ def test_a_broken_or_forged_cache_file_is_ignored(workspace: Workspace) -> None:
     assert count.calls == 3 and again.purchases is not None
 
 
+def test_the_reasons_of_missing_figures_survive_in_both_languages(
+        workspace: Workspace) -> None:
+    """An NPS survey with no answer in the window: the reason is kept by its code, so the
+    cached analysis words it in English for an English chapter."""
+    tables = _tables()
+    tables["nps"] = pd.DataFrame({"score": [10], "date": pd.to_datetime(["2020-01-01"])})
+    fresh = workspace_analysis(workspace, tables, Settings(), "2025-12-31")
+    cached = workspace_analysis(workspace, tables, Settings(), "2025-12-31")
+    assert fresh.nps is None and fresh.notes
+    assert cached.notes == fresh.notes
+    assert cached.notes_in("en", "en") == fresh.notes_in("en", "en") != fresh.notes
+
+
 def test_a_workspace_that_cannot_be_written_is_analysed_in_memory(
         workspace: Workspace, monkeypatch: pytest.MonkeyPatch) -> None:
     def refuse(*_args: Any, **_kwargs: Any) -> None:
