@@ -22,8 +22,8 @@ from ..metrics.survival import (
 )
 from ..notebook import Context, note
 from ._narrative import markdown, text, texts
-from ._window import analysis_setting
 from ._sections import figure_of, table_html, transactions_at, undefined
+from ._window import analysis_setting
 
 __all__ = ["MIN_GROUP", "staying"]
 
