@@ -1,7 +1,8 @@
 """Command line: ``kbworkbook new | check | report | lab | demo``.
 
 A thin layer: parse arguments, call the library, print its German (or English) messages and
-exit with 0 (fine), 1 (problems in the user's data or a failed chapter) or 2 (usage errors).
+exit with 0 (fine), 1 (problems in the user's data or a failed chapter), 2 (usage errors) or
+130 (stopped with Ctrl+C: one line, no traceback; the report run has ended its processes).
 Only :class:`~kbworkbook.errors.KbWorkbookError` is caught; anything else is a bug and keeps
 its traceback.
 """
@@ -17,7 +18,7 @@ from .errors import DataError, KbWorkbookError, WorkspaceError
 
 __all__ = ["main"]
 
-EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE = 0, 1, 2
+EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE, EXIT_INTERRUPTED = 0, 1, 2, 130
 
 
 class _Parser(argparse.ArgumentParser):
@@ -83,6 +84,8 @@ def _build_parser() -> argparse.ArgumentParser:
                           description="Erzeugt den vollständigen Bericht des Beispielkunden "
                           "»Bäckerei Sonnenschein GmbH«.")
     demo.add_argument("--out", metavar="ZIEL", default="build/demo", help="Ausgabeordner")
+    demo.add_argument("--lang", choices=["de", "en"], default=None,
+                      help="Sprache des Berichts (Standard: Deutsch)")
     demo.add_argument("--jobs", type=int, default=2, metavar="N", help="parallele Kapitel")
     demo.add_argument("--pdf", action="store_true", help="zusätzlich ein A4-PDF (bericht.pdf)")
     return parser
@@ -124,7 +127,8 @@ def _cmd_report(args: argparse.Namespace) -> int:
 def _cmd_demo(args: argparse.Namespace) -> int:
     from .report import build_report
 
-    result = build_report(None, out=args.out, jobs=args.jobs, progress=print, pdf=args.pdf)
+    result = build_report(None, out=args.out, language=args.lang, jobs=args.jobs,
+                          progress=print, pdf=args.pdf)
     print(result.summary())
     return EXIT_OK if result.ok else EXIT_PROBLEMS
 
@@ -143,6 +147,18 @@ _COMMANDS = {
     "demo": _cmd_demo,
     "lab": _cmd_lab,
 }
+
+
+def _interrupted(args: argparse.Namespace) -> int:
+    """Ctrl+C: one line in the report's language (the report has ended its processes)."""
+    lang = getattr(args, "lang", None) or "de"
+    if args.command in ("report", "demo"):
+        from .report_text import t
+
+        print(t(lang, "interrupted"), file=sys.stderr, flush=True)
+    else:
+        print("Stopped." if lang == "en" else "Abgebrochen.", file=sys.stderr, flush=True)
+    return EXIT_INTERRUPTED
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -172,5 +188,4 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"Fehler: {exc}", file=sys.stderr)
         return EXIT_PROBLEMS
     except KeyboardInterrupt:
-        print("Abgebrochen.", file=sys.stderr)
-        return 130
+        return _interrupted(args)

@@ -35,7 +35,6 @@ import datetime as dt
 import hashlib
 import json
 import os
-import shutil
 import signal
 import subprocess
 import sys
@@ -50,7 +49,7 @@ from typing import Any
 import nbformat
 
 from .errors import WorkspaceError
-from .fileio import atomic_write_json
+from .fileio import atomic_write_bytes, atomic_write_json, remove_stale_temp_files
 from .i18n import language_of
 from .report import NOTEBOOK_DIR
 from .workspace import Workspace, sample_playground
@@ -58,11 +57,13 @@ from .workspace import Workspace, sample_playground
 __all__ = [
     "MANIFEST",
     "NOTEBOOKS_FOLDER",
+    "STALE_TEMP_AGE",
     "NotebookSync",
     "lab_command",
     "lab_setting_overrides",
     "launch_lab",
     "notebook_fingerprint",
+    "remove_save_leftovers",
     "sync_notebooks",
 ]
 
@@ -193,9 +194,25 @@ def _aside_name(folder: Path, name: str, suffix: str, today: dt.date) -> str:
 
 def _copy(source: Path, target: Path) -> None:
     """Copy ``source`` over ``target`` atomically (a crash leaves the old file or the new one)."""
-    temporary = target.with_name(f".{target.name}.kbworkbook-tmp")
-    shutil.copyfile(source, temporary)
-    os.replace(temporary, target)
+    atomic_write_bytes(target, source.read_bytes())
+
+
+#: A temporary file of an interrupted save older than this (seconds) is a leftover; a save
+#: takes milliseconds, so a younger one may belong to a save under way and is kept.
+STALE_TEMP_AGE = 600.0
+
+
+def remove_save_leftovers(workspace: Workspace, older_than: float = STALE_TEMP_AGE) -> int:
+    """Delete the temporary files interrupted saves left below ``answers/``; return how many.
+
+    Only files named like :mod:`kbworkbook.fileio`'s temporary files and older than
+    ``older_than`` seconds go; links are not followed. (A save itself clears its folder's
+    leftovers while it holds the folder's lock.)
+    """
+    removed = 0
+    for folder, _dirs, _files in os.walk(workspace.answers_dir):
+        removed += remove_stale_temp_files(folder, older_than=older_than)
+    return removed
 
 
 def sync_notebooks(workspace: Workspace, source: Path | None = None,
@@ -316,6 +333,7 @@ def launch_lab(workspace: str | os.PathLike[str] | None, *, port: int | None = N
     """
     ws = _workshop_workspace(workspace)
     lang = ws.language
+    remove_save_leftovers(ws)
     sync = sync_notebooks(ws)
     if ws.is_sample:
         print(_t(lang, "sample", root=ws.root))
@@ -334,8 +352,8 @@ def launch_lab(workspace: str | os.PathLike[str] | None, *, port: int | None = N
     with tempfile.TemporaryDirectory(prefix="kbworkbook-lab-") as config_dir:
         labconfig = Path(config_dir) / "labconfig"
         labconfig.mkdir()
-        (labconfig / "default_setting_overrides.json").write_text(
-            json.dumps(lab_setting_overrides(locale)), encoding="utf-8")
+        atomic_write_json(labconfig / "default_setting_overrides.json",
+                          lab_setting_overrides(locale))
         config_path = os.pathsep.join(
             p for p in (config_dir, os.environ.get("JUPYTER_CONFIG_PATH", "")) if p)
         env = dict(os.environ, KBWORKBOOK_WORKSPACE=str(ws.root),

@@ -59,6 +59,7 @@ SCHEMA: dict[str, set[str] | None] = {
     "economics": None,
     "segments": None,
     "questionnaires": None,
+    "report": {"time_limit_minutes", "cell_timeout_minutes"},
 }
 
 

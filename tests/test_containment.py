@@ -200,7 +200,7 @@ def test_logo_is_checked_by_content_not_extension(ws_root: Path) -> None:
 def test_report_header_embeds_only_the_checked_logo(ws_root: Path) -> None:
     import datetime as dt
 
-    from kbworkbook.report import _page
+    from kbworkbook.report_html import page as _page
 
     (ws_root / "logo.png").write_bytes(_png())
     _set(ws_root, "consultant", 'logo = "logo.png"')

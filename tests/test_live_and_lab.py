@@ -10,7 +10,7 @@ import nbformat
 import papermill as pm
 import pytest
 
-from kbworkbook import report
+from kbworkbook import report, report_kernel
 from kbworkbook.chapters import CHAPTERS
 from kbworkbook.workspace import SAMPLE_WORKSPACE
 
@@ -36,7 +36,7 @@ def test_chapter_runs_live_with_forms_and_leaves_answers_alone(
             str(report.NOTEBOOK_DIR / chapter.notebook), str(out),
             parameters={"workspace": str(workspace_copy), "language": "de", "as_of": None,
                         "live": True},
-            kernel_manager_class=report._this_python_kernel_manager(ipc),
+            kernel_manager_class=report_kernel.this_python_kernel_manager(ipc),
             progress_bar=False, cwd=str(tmp_path), execution_timeout=120, start_timeout=60,
         )
     nb = nbformat.read(out, as_version=4)

@@ -241,7 +241,7 @@ def test_a_report_run_is_a_transaction(tmp_path: Path, monkeypatch: pytest.Monke
     def interrupted(*_args, **_kwargs):  # type: ignore[no-untyped-def]
         raise KeyboardInterrupt
 
-    monkeypatch.setattr(report_module, "_run_tasks", interrupted)
+    monkeypatch.setattr(report_module, "run_chapters", interrupted)
     with pytest.raises(KeyboardInterrupt):
         build_report(ws, chapters=["00"], jobs=1, today=day)
     assert sorted(p.name for p in (ws / "reports").iterdir() if p.name != ".gitkeep") == [

@@ -1,0 +1,173 @@
+"""Run one chapter notebook headless and export it: the work of one report worker process.
+
+Papermill executes the notebook on *this* interpreter's kernel (no kernelspec lookup, so a
+fresh venv never hits ``NoSuchKernel``), over local IPC sockets in the run's own folder (no
+TCP port, no connection file in the user's Jupyter folders). Whatever happens in a cell is
+classified into a failure kind with a German (or English) note; a cell that runs past the
+per-cell limit or a kernel that dies are never reported by exception name or cell source.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import subprocess
+import sys
+import time
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from .report_html import export_html, page, stopped_cell
+from .report_text import failure_sentence, first_line
+from .workspace import Workspace
+
+__all__ = ["ChapterOutcome", "ChapterTask", "execute_chapter", "this_python_kernel_manager"]
+
+
+@dataclass(frozen=True)
+class ChapterTask:
+    """Everything a worker needs to run one chapter (small: it is pickled to the worker)."""
+
+    number: str
+    language: str
+    notebook_in: str
+    notebook_out: str
+    html_out: str
+    workspace: str
+    as_of: dt.date | None
+    created: dt.date
+    subtitle: str
+    title: str
+    parameters: dict[str, Any]
+    cwd: str
+    #: a folder of its own for the kernel's sockets and connection file
+    kernel_dir: str
+    #: seconds one cell may run before the chapter is stopped
+    cell_timeout: float
+
+
+@dataclass(frozen=True)
+class ChapterOutcome:
+    """What came of one :class:`ChapterTask` (plain data for the parent process)."""
+
+    number: str
+    status: str
+    seconds: float
+    html_path: str | None
+    notebook_path: str | None
+    cell: int | None = None
+    reason: str = ""
+    kind: str = ""
+    note: str = ""
+
+
+def this_python_kernel_manager(ipc_dir: str) -> type:
+    """A kernel manager that starts ipykernel on ``sys.executable`` with sockets in ``ipc_dir``."""
+    from jupyter_client.kernelspec import KernelSpec
+    from jupyter_client.manager import AsyncKernelManager
+
+    class ThisPythonKernelManager(AsyncKernelManager):
+        def __init__(self, **kwargs: Any) -> None:
+            # local IPC sockets instead of TCP ports: nothing listens on the network
+            kwargs.setdefault("connection_file", os.path.join(ipc_dir, "kernel.json"))
+            super().__init__(transport="ipc", ip=os.path.join(ipc_dir, "kernel"), **kwargs)
+
+        async def _async_launch_kernel(self, kernel_cmd: list[str], **kw: Any) -> None:
+            # the kernel's own log lines (e.g. on shutdown) are not for the terminal; cell
+            # errors reach papermill through the notebook protocol, not through stderr
+            kw.setdefault("stderr", subprocess.DEVNULL)
+            await super()._async_launch_kernel(kernel_cmd, **kw)
+
+        @property
+        def kernel_spec(self) -> KernelSpec:
+            return KernelSpec(
+                argv=[sys.executable, "-m", "ipykernel_launcher", "-f", "{connection_file}"],
+                display_name="Python 3 (kbworkbook)",
+                language="python",
+                resource_dir="",
+            )
+
+    return ThisPythonKernelManager
+
+
+def _stopped_cell(notebook_out: Path) -> int | None:
+    """The number of the cell the chapter stopped in (its execution count, else position)."""
+    import nbformat
+
+    try:
+        nb = nbformat.read(notebook_out, as_version=4)
+    except Exception:  # noqa: BLE001 - no notebook, or half written: the cell is unknown
+        return None
+    index = stopped_cell(nb)
+    if index is None:
+        return None
+    return nb.cells[index].get("execution_count") or index
+
+
+def _run(task: ChapterTask) -> tuple[str, int | None, str]:
+    """Execute the notebook; return ``(kind, cell, reason)`` (``kind`` empty when fine)."""
+    import papermill as pm
+    from nbclient.exceptions import CellTimeoutError, DeadKernelError
+
+    from . import errors
+
+    notebook_out = Path(task.notebook_out)
+    Path(task.kernel_dir).mkdir(parents=True, exist_ok=True)
+    try:
+        pm.execute_notebook(
+            task.notebook_in,
+            str(notebook_out),
+            parameters=task.parameters,
+            kernel_name="python3",
+            kernel_manager_class=this_python_kernel_manager(task.kernel_dir),
+            progress_bar=False,
+            log_output=False,
+            cwd=task.cwd,
+            start_timeout=120,
+            execution_timeout=task.cell_timeout,
+            # nothing of the kernel's state is kept: end it at once, also after a timeout
+            shutdown_kernel="immediate",
+        )
+    except pm.PapermillExecutionError as exc:
+        # a user's mistake (DataError …) speaks for itself; anything else names its type
+        cell = exc.exec_count or exc.cell_index
+        if exc.ename in errors.__all__ and exc.evalue:
+            return "data", cell, first_line(exc.evalue)
+        return "cell", cell, first_line(f"{exc.ename}: {exc.evalue}" if exc.evalue
+                                        else exc.ename)
+    except CellTimeoutError:
+        return "timeout", _stopped_cell(notebook_out), ""
+    except DeadKernelError:
+        return "dead", _stopped_cell(notebook_out), ""
+    except Exception as exc:  # noqa: BLE001 - kernel did not start, file unreadable …: mark it
+        return "start", None, first_line(f"{type(exc).__name__}: {exc}")
+    return "", None, ""
+
+
+def execute_chapter(task: ChapterTask) -> ChapterOutcome:
+    """Run and export one chapter (in a worker process); never raises for a failing chapter."""
+    started = time.perf_counter()
+    kind, cell, reason = _run(task)
+    notebook_out = Path(task.notebook_out)
+    note = ""
+    if kind:
+        note = failure_sentence(task.language, task.number, kind, cell, reason,
+                                limit=task.cell_timeout)
+    html_path: str | None = None
+    if notebook_out.is_file():
+        ws = Workspace.open(task.workspace)
+        try:
+            export_html(notebook_out, Path(task.html_out),
+                        page(ws, task.language, task.as_of, task.created, task.subtitle,
+                             back_link=True),
+                        task.title, note or None)
+            html_path = task.html_out
+        except Exception:  # noqa: BLE001 - a half-saved notebook of a failed chapter:
+            if not kind:  # the report writes a placeholder page with the note instead
+                raise
+    return ChapterOutcome(
+        number=task.number, status="failed" if kind else "ok",
+        seconds=time.perf_counter() - started, html_path=html_path,
+        notebook_path=str(notebook_out) if notebook_out.is_file() else None,
+        cell=cell, reason=reason, kind=kind, note=note)

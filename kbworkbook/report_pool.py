@@ -1,0 +1,155 @@
+"""Run the chapters of one report in worker processes, within a time limit, stoppable at once.
+
+Each worker runs one chapter at a time (:func:`~kbworkbook.report_kernel.execute_chapter`);
+the chapter's kernel is the worker's child. A Ctrl+C in the terminal reaches only the parent:
+workers start with SIGINT blocked and then ignore it (kernels run in sessions of their own and
+never see it). When the parent is interrupted, fails, or the report's time limit is reached,
+it suspends the workers (so none starts another kernel), kills them and every process below
+them, and waits for them at most :data:`STOP_WAIT` seconds. Chapters the time limit stopped
+(or never started) come back as failed with a note that says so.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+import signal
+import threading
+import time
+from collections.abc import Callable, Iterator, Sequence
+from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
+from multiprocessing import get_context
+from pathlib import Path
+
+from .report_kernel import ChapterOutcome, ChapterTask, execute_chapter
+from .report_text import failure_sentence
+
+__all__ = ["STOP_WAIT", "interrupts_ignored", "run_chapters"]
+
+#: seconds to wait for killed workers and kernels to be gone
+STOP_WAIT = 1.0
+
+
+def run_chapters(tasks: Sequence[ChapterTask], jobs: int,
+                 finished: Callable[[ChapterOutcome], None],
+                 time_limit: float) -> list[ChapterOutcome]:
+    """Run ``tasks`` on ``jobs`` workers; results in task order.
+
+    ``finished`` is called in the parent as each chapter ends. After ``time_limit`` seconds
+    every chapter still running is stopped. On any exception (KeyboardInterrupt included) the
+    workers and their kernels are ended before it propagates.
+    """
+    if not tasks:
+        return []
+    started = time.monotonic()
+    deadline = started + time_limit
+    results: dict[str, ChapterOutcome] = {}
+    pool = ProcessPoolExecutor(max_workers=max(1, min(jobs, len(tasks))),
+                               mp_context=get_context("spawn"), initializer=_worker_setup)
+    try:
+        with _sigint_held_back():
+            futures = {pool.submit(execute_chapter, task): task for task in tasks}
+        pending: set[Future[ChapterOutcome]] = set(futures)
+        while pending:
+            remaining = deadline - time.monotonic()
+            if remaining <= 0:
+                break
+            done, pending = wait(pending, timeout=remaining, return_when=FIRST_COMPLETED)
+            for future in done:
+                outcome = _outcome(future, futures[future])
+                results[outcome.number] = outcome
+                finished(outcome)
+        if pending:
+            _end_workers(pool)
+            for task in (futures[f] for f in futures if f in pending):
+                outcome = _stopped(task, time_limit, time.monotonic() - started)
+                results[outcome.number] = outcome
+                finished(outcome)
+    except BaseException:
+        with interrupts_ignored():
+            _end_workers(pool)
+            pool.shutdown(wait=False, cancel_futures=True)
+        raise
+    pool.shutdown(wait=True, cancel_futures=True)
+    return [results[task.number] for task in tasks]
+
+
+def _outcome(future: Future[ChapterOutcome], task: ChapterTask) -> ChapterOutcome:
+    """The worker's result; a worker that died on its own counts as a dead kernel."""
+    try:
+        return future.result()
+    except Exception:  # noqa: BLE001 - BrokenProcessPool: the worker ended (out of memory …)
+        return ChapterOutcome(
+            number=task.number, status="failed", seconds=0.0, html_path=None,
+            notebook_path=None, kind="dead",
+            note=failure_sentence(task.language, task.number, "dead"))
+
+
+def _stopped(task: ChapterTask, time_limit: float, seconds: float) -> ChapterOutcome:
+    """A chapter the time limit ended (it had started: papermill wrote its notebook) or
+    never reached."""
+    kind = "time_limit" if Path(task.notebook_out).exists() else "not_run"
+    return ChapterOutcome(
+        number=task.number, status="failed", seconds=seconds, html_path=None,
+        notebook_path=None, kind=kind,
+        note=failure_sentence(task.language, task.number, kind, limit=time_limit))
+
+
+def _worker_setup() -> None:
+    """In each worker: ignore Ctrl+C (the parent decides), no log lines on the terminal."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    if hasattr(signal, "pthread_sigmask"):
+        signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT})
+    # papermill and nbclient log a timeout or a dead kernel; the report says it in German
+    logging.getLogger().addHandler(logging.NullHandler())
+
+
+@contextlib.contextmanager
+def _sigint_held_back() -> Iterator[None]:
+    """Block SIGINT while the workers are started: they inherit the blocked signal, so a
+    Ctrl+C never hits a half-started worker; the parent receives it right after."""
+    if not hasattr(signal, "pthread_sigmask"):
+        yield
+        return
+    previous = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})
+    try:
+        yield
+    finally:
+        signal.pthread_sigmask(signal.SIG_SETMASK, previous)
+
+
+@contextlib.contextmanager
+def interrupts_ignored() -> Iterator[None]:
+    """Ignore further Ctrl+C while cleaning up after the first (main thread only)."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    previous = signal.signal(signal.SIGINT, signal.SIG_IGN)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGINT, previous)
+
+
+def _end_workers(pool: ProcessPoolExecutor) -> None:
+    """Kill the pool's workers and everything below them (kernels), then wait briefly."""
+    import psutil
+
+    # the executor offers no public handle on its worker processes
+    processes = getattr(pool, "_processes", None) or {}
+    workers: list[psutil.Process] = []
+    for process in list(processes.values()):
+        if not process.pid:  # not started (psutil.Process(None) would be this process)
+            continue
+        with contextlib.suppress(psutil.Error, ValueError):
+            worker = psutil.Process(process.pid)
+            worker.suspend()  # a suspended worker starts no further kernel
+            workers.append(worker)
+    family = list(workers)
+    for worker in workers:
+        with contextlib.suppress(psutil.Error):
+            family.extend(worker.children(recursive=True))
+    for process in family:
+        with contextlib.suppress(psutil.Error):
+            process.kill()
+    psutil.wait_procs(family, timeout=STOP_WAIT)
