@@ -20,6 +20,7 @@ from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from multiprocessing import get_context
 from pathlib import Path
+from typing import Any
 
 from .report_kernel import ChapterOutcome, ChapterTask, execute_chapter
 from .report_text import failure_sentence
@@ -152,4 +153,18 @@ def _end_workers(pool: ProcessPoolExecutor) -> None:
     for process in family:
         with contextlib.suppress(psutil.Error):
             process.kill()
-    psutil.wait_procs(family, timeout=STOP_WAIT)
+    # a killed kernel stays a zombie until someone reaps it: dead all the same
+    deadline = time.monotonic() + STOP_WAIT
+    while family and time.monotonic() < deadline:
+        family = [p for p in family if _running(p)]
+        if family:
+            time.sleep(0.01)
+
+
+def _running(process: Any) -> bool:
+    import psutil
+
+    try:
+        return bool(process.status() != psutil.STATUS_ZOMBIE)
+    except psutil.Error:
+        return False
