@@ -80,7 +80,8 @@ def test_no_customer_names_or_emails(sample_report) -> None:  # type: ignore[no-
     assert len(names) > 50 and len(mails) > 50
     last_names = {n.split()[-1] for n in names if len(n.split()[-1]) > 3}
     for name, page in _pages(sample_report.out_dir).items():
-        text = re.sub(r"<[^>]+>", " ", _body(page))
+        # the estimator's name is not a customer (Meier is also a surname in the sample)
+        text = re.sub(r"<[^>]+>", " ", _body(page)).replace("Kaplan-Meier", "")
         assert "@" not in text, name
         leaked = [n for n in names | mails if n in text]
         assert not leaked, (name, leaked[:3])
