@@ -88,6 +88,18 @@ def _build_parser() -> argparse.ArgumentParser:
                       help="Sprache des Berichts (Standard: Deutsch)")
     demo.add_argument("--jobs", type=int, default=2, metavar="N", help="parallele Kapitel")
     demo.add_argument("--pdf", action="store_true", help="zusätzlich ein A4-PDF (bericht.pdf)")
+
+    kit = sub.add_parser("kit", help="Workshop-Unterlagen zum Ausdrucken erzeugen (A4-PDF)",
+                         description="Schreibt die Fragebögen als Papierformulare, die "
+                         "Checklisten »Reklamationen lösen« und »Nach dem Kauf«, das Blatt "
+                         "»Kundenbindung mit wenig Aufwand« und den Ablauf für einen Halbtages- "
+                         "und einen Ganztages-Workshop als A4-PDF nach ORDNER/kit/, mit dem "
+                         "Namen des Kunden und Ihrem Namen und Logo aus kbworkbook.toml.")
+    kit.add_argument("directory", metavar="ORDNER", help="Arbeitsordner")
+    kit.add_argument("--out", metavar="ZIEL", default=None,
+                     help="anderer Ausgabeordner (Standard: ORDNER/kit)")
+    kit.add_argument("--lang", choices=["de", "en"], default=None,
+                     help="Sprache der Unterlagen (Standard: aus kbworkbook.toml)")
     return parser
 
 
@@ -133,6 +145,14 @@ def _cmd_demo(args: argparse.Namespace) -> int:
     return EXIT_OK if result.ok else EXIT_PROBLEMS
 
 
+def _cmd_kit(args: argparse.Namespace) -> int:
+    from .kit import build_kit
+
+    result = build_kit(args.directory, out=args.out, language=args.lang)
+    print(result.summary())
+    return EXIT_OK
+
+
 def _cmd_lab(args: argparse.Namespace) -> int:
     from .lab import launch_lab
 
@@ -146,6 +166,7 @@ _COMMANDS = {
     "report": _cmd_report,
     "demo": _cmd_demo,
     "lab": _cmd_lab,
+    "kit": _cmd_kit,
 }
 
 

@@ -36,7 +36,7 @@ def test_every_command_has_help_text() -> None:
     parser = _build_parser()
     sub = next(a for a in parser._actions if a.dest == "command")
     helps = {a.dest: a.help for a in sub._choices_actions}
-    assert set(helps) == {"new", "check", "report", "lab", "demo"}
+    assert set(helps) == {"new", "check", "report", "lab", "demo", "kit"}
     assert all(h and len(h) > 10 for h in helps.values())
 
 

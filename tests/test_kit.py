@@ -1,0 +1,327 @@
+"""The workshop kit (``kbworkbook kit``) and the facilitator notes.
+
+The PDFs are checked the way a reader sees them: page sizes from poppler's ``pdfinfo``, the
+text from ``pdftotext`` (Debian's poppler-utils; ``make test`` installs it when missing).
+Worked examples for the agenda clock are computed by hand in the comments.
+"""
+
+from __future__ import annotations
+
+import builtins
+import datetime as dt
+import re
+import shutil
+import subprocess
+import sys
+import tomllib
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from kbworkbook.chapters import CHAPTERS
+from kbworkbook.cli import main
+from kbworkbook.errors import ReportError
+from kbworkbook.kit import build as kit_build
+from kbworkbook.kit import build_kit, content, html_to_pdf, kit_documents
+from kbworkbook.kit.content import Agenda, AgendaBlock, schedule
+from kbworkbook.questionnaires import load_catalogues
+from kbworkbook.workspace import SAMPLE_WORKSPACE, Workspace, create_workspace
+
+pytestmark = [
+    pytest.mark.xdist_group("kit"),
+    # WeasyPrint warns at import when the system lacks libharfbuzz-subset (Debian:
+    # libharfbuzz-subset0); the PDFs are complete without it
+    pytest.mark.filterwarnings("ignore:HarfBuzz-Subset:DeprecationWarning"),
+]
+
+A4_POINTS = (595.28, 841.89)
+KIT_DIR = Path(content.__file__).parent
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def _tool(name: str) -> str:
+    path = shutil.which(name)
+    assert path, f"{name} is missing: run 'make test' as root or apt-get install poppler-utils"
+    return path
+
+
+def _page_sizes(pdf: Path) -> list[tuple[float, float]]:
+    out = subprocess.run([_tool("pdfinfo"), "-l", "999", str(pdf)], capture_output=True,
+                         text=True, check=True).stdout
+    return [(float(w), float(h)) for w, h in
+            re.findall(r"Page\s+\d+ size:\s+([\d.]+) x ([\d.]+) pts", out)]
+
+
+def _text(pdf: Path) -> str:
+    return subprocess.run([_tool("pdftotext"), "-raw", str(pdf), "-"], capture_output=True,
+                          text=True, check=True).stdout
+
+
+def squeeze(value: str) -> str:
+    """Without white space and soft hyphens: table cells wrap their text anywhere."""
+    return re.sub(r"[\s\u00ad]", "", value)
+
+
+def _sample_copy(target: Path) -> Path:
+    shutil.copytree(SAMPLE_WORKSPACE, target, ignore=shutil.ignore_patterns("reports"))
+    return target
+
+
+@pytest.fixture(scope="module")
+def kits(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
+    """The sample client's kit in German (library call) and English (command line)."""
+    root = _sample_copy(tmp_path_factory.mktemp("kit") / "sonnenschein")
+    german = build_kit(root)
+    assert main(["kit", str(root), "--lang", "en", "--out", str(root / "kit-en")]) == 0
+    english = sorted((root / "kit-en").glob("*.pdf"))
+    return {"root": root, "de": german, "en": english}
+
+
+# -- the sample client's kit --------------------------------------------------------------------
+
+
+def test_kit_writes_one_a4_pdf_per_document_into_the_workspace(kits) -> None:  # type: ignore[no-untyped-def]
+    result = kits["de"]
+    assert result.folder == kits["root"] / "kit"
+    names = {f.path.name for f in result.files}
+    questionnaires = load_catalogues(Workspace.open(kits["root"]))
+    assert names == {f"fragebogen_{qid}.pdf" for qid in questionnaires} | {
+        "checkliste_reklamation.pdf", "checkliste_nach_dem_kauf.pdf",
+        "kleinstbetrieb_wenig_aufwand.pdf", "ablauf_halbtag.pdf", "ablauf_ganztag.pdf"}
+    assert sorted(p.name for p in result.folder.iterdir()) == sorted(names)  # no temp files left
+    for item in [*result.files]:
+        sizes = _page_sizes(item.path)
+        assert len(sizes) == item.pages >= 1, item.path.name
+        assert all(abs(w - A4_POINTS[0]) < 1 and abs(h - A4_POINTS[1]) < 1 for w, h in sizes)
+    for path in kits["en"]:
+        assert all(abs(w - A4_POINTS[0]) < 1 and abs(h - A4_POINTS[1]) < 1
+                   for w, h in _page_sizes(path))
+
+
+def test_every_questionnaire_item_is_on_its_paper_form(kits) -> None:  # type: ignore[no-untyped-def]
+    ws = Workspace.open(kits["root"])
+    for qid, catalogue in load_catalogues(ws).items():
+        swiss = catalogue.for_locale("de-CH")
+        text = squeeze(_text(kits["root"] / "kit" / f"fragebogen_{qid}.pdf"))
+        assert squeeze("Bäckerei Sonnenschein GmbH") in text and squeeze("Andrea Muster") in text
+        for item in swiss.items:
+            assert squeeze(item.label("de")) in text, (qid, item.key)
+            if swiss.scored:
+                assert item.key in text, (qid, item.key)
+        for factor in swiss.factors:
+            assert squeeze(factor.label("de")) in text, (qid, factor.key)
+        chapter = next((c for c in CHAPTERS if qid in c.questionnaires), None)
+        if chapter is not None:  # the form says which chapter to open for typing the answers in
+            assert squeeze(f"Kapitel {chapter.number} »{chapter.title('de', 'de-CH')}«") in text
+        assert squeeze("Ausgefüllt von") in text and "Datum" in text
+
+
+def test_six_factor_form_asks_for_each_factors_importance(kits) -> None:  # type: ignore[no-untyped-def]
+    text = _text(kits["root"] / "kit" / "fragebogen_sechs_faktoren.pdf")
+    catalogue = load_catalogues(None)["sechs_faktoren"]
+    assert text.count("Wie wichtig ist dieser Faktor") == len(catalogue.factors) == 6
+
+
+def test_the_english_kit_has_the_english_items(kits) -> None:  # type: ignore[no-untyped-def]
+    by_name = {p.name: p for p in kits["en"]}
+    for qid, catalogue in load_catalogues(None).items():
+        text = squeeze(_text(by_name[f"questionnaire_{qid}.pdf"]))
+        for item in catalogue.items:
+            assert squeeze(item.label("en")) in text, (qid, item.key)
+        assert squeeze(catalogue.items[0].label("de")) not in text
+    agenda = squeeze(_text(by_name["agenda_full_day.pdf"]))
+    assert squeeze("Full-day workshop on customer retention") in agenda
+    assert squeeze("Lunch break") in agenda
+
+
+def test_checklists_and_low_effort_page_print_their_catalogue(kits) -> None:  # type: ignore[no-untyped-def]
+    folder = kits["root"] / "kit"
+    files = {"reklamation": "checkliste_reklamation.pdf",
+             "after_sales": "checkliste_nach_dem_kauf.pdf"}
+    for checklist in content.checklists():
+        text = squeeze(_text(folder / files[checklist.id]))
+        for step in checklist.steps:
+            assert squeeze(content.localized(step.title, "de", "de-CH")) in text
+            assert squeeze(content.localized(step.help, "de", "de-CH")) in text
+        for field in checklist.record:
+            assert squeeze(content.localized(field, "de", "de-CH")) in text
+    page = content.low_effort_page()
+    text = squeeze(_text(folder / "kleinstbetrieb_wenig_aufwand.pdf"))
+    for said, answer in page.objections:
+        assert squeeze(content.localized(said, "de", "de-CH")) in text
+        assert squeeze(content.localized(answer, "de", "de-CH")) in text
+    for measure, _effort in page.measures:
+        assert squeeze(content.localized(measure, "de", "de-CH")) in text
+
+
+def test_swiss_client_gets_swiss_spelling(kits) -> None:  # type: ignore[no-untyped-def]
+    for item in kits["de"].files:
+        assert "ß" not in _text(item.path), item.path.name
+    assert "Massnahmen" in _text(kits["root"] / "kit" / "ablauf_halbtag.pdf")
+
+
+def test_agendas_show_the_clock_and_every_chapter(kits) -> None:  # type: ignore[no-untyped-def]
+    half = _text(kits["root"] / "kit" / "ablauf_halbtag.pdf")
+    full = _text(kits["root"] / "kit" / "ablauf_ganztag.pdf")
+    # half day: 09:00 + 210 min = 12:30; full day: 09:00 + 480 min = 17:00
+    assert "09:00–09:15" in half and "12:20–12:30" in half
+    assert "09:00–09:30" in full and "16:50–17:00" in full and "Mittagspause" in full
+    for chapter in CHAPTERS:
+        assert f"{chapter.number} ·" in half and f"{chapter.number} ·" in full
+
+
+# -- agenda arithmetic and catalogues -----------------------------------------------------------
+
+
+def _block(minutes: int, chapter: str | None = None, pause: bool = False) -> AgendaBlock:
+    return AgendaBlock(title={"de": "x", "en": "x"}, minutes=minutes, chapter=chapter,
+                       pause=pause)
+
+
+def test_schedule_runs_the_blocks_one_after_the_other() -> None:
+    # 08:30 + 15 = 08:45; + 50 = 09:35; + 25 = 10:00
+    plan = Agenda(kind="half", title={"de": "t"}, start=dt.time(8, 30),
+                  blocks=(_block(15, "00"), _block(50, "01"), _block(25, pause=True)))
+    slots = schedule(plan)
+    assert [(s.start, s.end) for s in slots] == [
+        (dt.time(8, 30), dt.time(8, 45)), (dt.time(8, 45), dt.time(9, 35)),
+        (dt.time(9, 35), dt.time(10, 0))]
+
+
+def test_agendas_cover_every_chapter_and_name_only_existing_documents(kits) -> None:  # type: ignore[no-untyped-def]
+    documents = {d.id for d in kit_documents(Workspace.open(kits["root"]), "de")}
+    for kind, length in (("half", 210), ("full", 480)):
+        plan = content.agenda(kind)
+        assert sum(b.minutes for b in plan.blocks) == length
+        minutes = content.chapter_minutes(kind)
+        assert set(minutes) == {c.number for c in CHAPTERS}
+        assert sum(minutes.values()) + sum(b.minutes for b in plan.blocks
+                                           if b.chapter is None) == length
+        for block in plan.blocks:
+            assert set(block.materials) <= documents, block.materials
+            assert not (block.pause and block.chapter), block
+
+
+def _language_tables(node: Any, where: str) -> list[tuple[str, Any]]:
+    found = []
+    if isinstance(node, dict):
+        if "de" in node or "en" in node:
+            found.append((where, node))
+        for key, value in node.items():
+            if key not in ("de", "en"):
+                found += _language_tables(value, f"{where}.{key}")
+    elif isinstance(node, list):
+        for i, value in enumerate(node):
+            found += _language_tables(value, f"{where}[{i}]")
+    return found
+
+
+def test_every_kit_text_exists_in_german_and_english() -> None:
+    for path in sorted(KIT_DIR.glob("*.toml")):
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+        tables = _language_tables(data, path.name)
+        assert tables, path.name
+        for where, table in tables:
+            assert table.get("de") and table.get("en"), where
+            assert type(table["de"]) is type(table["en"]), where
+            if isinstance(table["de"], list):
+                assert len(table["de"]) == len(table["en"]), where
+
+
+# -- escaping, branding, failures ---------------------------------------------------------------
+
+
+@pytest.fixture()
+def hostile(tmp_path: Path) -> Workspace:
+    """A workspace whose client and consultant names are HTML, with a PNG logo."""
+    import numpy as np
+    from matplotlib import image as mpimg
+
+    ws = create_workspace(tmp_path / "k", "<script>alert(1)</script> & Söhne")
+    mpimg.imsave(ws.root / "logo.png", np.full((4, 4, 3), 0.4))
+    config = ws.root / "kbworkbook.toml"
+    text = config.read_text(encoding="utf-8").replace(
+        '[consultant]\nname = ""', '[consultant]\nname = "<b>Beraterin</b>"\nlogo = "logo.png"')
+    config.write_text(text, encoding="utf-8")
+    return Workspace.open(ws.root)
+
+
+def test_user_typed_names_are_escaped_and_the_logo_embedded(hostile: Workspace,
+                                                            tmp_path: Path) -> None:
+    documents = kit_documents(hostile, "de")
+    for doc in documents:
+        assert "<script>" not in doc.html and "<b>Beraterin" not in doc.html, doc.id
+        assert "&lt;script&gt;alert(1)&lt;/script&gt; &amp; Söhne" in doc.html, doc.id
+        assert 'src="data:image/png;base64,' in doc.html, doc.id
+    data, pages = html_to_pdf(documents[-1].html)
+    pdf = tmp_path / "agenda.pdf"
+    pdf.write_bytes(data)
+    text = _text(pdf)
+    assert pages == len(_page_sizes(pdf))
+    assert "<script>alert(1)</script> & Söhne" in text  # printed as text, never run as markup
+    assert "<b>Beraterin</b>" in text
+    images = subprocess.run([_tool("pdfimages"), "-list", str(pdf)], capture_output=True,
+                            text=True, check=True).stdout
+    assert len(images.strip().splitlines()) > 2  # header lines + the logo
+
+
+def test_cli_missing_workspace_exits_non_zero_in_german(tmp_path: Path, capsys) -> None:  # type: ignore[no-untyped-def]
+    assert main(["kit", str(tmp_path / "gibt-es-nicht")]) != 0
+    err = capsys.readouterr().err
+    assert "existiert nicht" in err and "kbworkbook new" in err and "Traceback" not in err
+
+
+def test_cli_refuses_to_write_into_the_installed_sample(capsys) -> None:  # type: ignore[no-untyped-def]
+    before = sorted(p.relative_to(SAMPLE_WORKSPACE) for p in SAMPLE_WORKSPACE.rglob("*"))
+    assert main(["kit", str(SAMPLE_WORKSPACE)]) == 1
+    err = capsys.readouterr().err
+    assert "--out ZIEL" in err and "Traceback" not in err
+    assert sorted(p.relative_to(SAMPLE_WORKSPACE) for p in SAMPLE_WORKSPACE.rglob("*")) == before
+
+
+def test_cli_help_is_german() -> None:
+    proc = subprocess.run([sys.executable, "-m", "kbworkbook", "kit", "--help"],
+                          capture_output=True, text=True, timeout=120)
+    assert proc.returncode == 0
+    assert "Arbeitsordner" in proc.stdout and "Sprache der Unterlagen" in proc.stdout
+
+
+@pytest.mark.parametrize(("error", "expected"), [
+    (ImportError("No module named 'weasyprint'"), "pip install weasyprint"),
+    (OSError("cannot load library 'libpango-1.0-0'"), "libpango-1.0-0 libpangoft2-1.0-0"),
+])
+def test_missing_pdf_engine_gives_a_german_message(monkeypatch: pytest.MonkeyPatch,
+                                                   error: Exception, expected: str) -> None:
+    real_import = builtins.__import__
+
+    def fake_import(name: str, *args: Any, **kwargs: Any) -> Any:
+        if name == "weasyprint":
+            raise error
+        return real_import(name, *args, **kwargs)
+
+    monkeypatch.delitem(sys.modules, "weasyprint", raising=False)
+    monkeypatch.setattr(builtins, "__import__", fake_import)
+    with pytest.raises(ReportError) as info:
+        html_to_pdf("<p>x</p>", "de")
+    assert expected in str(info.value) and "Workshop-Unterlagen" in str(info.value)
+
+
+def test_a_failed_rendering_leaves_the_previous_kit_untouched(
+        kits, monkeypatch: pytest.MonkeyPatch) -> None:  # type: ignore[no-untyped-def]
+    root = kits["root"]
+    before = {f.path: f.path.read_bytes() for f in kits["de"].files}
+    real = kit_build.html_to_pdf
+    calls = {"n": 0}
+
+    def failing(document: str, language: str = "de") -> tuple[bytes, int]:
+        calls["n"] += 1
+        if calls["n"] == 4:
+            raise ReportError("Pango ist weg")
+        return real(document.replace("Bäckerei", "Konditorei"), language)
+
+    monkeypatch.setattr(kit_build, "html_to_pdf", failing)
+    with pytest.raises(ReportError):
+        build_kit(root)
+    assert {p: p.read_bytes() for p in before} == before
+    assert sorted((root / "kit").iterdir()) == sorted(before)
