@@ -20,6 +20,7 @@ from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook
 
 from kbworkbook._bundled import package_path
 from kbworkbook.chapters import CHAPTERS
+from kbworkbook.kit.content import facilitator_note
 
 __all__ = ["notebook_for", "write_notebooks"]
 
@@ -32,6 +33,12 @@ language = None
 as_of = None
 # True im Workshop: Formulare speichern jede Antwort sofort; der Bericht setzt False
 live = True'''
+
+
+def _facilitator(number: str) -> str:
+    """The chapter's facilitator notes (kbworkbook/kit/moderation.toml) for the consultant cell."""
+    note = facilitator_note(number, "de")
+    return f"\n\n{note}" if note else ""
 
 
 def notebook_for(number: str) -> nbformat.NotebookNode:
@@ -47,7 +54,8 @@ def notebook_for(number: str) -> nbformat.NotebookNode:
             "gespeicherte Antworten gehen dabei nie verloren.\n\n"
             "*Für die Beratung:* Diese Zelle erscheint nicht im Bericht. Die Texte für den "
             "Inhaber kommen aus dem Paket (deutsch/englisch); hier stehen nur Aufrufe. "
-            "Oben `workspace` setzen oder über `kbworkbook lab ORDNER` öffnen.",
+            "Oben `workspace` setzen oder über `kbworkbook lab ORDNER` öffnen."
+            + _facilitator(chapter.number),
             metadata={"tags": ["remove_cell"]},
         ),
         new_code_cell(PARAMETERS, metadata={"tags": ["parameters"]}),

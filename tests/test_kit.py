@@ -17,13 +17,14 @@ import tomllib
 from pathlib import Path
 from typing import Any
 
+import nbformat
 import pytest
 
 from kbworkbook.chapters import CHAPTERS
 from kbworkbook.cli import main
 from kbworkbook.errors import ReportError
 from kbworkbook.kit import build as kit_build
-from kbworkbook.kit import build_kit, content, html_to_pdf, kit_documents
+from kbworkbook.kit import build_kit, content, facilitator_note, html_to_pdf, kit_documents
 from kbworkbook.kit.content import Agenda, AgendaBlock, schedule
 from kbworkbook.questionnaires import load_catalogues
 from kbworkbook.workspace import SAMPLE_WORKSPACE, Workspace, create_workspace
@@ -325,3 +326,77 @@ def test_a_failed_rendering_leaves_the_previous_kit_untouched(
         build_kit(root)
     assert {p: p.read_bytes() for p in before} == before
     assert sorted((root / "kit").iterdir()) == sorted(before)
+
+
+# -- facilitator notes --------------------------------------------------------------------------
+
+
+def _consultant_cell(path: Path) -> nbformat.NotebookNode:
+    cell = nbformat.read(path, as_version=4).cells[0]
+    assert "remove_cell" in cell.metadata.get("tags", []), path.name
+    return cell
+
+
+def test_facilitator_notes_reach_the_workspace_notebooks(tmp_path: Path) -> None:
+    from kbworkbook.lab import sync_notebooks
+
+    ws = create_workspace(tmp_path / "k", "Muster AG")
+    sync_notebooks(ws)
+    notes = tomllib.loads((KIT_DIR / "moderation.toml").read_text(encoding="utf-8"))["chapters"]
+    assert set(notes) == {c.number for c in CHAPTERS}
+    for chapter in CHAPTERS:
+        source = _consultant_cell(ws.root / "notebooks" / chapter.notebook).source
+        assert "Moderationsleitfaden" in source
+        for question in notes[chapter.number]["questions"]["de"]:
+            assert question in source
+        for objection in notes[chapter.number]["objections"]["de"]:
+            assert objection in source
+        half = content.chapter_minutes("half")[chapter.number]
+        full = content.chapter_minutes("full")[chapter.number]
+        assert f"etwa {half} Min. im Halbtages-, {full} Min. im Ganztages-Workshop" in source
+
+
+def test_micro_firm_objections_are_in_the_measures_chapter_notes() -> None:
+    note = facilitator_note("05")
+    for said in ("Keine Zeit, kein Personal", "Wer gehen will, soll gehen",
+                 "Kundenevents kommt sowieso niemand"):
+        assert said in note
+    assert facilitator_note("99") == ""
+    assert "Facilitator notes" in facilitator_note("05", "en")
+
+
+def _note_lines(number: str) -> list[str]:
+    return [line.lstrip("- ").split(" → ")[0] for line in facilitator_note(number).splitlines()
+            if line.startswith("- ")]
+
+
+def test_facilitator_notes_are_removed_from_an_exported_chapter(tmp_path: Path) -> None:
+    """The export step of the report, on the shipped chapter 05 notebook: the notes go."""
+    import html
+
+    from kbworkbook.report import NOTEBOOK_DIR, _page, export_html
+
+    ws = Workspace.open(None)
+    notebook = NOTEBOOK_DIR / "05_massnahmen_wirtschaftlichkeit.ipynb"
+    assert "Moderationsleitfaden" in _consultant_cell(notebook).source
+    page = _page(ws, "de", None, dt.date(2026, 1, 15), "Kapitel 05", back_link=True)
+    out = export_html(notebook, tmp_path / "05.html", page, "05")
+    exported = html.unescape(out.read_text(encoding="utf-8"))
+    assert "Moderationsleitfaden" not in exported
+    for line in _note_lines("05"):
+        assert line not in exported
+
+
+@pytest.mark.slow
+@pytest.mark.xdist_group("report")
+def test_facilitator_notes_never_reach_the_owners_report(sample_report) -> None:  # type: ignore[no-untyped-def]
+    import html
+
+    pages = [html.unescape(p.read_text(encoding="utf-8"))
+             for p in sorted(sample_report.out_dir.glob("*.html"))]
+    assert len(pages) == len(CHAPTERS) + 1
+    for page in pages:
+        assert "Moderationsleitfaden" not in page
+        for chapter in CHAPTERS:
+            for line in _note_lines(chapter.number):
+                assert line not in page, line
