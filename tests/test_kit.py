@@ -400,3 +400,18 @@ def test_facilitator_notes_never_reach_the_owners_report(sample_report) -> None:
         for chapter in CHAPTERS:
             for line in _note_lines(chapter.number):
                 assert line not in page, line
+
+
+def test_readme_names_every_kit_document_and_its_source_text() -> None:
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    rows = {line.split("|")[1].strip(): line for line in readme.splitlines()
+            if line.startswith("| `") and ".pdf`" in line}
+    documents = kit_documents(Workspace.open(None), "de")
+    named = {name.strip("` ") for cell in rows for name in cell.split(",")}
+    assert {f"{doc.stem}.pdf" for doc in documents} <= named
+    sources = {c.id: c.sources for c in content.checklists()}
+    sources["kleinstbetrieb"] = content.low_effort_page().sources
+    for doc in documents:
+        row = next(line for cell, line in rows.items() if f"`{doc.stem}.pdf`" in cell)
+        for seed in sources.get(doc.id, ()):
+            assert f"{seed}_" in row.split("|")[3], (doc.id, seed)
