@@ -374,7 +374,9 @@ def test_facilitator_notes_are_removed_from_an_exported_chapter(tmp_path: Path) 
     """The export step of the report, on the shipped chapter 05 notebook: the notes go."""
     import html
 
-    from kbworkbook.report import NOTEBOOK_DIR, _page, export_html
+    from kbworkbook.report import NOTEBOOK_DIR
+    from kbworkbook.report_html import export_html
+    from kbworkbook.report_html import page as _page
 
     ws = Workspace.open(None)
     notebook = NOTEBOOK_DIR / "05_massnahmen_wirtschaftlichkeit.ipynb"
