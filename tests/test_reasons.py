@@ -21,9 +21,9 @@ from kbworkbook.errors import MetricError, ModelError, Text
 from kbworkbook.reasons import _catalogue, reason_codes, reason_of, render_reason
 
 PACKAGE = Path(kbworkbook.__file__).parent
-RAISERS = {"MetricError", "ModelError", "Text"}
+RAISERS = {"MetricError", "ModelError", "EconomicsError", "Text"}
 #: prefixes built with an f-string (``Text(f"what.{what}")``): every completion must exist
-DYNAMIC = {"what.", "column.", "clv.input."}
+DYNAMIC = {"what.", "column.", "clv.input.", "econ.field."}
 
 
 def _calls() -> list[tuple[str, int, ast.expr | None]]:
@@ -72,6 +72,11 @@ def test_dynamic_codes_cover_what_the_package_passes() -> None:
         passed |= set(re.findall(r'check_summary\([^)]*"([a-z_]+)"\)', text))
     assert {"cohorts", "clv", "retention", "bgnbd", "holdout"} <= passed
     assert {f"what.{w}" for w in passed} <= codes
+    fields = set()
+    for path in (PACKAGE / "economics").rglob("*.py"):
+        fields |= set(re.findall(r'_(?:finite|non_negative|fraction|positive|count)\("([^"]+)"',
+                                 path.read_text(encoding="utf-8")))
+    assert len(fields) > 30 and {f"econ.field.{f}" for f in fields} <= codes
 
 
 def _fields(text: str) -> set[str]:

@@ -86,7 +86,7 @@ def profit_by_year(
     b = _finite("Grundgewinn pro Kunde und Jahr", base_profit)
     horizon = _count("Betrachtete Jahre", years)
     if horizon < 1:
-        raise EconomicsError("Bitte mindestens ein Jahr der Kundenbeziehung betrachten.")
+        raise EconomicsError("econ.one_year")
     r, d = _retention_and_discount(retention, discount_rate)
     if components is None:
         comps = [
@@ -98,9 +98,7 @@ def profit_by_year(
     for comp in comps:
         _finite(f"Zuwachs »{comp.key}«", comp.increment)
         if comp.start < 1 or comp.cap < 0:
-            raise EconomicsError(
-                f"Komponente »{comp.key}«: Startjahr muss ≥ 1 und Obergrenze ≥ 0 sein."
-            )
+            raise EconomicsError("econ.component", key=comp.key)
     t = np.arange(horizon + 1, dtype="int64")
     frame = pd.DataFrame({"year": t})
     frame["acquisition"] = np.where(t == 0, -a, 0.0)

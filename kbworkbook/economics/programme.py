@@ -8,6 +8,7 @@ from dataclasses import dataclass, field, replace
 
 import pandas as pd
 
+from ..errors import Text
 from ._common import (
     EconomicsError,
     _finite,
@@ -249,10 +250,7 @@ def roi(benefit: float, cost: float) -> float:
     b = _finite("Nutzen", benefit)
     k = _non_negative("Kosten", cost)
     if k == 0:
-        raise EconomicsError(
-            "Der ROI ist nicht definiert, wenn die Maßnahme nichts kostet (Kosten = 0). "
-            "Bitte mindestens eine Kostenposition eintragen."
-        )
+        raise EconomicsError("econ.roi_no_cost")
     return (b - k) / k
 
 
@@ -272,7 +270,7 @@ def lifetime_margin(margin_per_customer: float, retention: float, discount_rate:
     else:
         r, d = _fraction("Bindungsrate", retention), _non_negative("Diskontsatz", discount_rate)
     if horizon is not None and horizon < 1:
-        raise EconomicsError("Der Zeithorizont des Kundenwerts muss mindestens 1 Jahr sein.")
+        raise EconomicsError("econ.horizon")
     return clv_discounted(m, r, d, horizon=horizon, convention="start")
 
 
@@ -298,15 +296,10 @@ def break_even_uplift(
     m = _finite("Deckungsbeitrag pro Kunde und Jahr", margin_per_customer)
     if lifetime:
         if retention_after is None:
-            raise EconomicsError(
-                "Für die Lebenszeit-Variante fehlt die Bindungsrate nach der Maßnahme."
-            )
+            raise EconomicsError("econ.lifetime_needs_retention")
         m = lifetime_margin(m, retention_after, discount_rate, horizon)
     if s * m <= 0:
-        raise EconomicsError(
-            "Die Break-even-Steigerung ist nicht bestimmbar: es braucht mindestens einen Kunden "
-            "und einen positiven Deckungsbeitrag pro Kunde. Bitte Kundenzahl und Marge prüfen."
-        )
+        raise EconomicsError("econ.break_even_undefined")
     return k / (s * m)
 
 
@@ -360,10 +353,10 @@ def evaluate_programme(inputs: ProgrammeInputs) -> ProgrammeResult:
     uplift = _finite("Erwartete Steigerung der Bindungsrate", inputs.uplift)
     r1 = r0 + uplift
     if not 0.0 <= r1 <= 1.0:
-        raise EconomicsError(
-            f"Bindungsrate {r0:.1%} plus Steigerung {uplift:.1%} ergibt {r1:.1%}; sie muss "
-            "zwischen 0 % und 100 % bleiben. Bitte eine kleinere Steigerung eintragen."
-        )
+        raise EconomicsError("econ.uplift_out_of_range", before=Text("econ.percent",
+                             value=round(r0 * 100, 1)), uplift=Text("econ.percent",
+                             value=round(uplift * 100, 1)), after=Text("econ.percent",
+                             value=round(r1 * 100, 1)))
     cost = programme_cost(inputs.costs)
     benefit = programme_benefit(
         inputs.customers,
@@ -413,7 +406,7 @@ def sensitivity_table(
     where the scaled programme costs nothing or the retention would leave 0..1.
     """
     if not uplifts or not cost_factors:
-        raise EconomicsError("Für die Sensitivitätstabelle braucht es Steigerungen und Kosten.")
+        raise EconomicsError("econ.sensitivity_empty")
     rows: list[list[float]] = []
     for up in uplifts:
         row: list[float] = []
@@ -441,7 +434,7 @@ def joint_benefit(inputs: Sequence[ProgrammeInputs]) -> Benefit:
     describe the same client (customers, margins and retention of the first are used).
     """
     if not inputs:
-        raise EconomicsError("Für den gemeinsamen Nutzen braucht es mindestens eine Maßnahme.")
+        raise EconomicsError("econ.joint_empty")
     first = inputs[0]
     uplift = sum(_finite("Erwartete Steigerung der Bindungsrate", i.uplift) for i in inputs)
     r1 = first.retention_before + uplift

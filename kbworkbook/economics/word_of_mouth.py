@@ -47,7 +47,7 @@ def break_even_quality(a_plus: float = 3.0, a_minus: float = 10.0) -> float:
     ap = _non_negative("Positive Weitererzählungen (a⁺)", a_plus)
     am = _non_negative("Negative Weitererzählungen (a⁻)", a_minus)
     if ap + am == 0:
-        raise EconomicsError("a⁺ und a⁻ dürfen nicht beide 0 sein.")
+        raise EconomicsError("econ.word_of_mouth_zero")
     return am / (ap + am)
 
 
@@ -75,7 +75,7 @@ def complaint_word_of_mouth(
     if include_silent:
         k = _fraction("Beschwerdequote", complaint_rate)
         if k == 0:
-            raise EconomicsError("Die Beschwerdequote muss größer als 0 sein.")
+            raise EconomicsError("econ.complaint_rate_zero")
         silent = c * (1.0 - k) / k
         assumptions["complaint_rate"] = k
     return WordOfMouth(
@@ -125,9 +125,7 @@ def retained_complainants(
     ``value_at_risk`` is None.
     """
     if problem not in TARP_RETENTION:
-        raise EconomicsError(
-            f"Unbekannte Problemgröße »{problem}«; erlaubt sind »small« (klein) und »large« (groß)."
-        )
+        raise EconomicsError("econ.problem_size", problem=str(problem))
     c = _count("Anzahl Beschwerden", complaints)
     q = _fraction("Anteil gut gelöster Beschwerden", quality)
     f = _fraction("Anteil schnell gelöster Beschwerden", quick_share)
