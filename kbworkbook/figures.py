@@ -665,6 +665,18 @@ class Analysis:
         return basis.rate * p.known_revenue / p.customers * 12.0 / self.settings.window_months
 
     @cached_property
+    def winback(self) -> Any:
+        """What the latest win-back list before the Stichtag brought
+        (:class:`~kbworkbook.models.calllist.WinBack`); ``None`` without such a list.
+        ``tables["calllists"]`` holds the recorded lists (see :mod:`kbworkbook.calllist_files`)."""
+        from .models.calllist import win_back
+
+        tx, lists = self._table("transactions"), self.tables.get("calllists")
+        if tx is None or lists is None or not len(lists):
+            return None
+        return self._attempt(lambda: win_back(tx, lists, self.as_of))
+
+    @cached_property
     def customer_value(self) -> float | None:
         m, kept = self.margin_per_customer, self.retention
         if m is None or kept is None:
@@ -761,6 +773,7 @@ FIGURE_KEYS: Mapping[str, tuple[str, int, tuple[str, ...]]] = {
     "engagement_rate": ("fraction", 2, ("03",)),
     # shown in words ("62 % des Umsatzes …") in chapters 03/04 when there are walk-in sales
     "identified_revenue_share": ("fraction", 0, ()),
+    "winback_rate": ("fraction", 0, ("04",)),
 }
 
 
@@ -785,6 +798,7 @@ def _values(a: Analysis) -> dict[str, float | None]:
         "complaint_satisfaction": c.satisfied_share if c else None,
         "engagement_rate": a.engagement.rate if a.engagement else None,
         "identified_revenue_share": a.identified.revenue_share if a.identified else None,
+        "winback_rate": a.winback.rate if a.winback else None,
     }
 
 
@@ -802,6 +816,9 @@ def key_figures(analysis: Analysis) -> list[KeyFigure]:
         window = analysis.window.iso()
         if key in ("nps", "nps_answers") and analysis.nps is not None and not analysis.nps_dated:
             window = "all answers (undated)"
+        if key == "winback_rate" and analysis.winback is not None:  # since the list was made
+            window = (f"{(analysis.winback.list_date + pd.Timedelta(days=1)).date().isoformat()}"
+                      f"/{analysis.as_of.date().isoformat()}")
         out.append(KeyFigure(key, float(value) if ok else None, unit,  # type: ignore[arg-type]
                              window, chapters if ok else ()))
     return out

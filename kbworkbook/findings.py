@@ -13,7 +13,9 @@ Rules, in this order, at most :data:`MAX_FINDINGS`:
 3. the biggest lever: one percentage point of retention = 1 % of the active customers, valued
    at the customer value (CLV) of chapter 04;
 4. the trend of the retention index since the previous assessment (chapter 01);
-5. the regular customers' share of revenue (chapter 03).
+5. what the last win-back list brought: the share of listed customers who bought again
+   (chapter 04; only once a list made before the Stichtag exists);
+6. the regular customers' share of revenue (chapter 03).
 """
 
 from __future__ import annotations
@@ -155,6 +157,13 @@ def _lever(w: _Writer, known: Mapping[str, float]) -> Finding | None:
         money=w.figure("clv", customers * round_half_up(clv, 0))), "04")
 
 
+def _winback(w: _Writer, known: Mapping[str, float]) -> Finding | None:
+    if "winback_rate" not in known:
+        return None
+    return Finding("winback", w.say("winback", rate=w.figure("winback_rate",
+                                                               known["winback_rate"])), "04")
+
+
 def _regulars(w: _Writer, known: Mapping[str, float]) -> Finding | None:
     if "regulars_revenue_share" not in known:
         return None
@@ -175,5 +184,5 @@ def derive_findings(figures: Mapping[str, float | None], assessment: SelfAssessm
     known = {k: float(v) for k, v in figures.items() if v is not None and math.isfinite(v)}
     sa = assessment or SelfAssessment()
     candidates = (_factors(w, sa), _risk(w, known), _lever(w, known), _trend(w, sa),
-                  _regulars(w, known))
+                  _winback(w, known), _regulars(w, known))
     return [f for f in candidates if f is not None][:MAX_FINDINGS]
