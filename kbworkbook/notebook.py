@@ -97,7 +97,7 @@ class Context:
 class _LazyTables(Mapping[str, Any]):
     """The context's tables, each loaded on first access; a broken file reads as ``None``."""
 
-    _NAMES = ("transactions", "nps", "posts", "complaints")
+    _NAMES = ("transactions", "nps", "posts", "complaints", "calllists")
 
     def __init__(self, ctx: Context) -> None:
         self._ctx = ctx
@@ -107,6 +107,10 @@ class _LazyTables(Mapping[str, Any]):
 
         if name not in self._NAMES:
             raise KeyError(name)
+        if name == "calllists":  # the win-back lists recorded in listen/ (for the follow-up)
+            from .calllist_files import read_lists
+
+            return self._ctx.memo("calllists", lambda: read_lists(self._ctx.workspace))
         try:
             return self._ctx.table(name)
         except DataError:

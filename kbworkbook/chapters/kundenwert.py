@@ -40,6 +40,7 @@ __all__ = [
     "ABOUT",
     "INPUTS",
     "SECTIONS",
+    "calllist",
     "clv",
     "cohorts",
     "cross_selling",
@@ -50,13 +51,16 @@ __all__ = [
     "segment_summary",
     "stammkunden",
     "staying",
+    "winback",
 ]
 
-SECTIONS: list[str] = ["intro", "cohorts", "staying", "rfm", "clv", "outlook", "stammkunden",
-                       "cross_selling", "questions"]
+SECTIONS: list[str] = ["intro", "cohorts", "staying", "rfm", "clv", "outlook", "calllist",
+                       "winback", "stammkunden", "cross_selling", "questions"]
 INPUTS: tuple[str, ...] = ("transactions",)
 ABOUT = ("Wer das Geschäft trägt: Kohorten, RFM-Segmente mit Handlungsempfehlung, "
-         "Kundenwert (CLV) mit Annahmen, Stammkundenanteil und Cross-Selling-Paare.")
+         "Kundenwert (CLV) mit Annahmen, wen jetzt ansprechen (Rückgewinnungsliste im "
+         "Arbeitsordner unter listen/, im Bericht nur Summen) und was die letzte Liste "
+         "brachte, Stammkundenanteil und Cross-Selling-Paare.")
 
 #: Display order of the packaged RFM segments (best first); unknown keys follow.
 SEGMENT_ORDER: tuple[str, ...] = (
@@ -421,6 +425,147 @@ def outlook(ctx: Context) -> list[Any]:
             [[str(group), format_integer(row["customers"], loc),
               format_decimal(row["actual"], loc, 2), format_decimal(row["predicted"], loc, 2)]
              for group, row in table.iterrows()]))
+    return blocks
+
+
+def _calllist_label(ctx: Context, key: str, **values: Any) -> str:
+    table = _TEXTS["calllist_labels"]
+    return fill(ctx, (table.get(ctx.language) or table["de"])[key], **values)
+
+
+def _list_groups(ctx: Context, frame: pd.DataFrame, day: pd.Timestamp) -> pd.DataFrame | None:
+    """The call list's groups (RFM segments as a slipping customer, workspace segment table if
+    configured); computed once per chapter run."""
+    from ..models.calllist import call_list_groups
+
+    custom = ctx.workspace.section("segments")
+    return ctx.memo(f"kundenwert.list_groups:{day.date()}", lambda: call_list_groups(
+        frame, day, segments=dict(custom) if custom else None, language=ctx.language))
+
+
+def _group_texts(ctx: Context, segmented: pd.DataFrame | None
+                 ) -> tuple[dict[str, str], dict[str, str]]:
+    """Group key → label and → suggested action (the segment playbook of ``[actions]``)."""
+    from ..models.calllist import OTHER_GROUP
+
+    labels = ({} if segmented is None else
+              {str(k): str(v) for k, v in segmented.groupby("segment")["segment_label"].first()
+               .items()})
+    labels[OTHER_GROUP] = _calllist_label(ctx, "other")
+    actions = {}
+    for key, entry in _TEXTS.get("actions", {}).items():
+        actions[str(key)] = swiss_spelling(entry.get(ctx.language) or entry.get("de", ""),
+                                           ctx.locale)
+    return labels, actions
+
+
+def calllist(ctx: Context) -> list[Any]:
+    """»Wen jetzt ansprechen?«: valuable customers who are slipping, ranked by value at stake,
+    per group with the playbook's action; counts and money only. In a client's workspace the
+    report writes the list itself into ``listen/`` (never into the report)."""
+    from ..models.calllist import alive_probabilities, call_list, call_list_summary
+
+    blocks: list[Any] = [markdown(ctx, _TEXTS, "calllist")]
+    frame, day, stop = transactions_at(ctx, _TEXTS, blocks)
+    if frame is None:
+        return stop
+    basis = ctx.analysis().margin
+    if basis is None:
+        return blocks + [undefined(ctx, _TEXTS, MetricError("; ".join(ctx.analysis().notes)
+                                                            or "–"))]
+    loc, cur = ctx.locale, ctx.currency
+    try:
+        alive = ctx.memo(f"kundenwert.p_alive:{day.date()}",
+                         lambda: alive_probabilities(frame, day, loc))
+        segmented = _list_groups(ctx, frame, day)
+        result = call_list(frame, day, basis.rate, alive,
+                           None if segmented is None else segmented["segment"])
+    except MetricError as exc:
+        return blocks + [undefined(ctx, _TEXTS, exc)]
+    policy = result.policy
+    months = policy.max_days_since * 12 // 365
+    blocks.append(note(text(
+        ctx, _TEXTS, f"calllist_{result.method}", months=months,
+        alive=format_percent(policy.alive_below, loc, 0),
+        multiple=format_decimal(policy.gap_multiple, loc, 0),
+        share=format_percent(policy.valuable_share, loc, 0))))
+    if not len(result.candidates):
+        return blocks + [note(text(ctx, _TEXTS, "calllist_none",
+                                   valuable=format_integer(result.valuable, loc)))]
+    labels, actions = _group_texts(ctx, segmented)
+    summary = call_list_summary(result)
+    listed = result.listed
+    blocks.append(markdown(
+        ctx, _TEXTS, "calllist_found", candidates=format_integer(len(result.candidates), loc),
+        valuable=format_integer(result.valuable, loc),
+        stake=format_currency(float(result.candidates["value_at_stake"].sum()), cur, loc, 0),
+        listed=format_integer(len(listed), loc),
+        listed_stake=format_currency(float(listed["value_at_stake"].sum()), cur, loc, 0)))
+    rows = [[labels.get(str(key), str(key)), format_integer(item["candidates"], loc),
+             format_integer(item["listed"], loc),
+             format_currency(item["value_at_stake"], cur, loc, 0),
+             format_integer(item["mean_days_since"], loc) if item["listed"] else "–",
+             actions.get(str(key), "")]
+            for key, item in summary.iterrows()]
+    rows.append([_calllist_label(ctx, "total"),
+                 format_integer(len(result.candidates), loc), format_integer(len(listed), loc),
+                 format_currency(float(listed["value_at_stake"].sum()), cur, loc, 0),
+                 format_integer(float(listed["days_since"].mean()), loc), ""])
+    blocks.append(table_html([_calllist_label(ctx, k) for k in
+                              ("group", "candidates", "listed", "stake", "days", "action")],
+                             rows, text_columns=(5,)))
+    blocks += _list_file(ctx, result, frame, labels, actions)
+    return blocks
+
+
+def _list_file(ctx: Context, result: Any, frame: pd.DataFrame, labels: dict[str, str],
+               actions: dict[str, str]) -> list[Any]:
+    """Write the owner's list into the workspace (reports of a client's workspace only) and say
+    where, as a workspace-relative path; the sample client and the workshop write nothing."""
+    from ..calllist_files import list_paths, write_call_list
+    from ..errors import KbWorkbookError
+
+    relative = list_paths(ctx.workspace, result.as_of)[0].relative_to(ctx.workspace.root)
+    path = relative.as_posix()
+    if ctx.workspace.is_sample:
+        return [note(text(ctx, _TEXTS, "calllist_sample", path=path))]
+    if ctx.live:
+        return [note(text(ctx, _TEXTS, "calllist_live", path=path))]
+    try:
+        written = write_call_list(ctx.workspace, result, frame, actions, labels, ctx.language)
+    except (OSError, KbWorkbookError) as exc:
+        reason = getattr(exc, "strerror", None) or str(exc)
+        return [note(text(ctx, _TEXTS, "calllist_failed", path=path, reason=reason))]
+    key = "calllist_written" if written.created else "calllist_exists"
+    return [note(text(ctx, _TEXTS, key, path=written.relative_path,
+                      n=format_integer(written.rows, ctx.locale)))]
+
+
+def winback(ctx: Context) -> list[Any]:
+    """What the latest earlier list brought: listed customers who bought again since, their
+    revenue, beside contacted vs. not contacted or the candidates cut by the list length.
+    Nothing when no earlier list exists."""
+    result = ctx.analysis().winback
+    if result is None:
+        return []
+    loc, cur = ctx.locale, ctx.currency
+    blocks: list[Any] = [markdown(
+        ctx, _TEXTS, "winback", date=format_date(result.list_date, loc),
+        as_of=format_date(result.as_of, loc), listed=format_integer(result.listed, loc),
+        returned=format_integer(result.returned, loc),
+        rate=format_figure("winback_rate", result.rate, loc, cur),
+        revenue=format_currency(result.revenue, cur, loc, 0))]
+    rows = []
+    for key, item in result.groups.iterrows():
+        rate = (format_figure("winback_rate", item["rate"], loc, cur) if item["customers"]
+                else "–")
+        rows.append([_calllist_label(ctx, f"wb_{key}"), format_integer(item["customers"], loc),
+                     format_integer(item["returned"], loc), rate,
+                     format_currency(item["revenue"], cur, loc, 0)])
+    blocks.append(table_html([_calllist_label(ctx, k) for k in
+                              ("wb_group", "wb_customers", "wb_returned", "wb_rate",
+                               "wb_revenue")], rows))
+    blocks.append(markdown(ctx, _TEXTS, f"winback_{result.comparison or 'alone'}"))
     return blocks
 
 
