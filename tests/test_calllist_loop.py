@@ -228,3 +228,33 @@ def test_excel_never_runs_a_customer_number_as_a_formula(client: Workspace) -> N
     cell = book.worksheets[0]["B2"]
     assert cell.value == "=HYPERLINK(\"http://x\")" and cell.data_type == "s"
     book.close()
+
+
+@pytest.mark.slow
+def test_two_reports_close_the_loop_and_the_list_never_enters_a_report(
+        client: Workspace) -> None:
+    from kbworkbook.report import build_report
+
+    first = build_report(client, chapters=["04"], as_of=A, jobs=1, today=dt.date(2025, 7, 1))
+    assert first.ok, first.summary()
+    assert list_paths(client, A)[0].is_file()
+    _write(client, _history() + _follow_up())
+    second = build_report(client, chapters=["04"], as_of=B, jobs=1,
+                          today=dt.date(2025, 10, 1))
+    assert second.ok, second.summary()
+    figures = {f["key"]: f for f in json.loads(
+        (second.out_dir / "figures.json").read_text(encoding="utf-8"))["figures"]}
+    assert figures["winback_rate"]["value"] == pytest.approx(0.4)
+    index = (second.out_dir / "index.html").read_text(encoding="utf-8").replace("\u00a0", " ")
+    assert "Rückgewinnung: 40 % der Kundinnen und Kunden" in index
+    chapter = (second.out_dir / "04_kundenwert_segmente.html").read_text(encoding="utf-8")
+    assert "Was hat die letzte Liste gebracht?" in chapter
+    assert "listen/2025-09-30_rueckgewinnung.xlsx" in chapter  # the new list of Stichtag B
+    for report in (first.out_dir, second.out_dir):
+        assert report.parent == client.reports_dir
+        files = [p for p in report.rglob("*") if p.is_file()]
+        assert not [p for p in files if p.suffix in (".xlsx",) or "rueckgewinnung" in p.name]
+        for path in files:
+            if path.suffix in (".html", ".json", ".ipynb"):
+                text = path.read_text(encoding="utf-8")
+                assert not re.search(r"\bS\d{2}\b", text), path.name
