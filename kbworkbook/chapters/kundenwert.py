@@ -471,8 +471,8 @@ def calllist(ctx: Context) -> list[Any]:
         return stop
     basis = ctx.analysis().margin
     if basis is None:
-        return blocks + [undefined(ctx, _TEXTS, MetricError("; ".join(ctx.analysis().notes)
-                                                            or "–"))]
+        reason = "; ".join(ctx.analysis().notes_in(ctx.language, ctx.locale)) or "–"
+        return blocks + [undefined(ctx, _TEXTS, reason)]
     loc, cur = ctx.locale, ctx.currency
     try:
         alive = ctx.memo(f"kundenwert.p_alive:{day.date()}",

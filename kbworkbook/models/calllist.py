@@ -43,7 +43,7 @@ import pandas as pd
 
 from kbworkbook.errors import MetricError
 from kbworkbook.metrics import rfm_scores, rfm_segments, rfm_values
-from kbworkbook.metrics._common import require_columns, to_timestamp
+from kbworkbook.metrics._common import identified_lines, require_columns, to_timestamp
 from kbworkbook.models.bgnbd import fit_bgnbd
 from kbworkbook.models.bgnbd import p_alive as _p_alive
 from kbworkbook.models.sufficiency import check_data
@@ -67,7 +67,7 @@ OTHER_GROUP = "other"
 #: The highest recency score a slipping customer is grouped with (see :func:`call_list_groups`).
 SLIPPING_R = 2
 _YEAR_DAYS = 365
-_WHAT = "Rückgewinnungsliste"
+_WHAT = "calllist"
 
 
 @dataclass(frozen=True)
@@ -202,9 +202,7 @@ def call_list(transactions: pd.DataFrame, as_of: Any, margin_rate: float,
     policy = policy or CallListPolicy()
     end = to_timestamp(as_of).normalize()
     require_columns(transactions, ["customer_id", "date", "revenue"], _WHAT)
-    if not transactions["customer_id"].notna().any():
-        raise MetricError(f"{_WHAT}: Keine Zeile der Verkaufsdaten hat eine Kundennummer; "
-                          "ohne wiedererkennbare Kunden gibt es niemanden anzusprechen.")
+    identified_lines(transactions, _WHAT)  # raises when no line has a customer number
     values = customer_values(transactions, end, margin_rate)
     base = values.loc[values["days_since"].to_numpy() <= policy.max_days_since]
     stake = base["value_at_stake"].to_numpy(dtype="float64")

@@ -119,7 +119,7 @@ def test_the_summary_counts_and_money_per_group_without_ids() -> None:
 
 
 def test_without_customer_numbers_there_is_nobody_to_call() -> None:
-    with pytest.raises(MetricError, match="Kundennummer"):
+    with pytest.raises(MetricError, match="Rückgewinnungsliste: Keine Zeile"):
         call_list(_frame([(None, "2025-01-01", 10.0)]), AS_OF, 0.5)
 
 
