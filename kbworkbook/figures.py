@@ -664,17 +664,21 @@ class Analysis:
         # identified revenue only: walk-in sales belong to no active customer
         return basis.rate * p.known_revenue / p.customers * 12.0 / self.settings.window_months
 
-    @cached_property
+    @property
     def winback(self) -> Any:
         """What the latest win-back list before the Stichtag brought
         (:class:`~kbworkbook.models.calllist.WinBack`); ``None`` without such a list.
-        ``tables["calllists"]`` holds the recorded lists (see :mod:`kbworkbook.calllist_files`)."""
+        ``tables["calllists"]`` holds the recorded lists (see :mod:`kbworkbook.calllist_files`).
+        Not a cached part: it depends on ``listen/``, which the analysis cache's key does not
+        cover, so it is worked out afresh for every analysis (kept on this instance)."""
         from .models.calllist import win_back
 
-        tx, lists = self._table("transactions"), self.tables.get("calllists")
-        if tx is None or lists is None or not len(lists):
-            return None
-        return self._attempt(lambda: win_back(tx, lists, self.as_of))
+        if "_winback" not in self.__dict__:
+            lists = self.tables.get("calllists")
+            tx = self._table("transactions") if lists is not None and len(lists) else None
+            self.__dict__["_winback"] = (None if tx is None or lists is None else
+                                         self._attempt(lambda: win_back(tx, lists, self.as_of)))
+        return self.__dict__["_winback"]
 
     @cached_property
     def customer_value(self) -> float | None:
