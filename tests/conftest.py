@@ -18,6 +18,17 @@ matplotlib.use("Agg")
 REPORT_DATE = dt.date(2026, 1, 15)
 
 
+@pytest.fixture(autouse=True)
+def _close_figures():  # type: ignore[no-untyped-def]
+    """Sections return matplotlib figures that a notebook would show and close; close what a
+    test left open, so no later test on the same worker meets matplotlib's "more than 20
+    figures" warning (an error under filterwarnings)."""
+    yield
+    import matplotlib.pyplot as plt
+
+    plt.close("all")
+
+
 @pytest.fixture(scope="session")
 def sample_report(tmp_path_factory: pytest.TempPathFactory):  # type: ignore[no-untyped-def]
     """The full report of the bundled sample client (all chapters, two jobs, with the PDF)."""
