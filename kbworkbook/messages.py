@@ -13,7 +13,8 @@ from typing import Any
 
 from .errors import Problem
 
-__all__ = ["MESSAGES", "location", "problem", "reason_text", "render"]
+__all__ = ["MESSAGES", "TABLE_TITLES", "location", "problem", "reason_text", "render",
+           "table_title"]
 
 #: code -> {"de": ..., "en": ...}; placeholders come from :func:`render`'s keyword arguments.
 MESSAGES: dict[str, dict[str, str]] = {
@@ -300,6 +301,20 @@ def location(file: str, row: int | None, column: str | None, language: str = "de
         if column is not None:
             parts.append(f"Spalte »{column}«")
     return ", ".join(parts)
+
+
+#: The canonical tables as owners call them (never the internal names ``nps``, ``posts`` …).
+TABLE_TITLES: dict[str, dict[str, str]] = {
+    "transactions": {"de": "Verkäufe", "en": "Sales"},
+    "nps": {"de": "NPS-Umfrage", "en": "NPS survey"},
+    "posts": {"de": "Social-Media-Beiträge", "en": "Social media posts"},
+    "complaints": {"de": "Beschwerden", "en": "Complaints"},
+}
+
+
+def table_title(name: str, language: str = "de") -> str:
+    """The owner's name of the canonical table ``name`` (``nps`` → ``NPS-Umfrage``)."""
+    return TABLE_TITLES[name]["en" if language == "en" else "de"]
 
 
 def render(key: str, language: str = "de", **values: Any) -> str:

@@ -24,7 +24,10 @@ from typing import Any
 from .i18n import Language, language_of
 from .workspace import CONFIG_FILE, Workspace, sample_playground
 
-__all__ = ["Context", "figure_image", "footer", "header", "note", "paragraph", "setup", "show"]
+__all__ = [
+    "Context", "as_of_text", "figure_image", "footer", "header", "note", "paragraph", "setup",
+    "show",
+]
 
 #: Set by ``kbworkbook lab``: the workspace notebooks use when their parameter is ``None``.
 WORKSPACE_ENV = "KBWORKBOOK_WORKSPACE"
@@ -216,12 +219,14 @@ def show(blocks: Iterable[Any] | Any) -> None:
 
 
 _HEADER_TEXT = {
-    "de": {"chapter": "Kapitel", "client": "Kunde", "as_of": "Stichtag", "sample":
+    "de": {"chapter": "Kapitel", "client": "Kunde", "as_of": "Stichtag",
+           "last_record": "letzter Datensatz, {date}", "sample":
            "Beispielkunde – fiktive Daten zur Demonstration.",
            "data": "Verwendete Daten", "rows": "Zeilen", "period": "Zeitraum",
            "missing": "nicht vorhanden", "answers": "{title}: Einschätzung vom {date} "
            "({answered} Antworten)", "no_answers": "{title}: noch keine Antworten gespeichert"},
-    "en": {"chapter": "Chapter", "client": "Client", "as_of": "As of", "sample":
+    "en": {"chapter": "Chapter", "client": "Client", "as_of": "As of",
+           "last_record": "last record, {date}", "sample":
            "Sample client – fictitious data for demonstration.",
            "data": "Data used", "rows": "rows", "period": "period",
            "missing": "not present", "answers": "{title}: assessment of {date} "
@@ -229,18 +234,32 @@ _HEADER_TEXT = {
 }
 
 
+def as_of_text(ctx: Context) -> str | None:
+    """The date the figures run to: the Stichtag (``31.12.2025``) or, when none is set, the
+    last day with data (``letzter Datensatz, 31.12.2025``); ``None`` without any dated data."""
+    from .figures import default_as_of
+    from .i18n import format_date
+
+    if ctx.as_of:
+        return format_date(ctx.as_of, ctx.locale)
+    last = default_as_of(_LazyTables(ctx))
+    if last is None:
+        return None
+    return _HEADER_TEXT[ctx.language]["last_record"].format(date=format_date(last, ctx.locale))
+
+
 def header(ctx: Context, number: str) -> list[Any]:
     """The chapter's title block: number, title, client (escaped), analysis date."""
     from IPython.display import HTML
 
     from .chapters import chapter
-    from .i18n import format_date
 
     text = _HEADER_TEXT[ctx.language]
     item = chapter(number)
     meta = f"{text['client']}: {html.escape(ctx.workspace.client_name)}"
-    if ctx.as_of:
-        meta += f" · {text['as_of']}: {html.escape(format_date(ctx.as_of, ctx.locale))}"
+    day = as_of_text(ctx)
+    if day:
+        meta += f" · {text['as_of']}: {html.escape(day)}"
     blocks: list[Any] = [HTML(
         f'<h1 class="kb-chapter-title">{text["chapter"]} {html.escape(number)} · '
         f"{html.escape(item.title(ctx.language, ctx.locale))}</h1>"
@@ -259,13 +278,15 @@ def footer(ctx: Context, inputs: Iterable[str], number: str | None = None) -> li
     from IPython.display import HTML
 
     from .i18n import format_date, format_integer
+    from .messages import table_title
 
     text = _HEADER_TEXT[ctx.language]
     rows = []
     for name in inputs:
         frame = ctx.table(name)
         if frame is None:
-            rows.append(f"<li>{html.escape(name)}: {text['missing']}</li>")
+            rows.append(f"<li>{html.escape(table_title(name, ctx.language))}: "
+                        f"{text['missing']}</li>")
             continue
         detected = frame.attrs.get("kb_detected", {})
         parts = [html.escape(str(detected.get("file", name))),

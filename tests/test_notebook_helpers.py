@@ -35,9 +35,29 @@ def test_footer_names_files_periods_and_assessments() -> None:
 
 def test_footer_of_empty_workspace_says_what_is_missing(tmp_path: Path) -> None:
     ws = create_workspace(tmp_path / "k", "A", locale="de-DE")
-    html = "".join(b.data for b in footer(setup(ws.root), ("nps",), "01"))
-    assert "nps: nicht vorhanden" in html
+    html = "".join(b.data for b in footer(setup(ws.root), ("nps", "posts", "complaints"), "01"))
+    assert "NPS-Umfrage: nicht vorhanden" in html  # the owner's words, not the table names
+    assert "Social-Media-Beiträge: nicht vorhanden" in html
+    assert "Beschwerden: nicht vorhanden" in html
+    assert not any(f"{name}:" in html for name in ("nps", "posts", "complaints"))
     assert "noch keine Antworten gespeichert" in html
+    english = "".join(b.data for b in footer(setup(ws.root, "en"), ("nps",), "01"))
+    assert "NPS survey: not present" in english
+
+
+def test_the_header_says_which_date_the_figures_run_to(tmp_path: Path) -> None:
+    """Without a Stichtag the header named no date at all; now it names the last record."""
+    ws = create_workspace(tmp_path / "k", "A", locale="de-DE")
+
+    def meta(language: str = "de", as_of: str | None = None) -> str:
+        return "".join(b.data for b in header(setup(ws.root, language, as_of), "03"))
+
+    assert "Stichtag" not in meta()  # no data, no date to name
+    (ws.data_dir / "transactions.csv").write_text(
+        "date,revenue\n2025-03-01,10.00\n2025-12-30,20.00\n", encoding="utf-8")
+    assert "Stichtag: letzter Datensatz, 30.12.2025" in meta()
+    assert "As of: last record, 30 Dec 2025" in meta("en")
+    assert "Stichtag: 31.10.2025" in meta(as_of="2025-10-31")
 
 
 def test_show_turns_figures_into_png_and_closes_them(capsys: pytest.CaptureFixture[str]) -> None:
