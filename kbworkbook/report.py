@@ -41,7 +41,7 @@ from ._bundled import package_path
 from .chapters import CHAPTERS, Chapter
 from .errors import ReportError
 from .i18n import language_of
-from .pdf import PDF_NAMES, write_pdf
+from .pdf import PDF_NAMES, report_cover, write_pdf
 from .report_html import export_html, page, write_placeholder
 from .report_index import write_figures, write_index
 from .report_kernel import ChapterOutcome, ChapterTask
@@ -247,7 +247,8 @@ def _build(ws: Workspace, lang: str, as_of: dt.date | None, created: dt.date,
     if pdf:
         pages = [report.index_path, *(c.html_path for c in report.chapters if c.html_path)]
         try:
-            report.pdf_path = write_pdf(pages, out_dir / PDF_NAMES[lang], lang)
+            report.pdf_path = write_pdf(pages, out_dir / PDF_NAMES[lang], lang,
+                                        report_cover(ws, lang, as_of, created))
         except ReportError as exc:  # the HTML report is complete: publish it, then say so
             pdf_error = exc
     report.seconds = time.perf_counter() - started

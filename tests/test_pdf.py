@@ -7,6 +7,7 @@ installs it when missing).
 
 from __future__ import annotations
 
+import html
 import re
 import shutil
 import subprocess
@@ -16,7 +17,9 @@ import numpy as np
 import pytest
 from matplotlib import image as mpimg
 
-from kbworkbook.pdf import write_pdf
+from kbworkbook.pdf import Cover, combine, render_pdf, write_pdf
+
+REPORT_DATE = "15.01.2026"  # conftest.REPORT_DATE, the sample report's date
 
 pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("report")]
 
@@ -75,6 +78,67 @@ def test_one_a4_pdf_with_every_chapter(sample_report, rendered) -> None:  # type
         assert squeeze(label) in squeeze(text), label
 
 
+def _page_texts(pdf: Path) -> list[str]:
+    """The text of each page (pdftotext in reading order; pages end with a form feed)."""
+    text = subprocess.run([_tool("pdftotext"), "-raw", str(pdf), "-"], capture_output=True,
+                          text=True, check=True).stdout
+    return text.split("\f")[:-1]
+
+
+def test_the_cover_names_client_consultant_and_dates(sample_report) -> None:  # type: ignore[no-untyped-def]
+    cover = _page_texts(sample_report.pdf_path)[0]
+    assert "Bäckerei Sonnenschein GmbH" in cover
+    assert "Andrea Muster, Muster Beratung GmbH" in cover
+    assert f"Berichtsdatum {REPORT_DATE}" in cover
+    assert "Stichtag 31.12.2025" in cover
+    assert "Seite" not in cover  # no running footer on the cover
+
+
+def test_the_contents_list_every_chapter_on_its_page(sample_report) -> None:  # type: ignore[no-untyped-def]
+    """Each chapter title in the table of contents carries the page where the chapter starts,
+    and that page begins with the title (every chapter starts on a new sheet)."""
+    pages = _page_texts(sample_report.pdf_path)
+    assert pages[1].startswith("Inhalt")
+    contents = subprocess.run([_tool("pdftotext"), "-layout", "-f", "2", "-l", "2",
+                               str(sample_report.pdf_path), "-"], capture_output=True,
+                              text=True, check=True).stdout  # one line per entry
+    listed = dict(re.findall(r"^\s*(.+?) ?\.{3,} *(\d+)$", contents, re.MULTILINE))
+    titles = [f"Kapitel {c.chapter.number} · {c.chapter.title('de', 'de-CH')}"
+              for c in sample_report.chapters]
+    assert "Zusammenfassung" in listed
+    for title in titles:
+        assert title in listed, (title, contents)
+        page = int(listed[title])
+        first = next(i for i, text in enumerate(pages[2:], start=3) if title in text)
+        assert page == first, f"{title}: contents say page {page}, found on page {first}"
+        assert pages[page - 1].lstrip().startswith(title), f"{title} does not open page {page}"
+    numbers = [int(listed[t]) for t in titles]
+    assert numbers == sorted(numbers) and len(set(numbers)) == len(numbers)
+
+
+def test_every_page_after_the_cover_is_numbered(sample_report) -> None:  # type: ignore[no-untyped-def]
+    pages = _page_texts(sample_report.pdf_path)
+    for number, text in enumerate(pages[1:], start=2):
+        assert f"Seite {number} von {len(pages)}" in text, f"page {number} has no page number"
+        assert "Vertraulich – nur für Bäckerei Sonnenschein GmbH" in text, number
+
+
+def test_the_pdf_outline_lists_the_chapters(sample_report) -> None:  # type: ignore[no-untyped-def]
+    """Bookmarks (the PDF reader's side panel): one top entry per chapter, on its page."""
+    xml = subprocess.run([_tool("pdftohtml"), "-xml", "-i", "-q", "-stdout",
+                          str(sample_report.pdf_path)], capture_output=True, text=True,
+                         check=True).stdout
+    outline = xml[xml.index("<outline>"):]
+    top = re.findall(r'^<item page="(\d+)">([^<]+)</item>\n<outline>', outline, re.MULTILINE)
+    titles = [html.unescape(title) for _, title in top]
+    assert titles == ["Kundenbindungs-Bericht"] + [
+        f"Kapitel {c.chapter.number} · {c.chapter.title('de', 'de-CH')}"
+        for c in sample_report.chapters]
+    pages = _page_texts(sample_report.pdf_path)
+    for page, title in zip([int(p) for p, _ in top], titles, strict=True):
+        assert pages[page - 1].lstrip().startswith(title)
+
+
 def test_nothing_is_cut_at_the_page_edge(rendered) -> None:  # type: ignore[no-untyped-def]
     """Content that overflows the right margin shows as ink in the last centimetre."""
     _, pages = rendered
@@ -111,6 +175,59 @@ def test_the_pdf_engine_loads_nothing_from_disk_or_network(tmp_path: Path) -> No
                             text=True, check=True).stdout.strip().splitlines()[2:]
     pictures = [row for row in images if row.split()[2] == "image"]  # not the alpha masks
     assert len(pictures) == 1, images  # only the inline data: image
+
+
+def test_joined_pages_link_inside_the_document_and_escape_the_cover() -> None:
+    style = "<style>p { color: red; }</style>"
+    index = (f"<html><head>{style}</head><body class='x'><h1>Kundenbindungs-Bericht</h1>"
+             '<a href="03_kennzahlen.html">→ Kapitel 03</a></body></html>')
+    chapter = (f'<html><head>{style}</head><body class="kb-report"><h1 class="kb-chapter-title">'
+               "Kapitel 03 · Kennzahlen &amp; mehr</h1></body></html>")
+    cover = Cover(client='<script>alert("x")</script> AG', title="Kundenbindungs-Bericht",
+                  report_date="15.01.2026", as_of="letzter Datensatz, 31.12.2025")
+    document = combine([("index.html", index), ("03_kennzahlen.html", chapter)], "de", cover)
+    assert document.count(style) == 1
+    assert 'href="#kb-part-1">→ Kapitel 03' in document
+    assert '<a href="#kb-part-0">Zusammenfassung</a>' in document
+    assert '<a href="#kb-part-1">Kapitel 03 · Kennzahlen &amp; mehr</a>' in document
+    assert "<script>" not in document
+    assert '@top-left { content: "\\3c script\\3e alert(\\22 x\\22 )\\3c /script\\3e  AG"; }' \
+        in document
+
+
+def test_a_cover_and_a_running_footer_with_any_client_name(tmp_path: Path) -> None:
+    """Quotes and backslashes in the client's name survive into the CSS running footer."""
+    cover = Cover(client='Müller "Süd" \\ Söhne', title="Customer retention report",
+                  report_date="15 Jan 2026", as_of=None, consultant="A. Muster")
+    page = "<html><body><h1>Chapter 01 · One</h1><p>text</p></body></html>"
+    pdf = write_pdf_from_strings([("01.html", page)], tmp_path / "x.pdf", cover)
+    assert all(abs(w - A4_POINTS[0]) < 1 and abs(h - A4_POINTS[1]) < 1
+               for w, h in _page_sizes(pdf))
+    pages = _page_texts(pdf)
+    assert len(pages) == 3
+    assert "Prepared by A. Muster" in pages[0] and "Figures as of" not in pages[0]
+    assert "Chapter 01 · One" in pages[1] and "Page 2 of 3" in pages[1]
+    assert 'Confidential – for Müller "Süd" \\ Söhne only' in pages[2]
+    assert "Page 3 of 3" in pages[2]
+
+
+def test_the_cover_of_a_new_client_names_the_last_record(tmp_path: Path) -> None:
+    import datetime as dt
+
+    from kbworkbook.pdf import report_cover
+    from kbworkbook.workspace import create_workspace
+
+    ws = create_workspace(tmp_path / "k", "Neu & Co", locale="de-DE")
+    (ws.data_dir / "transactions.csv").write_text(
+        "date,revenue\n2025-03-01,10.00\n2025-12-30,20.00\n", encoding="utf-8")
+    cover = report_cover(ws, "de", None, dt.date(2026, 1, 15))
+    assert cover == Cover(client="Neu & Co", title="Kundenbindungs-Bericht",
+                          report_date="15.01.2026", as_of="letzter Datensatz, 30.12.2025")
+
+
+def write_pdf_from_strings(pages: list[tuple[str, str]], target: Path,
+                           cover: Cover | None) -> Path:
+    return render_pdf(combine(pages, "en", cover), target, "en")
 
 
 def _tiny_png() -> str:
