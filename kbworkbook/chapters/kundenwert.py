@@ -74,6 +74,10 @@ _LBL: dict[str, dict[str, str]] = {
         "avg_retention": "Ø wieder aktiv, gewichtet nach Kohortengröße",
         "avg_retention_simple": "Ø je Kohorte (ungewichtet)",
         "cohorts_used": "Kohorten", "segment": "Segment", "customers": "Kunden",
+        "cohorts_shown": "Gezeigt sind die jüngsten {shown} von {total} Kohorten mit ihren ersten "
+        "{shown} Monaten, damit die Zahlen auch gedruckt lesbar bleiben; die Durchschnitte in der "
+        "Tabelle darunter stützen sich auf alle {total}. Alle Kohorten zeigt dieses Kapitel im "
+        "Workshop (»kbworkbook lab«).",
         "customer_share": "Anteil Kunden", "revenue_share": "Anteil Umsatz",
         "recency": "Ø Tage seit letztem Einkauf", "frequency": "Ø Einkäufe",
         "action": "Was tun?", "assumption": "Annahme / Ergebnis", "value": "Wert",
@@ -108,6 +112,10 @@ _LBL: dict[str, dict[str, str]] = {
         "avg_retention": "Avg. active again, weighted by cohort size",
         "avg_retention_simple": "Avg. per cohort (unweighted)",
         "cohorts_used": "Cohorts", "segment": "Segment", "customers": "Customers",
+        "cohorts_shown": "Shown are the latest {shown} of {total} cohorts with their first "
+        "{shown} months, so that the figures stay readable in print; the averages in the table "
+        "below use all {total}. The workshop version of this chapter ('kbworkbook lab') shows "
+        "every cohort.",
         "customer_share": "Share of customers", "revenue_share": "Share of revenue",
         "recency": "Avg. days since last purchase", "frequency": "Avg. purchases",
         "action": "What to do", "assumption": "Assumption / result", "value": "Value",
@@ -165,8 +173,17 @@ def intro(ctx: Context) -> list[Any]:
                      months=window_months(ctx))]
 
 
+#: Monthly cohorts in the workshop (on screen) and in the report (12 × 12 cells stay readable
+#: on an A4 page; 24 × 24 do not).
+LIVE_COHORTS, REPORT_COHORTS = 24, 12
+
+
 def cohorts(ctx: Context) -> list[Any]:
-    """Monthly cohort heatmap (classic) of the last 24 cohorts and average return rates."""
+    """Monthly cohort heatmap (classic) and average return rates over the last 24 cohorts.
+
+    The report shows the heatmap of the youngest 12 cohorts only (with a note saying so);
+    the workshop shows all 24.
+    """
     from ..metrics import cohort_retention
     from ..metrics.cohorts import average_retention, recent_cohorts
     from ..plots.metrics import cohort_heatmap
@@ -178,16 +195,20 @@ def cohorts(ctx: Context) -> list[Any]:
     blocks += identified_note(ctx)
     try:
         table = recent_cohorts(cohort_retention(frame, period="M", mode="classic", as_of=day),
-                               day)
+                               day, LIVE_COHORTS)
     except MetricError as exc:
         return blocks + [undefined(ctx, _TEXTS, exc)]
     loc = ctx.locale
     rows = [[str(r["period"]), format_percent(r["weighted"], loc, 0),
              format_percent(r["simple"], loc, 0), format_integer(r["cohorts"], loc)]
             for r in average_retention(table).to_dict("records")]
-    first_cohort = table.retention.index[0].start_time if len(table.retention) else day
+    shown = table if ctx.live else recent_cohorts(table, day, REPORT_COHORTS)
+    first_cohort = shown.retention.index[0].start_time if len(shown.retention) else day
     blocks.append(history_caption(ctx, first_cohort, day.normalize() + pd.Timedelta(days=1)))
-    blocks.append(figure_of(cohort_heatmap(table, language=ctx.language, locale=loc)))
+    blocks.append(figure_of(cohort_heatmap(shown, language=ctx.language, locale=loc)))
+    if len(shown.sizes) < len(table.sizes):
+        blocks.append(note(_lbl(ctx, "cohorts_shown", shown=format_integer(len(shown.sizes), loc),
+                                total=format_integer(len(table.sizes), loc))))
     if rows:
         blocks.append(table_html([_lbl(ctx, "month"), _lbl(ctx, "avg_retention"),
                                   _lbl(ctx, "avg_retention_simple"),

@@ -398,6 +398,7 @@ def cohort_heatmap(
         image = ax.imshow(masked, cmap=cmap, vmin=0.0, vmax=top, aspect="auto",
                           interpolation="nearest")
         if annotate:
+            size = 8.5 if ncols <= 12 else 7  # a 12 × 12 table is printed larger
             for i in range(nrows):
                 for j in range(ncols):
                     value = data[i, j]
@@ -405,7 +406,7 @@ def cohort_heatmap(
                         continue
                     dark = min(value, top) / top > 0.6
                     ax.text(j, i, format_decimal(value * 100, loc, 0), ha="center",
-                            va="center", fontsize=7, color="white" if dark else COLORS["text"])
+                            va="center", fontsize=size, color="white" if dark else COLORS["text"])
         ax.set_xticks(range(ncols), [str(k) for k in table.retention.columns])
         ax.set_yticks(range(nrows), [f"{period_label(p, loc)} ({format_integer(s, loc)})"
                                      for p, s in zip(table.retention.index, table.sizes,
