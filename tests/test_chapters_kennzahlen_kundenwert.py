@@ -170,7 +170,7 @@ def test_missing_transactions_notes_in_both_chapters(workspace):
         text = _text(section(ctx))
         assert "Keine Verkaufsdaten" in text, section.__name__
     figures = kennzahlen.headline_figures(ctx)
-    assert figures == [("NPS (n = 200)", "+30")]
+    assert figures == [("NPS (200 Antworten, letzte 12 Monate)", "+30")]
 
 
 def test_engagement_oracle_4_5_mean_and_pooled_with_base(workspace):
@@ -209,12 +209,25 @@ def test_complaints_shares_and_escaped_categories(workspace):
     assert SECRET_ID not in text
 
 
+@pytest.mark.parametrize(("language", "dated", "label"), [
+    ("de", True, "NPS (200 Antworten, letzte 12 Monate)"),
+    ("de", False, "NPS (alle 200 Antworten der Umfrage, ohne Datum)"),
+    ("en", True, "NPS (200 answers, last 12 months)"),
+    ("en", False, "NPS (all 200 survey answers, undated)"),
+])
+def test_the_nps_card_says_what_its_number_of_answers_counts(workspace, language, dated, label):
+    """"NPS (n = 200)" left the owner guessing: the card names the answers and their window."""
+    survey = _nps_frame() if dated else _nps_frame().drop(columns="date")
+    figures = kennzahlen.headline_figures(_ctx(workspace, language, nps=survey))
+    assert figures[0][0] == label
+
+
 def test_headline_figures_sample_shape(workspace):
     ctx = _ctx(workspace, transactions=_transactions(), nps=_nps_frame())
     figures = kennzahlen.headline_figures(ctx)
     assert 1 <= len(figures) <= 6
     labels = [label for label, _ in figures]
-    assert labels[0] == "NPS (n = 200)"
+    assert labels[0] == "NPS (200 Antworten, letzte 12 Monate)"
     assert "Kundenbindungsrate 12 Mt." in labels
     assert all(isinstance(v, str) and v for _, v in figures)
     revenue = dict(figures)["Umsatz 12 Mt."]
@@ -272,6 +285,34 @@ def test_cohort_section_blanks_the_unfinished_month(workspace):
     # the cohort of May 2025: column 1 (= June 2025, unfinished) is blank, column 0 not
     may = next(i for i, label in enumerate(labels) if label.startswith("Mai 2025"))
     assert not array.mask[may, 0] and bool(array.mask[may, 1])
+
+
+def test_the_report_prints_the_latest_twelve_cohorts_the_workshop_all(workspace):
+    """24 × 24 numbers were unreadable on an A4 page: the report draws the youngest 12 cohorts
+    with their first 12 months and says so; the workshop keeps all 24; the averages below the
+    heatmap use all 24 in both."""
+    from dataclasses import replace
+
+    ctx = _ctx(workspace, transactions=_transactions())  # cohorts Jan 2023 … Dec 2025
+    report = kundenwert.cohorts(ctx)
+    live = kundenwert.cohorts(replace(ctx, live=True))
+
+    def heatmap(blocks: list) -> tuple[tuple[int, ...], list[str]]:
+        ax = _figures(blocks)[0].axes[0]
+        return ax.get_images()[0].get_array().shape, [t.get_text() for t in ax.get_yticklabels()]
+
+    shape, printed = heatmap(report)
+    assert shape == (12, 12)
+    assert "jüngsten 12 von 24 Kohorten" in _text(report)
+    shape, labels = heatmap(live)
+    assert shape == (24, 24) and printed == labels[-12:]
+    assert "jüngsten" not in _text(live)
+
+    def averages(blocks: list) -> str:
+        return next(t for t in _text(blocks).split("\n") if "Ø Anteil wieder aktiv" in t)
+
+    assert averages(report) == averages(live)
+    assert "<td>12</td>" in averages(report)  # after 12 months: only older cohorts know it
 
 
 def test_rfm_needs_five_customers(workspace):

@@ -43,7 +43,7 @@ WHERE: dict[str, dict[str, tuple[str, int | None]]] = {
     "regulars_revenue_share": {"00": ("Umsatzanteil Stammkunden", 0),
                                "03": ("Umsatzanteil Stammkunden", -1),
                                "04": ("Anteil am Umsatz", 1)},
-    "nps": {"00": ("NPS (n = 165)", 0), "03": ("Letzte 12 Monate", 2)},
+    "nps": {"00": ("NPS (165 Antworten, letzte 12 Monate)", 0), "03": ("Letzte 12 Monate", 2)},
     "nps_answers": {"03": ("Letzte 12 Monate", 1)},
     "margin_rate": {"04": ("Deckungsbeitrag in % vom Umsatz", 1),
                     "05": ("Deckungsbeitrag in % vom Umsatz", 1)},

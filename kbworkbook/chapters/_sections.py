@@ -147,7 +147,8 @@ def need_by_factor(ctx: Context) -> pd.DataFrame | None:
 def headline_figures(ctx: Context) -> list[tuple[str, str]]:
     """Up to six ``(label, formatted value)`` key figures of the current window.
 
-    NPS (answers of the window, with n), retention rate, repeat-purchase rate, revenue and
+    NPS (answers of the window, with their number and the window; all answers when the survey
+    has no dates), retention rate, repeat-purchase rate, revenue and
     active customers, revenue share of regular customers – from the analysis and formatted
     exactly as in the chapters. Undefined figures are left out (the chapters explain them).
     """
@@ -157,6 +158,7 @@ def headline_figures(ctx: Context) -> list[tuple[str, str]]:
     n = format_integer(figures.get("nps_answers"), ctx.locale)
     keys = ("nps", "crr", "repeat_rate", "revenue", "active_customers",
             "regulars_revenue_share")
-    return [(label(ctx, _TEXTS, "headline", key).format(n=n, m=months),
+    nps = "nps" if analysis.nps_dated else "nps_all"
+    return [(label(ctx, _TEXTS, "headline", nps if key == "nps" else key).format(n=n, m=months),
              format_figure(key, figures[key], ctx.locale, ctx.currency))
             for key in keys if figures.get(key) is not None]
