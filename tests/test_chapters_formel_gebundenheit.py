@@ -87,6 +87,20 @@ def test_sample_chapter_01_renders_from_saved_answers(sample_ctx):
     assert "Warum" in html_of(sections["positioning"])
 
 
+@pytest.mark.parametrize(("language", "instruction"), [
+    ("de", "Warum"), ("en", "why"),
+])
+def test_the_positioning_intro_says_each_thing_once(sample_ctx, language, instruction):
+    """The chapter text and the questionnaire's intro both told the owner to start with the
+    why, one after the other."""
+    import re
+
+    ctx = Context(workspace=sample_ctx.workspace, language=language)
+    text = "\n".join(b.data for b in formel.positioning(ctx) if isinstance(b, HTML | Markdown))
+    assert len(re.findall(r"\b(Beginnen Sie|Start with)\b", text)) == 1
+    assert instruction in text
+
+
 def test_sample_chapter_02_portfolio(sample_ctx):
     sections = all_sections(gebundenheit, sample_ctx)
     assert "»Freiwillig treu« (VI 57, GI 17)" in html_of(sections["portfolio"])
