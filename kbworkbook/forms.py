@@ -45,6 +45,9 @@ _T: dict[str, dict[str, str]] = {
                          "5 = sehr wichtig)",
                    "en": "How important is this factor for your customers? (1 = unimportant, "
                          "5 = very important)"},
+    "scale": {"de": "Antworten: {options} · »{dont_know}«, wenn Sie es nicht einschätzen "
+                    "können",
+              "en": "Answers: {options} · '{dont_know}' if you cannot judge it"},
     "new": {"de": "Neue Einschätzung beginnen", "en": "Start a new assessment"},
     "new_tip": {"de": "Legt eine neue, leere Einschätzung an; die bisherigen bleiben "
                       "unverändert gespeichert.",
@@ -126,6 +129,18 @@ class QuestionnaireForm:
             options = [(str(v), v) for v in scale.values]
         return [*options, (scale.dont_know(self.language), DONT_KNOW)]
 
+    def scale_legend(self) -> str | None:
+        """What the numbered buttons mean (``1 = trifft überhaupt nicht zu · …``), escaped
+        HTML; ``None`` when the buttons carry their words themselves (ja/teilweise/nein, text).
+        """
+        scale = self.catalogue.scale
+        if self.catalogue.kind not in ("likert", "rating"):
+            return None
+        options = " · ".join(f"{value} = {label}" for value, label in
+                             zip(scale.values, scale.label_list(self.language), strict=True))
+        text = self._tl("scale", options=options, dont_know=scale.dont_know(self.language))
+        return f'<small class="kb-scale-legend" style="color:#444">{html.escape(text)}</small>'
+
     def _tl(self, key: str, **values: Any) -> str:
         return swiss_spelling(tr(_T, key, self.language, **values), self.locale)
 
@@ -163,6 +178,7 @@ class QuestionnaireForm:
         intro = self.catalogue.intro_text(lang)
         if intro:
             children.append(widgets.HTML(f"<p>{html.escape(intro)}</p>"))
+        legend = self.scale_legend()
         for factor in self.catalogue.factors:
             parts: list[widgets.Widget] = [
                 widgets.HTML(f"<h4>{html.escape(factor.label(lang))}</h4>")]
@@ -173,6 +189,8 @@ class QuestionnaireForm:
                 self.importance[factor.key] = imp
                 parts.append(widgets.HTML(f"<i>{html.escape(self._tl('importance'))}</i>"))
                 parts.append(imp)
+            if legend:  # above the statements of every factor, so it never scrolls away
+                parts.append(widgets.HTML(legend))
             for item in factor.items:
                 row = self._row(item)
                 self.rows[item.key] = row

@@ -101,3 +101,33 @@ def test_on_save_callback_gets_the_saved_assessment(tmp_path):
     form.rows["CX.beratung"].choice.value = 4
     assert seen == [{"CX.beratung": 4}]
     assert "Gespeichert" in form.status.value
+
+
+def _texts(widget) -> list[str]:  # type: ignore[no-untyped-def]
+    """The HTML of every HTML widget below ``widget``, in display order."""
+    import ipywidgets as widgets
+
+    if isinstance(widget, widgets.HTML):
+        return [widget.value]
+    return [text for child in getattr(widget, "children", ()) for text in _texts(child)]
+
+
+def test_numbered_buttons_come_with_their_scale_words(tmp_path):
+    """Buttons "1" … "5" alone left the owner guessing which end is good: every factor shows
+    the scale's words above its statements."""
+    form = QuestionnaireForm(AnswerStore(tmp_path), "sechs_faktoren", locale="de-CH")
+    legend = ("Antworten: 1 = trifft überhaupt nicht zu · 2 = trifft eher nicht zu · "
+              "3 = teils/teils · 4 = trifft eher zu · 5 = trifft voll und ganz zu · "
+              "»weiss nicht«, wenn Sie es nicht einschätzen können")
+    texts = _texts(form.widget)
+    assert sum(legend in text for text in texts) == len(form.catalogue.factors) == 6
+    for factor in form.catalogue.factors:  # the legend sits right above the factor's first row
+        first = factor.items[0].label("de")
+        position = next(i for i, t in enumerate(texts) if first in t)
+        assert legend in texts[position - 1]
+    english = QuestionnaireForm(AnswerStore(tmp_path), "kontaktpunkte", language="en")
+    assert english.scale_legend() is not None
+    assert "1 = very poor · 2 = poor · 3 = fair · 4 = good · 5 = very good" in \
+        english.scale_legend()
+    # yes/partly/no buttons carry their words already
+    assert QuestionnaireForm(AnswerStore(tmp_path), "management_check").scale_legend() is None
