@@ -111,3 +111,33 @@ def test_every_page_fits_the_a4_width_when_printed(sample_report) -> None:  # ty
                 assert not wide, (html_page.name, wide[:5])
         finally:
             browser.close()
+
+
+def test_the_browsers_print_uses_the_same_stylesheet(sample_report, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    """"Drucken" in the browser: the report's print stylesheet gives A4 sheets, each numbered
+    "n / total" at the foot (the same @page rules the report PDF starts from)."""
+    import re
+
+    from playwright.sync_api import sync_playwright
+
+    assert CHROMIUM, "chromium is missing: run 'make test' as root or apt-get install chromium"
+    printed = tmp_path / "printed.pdf"
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, headless=True,
+                                             args=["--no-sandbox", "--disable-gpu"])
+        try:
+            page = browser.new_page()
+            page.goto(sample_report.chapters[3].html_path.as_uri())
+            page.pdf(path=str(printed), prefer_css_page_size=True)
+        finally:
+            browser.close()
+    info = subprocess.run(["pdfinfo", "-l", "999", str(printed)], capture_output=True,
+                          text=True, check=True).stdout
+    sizes = re.findall(r"Page\s+\d+ size:\s+([\d.]+) x ([\d.]+) pts", info)
+    assert len(sizes) > 2
+    assert all(abs(float(w) - 595.3) < 2 and abs(float(h) - 841.9) < 2 for w, h in sizes)
+    text = subprocess.run(["pdftotext", "-raw", str(printed), "-"], capture_output=True,
+                          text=True, check=True).stdout
+    pages = text.split("\f")[:-1]
+    for number, content in enumerate(pages, start=1):
+        assert re.search(rf"\b{number}\s*/\s*{len(pages)}\b", content), number
