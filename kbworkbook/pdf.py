@@ -131,9 +131,11 @@ def _page_css(language: str, client: str | None, cover: bool) -> str:
     rules = ["@page {", f"  @bottom-right {{ content: {number}; }}"]
     if client is not None:
         rules.append(f"  @top-left {{ content: {_css_string(client)}; }}")
-        rules.append("  @bottom-left { content: "
-                     f"{_css_string(_t('confidential', language, client=client))}; }}")
+        confidential = _css_string(_t("confidential", language, client=client))
+        rules.append(f"  @bottom-left {{ content: {confidential}; }}")
     rules.append("}")
+    if client is not None and cover:
+        rules.append(f"@page kb-cover {{ @bottom-left {{ content: {confidential}; }} }}")
     css = "\n".join(rules) + "\n" + _PDF_CSS.read_text(encoding="utf-8")
     if not cover:
         css += "\n.kb-part:first-of-type { break-before: auto; }\n"

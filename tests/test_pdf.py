@@ -91,7 +91,8 @@ def test_the_cover_names_client_consultant_and_dates(sample_report) -> None:  # 
     assert "Andrea Muster, Muster Beratung GmbH" in cover
     assert f"Berichtsdatum {REPORT_DATE}" in cover
     assert "Stichtag 31.12.2025" in cover
-    assert "Seite" not in cover  # no running footer on the cover
+    assert "Seite" not in cover  # no page number on the cover
+    assert "Vertraulich – nur für Bäckerei Sonnenschein GmbH" in cover
 
 
 def test_the_contents_list_every_chapter_on_its_page(sample_report) -> None:  # type: ignore[no-untyped-def]
@@ -198,7 +199,8 @@ def test_joined_pages_link_inside_the_document_and_escape_the_cover() -> None:
 def test_a_cover_and_a_running_footer_with_any_client_name(tmp_path: Path) -> None:
     """Quotes and backslashes in the client's name survive into the CSS running footer."""
     cover = Cover(client='Müller "Süd" \\ Söhne', title="Customer retention report",
-                  report_date="15 Jan 2026", as_of=None, consultant="A. Muster")
+                  report_date="15 Jan 2026", as_of=None, consultant="A. Muster",
+                  logo=f"data:image/png;base64,{_tiny_png()}")
     page = "<html><body><h1>Chapter 01 · One</h1><p>text</p></body></html>"
     pdf = write_pdf_from_strings([("01.html", page)], tmp_path / "x.pdf", cover)
     assert all(abs(w - A4_POINTS[0]) < 1 and abs(h - A4_POINTS[1]) < 1
@@ -206,6 +208,10 @@ def test_a_cover_and_a_running_footer_with_any_client_name(tmp_path: Path) -> No
     pages = _page_texts(pdf)
     assert len(pages) == 3
     assert "Prepared by A. Muster" in pages[0] and "Figures as of" not in pages[0]
+    assert "Page" not in pages[0] and "Confidential" in pages[0]
+    images = subprocess.run([_tool("pdfimages"), "-list", str(pdf)], capture_output=True,
+                            text=True, check=True).stdout.strip().splitlines()[2:]
+    assert [row.split()[0] for row in images if row.split()[2] == "image"] == ["1"]  # the logo
     assert "Chapter 01 · One" in pages[1] and "Page 2 of 3" in pages[1]
     assert 'Confidential – for Müller "Süd" \\ Söhne only' in pages[2]
     assert "Page 3 of 3" in pages[2]
