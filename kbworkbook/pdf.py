@@ -231,17 +231,21 @@ def _weasyprint(language: str) -> ModuleType:
     return weasyprint
 
 
-def render_pdf(document: str, target: Path, language: str = "de") -> Path:
+def render_pdf(document: str, target: Path, language: str = "de",
+               stylesheets: Sequence[str] = ()) -> Path:
     """Render the HTML string ``document`` as an A4 PDF at ``target`` (atomically).
 
-    Only ``data:`` URIs are loaded; anything else the page refers to (files, network) is
-    left out. Raises :class:`ReportError` (German or English) when the PDF engine cannot run;
-    the previous file at ``target``, if any, stays untouched unless the new one is complete.
+    ``stylesheets``: CSS texts applied after the document's own styles (e.g. the report's
+    ``report.css`` for a page that has none). Only ``data:`` URIs are loaded; anything else
+    the page refers to (files, network) is left out. Raises :class:`ReportError` (German or
+    English) when the PDF engine cannot run; the previous file at ``target``, if any, stays
+    untouched unless the new one is complete.
     """
     weasyprint = _weasyprint(language)
     fetcher = weasyprint.URLFetcher(allowed_protocols={"data"})
-    page = weasyprint.CSS(string="@page { size: A4; }")
-    pdf = weasyprint.HTML(string=document, url_fetcher=fetcher).write_pdf(stylesheets=[page])
+    css = [weasyprint.CSS(string=text, url_fetcher=fetcher)
+           for text in (*stylesheets, "@page { size: A4; }")]
+    pdf = weasyprint.HTML(string=document, url_fetcher=fetcher).write_pdf(stylesheets=css)
     atomic_write_bytes(target, pdf)
     return target
 

@@ -217,6 +217,20 @@ def test_a_cover_and_a_running_footer_with_any_client_name(tmp_path: Path) -> No
     assert "Page 3 of 3" in pages[2]
 
 
+def test_any_html_string_becomes_an_a4_pdf_with_extra_styles(tmp_path: Path) -> None:
+    """The engine other documents reuse: a string in, a complete A4 PDF out (or the old file)."""
+    target = tmp_path / "kit.pdf"
+    target.write_bytes(b"old")
+    css = "@page { size: A3 landscape; @bottom-center { content: 'Fusszeile ' counter(page); } }"
+    render_pdf("<html><body><h1>Mappe</h1><p style='break-before: page'>2</p></body></html>",
+               target, "de", stylesheets=[css])
+    sizes = _page_sizes(target)  # A4 wins over the stylesheet's A3
+    assert len(sizes) == 2
+    assert all(abs(w - A4_POINTS[0]) < 1 and abs(h - A4_POINTS[1]) < 1 for w, h in sizes)
+    assert [p.strip().splitlines()[-1] for p in _page_texts(target)] == ["Fusszeile 1",
+                                                                          "Fusszeile 2"]
+
+
 def test_the_cover_of_a_new_client_names_the_last_record(tmp_path: Path) -> None:
     import datetime as dt
 
