@@ -140,6 +140,25 @@ def test_the_pdf_outline_lists_the_chapters(sample_report) -> None:  # type: ign
         assert pages[page - 1].lstrip().startswith(title)
 
 
+def test_no_line_of_text_is_printed_over_another(sample_report) -> None:  # type: ignore[no-untyped-def]
+    """Floating layouts that break across pages can stack lines on top of each other (the
+    positioning canvas did): no two text lines of a page may share their space."""
+    from itertools import combinations
+
+    xml = subprocess.run([_tool("pdftotext"), "-bbox-layout", str(sample_report.pdf_path), "-"],
+                         capture_output=True, text=True, check=True).stdout
+    line = re.compile(r'<line xMin="([\d.]+)" yMin="([\d.]+)" xMax="([\d.]+)" yMax="([\d.]+)">'
+                      r"(.*?)</line>", re.S)
+    for number, page in enumerate(xml.split("<page ")[1:], start=1):
+        boxes = [(*map(float, m.groups()[:4]), " ".join(re.findall(r">([^<]+)</word>", m[5])))
+                 for m in line.finditer(page)]
+        for a, b in combinations(boxes, 2):
+            width = min(a[2], b[2]) - max(a[0], b[0])
+            height = min(a[3], b[3]) - max(a[1], b[1])
+            assert not (width > 1 and height > 0.3 * min(a[3] - a[1], b[3] - b[1])), \
+                f"page {number}: »{a[4]}« overlaps »{b[4]}«"
+
+
 def test_nothing_is_cut_at_the_page_edge(rendered) -> None:  # type: ignore[no-untyped-def]
     """Content that overflows the right margin shows as ink in the last centimetre."""
     _, pages = rendered
