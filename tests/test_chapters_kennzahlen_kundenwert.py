@@ -309,7 +309,7 @@ def test_the_report_prints_the_latest_twelve_cohorts_the_workshop_all(workspace)
     assert "jüngsten" not in _text(live)
 
     def averages(blocks: list) -> str:
-        return next(t for t in _text(blocks).split("\n") if "Ø Anteil wieder aktiv" in t)
+        return next(t for t in _text(blocks).split("\n") if "gewichtet nach Kohorten" in t)
 
     assert averages(report) == averages(live)
     assert "<td>12</td>" in averages(report)  # after 12 months: only older cohorts know it
