@@ -56,6 +56,7 @@ SCHEMA: dict[str, set[str] | None] = {
     "consultant": {"name", "company", "logo", "color", "accent_color", "email", "phone"},
     "analysis": {"as_of", "window_months", "stammkunde_min_orders", "margin_rate", "lapse_days"},
     "data": set(INPUTS),
+    "calllist": {"length", "valuable_share", "alive_below", "gap_multiple", "max_days_since"},
     "economics": None,
     "segments": None,
     "questionnaires": None,

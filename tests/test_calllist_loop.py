@@ -258,3 +258,19 @@ def test_two_reports_close_the_loop_and_the_list_never_enters_a_report(
             if path.suffix in (".html", ".json", ".ipynb"):
                 text = path.read_text(encoding="utf-8")
                 assert not re.search(r"\bS\d{2}\b", text), path.name
+
+
+def test_the_list_length_comes_from_kbworkbook_toml_and_a_bad_value_is_named(
+        client: Workspace) -> None:
+    config = client.root / "kbworkbook.toml"
+    config.write_text(config.read_text(encoding="utf-8")
+                      + "\n[calllist]\nlength = 12\nvaluable_share = 1.5\n", encoding="utf-8")
+    ws = Workspace.open(client.root)
+    page = _page(kundenwert.calllist(Context(workspace=ws, as_of=A)))
+    data = json.loads(list_paths(ws, A)[1].read_text(encoding="utf-8"))
+    # the 12 with the most value at stake are listed, the other 28 slipping ones are cut
+    assert [e["customer_id"] for e in data["listed"]] == LISTED[:12]
+    assert len(data["not_listed"]) == 28
+    assert "die **12 mit dem meisten" in page
+    assert ("kbworkbook.toml [calllist] valuable_share = »1.5« passt nicht" in page
+            and "verwendet wird der Standardwert 0.25" in page)

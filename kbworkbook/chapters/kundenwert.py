@@ -480,6 +480,33 @@ def _group_texts(ctx: Context, segmented: pd.DataFrame | None
     return labels, actions
 
 
+def _policy(ctx: Context) -> tuple[Any, list[str]]:
+    """The call-list policy from ``[calllist]`` of kbworkbook.toml (defaults for what is not
+    set); a value that does not fit is named in a note and its default used."""
+    from dataclasses import fields
+
+    from ..models.calllist import CallListPolicy
+
+    settings = ctx.workspace.section("calllist")
+    values: dict[str, Any] = {}
+    problems: list[str] = []
+    for item in fields(CallListPolicy):
+        if item.name not in settings:
+            continue
+        raw = settings[item.name]
+        try:
+            number: Any = int(raw) if item.type in (int, "int") else float(raw)
+            if isinstance(raw, bool) or number != float(raw):
+                raise ValueError(raw)
+            CallListPolicy(**{item.name: number})
+        except (TypeError, ValueError):
+            problems.append(text(ctx, _TEXTS, "calllist_setting", setting=item.name,
+                                 value=str(raw), default=str(item.default)))
+            continue
+        values[item.name] = number
+    return CallListPolicy(**values), problems
+
+
 def calllist(ctx: Context) -> list[Any]:
     """»Wen jetzt ansprechen?«: valuable customers who are slipping, ranked by value at stake,
     per group with the playbook's action; counts and money only. In a client's workspace the
@@ -499,8 +526,10 @@ def calllist(ctx: Context) -> list[Any]:
         alive = ctx.memo(f"kundenwert.p_alive:{day.date()}",
                          lambda: alive_probabilities(frame, day, loc))
         segmented = _list_groups(ctx, frame, day)
+        policy_set, problems = _policy(ctx)
+        blocks += [note(problem) for problem in problems]
         result = call_list(frame, day, basis.rate, alive,
-                           None if segmented is None else segmented["segment"])
+                           None if segmented is None else segmented["segment"], policy_set)
     except MetricError as exc:
         return blocks + [undefined(ctx, _TEXTS, exc)]
     policy = result.policy
