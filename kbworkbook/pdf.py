@@ -18,7 +18,7 @@ import datetime as dt
 import html
 import re
 import warnings
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from types import ModuleType
@@ -32,7 +32,8 @@ from .i18n import format_date, language_of, tr
 if TYPE_CHECKING:
     from .workspace import Workspace
 
-__all__ = ["PDF_NAMES", "Cover", "combine", "render_pdf", "report_cover", "write_pdf"]
+__all__ = ["PDF_NAMES", "Cover", "combine", "load_weasyprint", "render_pdf", "report_cover",
+           "write_pdf"]
 
 #: File name of the report PDF per language.
 PDF_NAMES = {"de": "bericht.pdf", "en": "report.pdf"}
@@ -217,7 +218,11 @@ def combine(pages: Sequence[tuple[str, str]], language: str = "de",
 # -- rendering ----------------------------------------------------------------------------------
 
 
-def _weasyprint(language: str) -> ModuleType:
+def load_weasyprint(missing: Callable[[str, Exception], str]) -> ModuleType:
+    """The WeasyPrint module, or :class:`ReportError` with ``missing(what, exc)`` as its
+    message, ``what`` being ``"engine"`` (the Python package is absent) or ``"pango"`` (the
+    package is there, the system's Pango library is not). Every PDF the project writes (the
+    report, the workshop kit) loads the engine here."""
     try:
         with warnings.catch_warnings():
             # "HarfBuzz-Subset will be required by future versions": a note for packagers
@@ -225,10 +230,16 @@ def _weasyprint(language: str) -> ModuleType:
             warnings.filterwarnings("ignore", "HarfBuzz-Subset", DeprecationWarning)
             import weasyprint
     except ImportError as exc:  # an install without the PDF engine
-        raise ReportError(_NO_ENGINE[language_of(language)].format(reason=exc)) from None
+        raise ReportError(missing("engine", exc)) from None
     except OSError as exc:  # the Python package is there, the system library is not
-        raise ReportError(_NO_PANGO[language_of(language)].format(reason=exc)) from None
+        raise ReportError(missing("pango", exc)) from None
     return weasyprint
+
+
+def _weasyprint(language: str) -> ModuleType:
+    lang = language_of(language)
+    texts = {"engine": _NO_ENGINE[lang], "pango": _NO_PANGO[lang]}
+    return load_weasyprint(lambda what, exc: texts[what].format(reason=exc))
 
 
 def render_pdf(document: str, target: Path, language: str = "de",

@@ -27,6 +27,7 @@ from ..errors import ReportError
 from ..fileio import atomic_write_bytes
 from ..i18n import language_of
 from ..images import data_uri
+from ..pdf import load_weasyprint
 from ..questionnaires import Item, Questionnaire, load_catalogues
 from ..workspace import SAMPLE_WORKSPACE, Workspace
 from . import content
@@ -45,13 +46,7 @@ _e = html.escape
 
 
 def _weasyprint(language: str) -> ModuleType:
-    try:
-        import weasyprint
-    except ImportError as exc:  # an install without the PDF engine
-        raise ReportError(text("no_engine", language, reason=exc)) from None
-    except OSError as exc:  # the Python package is there, the system library is not
-        raise ReportError(text("no_pango", language, reason=exc)) from None
-    return weasyprint
+    return load_weasyprint(lambda what, exc: text(f"no_{what}", language, reason=exc))
 
 
 def html_to_pdf(document: str, language: str = "de") -> tuple[bytes, int]:
