@@ -19,6 +19,7 @@ from typing import Any
 
 import nbformat
 import pytest
+from _pdftools import page_sizes, tool
 
 from kbworkbook.chapters import CHAPTERS
 from kbworkbook.cli import main
@@ -41,17 +42,7 @@ KIT_DIR = Path(content.__file__).parent
 ROOT = Path(__file__).resolve().parent.parent
 
 
-def _tool(name: str) -> str:
-    path = shutil.which(name)
-    assert path, f"{name} is missing: run 'make test' as root or apt-get install poppler-utils"
-    return path
-
-
-def _page_sizes(pdf: Path) -> list[tuple[float, float]]:
-    out = subprocess.run([_tool("pdfinfo"), "-l", "999", str(pdf)], capture_output=True,
-                         text=True, check=True).stdout
-    return [(float(w), float(h)) for w, h in
-            re.findall(r"Page\s+\d+ size:\s+([\d.]+) x ([\d.]+) pts", out)]
+_tool, _page_sizes = tool, page_sizes
 
 
 def _text(pdf: Path) -> str:

@@ -9,12 +9,12 @@ from __future__ import annotations
 
 import html
 import re
-import shutil
 import subprocess
 from pathlib import Path
 
 import numpy as np
 import pytest
+from _pdftools import page_sizes, tool
 from matplotlib import image as mpimg
 
 from kbworkbook.pdf import Cover, combine, render_pdf, write_pdf
@@ -28,17 +28,7 @@ DPI = 40
 CM = DPI / 2.54  # pixels per centimetre in the rendered pages
 
 
-def _tool(name: str) -> str:
-    path = shutil.which(name)
-    assert path, f"{name} is missing: run 'make test' as root or apt-get install poppler-utils"
-    return path
-
-
-def _page_sizes(pdf: Path) -> list[tuple[float, float]]:
-    out = subprocess.run([_tool("pdfinfo"), "-l", "999", str(pdf)], capture_output=True,
-                         text=True, check=True).stdout
-    return [(float(w), float(h)) for w, h in
-            re.findall(r"Page\s+\d+ size:\s+([\d.]+) x ([\d.]+) pts", out)]
+_tool, _page_sizes = tool, page_sizes
 
 
 def _render(pdf: Path, work: Path) -> list[np.ndarray]:
