@@ -645,15 +645,20 @@ def blank_cells(series: pd.Series) -> np.ndarray:
 
 #: Bytes that start a whitespace character in UTF-8: ASCII blanks, and the lead bytes of
 #: U+0085/U+00A0 (C2), U+1680 (E1), U+2000–U+205F (E2) and U+3000 (E3).
-_SPACE_BYTES = re.compile(b"[\t\n\x0b\x0c\r \xc2\xe1\xe2\xe3]")
+_SPACE_BYTES = b"\t\n\x0b\x0c\r \xc2\xe1\xe2\xe3"
 
 
-def _has_bytes(arrow: Any, pattern: re.Pattern[bytes]) -> bool:
-    """True when ``pattern`` occurs in the bytes behind an Arrow text column (the buffers may
-    hold a little more than the column's cells: a superset, for a quick "certainly not")."""
+def _has_bytes(arrow: Any, chars: bytes) -> bool:
+    """True when one of the bytes ``chars`` occurs in the bytes behind an Arrow text column
+    (the buffers may hold a little more than the column's cells: a superset, for a quick
+    "certainly not"). One ``memchr`` scan per byte: gigabytes per second, where a regular
+    expression's character class managed a few hundred megabytes."""
     for chunk in arrow.chunks:
         data = chunk.buffers()[2]
-        if data is not None and pattern.search(memoryview(data)) is not None:
+        if data is None or not data.size:
+            continue
+        blob = data.to_pybytes()
+        if any(blob.find(chars[i:i + 1]) >= 0 for i in range(len(chars))):
             return True
     return False
 
@@ -664,7 +669,7 @@ def may_contain(series: pd.Series, chars: str) -> bool:
     arrow = _arrow_text(series)
     if arrow is None:
         return True
-    return _has_bytes(arrow, re.compile(b"[" + re.escape(chars.encode("ascii")) + b"]"))
+    return _has_bytes(arrow, chars.encode("ascii"))
 
 
 def all_distinct(series: pd.Series) -> bool:
