@@ -4,8 +4,9 @@ The baseline is the cheapest useful notebook of the same pipeline: papermill exe
 notebook that imports matplotlib and draws five figures, nbconvert exports it to HTML without
 code (images embedded). A chapter of the sample client's report (``build_report`` with one
 job: kernel start, execution, HTML export) should cost at most 1.5× that baseline (issue 12).
-Runs alternate baseline and report so both see the same machine load; the analysis cache of
-the sample is emptied before every report run (a first report, not a warm rerun).
+Runs alternate baseline and report so both see the same machine load; the sample's caches
+(analysis, loaded tables) are emptied before every report run (a first report, not a warm
+rerun).
 
     python bench/bench_chapters.py [--runs 3]
 """
@@ -69,11 +70,10 @@ def run_report(folder: Path) -> dict[str, float]:
     from kbworkbook.workspace import Workspace
 
     try:
-        from kbworkbook.analysis_cache import cache_folder
-    except ImportError:  # before the analysis cache existed
-        pass
-    else:
-        shutil.rmtree(cache_folder(Workspace.open(None)), ignore_errors=True)
+        from kbworkbook.input_files import cache_root
+    except ImportError:  # before the table cache existed: only the analysis was kept
+        from kbworkbook.analysis_cache import cache_folder as cache_root
+    shutil.rmtree(cache_root(Workspace.open(None)), ignore_errors=True)  # a first report
     result = build_report(None, out=folder / "report", jobs=1, today=dt.date(2026, 1, 15))
     assert result.ok, [c.reason for c in result.failed]
     return {c.chapter.notebook: c.seconds for c in result.chapters}

@@ -14,10 +14,11 @@ The seven kernels of a report start together: the first takes a lock (``filelock
 the operating system if the process dies), computes and writes the file atomically; the others
 wait for the lock and read it. A second report with unchanged inputs reads the file instead of
 recomputing. File digests are remembered by size and modification time
-(``<workspace>/.cache/analysis/digests.json``) so a large sales export is hashed once, not in
-every kernel. The bundled sample client (inside the installed package) keeps its cache in the
-user's temporary folder instead; a workspace that cannot be written (a read-only share) is
-analysed in memory, as before. A cache file that cannot be read is ignored and rewritten.
+(``<workspace>/.cache/digests.json``, shared with :mod:`kbworkbook.table_cache`) so a large
+sales export is hashed once, not in every kernel. The bundled sample client (inside the
+installed package) keeps its cache in the user's temporary folder instead; a workspace that
+cannot be written (a read-only share) is analysed in memory, as before. A cache file that
+cannot be read is ignored and rewritten.
 
 The file holds aggregates only (figures, per-period series; no customer ids) and is plain JSON
 decoded into an allow-list of types, never unpickled: a workspace received from someone else
@@ -33,8 +34,7 @@ import hashlib
 import json
 import math
 import os
-import tempfile
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Any
 
@@ -52,7 +52,8 @@ from .figures import (
     Settings,
     analyse,
 )
-from .fileio import atomic_write_json, atomic_write_text
+from .fileio import atomic_write_json
+from .input_files import DigestMemo, cache_root, configured_files, digest_of, workspace_files
 
 __all__ = ["CACHE_FOLDER", "FORMAT", "cache_folder", "input_key", "workspace_analysis"]
 
@@ -79,45 +80,6 @@ _TYPES: dict[str, type] = {cls.__name__: cls for cls in (
 # -- the key ------------------------------------------------------------------------------------
 
 
-def _files(root: Path, folder: str) -> Iterator[Path]:
-    base = root / folder
-    if not base.is_dir():
-        return
-    for path in sorted(base.rglob("*")):
-        rel = path.relative_to(root)
-        if any(part.startswith(".") for part in rel.parts):
-            continue  # hidden files: locks, temporary files of atomic writes
-        if path.is_symlink() or path.is_file():
-            yield path
-
-
-def _digest_of(path: Path, memo: dict[str, list[Any]], root: Path) -> str:
-    """Content digest of ``path`` (a link: of its target's name, never read through)."""
-    rel = path.relative_to(root).as_posix()
-    if path.is_symlink():
-        return "link:" + os.readlink(path)
-    stat = path.stat()
-    known = memo.get(rel)
-    if known and known[0] == stat.st_size and known[1] == stat.st_mtime_ns:
-        return str(known[2])
-    with path.open("rb") as handle:
-        digest = hashlib.file_digest(handle, "blake2b").hexdigest()
-    memo[rel] = [stat.st_size, stat.st_mtime_ns, digest]
-    return digest
-
-
-def _configured_files(workspace: Any) -> list[Path]:
-    """``[data]`` files set in kbworkbook.toml that lie outside ``data/`` (inside the root)."""
-    out = []
-    for name in ("transactions", "nps", "posts", "complaints"):
-        with contextlib.suppress(Exception):  # a broken setting is reported by the loader
-            path = workspace.input_path(name) if workspace.data_entry(name).get("file") \
-                else None
-            if path is not None and path.is_file() and workspace.data_dir not in path.parents:
-                out.append(path)
-    return out
-
-
 def input_key(workspace: Any, as_of: Any = None,
               memo: dict[str, list[Any]] | None = None) -> str:
     """The content hash of every input of the analysis (see the module docstring)."""
@@ -132,9 +94,10 @@ def input_key(workspace: Any, as_of: Any = None,
     config = root / CONFIG_FILE
     h.update(b"config " + (hashlib.blake2b(config.read_bytes()).digest()
                            if config.is_file() else b"-") + b"\n")
-    paths = [*_files(root, "data"), *_files(root, "answers"), *_configured_files(workspace)]
+    paths = [*workspace_files(root, "data"), *workspace_files(root, "answers"),
+             *configured_files(workspace)]
     for path in paths:
-        h.update(f"{path.relative_to(root).as_posix()} {_digest_of(path, memo, root)}\n"
+        h.update(f"{path.relative_to(root).as_posix()} {digest_of(path, memo, root)}\n"
                  .encode())
     return h.hexdigest()
 
@@ -257,15 +220,9 @@ def _prune(folder: Path, keep: int) -> None:
 
 
 def cache_folder(workspace: Any) -> Path:
-    """``<workspace>/.cache/analysis``; for the bundled sample a folder in the temporary
-    directory (the package's files are never written)."""
-    from .workspace import SAMPLE_WORKSPACE
-
-    root = Path(workspace.root)
-    if root == SAMPLE_WORKSPACE.resolve():
-        user = getattr(os, "getuid", lambda: 0)()
-        return Path(tempfile.gettempdir()) / f"kbworkbook-{user}" / "sample-analysis"
-    return root / CACHE_FOLDER
+    """``<workspace>/.cache/analysis`` (for the bundled sample: in the temporary directory,
+    see :func:`~kbworkbook.input_files.cache_root`)."""
+    return cache_root(workspace) / CACHE_FOLDER.name
 
 
 def workspace_analysis(
@@ -291,15 +248,8 @@ def workspace_analysis(
     except (OSError, Timeout):  # read-only workspace, or a stuck kernel: compute here
         return compute(tables, settings, as_of)
     try:
-        digests = folder / "digests.json"
-        memo: dict[str, list[Any]] = {}
-        with contextlib.suppress(OSError, ValueError):
-            memo = dict(json.loads(digests.read_text(encoding="utf-8")))
-        before = json.dumps(memo, sort_keys=True)
-        target = folder / f"{input_key(workspace, as_of, memo)}.json"
-        with contextlib.suppress(OSError):
-            if json.dumps(memo, sort_keys=True) != before:
-                atomic_write_text(digests, json.dumps(memo, sort_keys=True))
+        with DigestMemo(cache_root(workspace) / "digests.json") as memo:
+            target = folder / f"{input_key(workspace, as_of, memo)}.json"
         if target.is_file():
             found = _read(target, settings, tables)
             if found is not None:

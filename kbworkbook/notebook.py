@@ -58,12 +58,16 @@ class Context:
     def table(self, name: str) -> Any:
         """The canonical table ``name`` of the workspace, or ``None`` when its file is absent.
 
-        Loaded once per context (sections share it). A broken file raises ``DataError``.
+        Loaded once per context (sections share it) and kept in the workspace's table cache
+        (:mod:`kbworkbook.table_cache`: the kernels of a report read each file once). A broken
+        file raises ``DataError``.
         """
         if name not in self._tables:
             from .schemas import load_optional
+            from .table_cache import cached_table
 
-            self._tables[name] = load_optional(self.workspace, name)
+            self._tables[name] = cached_table(self.workspace, name,
+                                              lambda: load_optional(self.workspace, name))
         return self._tables[name]
 
     def memo(self, key: str, compute: Callable[[], Any]) -> Any:

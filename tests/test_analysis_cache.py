@@ -11,7 +11,7 @@ from typing import Any
 import pandas as pd
 import pytest
 
-from kbworkbook import analysis_cache
+from kbworkbook import analysis_cache, input_files
 from kbworkbook.analysis_cache import CACHE_FOLDER, input_key, workspace_analysis
 from kbworkbook.figures import Analysis, Settings, analyse, key_figures
 from kbworkbook.workspace import SAMPLE_WORKSPACE, Workspace, create_workspace
@@ -180,7 +180,7 @@ def test_the_sample_analysis_survives_the_round_trip(tmp_path: Path) -> None:
 
 def test_the_bundled_sample_is_never_written(monkeypatch: pytest.MonkeyPatch,
                                               tmp_path: Path) -> None:
-    monkeypatch.setattr(analysis_cache.tempfile, "gettempdir", lambda: str(tmp_path))
+    monkeypatch.setattr(input_files.tempfile, "gettempdir", lambda: str(tmp_path))
     sample = Workspace.open(None)
     folder = analysis_cache.cache_folder(sample)
     assert tmp_path in folder.parents

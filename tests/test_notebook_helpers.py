@@ -69,9 +69,14 @@ def test_show_turns_figures_into_png_and_closes_them(capsys: pytest.CaptureFixtu
     assert not plt.fignum_exists(fig.number)
 
 
-def test_context_memo_computes_once_and_tables_load_once(monkeypatch: pytest.MonkeyPatch) -> None:
+def test_context_memo_computes_once_and_tables_load_once(monkeypatch: pytest.MonkeyPatch,
+                                                        tmp_path: Path) -> None:
+    """A table loads once per context, and once for all contexts (the workspace's table
+    cache; the sample's lives in the temporary folder, here an empty one)."""
+    import kbworkbook.input_files as input_files
     import kbworkbook.schemas as schemas
 
+    monkeypatch.setattr(input_files.tempfile, "gettempdir", lambda: str(tmp_path))
     ctx = setup(None, "de")
     calls: list[str] = []
     real = schemas.load_optional
@@ -83,15 +88,20 @@ def test_context_memo_computes_once_and_tables_load_once(monkeypatch: pytest.Mon
     monkeypatch.setattr(schemas, "load_optional", counting)
     assert ctx.table("posts") is ctx.table("posts")
     assert calls == ["posts"]
+    assert len(setup(None, "de").table("posts")) == len(ctx.table("posts"))
+    assert calls == ["posts"]
     values = iter([1, 2])
     assert ctx.memo("x", lambda: next(values)) == 1
     assert ctx.memo("x", lambda: next(values)) == 1
 
 
-def test_chapter_05_loads_the_sales_data_once(monkeypatch: pytest.MonkeyPatch) -> None:
+def test_chapter_05_loads_the_sales_data_once(monkeypatch: pytest.MonkeyPatch,
+                                              tmp_path: Path) -> None:
+    import kbworkbook.input_files as input_files
     import kbworkbook.schemas as schemas
     from kbworkbook.chapters import massnahmen
 
+    monkeypatch.setattr(input_files.tempfile, "gettempdir", lambda: str(tmp_path))  # no cache
     ctx = setup(None, "de")
     calls: list[str] = []
     real = schemas.load_optional
