@@ -12,22 +12,17 @@ to appear in the page, 150 s for the whole test), so a hang fails within about 2
 from __future__ import annotations
 
 import json
-import os
 import re
 import shutil
 import signal
-import socket
-import subprocess
-import sys
 import time
-import urllib.error
-import urllib.request
 from collections.abc import Iterator
-from dataclasses import dataclass, field
 from pathlib import Path
 
 import psutil
 import pytest
+from _lab import CHROMIUM, CHROMIUM_ARGS, TOKEN, RunningLab, menu
+from _lab import running_lab as start_lab
 from playwright.sync_api import Locator, Page, expect, sync_playwright
 
 from kbworkbook.store import AnswerStore
@@ -35,79 +30,9 @@ from kbworkbook.workspace import SAMPLE_WORKSPACE, Workspace
 
 pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("lab_browser"), pytest.mark.timeout(150)]
 
-CHROMIUM = (os.environ.get("KBWORKBOOK_CHROMIUM") or shutil.which("chromium")
-            or shutil.which("chromium-browser"))
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                 "--disable-component-update", "--no-first-run", "--disable-sync"]
-TOKEN = "kbworkbook-browser-test-4f1c"
 QUESTIONNAIRE, ITEM, ANSWER = "sechs_faktoren", "F1.1", 4
-START_TIMEOUT = 60.0  # s until JupyterLab answers (normal: about 8 s on 2 busy cores)
 UI_TIMEOUT = 30_000  # ms for any one thing to appear in the page (normal: 1–5 s)
 ANSWER_LATENCY = 2.0  # s from the click to the answer file on disk (the requirement)
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
-@dataclass
-class RunningLab:
-    """``kbworkbook lab`` as started by the test, and every process it was seen to start."""
-
-    proc: subprocess.Popen[bytes]
-    url: str
-    workspace: Path
-    log: Path
-    started_in: float = 0.0
-    seen: dict[int, psutil.Process] = field(default_factory=dict)
-
-    def remember_children(self) -> list[psutil.Process]:
-        """Note JupyterLab and its kernels now (a restarted kernel is a new process)."""
-        try:
-            children = psutil.Process(self.proc.pid).children(recursive=True)
-        except psutil.NoSuchProcess:
-            return []
-        for child in children:
-            self.seen.setdefault(child.pid, child)
-        return children
-
-    def kernel_pids(self) -> set[int]:
-        pids = set()
-        for process in self.remember_children():
-            try:
-                if "ipykernel_launcher" in process.cmdline():
-                    pids.add(process.pid)
-            except psutil.Error:
-                continue  # ended meanwhile
-        return pids
-
-    def log_tail(self) -> str:
-        return self.log.read_text(encoding="utf-8", errors="replace")[-3000:]
-
-    def kill_everything(self) -> None:
-        """Last resort, also after a failure: no process of this test survives it."""
-        self.remember_children()
-        processes = [*self.seen.values()]
-        if self.proc.poll() is None:
-            self.proc.kill()
-        for process in processes:
-            try:
-                if process.is_running():
-                    process.kill()
-            except psutil.NoSuchProcess:
-                pass
-        psutil.wait_procs(processes, timeout=10)
-        self.proc.wait(10)
-
-
-def _get(url: str) -> int:
-    try:
-        with urllib.request.urlopen(url, timeout=5) as response:  # noqa: S310 (loopback only)
-            return int(response.status)
-    except (urllib.error.URLError, OSError):
-        return 0
 
 
 @pytest.fixture
@@ -117,40 +42,8 @@ def running_lab(tmp_path: Path) -> Iterator[RunningLab]:
     shutil.copytree(SAMPLE_WORKSPACE, workspace, ignore=shutil.ignore_patterns("reports"))
     # a client's first self-assessment: the click starts the assessment file
     shutil.rmtree(workspace / "answers" / QUESTIONNAIRE)
-    jupyter = tmp_path / "jupyter"  # nothing of the user's Jupyter set-up is read or written
-    env = {k: v for k, v in os.environ.items()
-           if k not in {"KBWORKBOOK_WORKSPACE", "MPLBACKEND", "JUPYTER_CONFIG_PATH"}}
-    env.update(JUPYTER_CONFIG_DIR=str(jupyter / "config"), JUPYTER_DATA_DIR=str(jupyter / "data"),
-               JUPYTER_RUNTIME_DIR=str(jupyter / "runtime"), IPYTHONDIR=str(jupyter / "ipython"),
-               JUPYTERLAB_SETTINGS_DIR=str(jupyter / "settings"),
-               JUPYTERLAB_WORKSPACES_DIR=str(jupyter / "workspaces"))
-    script = Path(sys.executable).with_name("kbworkbook")
-    cli = [str(script)] if script.exists() else [sys.executable, "-m", "kbworkbook"]
-    port = _free_port()
-    command = [*cli, "lab", str(workspace), "--port", str(port), "--ip", "127.0.0.1",
-               "--no-browser", "--", f"--IdentityProvider.token={TOKEN}",
-               "--ServerApp.port_retries=0"]
-    log = tmp_path / "lab.log"
-    started = time.monotonic()
-    with log.open("wb") as out:
-        proc = subprocess.Popen(command, env=env, stdout=out, stderr=subprocess.STDOUT,
-                                stdin=subprocess.DEVNULL, start_new_session=True)
-    lab = RunningLab(proc=proc, url=f"http://127.0.0.1:{port}", workspace=workspace, log=log)
-    try:
-        while _get(f"{lab.url}/api/status?token={TOKEN}") != 200:
-            assert proc.poll() is None, f"kbworkbook lab ended early:\n{lab.log_tail()}"
-            assert time.monotonic() - started < START_TIMEOUT, f"no answer:\n{lab.log_tail()}"
-            time.sleep(0.1)
-        lab.started_in = time.monotonic() - started
-        lab.remember_children()
+    with start_lab(workspace, tmp_path) as lab:
         yield lab
-    finally:
-        lab.kill_everything()
-
-
-def _menu(page: Page, menu: str, item: str) -> None:
-    page.locator(".lm-MenuBar-itemLabel", has_text=re.compile(f"^{re.escape(menu)}$")).click()
-    page.locator(".lm-Menu-item:visible", has_text=item).first.click()
 
 
 def _item_row(page: Page, label: str, fresh: bool = False) -> Locator:
@@ -212,7 +105,7 @@ def test_workshop_runs_saves_an_answer_and_shows_it_after_a_kernel_restart(
             expect(first_cell).to_be_in_viewport()
 
             page.get_by_text("Python 3 (ipykernel) | Leerlauf").wait_for()
-            _menu(page, "Ausführen", "Alle Zellen ausführen")
+            menu(page, "Ausführen", "Alle Zellen ausführen")
             row = _item_row(page, label)
             button = row.locator(f'.widget-toggle-button[data-value="{ANSWER}"]')
             expect(button).to_be_visible()
@@ -231,7 +124,7 @@ def test_workshop_runs_saves_an_answer_and_shows_it_after_a_kernel_restart(
             # restart the kernel and run everything again: the form shows the saved answer
             page.locator(".widget-toggle-buttons").evaluate_all(
                 "nodes => nodes.forEach(n => n.setAttribute('data-kb-old', ''))")
-            _menu(page, "Kernel", "Kernel neu starten und Alle Zellen ausführen")
+            menu(page, "Kernel", "Kernel neu starten und Alle Zellen ausführen")
             page.locator(".jp-Dialog-button", has_text="Neu starten").click()
             fresh_row = _item_row(page, label, fresh=True)
             fresh_button = fresh_row.locator(f'.widget-toggle-button[data-value="{ANSWER}"]')
