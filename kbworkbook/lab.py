@@ -51,6 +51,7 @@ import nbformat
 from .errors import WorkspaceError
 from .fileio import atomic_write_bytes, atomic_write_json, remove_stale_temp_files
 from .i18n import language_of
+from .prewarm import start_warming, stop_warming
 from .report import NOTEBOOK_DIR
 from .workspace import Workspace, sample_playground
 
@@ -325,8 +326,11 @@ def _workshop_workspace(directory: str | os.PathLike[str] | None) -> Workspace:
 
 def launch_lab(workspace: str | os.PathLike[str] | None, *, port: int | None = None,
                ip: str | None = None, open_browser: bool = True,
-               extra_args: Sequence[str] = ()) -> int:
+               extra_args: Sequence[str] = (), warm: bool = True) -> int:
     """Sync the workspace's notebooks and run JupyterLab on them until it stops.
+
+    ``warm``: meanwhile load the client's tables and compute the figures in a background
+    process (:mod:`kbworkbook.prewarm`), so the first chapter opened finds them ready.
 
     Ctrl+C, SIGTERM and SIGHUP stop JupyterLab cleanly (it shuts its kernels down). Returns
     JupyterLab's exit code, or 0 when it was stopped that way.
@@ -358,7 +362,11 @@ def launch_lab(workspace: str | os.PathLike[str] | None, *, port: int | None = N
             p for p in (config_dir, os.environ.get("JUPYTER_CONFIG_PATH", "")) if p)
         env = dict(os.environ, KBWORKBOOK_WORKSPACE=str(ws.root),
                    JUPYTER_CONFIG_PATH=config_path)
-        return _run_until_stopped(command, env, lang)
+        warming = start_warming(ws.root) if warm else None
+        try:
+            return _run_until_stopped(command, env, lang)
+        finally:
+            stop_warming(warming)
 
 
 def _run_until_stopped(command: list[str], env: dict[str, str], language: str) -> int:

@@ -1,0 +1,62 @@
+"""``kbworkbook lab`` prepares the client's tables and figures while JupyterLab starts."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from kbworkbook import prewarm, table_cache
+from kbworkbook.analysis_cache import cache_folder
+from kbworkbook.notebook import setup
+from kbworkbook.workspace import Workspace, create_workspace
+
+SALES = "Datum;Kunden-Nr.;Umsatz\n01.03.2024;a;10\n01.03.2025;a;40\n01.05.2025;b;50\n"
+
+
+@pytest.fixture
+def workspace(tmp_path: Path) -> Workspace:
+    ws = create_workspace(tmp_path / "ws", "Vorrat AG")
+    (ws.root / "data" / "transactions.csv").write_text(SALES, encoding="utf-8")
+    return ws
+
+
+def test_a_warmed_workspace_opens_without_loading_or_computing(
+        workspace: Workspace, monkeypatch: pytest.MonkeyPatch) -> None:
+    process = prewarm.start_warming(workspace.root)
+    assert process is not None
+    process.join(120)
+    assert process.exitcode == 0
+    assert [p for p in cache_folder(workspace).glob("*.json") if p.name != "digests.json"]
+
+    loads: list[str] = []
+    real = table_cache.cached_table
+
+    def spy(ws: Any, name: str, load: Any) -> Any:
+        def counted() -> Any:
+            loads.append(name)
+            return load()
+        return real(ws, name, counted)
+
+    monkeypatch.setattr(table_cache, "cached_table", spy)
+    ctx = setup(str(workspace.root))
+    assert len(ctx.table("transactions")) == 3
+    assert ctx.analysis().purchases is not None
+    assert loads == []  # every table (also the absent ones) was kept by the warming
+
+
+def test_a_broken_file_does_not_stop_the_warming(workspace: Workspace) -> None:
+    (workspace.root / "data" / "nps.csv").write_text("Bewertung\nzehn\n", encoding="utf-8")
+    process = prewarm.start_warming(workspace.root)
+    assert process is not None
+    process.join(120)
+    assert process.exitcode == 0
+    assert list((workspace.root / ".cache" / "tables").glob("transactions-*.parquet"))
+
+
+def test_stopping_ends_a_running_warming(tmp_path: Path) -> None:
+    process = prewarm.start_warming(tmp_path / "missing")
+    prewarm.stop_warming(process)
+    assert process is not None and not process.is_alive()
+    prewarm.stop_warming(None)
