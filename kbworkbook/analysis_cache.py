@@ -54,6 +54,10 @@ from .figures import (
 )
 from .fileio import atomic_write_json
 from .input_files import DigestMemo, cache_root, configured_files, digest_of, workspace_files
+from .models.bgnbd import BgNbdFit
+from .models.outlook import Outlook
+from .models.sufficiency import DataSufficiency, GateIssue
+from .models.validation import HoldoutCheck
 
 __all__ = ["CACHE_FOLDER", "FORMAT", "cache_folder", "input_key", "workspace_analysis"]
 
@@ -74,6 +78,7 @@ _TYPES: dict[str, type] = {cls.__name__: cls for cls in (
     MarginBasis, ClvConvention, ComplaintFigures, NpsChange, EngagementByBase,
     metrics.PurchaseFigures, metrics.IdentifiedShare, metrics.WindowRetention,
     metrics.NpsResult, metrics.EngagementRate,
+    Outlook, DataSufficiency, GateIssue, HoldoutCheck, BgNbdFit, metrics.CohortTable,
 )}
 
 

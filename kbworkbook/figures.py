@@ -80,6 +80,9 @@ DEFAULT_DISCOUNT_RATE = 0.08  # yearly discount rate of the customer value
 DEFAULT_CLV_HORIZON = 10  # years of the customer value
 QUICK_DAYS = 2  # a complaint "solved quickly": within two days
 ENGAGEMENT_BASES = ("reach", "impressions", "followers")
+#: How many monthly first-purchase cohorts the analysis keeps (the workshop shows them all,
+#: the report the youngest twelve).
+COHORT_MONTHS = 24
 
 
 # -- settings and window -------------------------------------------------------------------------
@@ -679,6 +682,36 @@ class Analysis:
             self.__dict__["_winback"] = (None if tx is None or lists is None else
                                          self._attempt(lambda: win_back(tx, lists, self.as_of)))
         return self.__dict__["_winback"]
+
+    @cached_property
+    def cohorts(self) -> metrics.CohortTable | MetricError | None:
+        """Monthly first-purchase cohorts (classic retention) of the last :data:`COHORT_MONTHS`
+        months up to the Stichtag (history); the reason (a :class:`MetricError`) when they
+        cannot be formed; ``None`` without sales."""
+        from .metrics.cohorts import recent_cohorts
+
+        tx = self._table("transactions")
+        if tx is None:
+            return None
+        try:
+            return recent_cohorts(metrics.cohort_retention(tx, period="M", mode="classic",
+                                                           as_of=self.as_of),
+                                  self.as_of, COHORT_MONTHS)
+        except MetricError as exc:
+            return exc
+
+    @cached_property
+    def outlook(self) -> Any:
+        """BG/NBD + Gamma-Gamma outlook of every identified customer up to the Stichtag
+        (:class:`~kbworkbook.models.outlook.Outlook`: totals, the data gate, the holdout check
+        and the fit; whole history, in weeks); ``None`` without sales or a margin basis."""
+        from .models.outlook import customer_outlook
+
+        tx, basis = self._table("transactions"), self.margin
+        if tx is None or basis is None:
+            return None
+        return self._attempt(lambda: customer_outlook(tx, self.as_of, basis.rate,
+                                                      self.clv.discount_rate))
 
     @cached_property
     def customer_value(self) -> float | None:

@@ -175,7 +175,7 @@ def intro(ctx: Context) -> list[Any]:
 
 #: Monthly cohorts in the workshop (on screen) and in the report (12 × 12 cells stay readable
 #: on an A4 page; 24 × 24 do not).
-LIVE_COHORTS, REPORT_COHORTS = 24, 12
+REPORT_COHORTS = 12  # the workshop shows all the analysis keeps (figures.COHORT_MONTHS)
 
 
 def cohorts(ctx: Context) -> list[Any]:
@@ -184,7 +184,6 @@ def cohorts(ctx: Context) -> list[Any]:
     The report shows the heatmap of the youngest 12 cohorts only (with a note saying so);
     the workshop shows all 24.
     """
-    from ..metrics import cohort_retention
     from ..metrics.cohorts import average_retention, recent_cohorts
     from ..plots.metrics import cohort_heatmap
 
@@ -193,11 +192,9 @@ def cohorts(ctx: Context) -> list[Any]:
     if frame is None:
         return stop
     blocks += identified_note(ctx)
-    try:
-        table = recent_cohorts(cohort_retention(frame, period="M", mode="classic", as_of=day),
-                               day, LIVE_COHORTS)
-    except MetricError as exc:
-        return blocks + [undefined(ctx, _TEXTS, exc)]
+    table = ctx.analysis().cohorts
+    if table is None or isinstance(table, MetricError):
+        return blocks + [undefined(ctx, _TEXTS, table or "–")]
     loc = ctx.locale
     rows = [[str(r["period"]), format_percent(r["weighted"], loc, 0),
              format_percent(r["simple"], loc, 0), format_integer(r["cohorts"], loc)]
@@ -397,25 +394,20 @@ def outlook(ctx: Context) -> list[Any]:
     """BG/NBD + Gamma-Gamma: probably active customers, next 12 months' purchases and margin,
     valuable customers slipping away, and the calibration/holdout check; totals only."""
     from ..models import model_assumptions
-    from ..models.outlook import customer_outlook
 
     blocks: list[Any] = [markdown(ctx, _TEXTS, "outlook")]
     frame, day, stop = transactions_at(ctx, _TEXTS, blocks)
     if frame is None:
         return stop
     analysis = ctx.analysis()
-    basis = analysis.margin
-    if basis is None:
+    basis, result = analysis.margin, analysis.outlook
+    if basis is None or result is None:
         reason = "; ".join(analysis.notes_in(ctx.language, ctx.locale)) or "–"
         return blocks + [undefined(ctx, _TEXTS, reason)]
     loc, cur = ctx.locale, ctx.currency
-    try:
-        result = customer_outlook(frame, day, basis.rate, analysis.clv.discount_rate, loc)
-    except MetricError as exc:
-        return blocks + [undefined(ctx, _TEXTS, exc)]
     blocks.append(note(model_assumptions(loc)))
     if not result.usable:
-        reasons = " ".join(i.message for i in result.gate.issues if i.model == "bgnbd")
+        reasons = " ".join(i.text(loc) for i in result.gate.issues if i.model == "bgnbd")
         return blocks + [note(text(ctx, _TEXTS, "outlook_gate", reasons=reasons))]
     active = result.probably_active or 0
     rows = [
@@ -523,8 +515,10 @@ def calllist(ctx: Context) -> list[Any]:
         return blocks + [undefined(ctx, _TEXTS, reason)]
     loc, cur = ctx.locale, ctx.currency
     try:
+        outlook = ctx.analysis().outlook
+        fitted = outlook.fit if outlook is not None else None
         alive = ctx.memo(f"kundenwert.p_alive:{day.date()}",
-                         lambda: alive_probabilities(frame, day, loc))
+                         lambda: alive_probabilities(frame, day, loc, fitted))
         segmented = _list_groups(ctx, frame, day)
         policy_set, problems = _policy(ctx)
         blocks += [note(problem) for problem in problems]

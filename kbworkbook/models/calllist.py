@@ -44,7 +44,7 @@ import pandas as pd
 from kbworkbook.errors import MetricError
 from kbworkbook.metrics import rfm_scores, rfm_segments, rfm_values
 from kbworkbook.metrics._common import identified_lines, require_columns, to_timestamp
-from kbworkbook.models.bgnbd import fit_bgnbd
+from kbworkbook.models.bgnbd import BgNbdFit, fit_bgnbd
 from kbworkbook.models.bgnbd import p_alive as _p_alive
 from kbworkbook.models.sufficiency import check_data
 from kbworkbook.models.summary import rfm_summary
@@ -164,14 +164,15 @@ def customer_values(transactions: pd.DataFrame, as_of: Any, margin_rate: float) 
 
 
 def alive_probabilities(transactions: pd.DataFrame, as_of: Any,
-                        locale: str = "de-CH") -> pd.Series | None:
+                        locale: str = "de-CH", fit: BgNbdFit | None = None) -> pd.Series | None:
     """P(alive) per customer id from the BG/NBD model fitted in weeks on all purchases up to
-    ``as_of`` (as the outlook does); ``None`` when the data gate blocks the model."""
+    ``as_of`` (as the outlook does; ``fit``: the outlook's fit, used instead of fitting
+    again); ``None`` when the data gate blocks the model."""
     summary = rfm_summary(transactions, to_timestamp(as_of).normalize(), unit="W")
     if not check_data(summary, unit="W", locale=locale).usable:
         return None
     x, tx, t = summary["frequency"], summary["recency"], summary["T"]
-    fit = fit_bgnbd(x, tx, t)
+    fit = fit if fit is not None else fit_bgnbd(x, tx, t)
     return pd.Series(_p_alive(fit, x, tx, t), index=summary.index.astype("str"),
                      name="p_alive")
 

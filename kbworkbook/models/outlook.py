@@ -17,7 +17,7 @@ import numpy as np
 import pandas as pd
 
 from kbworkbook.errors import MetricError, ModelError
-from kbworkbook.models.bgnbd import expected_purchases, fit_bgnbd, p_alive
+from kbworkbook.models.bgnbd import BgNbdFit, expected_purchases, fit_bgnbd, p_alive
 from kbworkbook.models.clv import clv
 from kbworkbook.models.gamma_gamma import expected_margin, fit_gamma_gamma
 from kbworkbook.models.sufficiency import DataSufficiency, check_data
@@ -53,6 +53,9 @@ class Outlook:
     gamma_gamma: bool = False
     holdout: HoldoutCheck | None = None
     holdout_start: pd.Timestamp | None = None
+    #: the BG/NBD fit (time unit: weeks): P(alive) per customer without fitting again
+    #: (:func:`kbworkbook.models.calllist.alive_probabilities`)
+    fit: BgNbdFit | None = None
 
     @property
     def usable(self) -> bool:
@@ -94,7 +97,7 @@ def customer_outlook(transactions: pd.DataFrame, as_of: Any, margin_rate: float,
                    probably_active=int(np.sum(alive >= ALIVE_THRESHOLD)),
                    next_year_purchases=float(np.sum(purchases)),
                    next_year_margin=float(np.sum(value)), valuable_slipping=slipping,
-                   gamma_gamma=modelled,
+                   gamma_gamma=modelled, fit=bg,
                    **_holdout(transactions, end, locale))
 
 

@@ -52,11 +52,21 @@ class Thresholds:
 
 @dataclass(frozen=True)
 class GateIssue:
-    """One reason against a model: ``code``, the ``model`` it blocks, the rendered text."""
+    """One reason against a model: ``code``, the ``model`` it blocks, the rendered text, and
+    the numbers behind it (``values``: name, number) so :meth:`text` can word it again for
+    another reader."""
 
     code: str
     model: Literal["bgnbd", "gamma_gamma"]
     message: str
+    values: tuple[tuple[str, float], ...] = ()
+
+    def text(self, locale: str) -> str:
+        """The reason in the language and number style of ``locale``."""
+        if not self.values and self.code not in _TEXTS:
+            return self.message
+        shown = {name: _shown(name, value, locale) for name, value in self.values}
+        return swiss_spelling(tr(_TEXTS, self.code, language_of(locale), **shown), locale)
 
 
 @dataclass(frozen=True)
@@ -157,6 +167,16 @@ _TEXTS: dict[str, dict[str, str]] = {
 }
 
 
+#: decimals shown per value name (whole numbers otherwise)
+_DECIMALS = {"corr": 2, "max": 2, "multiple": 0}
+
+
+def _shown(name: str, value: float, locale: str) -> str:
+    if name in _DECIMALS:
+        return format_decimal(value, locale, _DECIMALS[name])
+    return format_integer(value, locale)
+
+
 def model_assumptions(locale: str = "de-CH") -> str:
     """The models' assumptions in plain words for the owner (German, or English)."""
     return swiss_spelling(tr(_TEXTS, "assumptions", language_of(locale)), locale)
@@ -190,27 +210,26 @@ def check_data(
     n, n_rep = int(x.size), int(repeat.sum())
     gap = float(np.median(recency[repeat] / x[repeat])) * days if n_rep else None
 
-    def issue(code: str, model: Literal["bgnbd", "gamma_gamma"], **values: object) -> GateIssue:
-        text = tr(_TEXTS, code, language, **values)
-        return GateIssue(code, model, swiss_spelling(text, locale))
-
-    def integer(v: float) -> str:
-        return format_integer(v, locale)
+    def issue(code: str, model: Literal["bgnbd", "gamma_gamma"], **values: float) -> GateIssue:
+        shown = {name: _shown(name, value, locale) for name, value in values.items()}
+        text = tr(_TEXTS, code, language, **shown)
+        return GateIssue(code, model, swiss_spelling(text, locale),
+                         tuple((name, float(value)) for name, value in values.items()))
 
     issues: list[GateIssue] = []
     if n < limits.min_customers:
-        issues.append(issue("few_customers", "bgnbd", n=integer(n),
-                            min=integer(limits.min_customers)))
+        issues.append(issue("few_customers", "bgnbd", n=n,
+                            min=limits.min_customers))
     if n_rep < limits.min_repeat_buyers:
-        issues.append(issue("few_repeat_buyers", "bgnbd", n=integer(n_rep),
-                            min=integer(limits.min_repeat_buyers)))
+        issues.append(issue("few_repeat_buyers", "bgnbd", n=n_rep,
+                            min=limits.min_repeat_buyers))
     if history < limits.min_history_days:
-        issues.append(issue("short_history", "bgnbd", days=integer(history),
-                            min=integer(limits.min_history_days)))
+        issues.append(issue("short_history", "bgnbd", days=history,
+                            min=limits.min_history_days))
     elif gap is not None and history < limits.min_gap_multiple * gap:
-        issues.append(issue("history_vs_gap", "bgnbd", gap=integer(gap), days=integer(history),
-                            multiple=format_decimal(limits.min_gap_multiple, locale, 0),
-                            min=integer(limits.min_gap_multiple * gap)))
+        issues.append(issue("history_vs_gap", "bgnbd", gap=gap, days=history,
+                            multiple=limits.min_gap_multiple,
+                            min=limits.min_gap_multiple * gap))
     corr = None
     value_col = "monetary_value" + suffix
     if value_col not in summary.columns:
@@ -220,12 +239,11 @@ def check_data(
         valued = repeat & (m > 0)
         if int(valued.sum()) < limits.min_repeat_buyers:
             issues.append(issue("few_valued_repeat_buyers", "gamma_gamma",
-                                n=integer(int(valued.sum())),
-                                min=integer(limits.min_repeat_buyers)))
+                                n=int(valued.sum()),
+                                min=limits.min_repeat_buyers))
         if valued.sum() >= 3 and np.ptp(x[valued]) > 0 and np.ptp(m[valued]) > 0:
             corr = float(np.corrcoef(x[valued], m[valued])[0, 1])
             if abs(corr) > limits.max_value_correlation:
                 issues.append(issue("value_depends_on_frequency", "gamma_gamma",
-                                    corr=format_decimal(corr, locale, 2),
-                                    max=format_decimal(limits.max_value_correlation, locale, 2)))
+                                    corr=corr, max=limits.max_value_correlation))
     return DataSufficiency(n, n_rep, history, gap, corr, tuple(issues))

@@ -84,6 +84,23 @@ def test_english_and_number_style_follow_the_locale() -> None:
     assert "1.200 Kunden" in de.reasons[0]
 
 
+@pytest.mark.parametrize("locale", ["en", "de-DE", "de-AT"])
+def test_a_kept_gate_is_worded_again_for_another_reader(locale: str) -> None:
+    """The analysis keeps the gate checked once (Swiss German); an English or German
+    chapter words its reasons as a check in its own locale would."""
+    slow = _summary(1200, 40, 200.0)
+    slow["frequency"] = np.where(slow["frequency"] > 0, 2.0, 0.0)
+    slow["recency"] = np.where(slow["frequency"] > 0, 180.0, 0.0)
+    slow.loc[:39, "monetary_value"] = slow.loc[:39, "frequency"] * 20.0
+    limits = models.Thresholds(min_customers=1500)
+    kept = models.check_data(slow, thresholds=limits)
+    fresh = models.check_data(slow, thresholds=limits, locale=locale)
+    assert [i.code for i in kept.issues] == [i.code for i in fresh.issues]
+    assert len(kept.issues) >= 3
+    assert [i.text(locale) for i in kept.issues] == list(fresh.reasons)
+    assert [i.text("de-CH") for i in kept.issues] == list(kept.reasons)
+
+
 def test_thresholds_can_be_lowered() -> None:
     small = _summary(60, 30, 120.0)
     assert not models.check_data(small).usable
