@@ -746,20 +746,20 @@ def _validate(spec: TableSpec, raw: RawTable, language: str, *,
                                     language=language, count=int(repeated.sum())))
     blank_as_no: dict[str, int] = {}
     cleaned: dict[str, int] = {}
+    parsed = _parse_columns(spec, mapping, frame, decimal)
     for col in spec.columns:
         if col.name not in mapping:
             continue
         header = mapping[col.name]
         series = frame[header]
-        empty = _empty_mask(series)
+        empty, done = parsed[col.name]
         if col.on_empty == "problem":
             collector.cells("missing_value", empty, series, rows, header)
         elif col.on_empty == "skip_row":
             skip |= empty
         if col.kind == "date":
-            fmt = sniff_date_format(series)
+            fmt, values, invalid = done
             date_format = date_format or fmt
-            values, invalid = parse_dates(series, fmt)
             expected = _EXPECTED_DATE.get(fmt or "%d.%m.%Y", _EXPECTED_DATE["%d.%m.%Y"])
             exp = expected[1] if language == "en" else expected[0]
 
@@ -777,7 +777,7 @@ def _validate(spec: TableSpec, raw: RawTable, language: str, *,
                                     _date_reason(why, language))
             out[col.name] = values
         elif col.kind in ("money", "float", "count", "score"):
-            values, invalid = parse_numbers(series, decimal)
+            values, invalid = done
             example = _NUMBER_EXAMPLE.get(decimal or "point", "1234.50")
             if col.kind in ("count", "score"):
                 example = "12"
@@ -823,7 +823,7 @@ def _validate(spec: TableSpec, raw: RawTable, language: str, *,
                                                "return", "sale"), index=series.index,
                                       dtype="str").where(~empty)
         elif col.kind == "id":
-            out[col.name], n_cleaned = _ids(series, empty)
+            out[col.name], n_cleaned = done
             if n_cleaned:
                 cleaned[col.name] = n_cleaned
         else:  # text
@@ -959,6 +959,41 @@ def _has_unique_column(frame: pd.DataFrame) -> bool:
         if head.iloc[:, pos].nunique(dropna=False) == len(head):
             return all_distinct(frame.iloc[:, pos])
     return False
+
+
+#: From this many rows on, the columns of a file are parsed in parallel threads (pyarrow's
+#: text kernels and pandas' parsers release the GIL); below it the threads cost more.
+PARALLEL_ROWS = 200_000
+
+
+def _parse_columns(spec: TableSpec, mapping: dict[str, str], frame: pd.DataFrame,
+                   decimal: str | None) -> dict[str, tuple[pd.Series, Any]]:
+    """Per canonical column: its empty-cell mask and the parse of its kind (dates: format,
+    values, invalid mask; numbers: values, invalid mask; ids: text, cleaned count; others:
+    ``None``). The checks and messages that use them stay in file order in the caller."""
+    def parse(col: ColumnSpec) -> tuple[pd.Series, Any]:
+        series = frame[mapping[col.name]]
+        empty = _empty_mask(series)
+        if col.kind == "date":
+            fmt = sniff_date_format(series)
+            return empty, (fmt, *parse_dates(series, fmt))
+        if col.kind in ("money", "float", "count", "score"):
+            return empty, parse_numbers(series, decimal)
+        if col.kind == "id":
+            return empty, _ids(series, empty)
+        return empty, None
+
+    columns = [c for c in spec.columns if c.name in mapping]
+    workers = min(len(columns), os.cpu_count() or 1, 4)
+    if len(frame) < PARALLEL_ROWS or workers < 2:
+        return {c.name: parse(c) for c in columns}
+    from concurrent.futures import ThreadPoolExecutor
+
+    with ThreadPoolExecutor(max_workers=workers, thread_name_prefix="kb-parse") as pool:
+        # the longest first: a text column of ids or dates, then the numbers
+        order = sorted(columns, key=lambda c: c.kind not in ("id", "date"))
+        futures = {c.name: pool.submit(parse, c) for c in order}
+        return {c.name: futures[c.name].result() for c in columns}
 
 
 def _constant(details: dict[str, Any]) -> Callable[[Any], dict[str, Any]]:

@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import tomllib
 from pathlib import Path
+from typing import Any
 
 import pandas as pd
 import pytest
 
 import kbworkbook as kb
+from kbworkbook import schemas
 from kbworkbook.errors import DataError
 from kbworkbook.schemas import (
     MAX_PER_COLUMN,
@@ -268,3 +270,40 @@ def test_missing_path_is_missing_file(tmp_path: Path) -> None:
 def test_public_names() -> None:
     assert kb.load_nps is load_nps and kb.load_posts is load_posts
     assert kb.load_complaints is load_complaints and kb.load_transactions is load_transactions
+
+
+# -- columns parsed in parallel threads (large files) ----------------------------------------
+
+_CORPUS = sorted(p for folder in ("good", "bad", "odd", "exports")
+                 for p in (Path(__file__).parent / "data" / folder).iterdir()
+                 if p.suffix.lower() in (".csv", ".tsv", ".txt", ".xlsx"))
+
+
+def _outcome(name: str, path: Path) -> Any:
+    try:
+        frame = schemas.load_table(name, path)
+    except DataError as exc:
+        return [str(p) for p in exc.problems]
+    return frame
+
+
+@pytest.mark.parametrize(("name", "least"), [("transactions", 8), ("nps", 2)])
+def test_parallel_column_parsing_gives_the_same_tables_and_messages(
+        name: str, least: int, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Every file of the test corpus, as a table of each kind: parsed column by column in
+    threads (as files of 200'000 rows and more are), the frame and every message are the
+    same as parsed one column after the other."""
+    loaded = 0
+    for path in _CORPUS:
+        monkeypatch.setattr(schemas, "PARALLEL_ROWS", 10**12)
+        serial = _outcome(name, path)
+        monkeypatch.setattr(schemas, "PARALLEL_ROWS", 0)
+        parallel = _outcome(name, path)
+        if isinstance(serial, pd.DataFrame):
+            loaded += 1
+            assert isinstance(parallel, pd.DataFrame), path.name
+            pd.testing.assert_frame_equal(parallel, serial)
+            assert parallel.attrs == serial.attrs, path.name
+        else:
+            assert parallel == serial, path.name
+    assert loaded >= least  # files that load as this table (the rest: same messages)
