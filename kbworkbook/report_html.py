@@ -61,9 +61,12 @@ def _css(ws: Workspace) -> str:
     return css
 
 
-def page(ws: Workspace, language: str, as_of: dt.date | None, created: dt.date,
+def page(ws: Workspace, language: str, as_of: dt.date | str | None, created: dt.date,
          subtitle: str, back_link: bool) -> Page:
-    """Header (logo, client, consultant, dates), footer and stylesheet of one page."""
+    """Header (logo, client, consultant, dates), footer and stylesheet of one page.
+
+    ``as_of``: the Stichtag, or a text saying which date the figures run to when none is set
+    (:func:`kbworkbook.notebook.as_of_text`), or ``None`` (not shown)."""
     from . import __version__
 
     consultant = ws.section("consultant")
@@ -76,7 +79,8 @@ def page(ws: Workspace, language: str, as_of: dt.date | None, created: dt.date,
         meta.append(f"{t(language, 'prepared_by')} {who}")
     locale = "en" if language == "en" else ws.locale
     if as_of:
-        meta.append(f"{t(language, 'as_of')} {html.escape(format_date(as_of, locale))}")
+        shown = as_of if isinstance(as_of, str) else format_date(as_of, locale)
+        meta.append(f"{t(language, 'as_of')} {html.escape(shown)}")
     meta.append(f"{t(language, 'created')} {html.escape(format_date(created, locale))}")
     logo = _logo_data_uri(ws)
     logo_html = f'<img class="kb-logo" src="{logo}" alt="Logo">' if logo else ""

@@ -132,12 +132,13 @@ def write_index(result: ReportResult, ws: Workspace, as_of: dt.date | None,
                 created: dt.date) -> Path:
     """Write ``index.html`` (client, date, data basis, key figures, chapters with status) and
     ``figures.json`` beside it."""
-    lang = result.language
-    shell = page(ws, lang, as_of, created, t(lang, "report"), back_link=False)
-    problems: list[str] = []
-    from .notebook import Context
+    from .notebook import Context, as_of_text
 
+    lang = result.language
+    problems: list[str] = []
     ctx = Context(workspace=ws, language=language_of(lang), as_of=as_of)
+    shown = as_of if as_of else _safe(lambda: as_of_text(ctx), None, problems, lang)
+    shell = page(ws, lang, shown, created, t(lang, "report"), back_link=False)
     findings = _safe(lambda: _findings_html(ctx, ws, lang), "", problems, lang)
     figures = _safe(lambda: _key_figures(ctx), [], problems, lang)
     _safe(lambda: write_figures(ctx, result.out_dir / "figures.json"), None, problems, lang)

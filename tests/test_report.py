@@ -152,6 +152,9 @@ def test_broken_chapter_is_marked_and_others_are_written(tmp_path: Path, monkeyp
 def test_report_defaults_to_workspace_reports_folder_and_never_touches_inputs(
         tmp_path: Path) -> None:
     ws = _copy_sample(tmp_path)
+    config = ws / "kbworkbook.toml"  # no Stichtag set: the figures run to the last record
+    config.write_text(config.read_text(encoding="utf-8").replace("\nas_of = ", "\n# as_of = "),
+                      encoding="utf-8")
     before = {p: p.read_bytes() for p in (ws / "data").rglob("*") if p.is_file()}
     before |= {p: p.read_bytes() for p in (ws / "answers").rglob("*") if p.is_file()}
     result = build_report(ws, chapters=["00"], jobs=1, language="en",
@@ -159,6 +162,8 @@ def test_report_defaults_to_workspace_reports_folder_and_never_touches_inputs(
     assert result.out_dir == (ws / "reports" / "2026-02-01").resolve()
     index = result.index_path.read_text(encoding="utf-8")
     assert '<html lang="en">' in index and "Customer retention report" in index
+    header = index.split('<p class="kb-meta">', 1)[1].split("</p>", 1)[0]
+    assert "last record, 31 Dec 2025" in header, header
     after = {p: p.read_bytes() for p in before}
     assert after == before
     assert sorted(p.name for p in (ws / "answers").rglob("*") if p.is_file()) == sorted(
