@@ -2,7 +2,8 @@
 
 A thin layer: parse arguments, call the library, print its German (or English) messages and
 exit with 0 (fine), 1 (problems in the user's data or a failed chapter), 2 (usage errors) or
-130 (stopped with Ctrl+C: one line, no traceback; the report run has ended its processes).
+130 (stopped with Ctrl+C: one line, no traceback; the report run has ended its processes);
+143 / 129 (``report`` and ``demo`` stopped by SIGTERM / SIGHUP: the same clean stop).
 Only :class:`~kbworkbook.errors.KbWorkbookError` is caught; anything else is a bug and keeps
 its traceback.
 """
@@ -10,8 +11,11 @@ its traceback.
 from __future__ import annotations
 
 import argparse
+import contextlib
+import signal
 import sys
 from collections.abc import Sequence
+from typing import Any
 
 from . import __version__
 from .errors import DataError, KbWorkbookError, WorkspaceError
@@ -170,16 +174,44 @@ _COMMANDS = {
 }
 
 
-def _interrupted(args: argparse.Namespace) -> int:
-    """Ctrl+C: one line in the report's language (the report has ended its processes)."""
+class Terminated(KeyboardInterrupt):
+    """SIGTERM or SIGHUP (the terminal closed, a service manager, ``kill``): stopped the way
+    Ctrl+C stops, with the exit code of the signal (128 + its number)."""
+
+    def __init__(self, signum: int) -> None:
+        super().__init__(signum)
+        self.signum = signum
+
+
+def _raise_terminated(signum: int, _frame: object) -> None:
+    raise Terminated(signum)
+
+
+def _stop_signals_like_ctrl_c() -> dict[int, Any]:
+    """SIGTERM and SIGHUP raise :class:`Terminated` in the main thread, so the report's
+    clean-up for Ctrl+C (every worker and kernel ended, no half-written report) runs."""
+    previous = {}
+    for name in ("SIGTERM", "SIGHUP"):
+        number = getattr(signal, name, None)
+        if number is not None:
+            with contextlib.suppress(ValueError, OSError):  # not the main thread
+                previous[number] = signal.signal(number, _raise_terminated)
+    return previous
+
+
+def _interrupted(args: argparse.Namespace, exc: KeyboardInterrupt) -> int:
+    """Ctrl+C (or SIGTERM/SIGHUP): one line in the report's language (the report has ended
+    its processes)."""
     lang = getattr(args, "lang", None) or "de"
+    terminated = isinstance(exc, Terminated)
     if args.command in ("report", "demo"):
         from .report_text import t
 
-        print(t(lang, "interrupted"), file=sys.stderr, flush=True)
+        print(t(lang, "terminated" if terminated else "interrupted"), file=sys.stderr,
+              flush=True)
     else:
         print("Stopped." if lang == "en" else "Abgebrochen.", file=sys.stderr, flush=True)
-    return EXIT_INTERRUPTED
+    return 128 + exc.signum if isinstance(exc, Terminated) else EXIT_INTERRUPTED
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -197,6 +229,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     if args.command is None:
         parser.print_help()
         return EXIT_USAGE
+    previous = _stop_signals_like_ctrl_c() if args.command in ("report", "demo") else {}
     try:
         return _COMMANDS[args.command](args)
     except DataError as exc:
@@ -208,5 +241,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KbWorkbookError as exc:
         print(f"Fehler: {exc}", file=sys.stderr)
         return EXIT_PROBLEMS
-    except KeyboardInterrupt:
-        return _interrupted(args)
+    except KeyboardInterrupt as exc:
+        return _interrupted(args, exc)
+    finally:
+        for number, handler in previous.items():
+            signal.signal(number, handler)

@@ -99,6 +99,9 @@ def _stopped(task: ChapterTask, time_limit: float, seconds: float) -> ChapterOut
 def _worker_setup() -> None:
     """In each worker: ignore Ctrl+C (the parent decides), no log lines on the terminal."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    for name in ("SIGTERM", "SIGHUP"):  # not the CLI's clean-stop handlers (fork copies them)
+        if hasattr(signal, name):
+            signal.signal(getattr(signal, name), signal.SIG_DFL)
     if hasattr(signal, "pthread_sigmask"):
         signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT})
     # papermill and nbclient log a timeout or a dead kernel; the report says it in German
@@ -121,15 +124,18 @@ def _sigint_held_back() -> Iterator[None]:
 
 @contextlib.contextmanager
 def interrupts_ignored() -> Iterator[None]:
-    """Ignore further Ctrl+C while cleaning up after the first (main thread only)."""
+    """Ignore further Ctrl+C (and SIGTERM/SIGHUP) while cleaning up after the first (main
+    thread only)."""
     if threading.current_thread() is not threading.main_thread():
         yield
         return
-    previous = signal.signal(signal.SIGINT, signal.SIG_IGN)
+    numbers = [getattr(signal, n) for n in ("SIGINT", "SIGTERM", "SIGHUP") if hasattr(signal, n)]
+    previous = {number: signal.signal(number, signal.SIG_IGN) for number in numbers}
     try:
         yield
     finally:
-        signal.signal(signal.SIGINT, previous)
+        for number, handler in previous.items():
+            signal.signal(number, handler)
 
 
 def _end_workers(pool: ProcessPoolExecutor) -> None:

@@ -69,6 +69,9 @@ _TEXT = {
         "progress": "[{i}/{n}] Kapitel {number} {title}: {status} ({seconds} s)",
         "interrupted": "Abgebrochen (Strg+C): alle Kapitel sind beendet, es wurde kein neuer "
         "Bericht geschrieben; der bisherige bleibt unverändert.",
+        "terminated": "Beendet (das System oder ein anderes Programm hat den Bericht "
+        "gestoppt): alle Kapitel sind beendet, es wurde kein neuer Bericht geschrieben; der "
+        "bisherige bleibt unverändert.",
         "no_input": "nicht vorhanden",
         "index_part_failed": "Ein Teil dieser Übersicht konnte nicht erstellt werden (interner "
         "Fehler {name}); die Kapitel selbst sind davon nicht betroffen.",
@@ -115,6 +118,8 @@ _TEXT = {
         "progress": "[{i}/{n}] chapter {number} {title}: {status} ({seconds} s)",
         "interrupted": "Stopped (Ctrl+C): every chapter has ended and no new report was "
         "written; the previous one is unchanged.",
+        "terminated": "Ended (the system or another program stopped the report): every "
+        "chapter has ended and no new report was written; the previous one is unchanged.",
         "no_input": "not present",
         "index_part_failed": "Part of this overview could not be created (internal error "
         "{name}); the chapters themselves are not affected.",

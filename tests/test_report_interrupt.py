@@ -63,9 +63,11 @@ class Interrupted:
         return alive
 
 
-def interrupt_cli(args: list[str], tmp: Path, wait_for_kernel: float = 240) -> Interrupted:
-    """Start ``kbworkbook ARGS``, send SIGINT to its process group as soon as a chapter's
-    kernel runs, and measure the time until the CLI has exited."""
+def interrupt_cli(args: list[str], tmp: Path, wait_for_kernel: float = 240,
+                  sig: int = signal.SIGINT, group: bool = True) -> Interrupted:
+    """Start ``kbworkbook ARGS``, send ``sig`` to its process group (``group``: else to the
+    CLI alone) as soon as a chapter's kernel runs, and measure the time until the CLI has
+    exited."""
     tmp.mkdir(parents=True, exist_ok=True)
     env = dict(os.environ, TMPDIR=str(tmp), PYTHONUNBUFFERED="1")
     stdout, stderr = tmp / "stdout.txt", tmp / "stderr.txt"
@@ -94,7 +96,10 @@ def interrupt_cli(args: list[str], tmp: Path, wait_for_kernel: float = 240) -> I
             if "resource_tracker" in cmdline:
                 trackers.add(child.pid)
         time.sleep(0.05)
-    os.killpg(proc.pid, signal.SIGINT)
+    if group:
+        os.killpg(proc.pid, sig)
+    else:
+        os.kill(proc.pid, sig)
     started = time.monotonic()
     try:
         code = proc.wait(timeout=60)
@@ -119,8 +124,8 @@ def _previous_report(folder: Path) -> dict[str, bytes]:
     return _snapshot(folder)
 
 
-def _assert_clean_stop(run: Interrupted, marker: str, line: str) -> None:
-    assert run.code == 130, (run.code, run.stderr)
+def _assert_clean_stop(run: Interrupted, marker: str, line: str, code: int = 130) -> None:
+    assert run.code == code, (run.code, run.stderr)
     assert run.stderr.strip() == line, run.stderr
     assert "Traceback" not in run.stdout + run.stderr
     assert run.seconds < STOP_WITHIN, f"stopped after {run.seconds:.2f} s"
@@ -154,3 +159,21 @@ def test_ctrl_c_during_demo_keeps_the_out_folder_and_speaks_english(tmp_path: Pa
         "previous one is unchanged.")
     assert [p.name for p in out.parent.iterdir()] == ["demo"], "no hidden build folder"
     assert _snapshot(out) == before
+
+
+def test_sigterm_to_the_report_alone_stops_it_as_cleanly(tmp_path: Path) -> None:
+    """``kill PID`` (a service manager, a closed terminal's SIGHUP likewise): only the CLI
+    gets the signal, yet every worker and kernel ends and the previous report stays."""
+    ws = tmp_path / "ws"
+    shutil.copytree(SAMPLE_WORKSPACE, ws, ignore=shutil.ignore_patterns("reports"))
+    reports = ws / "reports"
+    before = _previous_report(reports / dt.date.today().isoformat())
+    run = interrupt_cli(["report", str(ws), "--jobs", "2"], tmp_path / "tmp",
+                        sig=signal.SIGTERM, group=False)
+    _assert_clean_stop(
+        run, str(tmp_path),
+        "Beendet (das System oder ein anderes Programm hat den Bericht gestoppt): alle "
+        "Kapitel sind beendet, es wurde kein neuer Bericht geschrieben; der bisherige bleibt "
+        "unverändert.", code=128 + signal.SIGTERM)
+    assert [p.name for p in reports.iterdir()] == [dt.date.today().isoformat()]
+    assert _snapshot(reports / dt.date.today().isoformat()) == before
