@@ -63,11 +63,15 @@ class Context:
         file raises ``DataError``.
         """
         if name not in self._tables:
+            from .metrics._common import with_order_codes
             from .schemas import load_optional
             from .table_cache import cached_table
 
-            self._tables[name] = cached_table(self.workspace, name,
-                                              lambda: load_optional(self.workspace, name))
+            frame = cached_table(self.workspace, name,
+                                 lambda: load_optional(self.workspace, name))
+            # sales: order numbers coded once for every metric (a helper column)
+            self._tables[name] = (with_order_codes(frame)
+                                  if name == "transactions" and frame is not None else frame)
         return self._tables[name]
 
     def memo(self, key: str, compute: Callable[[], Any]) -> Any:

@@ -281,6 +281,22 @@ def customer_codes_with_walk_ins(transactions: pd.DataFrame) -> tuple[np.ndarray
     return customer_codes(ids)
 
 
+#: Optional helper column of a transactions frame: the ``order_id`` of each line as a dense
+#: int64 code (-1 = no order number), from :func:`with_order_codes`. Factorising the order
+#: numbers once per loaded table saves it in every metric (and every subset of lines).
+ORDER_CODE = "_order_code"
+
+
+def with_order_codes(transactions: pd.DataFrame) -> pd.DataFrame:
+    """``transactions`` with the :data:`ORDER_CODE` column (unchanged without ``order_id``)."""
+    if "order_id" not in transactions.columns or ORDER_CODE in transactions.columns:
+        return transactions
+    codes, _ = pd.factorize(transactions["order_id"], sort=False)
+    out = transactions.assign(**{ORDER_CODE: codes.astype(np.int64)})
+    out.attrs = transactions.attrs
+    return out
+
+
 def order_codes(frame: pd.DataFrame, cust: np.ndarray, days: np.ndarray) -> np.ndarray:
     """Dense int64 order codes: distinct ``order_id`` per customer, else (customer, day).
 
@@ -291,16 +307,20 @@ def order_codes(frame: pd.DataFrame, cust: np.ndarray, days: np.ndarray) -> np.n
     slot = cust + 1  # walk-ins share slot 0, identified customers keep their order
     has_oid = "order_id" in frame.columns and not frame["order_id"].isna().all()
     if has_oid:
-        oid = frame["order_id"]
-        no_oid = oid.isna().to_numpy()
+        if ORDER_CODE in frame.columns:
+            ocodes = frame[ORDER_CODE].to_numpy(dtype=np.int64)
+        else:
+            ocodes = pd.factorize(frame["order_id"], sort=False)[0].astype(np.int64)
+        no_oid = ocodes < 0
+        width = int(ocodes.max()) + 1
+        key = slot * width + ocodes
         if no_oid.any():
-            # identified lines without an order number form one order per customer and day
-            fill = pd.Series(slot, index=frame.index).astype(str) + "\x00" + pd.Series(
-                days, index=frame.index
-            ).astype(str)
-            oid = oid.astype(object).where(oid.notna(), "\x01" + fill)
-        ocodes, _ = pd.factorize(oid, sort=False)
-        key = slot * (int(ocodes.max()) + 1) + ocodes
+            # identified lines without an order number form one order per customer and day,
+            # numbered after every (customer, order number) key
+            first = int(days.min())
+            span = int(days.max()) - first + 1
+            base = (int(slot.max()) + 1) * width
+            key = np.where(no_oid, base + slot * span + (days - first), key)
         alone = walk_in & no_oid
     else:
         span = int(days.max() - days.min()) + 1 if days.size else 1

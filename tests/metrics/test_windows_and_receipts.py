@@ -177,3 +177,53 @@ def test_margin_per_purchase_estimates_missing_margins() -> None:
     # window rate of the known lines: (20 + 40) / 200 = 30 % → n's missing margin 15, not 0
     assert fig.margin_per_order_new == pytest.approx((40 + 15) / 2)
     assert fig.margin_per_order_existing == pytest.approx(20.0)
+
+
+_LINE = st.tuples(st.sampled_from(["a", "b", "c", None]), st.integers(0, 40),
+                  st.sampled_from(["R1", "R2", "R3", "R4", None]),
+                  st.sampled_from([-20.0, -5.0, 5.0, 20.0, 35.0]))
+
+
+@settings(max_examples=150, deadline=None)
+@given(lines=st.lists(_LINE, min_size=1, max_size=40), cut=st.integers(0, 40))
+def test_precomputed_order_codes_give_the_same_receipts_and_figures(lines, cut) -> None:
+    """Order numbers coded once per loaded table (as the workbook loads them) or in every
+    metric: the same receipts (up to numbering), on the whole table and on a subset of it."""
+    import numpy as np
+
+    from kbworkbook.metrics._common import (
+        ORDER_CODE,
+        customer_codes_with_walk_ins,
+        day_numbers,
+        order_codes,
+        with_order_codes,
+    )
+
+    frame = pd.DataFrame({
+        "customer_id": pd.Series([c for c, *_ in lines], dtype="str"),
+        "date": pd.Timestamp("2025-01-01") + pd.to_timedelta([d for _, d, *_ in lines],
+                                                             unit="D"),
+        "order_id": pd.Series([o for _, _, o, _ in lines], dtype="str"),
+        "revenue": [r for *_, r in lines]})
+    coded = with_order_codes(frame)
+    assert ORDER_CODE in coded.columns and ORDER_CODE not in frame.columns
+    for part in (slice(None), slice(0, cut)):
+        plain, fast = frame.iloc[part], coded.iloc[part]
+        if not len(plain):
+            continue
+        cust, _ = customer_codes_with_walk_ins(plain)
+        days = day_numbers(plain["date"])
+        a, b = order_codes(plain, cust, days), order_codes(fast, cust, days)
+        # the same partition of lines into receipts
+        pairs = set(zip(a.tolist(), b.tolist(), strict=True))
+        assert len(pairs) == len(set(a.tolist())) == len(set(b.tolist()))
+        assert np.array_equal(np.unique(a), np.arange(len(set(a.tolist()))))
+    end = pd.Timestamp("2025-02-15")
+
+    def retention(table: pd.DataFrame) -> object:
+        try:
+            return m.window_retention(table, end, 1)
+        except MetricError as exc:
+            return exc.reason.code
+
+    assert retention(coded) == retention(frame)
