@@ -67,11 +67,13 @@ class Context:
             from .schemas import load_optional
             from .table_cache import cached_table
 
-            frame = cached_table(self.workspace, name,
-                                 lambda: load_optional(self.workspace, name))
-            # sales: order numbers coded once for every metric (a helper column)
-            self._tables[name] = (with_order_codes(frame)
-                                  if name == "transactions" and frame is not None else frame)
+            def load() -> Any:
+                frame = load_optional(self.workspace, name)
+                # sales: order numbers coded once for every metric (a helper column, kept)
+                return (with_order_codes(frame)
+                        if name == "transactions" and frame is not None else frame)
+
+            self._tables[name] = cached_table(self.workspace, name, load)
         return self._tables[name]
 
     def memo(self, key: str, compute: Callable[[], Any]) -> Any:

@@ -39,7 +39,7 @@ from .input_files import DigestMemo, cache_root, configured_files, digest_of, wo
 __all__ = ["FORMAT", "cached_table", "table_key"]
 
 #: Bump when the canonical frames change shape without a new package version.
-FORMAT = 1
+FORMAT = 2
 #: How many loaded tables to keep per workspace (older files are removed).
 KEEP = 16
 #: Seconds a kernel waits for another one loading the same table.

@@ -22,17 +22,20 @@ tabulated by Kleinbaum & Klein, *Survival Analysis* (3rd ed., 2012), ch. 2.
 
 from __future__ import annotations
 
+import contextlib
+import weakref
 from dataclasses import dataclass
 from statistics import NormalDist
+from typing import Any, cast
 
 import numpy as np
 import pandas as pd
 
 from kbworkbook.errors import MetricError
 from kbworkbook.metrics._common import (
+    customer_codes,
     day_numbers,
     identified_lines,
-    raw_customer_codes,
     require_columns,
     to_timestamp,
 )
@@ -121,10 +124,18 @@ def kaplan_meier(durations: np.ndarray | pd.Series, observed: np.ndarray | pd.Se
         median=float(times[below[0]]) if below.size else None, follow_up=float(t.max()))
 
 
+#: the last :func:`_purchases` result: (weak reference to the frame, Stichtag, result); the
+#: three views of one chapter (second purchase, lapse gap, lapse) net the receipts once
+_LAST: list[Any] = [None, None, None]
+
+
 def _purchases(transactions: pd.DataFrame, as_of: object) -> tuple[pd.Index, np.ndarray,
                                                                     np.ndarray, int]:
     """Identified purchases up to ``as_of``: (customer ids, customer code, day) sorted by
     customer and day, and the Stichtag's day number."""
+    ref, day, kept = _LAST
+    if ref is not None and ref() is transactions and day == to_timestamp(as_of):
+        return cast(tuple[pd.Index, np.ndarray, np.ndarray, int], kept)
     require_columns(transactions, ["date", "revenue"], "survival")
     frame = identified_lines(transactions, "survival")
     end = int(to_timestamp(as_of).normalize().value // _NS_PER_DAY)
@@ -132,16 +143,17 @@ def _purchases(transactions: pd.DataFrame, as_of: object) -> tuple[pd.Index, np.
     keep = np.flatnonzero(days <= end)
     frame = frame.iloc[keep]
     days = days[keep]
-    cust = raw_customer_codes(frame["customer_id"])
+    cust, ids = customer_codes(frame["customer_id"])
     rev = frame["revenue"].to_numpy(dtype="float64", na_value=0.0)
     orders = net_orders(frame, cust, days, rev)
     if not orders.purchase.any():
         raise MetricError("survival.no_purchases")
     c, d = orders.customer[orders.purchase], orders.day[orders.purchase]
     order = np.lexsort((d, c))
-    first_line = pd.Series(np.arange(cust.size)).groupby(cust).first()
-    ids = pd.Index(frame["customer_id"].astype(str).to_numpy()[first_line.to_numpy()])
-    return ids, c[order], d[order], end
+    result = (ids, c[order], d[order], end)
+    with contextlib.suppress(TypeError):  # a frame that cannot be referenced weakly: no memo
+        _LAST[:] = [weakref.ref(transactions), to_timestamp(as_of), result]
+    return result
 
 
 def _per_customer(ids: pd.Index, codes: np.ndarray, first: np.ndarray, duration: np.ndarray,
