@@ -1,0 +1,98 @@
+"""Do regular customers complain less? Complaints per customer by group (seed 001).
+
+Seed 001: "So kommt es beispielsweise seltener vor, dass Stammkunden ein Produkt beanstanden."
+Checked with the client's own data when complaints carry the customer number of the sales
+data. Over one window (``months`` up to ``as_of``) every ACTIVE customer (≥ 1 purchase) falls
+into exactly one group:
+
+* ``regular`` – at least ``min_orders`` purchases in the window (Stammkunden);
+* ``new`` – first purchase ever in the window, fewer purchases;
+* ``occasional`` – everyone else.
+
+Per group: customers, complaints dated in the window of those customers, customers with at
+least one complaint, and ``per_100`` = complaints per 100 customers. A complaint without a
+customer number, or with one that bought nothing in the window, is counted apart
+(``anonymous``, ``unmatched``), never guessed into a group.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+import pandas as pd
+
+from kbworkbook.errors import MetricError
+from kbworkbook.metrics._common import require_columns
+from kbworkbook.metrics._window_customers import complaints_per_customer, window_customers
+
+__all__ = ["GROUPS", "ComplaintGroup", "ComplaintsByGroup", "complaints_by_group"]
+
+#: the groups in display order
+GROUPS: tuple[str, ...] = ("regular", "occasional", "new")
+
+
+@dataclass(frozen=True)
+class ComplaintGroup:
+    """One group of the window's active customers and their complaints."""
+
+    key: str
+    customers: int
+    complaints: int
+    complainants: int
+
+    @property
+    def per_100(self) -> float:
+        """Complaints per 100 customers of the group (NaN for an empty group)."""
+        return 100.0 * self.complaints / self.customers if self.customers else float("nan")
+
+    @property
+    def complainant_share(self) -> float:
+        """Share of the group's customers with at least one complaint (NaN when empty)."""
+        return self.complainants / self.customers if self.customers else float("nan")
+
+
+@dataclass(frozen=True)
+class ComplaintsByGroup:
+    """Complaints of the window by customer group, and those that could not be linked."""
+
+    window: tuple[pd.Timestamp, pd.Timestamp]
+    groups: tuple[ComplaintGroup, ...]
+    complaints: int  # dated in the window
+    anonymous: int  # without a customer number
+    unmatched: int  # with a number that bought nothing in the window
+
+    @property
+    def linked(self) -> int:
+        return self.complaints - self.anonymous - self.unmatched
+
+    def group(self, key: str) -> ComplaintGroup:
+        return next(g for g in self.groups if g.key == key)
+
+
+def complaints_by_group(transactions: pd.DataFrame, complaints: pd.DataFrame, as_of: Any,
+                        months: int = 12, min_orders: int = 2) -> ComplaintsByGroup:
+    """Complaints per customer group of the window (see module docstring).
+
+    Raises :class:`MetricError` when the complaints have no customer number column.
+    """
+    require_columns(transactions, ["date", "revenue"], "purchases")
+    require_columns(complaints, ["date", "customer_id"], "complaint_groups")
+    if min_orders < 1:
+        raise ValueError("min_orders must be ≥ 1")
+    customers = window_customers(transactions, as_of, months)
+    counts, total, anonymous, unmatched = complaints_per_customer(complaints, customers)
+    active = customers.active
+    regular = active & (customers.orders >= min_orders)
+    new = active & ~regular & customers.new
+    members = {"regular": regular, "new": new, "occasional": active & ~regular & ~new}
+    groups = tuple(ComplaintGroup(key, int(members[key].sum()),
+                                  int(counts[members[key]].sum()),
+                                  int((counts[members[key]] > 0).sum())) for key in GROUPS)
+    if not active.any():
+        raise MetricError("purchases.no_orders", start=customers.start,
+                          last=customers.end - pd.Timedelta(days=1))
+    return ComplaintsByGroup((customers.start, customers.end), groups, total, anonymous,
+                             unmatched)
+
+
