@@ -54,6 +54,10 @@ from .figures import (
 )
 from .fileio import atomic_write_json
 from .input_files import DigestMemo, cache_root, configured_files, digest_of, workspace_files
+from .intention import IntentionBehaviour
+from .metrics.complaint_groups import ComplaintGroup, ComplaintsByGroup
+from .metrics.profitability import CustomerProfitability
+from .metrics.referral import ReferralRate
 from .models.bgnbd import BgNbdFit
 from .models.outlook import Outlook
 from .models.sufficiency import DataSufficiency, GateIssue
@@ -79,6 +83,7 @@ _TYPES: dict[str, type] = {cls.__name__: cls for cls in (
     metrics.PurchaseFigures, metrics.IdentifiedShare, metrics.WindowRetention,
     metrics.NpsResult, metrics.EngagementRate,
     Outlook, DataSufficiency, GateIssue, HoldoutCheck, BgNbdFit, metrics.CohortTable,
+    IntentionBehaviour, ReferralRate, ComplaintsByGroup, ComplaintGroup, CustomerProfitability,
 )}
 
 

@@ -37,6 +37,10 @@ import pandas as pd
 from . import metrics
 from .economics import lifetime_margin
 from .errors import KbWorkbookError, MetricError
+from .intention import IntentionBehaviour, intention_behaviour, referral_in_window
+from .metrics.complaint_groups import ComplaintsByGroup, complaints_by_group
+from .metrics.profitability import CustomerProfitability, customer_profitability
+from .metrics.referral import ReferralRate
 from .reasons import reason_of
 
 __all__ = [
@@ -721,6 +725,45 @@ class Analysis:
         return self._attempt(
             lambda: customer_value(m, kept.crr, self.clv))
 
+    # -- issue 16: concepts of the source texts as figures (seeds 000, 001, 003) ---------------
+
+    @cached_property
+    def referral(self) -> ReferralRate | None:
+        """Referral rate of the survey answers in the window (``source`` column; None without
+        it): Weiterempfehlung as behaviour beside the NPS as intention."""
+        frame = self._table("nps")
+        return None if frame is None else referral_in_window(frame, self.window.start,
+                                                             self.window.end)
+
+    @cached_property
+    def intention_behaviour(self) -> IntentionBehaviour:
+        """What customers say (NPS) beside what they do (retention, repeat purchases)."""
+        return intention_behaviour(self.nps, self.retention, self.purchases, self.referral)
+
+    @cached_property
+    def complaint_groups(self) -> ComplaintsByGroup | None:
+        """Complaints per 100 customers of the window, regular vs occasional vs new (None
+        without complaints carrying a customer number, or without sales)."""
+        tx, frame = self._table("transactions"), self._table("complaints")
+        if tx is None or frame is None or "customer_id" not in frame.columns:
+            return None
+        return self._attempt(lambda: complaints_by_group(
+            tx, frame, self.as_of, self.settings.window_months, self.settings.min_orders))
+
+    @cached_property
+    def profitability(self) -> CustomerProfitability | None:
+        """Contribution margin per customer of the window minus the cost to serve
+        (``[economics] cost_per_order``, ``cost_per_complaint``; 0 when not set)."""
+        tx, basis = self._table("transactions"), self.margin
+        if tx is None or basis is None or self.purchases is None:
+            return None
+        econ = self.settings.economics
+        costs = [config_number(econ, key) for key in ("cost_per_order", "cost_per_complaint")]
+        per_order, per_complaint = (c if c is not None and c >= 0 else None for c in costs)
+        return self._attempt(lambda: customer_profitability(
+            contribution_margin(tx, basis), self.as_of, self.settings.window_months,
+            self._table("complaints"), per_order, per_complaint))
+
 
 def _scores(frame: pd.DataFrame) -> pd.Series:
     return pd.to_numeric(frame["score"]).astype("Float64").astype("float64")
@@ -811,6 +854,9 @@ FIGURE_KEYS: Mapping[str, tuple[str, int, tuple[str, ...]]] = {
     # shown in words ("62 % des Umsatzes …") in chapters 03/04 when there are walk-in sales
     "identified_revenue_share": ("fraction", 0, ()),
     "winback_rate": ("fraction", 0, ("04",)),
+    "referral_rate": ("fraction", 0, ("03",)),
+    "unprofitable_customers": ("count", 0, ("04",)),
+    "unprofitable_revenue_share": ("fraction", 1, ("04",)),
 }
 
 
@@ -836,6 +882,11 @@ def _values(a: Analysis) -> dict[str, float | None]:
         "engagement_rate": a.engagement.rate if a.engagement else None,
         "identified_revenue_share": a.identified.revenue_share if a.identified else None,
         "winback_rate": a.winback.rate if a.winback else None,
+        "referral_rate": a.referral.rate if a.referral and a.referral.answers else None,
+        "unprofitable_customers": float(a.profitability.unprofitable) if a.profitability
+        else None,
+        "unprofitable_revenue_share": a.profitability.unprofitable_revenue_share
+        if a.profitability else None,
     }
 
 

@@ -12,7 +12,9 @@
     (with a campaign in spring 2024), price rises and a few credit notes (negative amounts).
 ``data/nps.xlsx``
     two NPS survey waves (March 2024, October 2025) with deliberately *fake* names and e-mail
-    addresses (the loader must drop them) and comments, a few containing phone numbers.
+    addresses (the loader must drop them) and comments, a few containing phone numbers; and
+    the answer to "Wie sind Sie auf uns aufmerksam geworden?" (about a quarter name a
+    recommendation; promoters more often than others; some left blank).
 ``data/posts.csv``
     about 80 Instagram/Facebook posts (UTF-8 with BOM, ``,``, ISO dates).
 ``data/complaints.csv``
@@ -52,7 +54,8 @@ _FIXED_STAMP = dt.datetime(2025, 12, 31, 0, 0, 0)
 TRANSACTIONS_HEADER = (
     "Belegdatum", "Kunden-Nr.", "Belegnummer", "Artikel", "Menge", "Umsatz (CHF)", "Marge (CHF)",
 )
-NPS_HEADER = ("Datum", "Kundennummer", "Name", "E-Mail", "Bewertung", "Kommentar")
+NPS_HEADER = ("Datum", "Kundennummer", "Name", "E-Mail", "Bewertung", "Kommentar",
+              "Wie sind Sie auf uns aufmerksam geworden?")
 POSTS_HEADER = (
     "Post-ID", "Datum", "Plattform", "Likes", "Kommentare", "Geteilt", "Reichweite",
     "Impressionen", "Follower",
@@ -514,7 +517,34 @@ def _nps_rows(rng: np.random.Generator, cal: _Calendar, cust: _Customers,
     return rows
 
 
-def _nps_xlsx(rows: Sequence[tuple[dt.date, str, str, str, int, str | None]]) -> bytes:
+#: answers to "Wie sind Sie auf uns aufmerksam geworden?" (the first two name a recommendation)
+_SOURCES = (
+    "Empfehlung von Freunden", "Tipp von einer Arbeitskollegin", "Vorbeigelaufen",
+    "Wohne in der Nähe", "Instagram", "Google Maps", "Inserat im Dorfblatt",
+    "Aktion mit der Treuekarte",
+)
+_SOURCE_P = {  # by band: promoters came on a recommendation more often
+    "promoter": np.array([0.22, 0.08, 0.20, 0.20, 0.10, 0.08, 0.06, 0.06]),
+    "other": np.array([0.12, 0.05, 0.25, 0.22, 0.12, 0.10, 0.07, 0.07]),
+}
+
+
+def _nps_sources(rng: np.random.Generator,
+                 rows: Sequence[tuple[dt.date, str, str, str, int, str | None]]
+                 ) -> list[str | None]:
+    """One answer per survey row (about one in six left blank), drawn from its own stream so
+    the other columns stay as they were."""
+    blank = rng.random(len(rows)) < 0.16
+    out: list[str | None] = []
+    for k, row in enumerate(rows):
+        p = _SOURCE_P["promoter" if row[4] >= 9 else "other"]
+        pick = int(rng.choice(len(_SOURCES), p=p))
+        out.append(None if blank[k] else _SOURCES[pick])
+    return out
+
+
+def _nps_xlsx(rows: Sequence[tuple[dt.date, str, str, str, int, str | None]],
+              sources: Sequence[str | None] | None = None) -> bytes:
     from openpyxl import Workbook
 
     wb = Workbook()
@@ -522,11 +552,12 @@ def _nps_xlsx(rows: Sequence[tuple[dt.date, str, str, str, int, str | None]]) ->
     assert ws is not None
     ws.title = "Antworten"
     ws.append(list(NPS_HEADER))
-    for date, number, name, email, score, comment in rows:
-        ws.append([date, number, name, email, score, comment])
+    found = list(sources) if sources is not None else [None] * len(rows)
+    for (date, number, name, email, score, comment), source in zip(rows, found, strict=True):
+        ws.append([date, number, name, email, score, comment, source])
     for cell in ws["A"][1:]:
         cell.number_format = "DD.MM.YYYY"
-    for col, width in zip("ABCDEF", (12, 14, 22, 32, 11, 70), strict=True):
+    for col, width in zip("ABCDEFG", (12, 14, 22, 32, 11, 70, 34), strict=True):
         ws.column_dimensions[col].width = width
     wb.properties.creator = "Umfrage-Tool"
     wb.properties.lastModifiedBy = "Umfrage-Tool"
@@ -657,6 +688,9 @@ acquisition_cost = 25
 discount_rate = 0.08
 # CHF je Arbeitsstunde des Personals, inklusive Sozialleistungen.
 staff_hour_rate = 45
+# Kosten der Betreuung (Kapitel »Kundenwert«, Kundenprofitabilität): CHF je Beschwerde
+# (Ersatzware, Zeit); cost_per_order = CHF je Einkauf, hier nicht angesetzt.
+cost_per_complaint = 40
 """
 
 
@@ -672,14 +706,17 @@ def generate(dest: str | Path, seed: int = DEFAULT_SEED) -> dict[str, Path]:
     root = Path(dest)
     rng = np.random.default_rng(seed)
     # independent streams per file, so a change in one file does not reshuffle the others
-    r_cust, r_tx, r_nps, r_posts, r_compl = rng.spawn(5)
+    # a sixth stream leaves the first five as they were (spawned children depend on their index)
+    r_cust, r_tx, r_nps, r_posts, r_compl, r_source = rng.spawn(6)
     cal = _calendar()
     cust = _customers(r_cust, cal)
     lines = _transactions(r_tx, cal, cust)
+    nps_rows = _nps_rows(r_nps, cal, cust, lines)
     files = {
         "config": (root / "kbworkbook.toml", _CONFIG.format(seed=seed).encode("utf-8")),
         "transactions": (root / "data" / "transactions.csv", _transactions_csv(cal, lines)),
-        "nps": (root / "data" / "nps.xlsx", _nps_xlsx(_nps_rows(r_nps, cal, cust, lines))),
+        "nps": (root / "data" / "nps.xlsx", _nps_xlsx(nps_rows, _nps_sources(r_source,
+                                                                            nps_rows))),
         "posts": (root / "data" / "posts.csv", _posts_csv(r_posts, cal)),
         "complaints": (root / "data" / "complaints.csv", _complaints_csv(r_compl, cal, lines)),
     }

@@ -183,6 +183,13 @@ TABLES: dict[str, TableSpec] = {
             "Kommentar", "Bemerkung", "Anmerkung", "Freitext", "Begründung", "Feedback",
             "comment", "remarks", "remark"), "Kommentar", "comment",
             contains=("warum", "besser", "anmerkung", "kommentar", "why", "improve")),
+        # "Wie sind Sie auf uns aufmerksam geworden?": the referral rate (seed 001)
+        _spec("source", "text", False, (
+            "Quelle", "Herkunft", "Aufmerksam durch", "Aufmerksam geworden durch",
+            "Wie gefunden", "Empfehlungsquelle", "Kontaktquelle", "source", "referral source",
+            "how did you hear about us", "lead source"), "Aufmerksam geworden durch", "source",
+            contains=("aufmerksam", "vonunserfahren", "unsgefunden", "hearabout",
+                      "heardabout", "findus", "foundus")),
     )),
     "posts": TableSpec("posts", (
         _spec("post_id", "id", True, (
@@ -452,7 +459,7 @@ def load_transactions(source: Any, *, language: str | None = None) -> pd.DataFra
 
 
 def load_nps(source: Any, *, language: str | None = None) -> pd.DataFrame:
-    """NPS answers: ``score`` 0–10 (whole) (+ date, customer_id, segment, comment).
+    """NPS answers: ``score`` 0–10 (whole) (+ date, customer_id, segment, comment, source).
 
     Rows without a score are left out (counted in ``skipped_rows``); e-mail addresses and
     phone numbers inside comments are masked.

@@ -347,7 +347,8 @@ class Workspace:
 
 TEMPLATE_HEADERS: dict[str, list[str]] = {
     "transactions": ["Datum", "Kundennummer", "Belegnummer", "Artikel", "Menge", "Umsatz", "Marge"],
-    "nps": ["Datum", "Kundennummer", "Bewertung", "Segment", "Kommentar"],
+    "nps": ["Datum", "Kundennummer", "Bewertung", "Segment", "Kommentar",
+            "Wie sind Sie auf uns aufmerksam geworden?"],
     "posts": ["Beitrag", "Datum", "Likes", "Kommentare", "Geteilt", "Reichweite", "Impressionen",
               "Follower", "Klicks"],
     "complaints": ["Datum", "Kundennummer", "Kategorie", "Erledigt", "Zufrieden",
@@ -382,8 +383,11 @@ Retouren und Gutschriften dürfen als negative Beträge enthalten sein.
 
 ## nps.csv – Weiterempfehlungs-Umfrage (optional)
 Eine Zeile pro Antwort auf die Frage »Wie wahrscheinlich ist es, dass Sie uns einem Freund
-oder Kollegen weiterempfehlen?« (0–10). Optional Datum, Kundennummer, Segment, Kommentar.
-Quelle: Umfrage-Tool (z. B. Export als CSV), Papierbogen abgetippt.
+oder Kollegen weiterempfehlen?« (0–10). Optional Datum, Kundennummer, Segment, Kommentar
+und die Antwort auf »Wie sind Sie auf uns aufmerksam geworden?« (freier Text oder Auswahl,
+z. B. »Empfehlung«, »Instagram«, »Vorbeigelaufen«): daraus wird die Empfehlungsquote, also
+wie viele tatsächlich auf Empfehlung kamen. Quelle: Umfrage-Tool (z. B. Export als CSV),
+Papierbogen abgetippt.
 
 ## posts.csv – Social-Media-Beiträge (optional)
 Eine Zeile pro Beitrag: Kennung, Datum, Likes, Kommentare, Geteilt, optional Reichweite,

@@ -217,7 +217,8 @@ def test_nps_workbook_headers_scores_and_customers(
     assert ws is not None
     rows = list(ws.iter_rows(values_only=True))
     wb.close()
-    assert rows[0] == ("Datum", "Kundennummer", "Name", "E-Mail", "Bewertung", "Kommentar")
+    assert rows[0] == ("Datum", "Kundennummer", "Name", "E-Mail", "Bewertung", "Kommentar",
+                       "Wie sind Sie auf uns aufmerksam geworden?")
     body = rows[1:]
     assert 250 <= len(body) <= 450
     customers = {row[1] for row in tx_rows[1:]}
@@ -238,6 +239,10 @@ def test_nps_workbook_headers_scores_and_customers(
         return 100 * (promoters - detractors) / len(scores)
 
     assert nps(2025) < nps(2024)
+    sources = [r[6] for r in body]
+    assert 0.05 < sum(s is None for s in sources) / len(body) < 0.3  # some left it blank
+    referred = [str(s).startswith(("Empfehlung", "Tipp")) for s in sources if s]
+    assert 0.15 < sum(referred) / len(referred) < 0.5
 
 
 # -- posts and complaints -----------------------------------------------------------------------

@@ -9,8 +9,11 @@ into exactly one group:
 * ``new`` – first purchase ever in the window, fewer purchases;
 * ``occasional`` – everyone else.
 
-Per group: customers, complaints dated in the window of those customers, customers with at
-least one complaint, and ``per_100`` = complaints per 100 customers. A complaint without a
+Per group: customers, their purchases in the window, complaints dated in the window of those
+customers, customers with at least one complaint, ``per_100`` = complaints per 100 customers
+and ``per_1000_purchases`` = complaints per 1,000 purchases. Regular customers buy more
+often, so they have more occasions to complain: only the rate per purchase says whether they
+complain *less* than others for the same amount of business. A complaint without a
 customer number, or with one that bought nothing in the window, is counted apart
 (``anonymous``, ``unmatched``), never guessed into a group.
 """
@@ -40,6 +43,12 @@ class ComplaintGroup:
     customers: int
     complaints: int
     complainants: int
+    purchases: int = 0
+
+    @property
+    def per_1000_purchases(self) -> float:
+        """Complaints per 1,000 purchases of the group (NaN without purchases)."""
+        return 1000.0 * self.complaints / self.purchases if self.purchases else float("nan")
 
     @property
     def per_100(self) -> float:
@@ -88,7 +97,8 @@ def complaints_by_group(transactions: pd.DataFrame, complaints: pd.DataFrame, as
     members = {"regular": regular, "new": new, "occasional": active & ~regular & ~new}
     groups = tuple(ComplaintGroup(key, int(members[key].sum()),
                                   int(counts[members[key]].sum()),
-                                  int((counts[members[key]] > 0).sum())) for key in GROUPS)
+                                  int((counts[members[key]] > 0).sum()),
+                                  int(customers.orders[members[key]].sum())) for key in GROUPS)
     if not active.any():
         raise MetricError("purchases.no_orders", start=customers.start,
                           last=customers.end - pd.Timedelta(days=1))

@@ -95,6 +95,8 @@ def test_complaints_by_group_worked_example() -> None:
     assert result.group("new").per_100 == pytest.approx(100.0)
     assert result.group("new").complainant_share == pytest.approx(0.5)
     assert result.group("regular").per_100 == 0.0
+    assert [g.purchases for g in result.groups] == [3, 1, 3]
+    assert result.group("new").per_1000_purchases == pytest.approx(2000 / 3)
 
 
 def test_complaints_by_group_needs_customer_numbers() -> None:
@@ -125,6 +127,8 @@ def test_complaint_groups_partition_the_active_customers(
         tx, AS_OF, 12, min_orders).regular_customers
     assert result.linked + result.anonymous + result.unmatched == result.complaints
     assert sum(g.complaints for g in result.groups) == result.linked
+    assert sum(g.purchases for g in result.groups) == m.purchase_figures(
+        tx, AS_OF, 12, min_orders).known_orders
     assert all(g.complainants <= min(g.customers, g.complaints) for g in result.groups)
 
 
