@@ -29,7 +29,7 @@ from ..i18n import (
 )
 from ..notebook import Context, note
 from ..scrub import privacy_note, scrub
-from ._narrative import fill, markdown, text, texts
+from ._narrative import fill, label, markdown, text, texts
 from ._sections import (
     as_of,
     figure_of,
@@ -49,15 +49,17 @@ __all__ = [
     "complaints",
     "engagement",
     "headline_figures",
+    "intention",
     "intro",
     "nps",
     "purchases",
     "questions",
+    "referral",
     "retention",
 ]
 
-SECTIONS: list[str] = ["intro", "nps", "retention", "purchases", "engagement", "complaints",
-                       "questions"]
+SECTIONS: list[str] = ["intro", "nps", "referral", "retention", "purchases", "intention",
+                       "engagement", "complaints", "questions"]
 INPUTS: tuple[str, ...] = ("transactions", "nps", "posts", "complaints")
 ABOUT = ("Die wichtigsten Bindungskennzahlen des Kunden – NPS mit Intervall, Bindungs- und "
          "Abwanderungsrate, Wiederkauf, Engagement und Beschwerden – mit Lesehilfe.")
@@ -449,9 +451,111 @@ def complaints(ctx: Context) -> list[Any]:
         if found:
             blocks.append(note(privacy_note(found, ctx.language)))
     blocks.append(markdown(ctx, _TEXTS, "complaints_reading"))
-    return blocks
+    return blocks + _complaint_groups(ctx, frame)
 
 
 def questions(ctx: Context) -> list[Any]:
     """Questions for the workshop."""
     return [markdown(ctx, _TEXTS, "questions")]
+
+
+# -- issue 16: the concepts of the source texts as figures (seeds 000, 001) ------------------------
+
+
+def _cl(ctx: Context, key: str, **values: Any) -> str:
+    return fill(ctx, label(ctx, _TEXTS, "concept_labels", key), **values)
+
+
+def referral(ctx: Context) -> list[Any]:
+    """Weiterempfehlung as behaviour: the referral rate of "Wie sind Sie auf uns aufmerksam
+    geworden?" beside the NPS (seed 001); what to ask when the survey lacks the question."""
+    blocks: list[Any] = [markdown(ctx, _TEXTS, "referral")]
+    analysis = ctx.analysis()
+    result, loc = analysis.referral, ctx.locale
+    if result is None:
+        return blocks + [note(text(ctx, _TEXTS, "referral_missing"))]
+    if not result.answers:
+        return blocks + [note(text(ctx, _TEXTS, "referral_blank"))]
+    rate = format_figure("referral_rate", result.rate, loc, ctx.currency)
+    if analysis.nps_dated:
+        blocks.append(window_caption(ctx, analysis.as_of))
+    blocks.append(table_html([_cl(ctx, "figure"), _cl(ctx, "value")], [
+        [_cl(ctx, "answers"), format_integer(result.answers, loc)],
+        [_cl(ctx, "referred"), format_integer(result.referred, loc)],
+        [_cl(ctx, "referral_rate"), rate],
+        [_cl(ctx, "blank"), format_integer(result.blank, loc)],
+    ]))
+    if result.rare:
+        return blocks + [markdown(ctx, _TEXTS, "referral_rare", rate=rate)]
+    promoters = analysis.nps.promoters_share if analysis.nps is not None else None
+    return blocks + [markdown(ctx, _TEXTS, "referral_reading", rate=rate,
+                              promoters=format_percent(promoters, loc, 0)
+                              if promoters is not None else "–")]
+
+
+def intention(ctx: Context) -> list[Any]:
+    """Kundenbindung is intention and behaviour (seed 000): the survey's figures beside the
+    sales data's, and what it means when they disagree."""
+    view = ctx.analysis().intention_behaviour
+    loc, cur = ctx.locale, ctx.currency
+    blocks: list[Any] = [markdown(ctx, _TEXTS, "intention")]
+
+    def shown(key: str, value: float | None, n: int | None = None) -> str:
+        if value is None:
+            return _cl(ctx, "not_measured")
+        figure = format_figure(key, value, loc, cur)
+        return _cl(ctx, "with_n", value=figure, n=format_integer(n, loc)) if n else figure
+
+    said, done = _cl(ctx, "intention"), _cl(ctx, "behaviour")
+    rows = [
+        [said, _cl(ctx, "nps"), shown("nps", view.nps, view.nps_answers), _cl(ctx, "survey")],
+        [said, _cl(ctx, "promoters"),
+         format_percent(view.promoters_share, loc, 0) if view.promoters_share is not None
+         else _cl(ctx, "not_measured"), _cl(ctx, "survey")],
+        [done, _cl(ctx, "crr"), shown("crr", view.crr), _cl(ctx, "sales")],
+        [done, _cl(ctx, "repeat_rate"), shown("repeat_rate", view.repeat_rate),
+         _cl(ctx, "sales")],
+        [done, _cl(ctx, "referral_rate"),
+         shown("referral_rate", view.referral_rate, view.referral_answers),
+         _cl(ctx, "survey_source")],
+    ]
+    blocks.append(window_caption(ctx, ctx.analysis().as_of))
+    blocks.append(table_html([_cl(ctx, k) for k in ("kind", "figure", "value", "source")], rows,
+                             numeric_from=2, text_columns=(3,)))
+    blocks.append(markdown(ctx, _TEXTS, "intention_no_repurchase"))
+    blocks.append(markdown(ctx, _TEXTS, f"intention_{view.reading}"))
+    return blocks
+
+
+def _complaint_groups(ctx: Context, frame: pd.DataFrame) -> list[Any]:
+    """Complaints per customer group (regular, occasional, new) when complaints carry customer
+    numbers (seed 001: "Stammkunden beanstanden seltener")."""
+    blocks: list[Any] = [markdown(ctx, _TEXTS, "complaint_groups")]
+    if "customer_id" not in frame.columns:
+        return blocks + [note(text(ctx, _TEXTS, "complaint_groups_no_ids"))]
+    result = ctx.analysis().complaint_groups
+    if result is None:
+        return []
+    loc = ctx.locale
+    if not result.linked:
+        return blocks + [note(text(ctx, _TEXTS, "complaint_groups_no_ids"))]
+    k = ctx.analysis().settings.min_orders
+
+    def rate(value: float) -> str:
+        return format_decimal(value, loc, 1) if np.isfinite(value) else "–"
+
+    rows = [[_cl(ctx, g.key, k=k), format_integer(g.customers, loc),
+             format_integer(g.purchases, loc), format_integer(g.complaints, loc),
+             format_integer(g.complainants, loc), rate(g.per_100), rate(g.per_1000_purchases)]
+            for g in result.groups]
+    blocks.append(table_html([_cl(ctx, key) for key in (
+        "group", "customers", "purchases", "complaints", "complainants", "per_100",
+        "per_1000")], rows))
+    blocks.append(markdown(ctx, _TEXTS, "complaint_groups_linked",
+                           **{key: format_integer(getattr(result, key), loc) for key in (
+                               "linked", "complaints", "anonymous", "unmatched")}))
+    if result.regulars != "unknown":
+        blocks.append(markdown(ctx, _TEXTS, f"complaint_groups_{result.regulars}"))
+        if result.few:
+            blocks.append(note(text(ctx, _TEXTS, "complaint_groups_few")))
+    return blocks

@@ -23,7 +23,7 @@ from ..i18n import (
     swiss_spelling,
 )
 from ..notebook import Context, note
-from ._narrative import fill, markdown, text, texts
+from ._narrative import fill, label, markdown, text, texts
 from ._sections import (
     as_of,
     figure_of,
@@ -46,6 +46,7 @@ __all__ = [
     "cross_selling",
     "intro",
     "outlook",
+    "profitability",
     "questions",
     "rfm",
     "segment_summary",
@@ -55,7 +56,7 @@ __all__ = [
 ]
 
 SECTIONS: list[str] = ["intro", "cohorts", "staying", "rfm", "clv", "outlook", "calllist",
-                       "winback", "stammkunden", "cross_selling", "questions"]
+                       "winback", "stammkunden", "profitability", "cross_selling", "questions"]
 INPUTS: tuple[str, ...] = ("transactions",)
 ABOUT = ("Wer das Geschäft trägt: Kohorten, RFM-Segmente mit Handlungsempfehlung, "
          "Kundenwert (CLV) mit Annahmen, wen jetzt ansprechen (Rückgewinnungsliste im "
@@ -703,3 +704,71 @@ def cross_selling(ctx: Context) -> list[Any]:
 def questions(ctx: Context) -> list[Any]:
     """Questions for the workshop."""
     return [markdown(ctx, _TEXTS, "questions")]
+
+
+# -- issue 16: customer profitability (seed 003) ---------------------------------------------------
+
+
+def _pl(ctx: Context, key: str, **values: Any) -> str:
+    return fill(ctx, label(ctx, _TEXTS, "profit_labels", key), **values)
+
+
+def profitability(ctx: Context) -> list[Any]:
+    """"Der Kunde ist König, aber nicht um jeden Preis": contribution margin per customer minus
+    the cost to serve; unprofitable and barely profitable customers; deciles and whale curve."""
+    from ..plots.profitability import profitability_chart
+
+    analysis = ctx.analysis()
+    result, basis = analysis.profitability, analysis.margin
+    if result is None or basis is None:
+        return []
+    loc, cur, months = ctx.locale, ctx.currency, analysis.window.months
+    blocks: list[Any] = [markdown(ctx, _TEXTS, "profitability", months=months,
+                                  rate=format_figure("margin_rate", basis.rate, loc, cur))]
+
+    def money(value: float) -> str:
+        return format_currency(value, cur, loc, 0)
+
+    def count(n: int) -> str:
+        return _pl(ctx, "count_share", n=format_integer(n, loc),
+                   share=format_percent(n / result.customers, loc, 1))
+
+    rows = [[_pl(ctx, "customers", m=months), format_integer(result.customers, loc)],
+            [_pl(ctx, "margin"), money(result.margin)]]
+    if result.cost_per_order is not None:
+        rows.append([_pl(ctx, "order_cost", cost=format_currency(result.cost_per_order, cur,
+                                                                 loc, 2)),
+                     money(-result.order_cost)])
+    if result.cost_per_complaint is not None:
+        rows.append([_pl(ctx, "complaint_cost", cost=format_currency(
+            result.cost_per_complaint, cur, loc, 0)), money(-result.complaint_cost)])
+    rows += [
+        [_pl(ctx, "profit"), money(result.profit)],
+        [_pl(ctx, "unprofitable"), count(result.unprofitable)],
+        [_pl(ctx, "unprofitable_revenue"), format_figure(
+            "unprofitable_revenue_share", result.unprofitable_revenue_share, loc, cur)],
+        [_pl(ctx, "unprofitable_loss"), money(result.unprofitable_profit)],
+        [_pl(ctx, "marginal", below=format_currency(result.marginal_below, cur, loc, 2)),
+         count(result.marginal)],
+        [_pl(ctx, "marginal_revenue"), format_percent(result.marginal_revenue_share, loc, 1)],
+    ]
+    if result.decile_profit and result.profit > 0:
+        rows.append([_pl(ctx, "top_decile"), format_percent(result.top_decile_share, loc, 0)])
+    if result.whale:
+        rows.append([_pl(ctx, "peak"), _pl(ctx, "peak_value",
+                                           peak=format_percent(result.peak, loc, 0),
+                                           at=format_percent(result.peak_at, loc, 0))])
+    blocks.append(window_caption(ctx, analysis.as_of))
+    blocks.append(table_html([_pl(ctx, "figure"), _pl(ctx, "value")], rows))
+    if result.cost_per_order is None and result.cost_per_complaint is None:
+        blocks.append(note(text(ctx, _TEXTS, "profitability_no_costs")))
+    blocks += identified_note(ctx)
+    if result.decile_profit or result.whale:
+        blocks.append(figure_of(profitability_chart(result, currency=cur,
+                                                    language=ctx.language, locale=loc)))
+        blocks.append(markdown(ctx, _TEXTS, "profitability_reading"))
+    blocks.append(markdown(ctx, _TEXTS, "profitability_act"))
+    if result.many_unprofitable:
+        blocks.append(markdown(ctx, _TEXTS, "profitability_many", share=format_percent(
+            result.unprofitable_share, loc, 0)))
+    return blocks

@@ -16,6 +16,11 @@ often, so they have more occasions to complain: only the rate per purchase says 
 complain *less* than others for the same amount of business. A complaint without a
 customer number, or with one that bought nothing in the window, is counted apart
 (``anonymous``, ``unmatched``), never guessed into a group.
+
+:attr:`ComplaintsByGroup.regulars` compares the regulars' complaints per purchase with those
+of all other active customers together: ``less`` below 0.8 times, ``more`` above 1.25 times,
+else ``similar``; ``unknown`` when either side has no purchase. A rule of thumb for reading
+the table; with few complaints chance decides much (:attr:`ComplaintsByGroup.few`).
 """
 
 from __future__ import annotations
@@ -29,8 +34,10 @@ from kbworkbook.errors import MetricError
 from kbworkbook.metrics._common import require_columns
 from kbworkbook.metrics._window_customers import complaints_per_customer, window_customers
 
-__all__ = ["GROUPS", "ComplaintGroup", "ComplaintsByGroup", "complaints_by_group"]
+__all__ = ["FEW_COMPLAINTS", "GROUPS", "ComplaintGroup", "ComplaintsByGroup", "complaints_by_group"]
 
+#: fewer linked complaints than this: the comparison is a tendency at best
+FEW_COMPLAINTS = 20
 #: the groups in display order
 GROUPS: tuple[str, ...] = ("regular", "occasional", "new")
 
@@ -77,6 +84,27 @@ class ComplaintsByGroup:
 
     def group(self, key: str) -> ComplaintGroup:
         return next(g for g in self.groups if g.key == key)
+
+    @property
+    def few(self) -> bool:
+        return self.linked < FEW_COMPLAINTS
+
+    @property
+    def regulars(self) -> str:
+        """``less`` / ``similar`` / ``more`` complaints per purchase than the other customers,
+        or ``unknown`` (see module docstring)."""
+        regular = self.group("regular")
+        others = [g for g in self.groups if g.key != "regular"]
+        bought = sum(g.purchases for g in others)
+        if not regular.purchases or not bought:
+            return "unknown"
+        mine = regular.complaints / regular.purchases
+        theirs = sum(g.complaints for g in others) / bought
+        if mine < 0.8 * theirs:
+            return "less"
+        if mine > 1.25 * theirs:
+            return "more"
+        return "similar"
 
 
 def complaints_by_group(transactions: pd.DataFrame, complaints: pd.DataFrame, as_of: Any,

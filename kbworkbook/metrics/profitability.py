@@ -33,10 +33,13 @@ from kbworkbook.errors import MetricError
 from kbworkbook.metrics._common import require_columns
 from kbworkbook.metrics._window_customers import complaints_per_customer, window_customers
 
-__all__ = ["MARGINAL_SHARE", "CustomerProfitability", "customer_profitability"]
+__all__ = ["MANY_UNPROFITABLE", "MARGINAL_SHARE", "CustomerProfitability", "customer_profitability"]
 
 #: a customer earning less than this share of the mean profit per customer is "marginal"
 MARGINAL_SHARE = 0.10
+#: from this share of unprofitable customers on, the report proposes a measure of its own (a
+#: rule of thumb of this workbook)
+MANY_UNPROFITABLE = 0.10
 
 
 @dataclass(frozen=True)
@@ -75,9 +78,27 @@ class CustomerProfitability:
         return self.unprofitable / self.customers if self.customers else float("nan")
 
     @property
+    def many_unprofitable(self) -> bool:
+        """At least :data:`MANY_UNPROFITABLE` of the customers are unprofitable."""
+        return bool(self.customers) and self.unprofitable_share >= MANY_UNPROFITABLE
+
+    @property
     def unprofitable_revenue_share(self) -> float:
         """Their share of the customers' net revenue (NaN when it is 0)."""
         return self.unprofitable_revenue / self.revenue if self.revenue else float("nan")
+
+    @property
+    def marginal_revenue_share(self) -> float:
+        """The barely profitable customers' share of the net revenue (NaN when it is 0)."""
+        return self.marginal_revenue / self.revenue if self.revenue else float("nan")
+
+    @property
+    def top_decile_share(self) -> float:
+        """Share of the total profit brought by the best tenth of the customers (NaN without
+        deciles or with a total profit ≤ 0)."""
+        if not self.decile_profit or self.profit <= 0:
+            return float("nan")
+        return self.decile_profit[0] / self.profit
 
     @property
     def peak(self) -> float:

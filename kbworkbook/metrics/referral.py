@@ -23,10 +23,15 @@ from functools import cache
 from importlib import resources
 from typing import Any
 
-import numpy as np
 import pandas as pd
 
-__all__ = ["ReferralRate", "default_referral_words", "names_referral", "referral_rate"]
+__all__ = ["RARE_BELOW", "ReferralRate", "default_referral_words", "names_referral",
+           "referral_rate"]
+
+
+#: a referral rate below this counts as rare (fewer than one new customer in five came on a
+#: recommendation): a rule of thumb of this workbook to start the conversation, not a benchmark
+RARE_BELOW = 0.20
 
 
 @dataclass(frozen=True)
@@ -43,6 +48,11 @@ class ReferralRate:
     @property
     def rate(self) -> float:
         return self.referred / self.answers if self.answers else float("nan")
+
+    @property
+    def rare(self) -> bool:
+        """Fewer than :data:`RARE_BELOW` of the answers name a recommendation (False for none)."""
+        return bool(self.answers) and self.rate < RARE_BELOW
 
 
 @cache
@@ -72,7 +82,7 @@ def names_referral(answers: pd.Series,
     blank = text.isna() | (text == "")
     cleaned = text.fillna("").str.casefold().str.replace(drop, " ", regex=True)
     hit = cleaned.str.contains(found, regex=True).fillna(False).astype(bool)
-    return pd.Series(np.where(blank, pd.NA, hit), index=answers.index, dtype="boolean")
+    return hit.astype("boolean").mask(blank.to_numpy(dtype=bool))
 
 
 def referral_rate(answers: pd.Series,

@@ -47,7 +47,7 @@ def test_referral_rate_worked_example() -> None:
     tip and word of mouth – "freundliches Personal" is no friend. 3 of 6 = 50 %."""
     result = referral_rate(ANSWERS)
     assert (result.answers, result.referred, result.blank) == (6, 3, 2)
-    assert result.rate == pytest.approx(0.5)
+    assert result.rate == pytest.approx(0.5) and not result.rare
     assert names_referral(ANSWERS).tolist() == [True, False, pd.NA, pd.NA, True, False, True,
                                                 False]
 
@@ -57,6 +57,9 @@ def test_referral_rate_with_own_words_and_no_answer() -> None:
     assert referral_rate(ANSWERS, words).referred == 1
     empty = referral_rate(pd.Series(["", None], dtype="object"))
     assert (empty.answers, empty.blank) == (0, 2) and np.isnan(empty.rate)
+    assert not empty.rare
+    assert not referral_rate(pd.Series(["Zeitung"] * 4 + ["Empfehlung"])).rare  # 1 in 5
+    assert referral_rate(pd.Series(["Zeitung"] * 5 + ["Empfehlung"])).rare  # below 20 %
 
 
 @settings(max_examples=60, deadline=None)
@@ -97,6 +100,8 @@ def test_complaints_by_group_worked_example() -> None:
     assert result.group("regular").per_100 == 0.0
     assert [g.purchases for g in result.groups] == [3, 1, 3]
     assert result.group("new").per_1000_purchases == pytest.approx(2000 / 3)
+    # regulars: 0 of 3 purchases; the others: 3 complaints in 4 purchases
+    assert (result.regulars, result.few) == ("less", True)
 
 
 def test_complaints_by_group_needs_customer_numbers() -> None:
@@ -160,6 +165,8 @@ def test_customer_profitability_worked_example() -> None:
     assert p.whale == pytest.approx(tuple(v / 69.5 for v in (0, 76, 86, 87.5, 69.5)))
     assert (p.peak, p.peak_at) == pytest.approx((87.5 / 69.5, 0.75))
     assert p.decile_profit == ()  # fewer than ten customers
+    assert p.marginal_revenue_share == pytest.approx(50 / 290)
+    assert p.many_unprofitable  # 1 of 4 customers
 
 
 def test_customer_profitability_without_cost_to_serve_is_the_margin() -> None:
@@ -186,6 +193,8 @@ def test_profitability_invariants(rows: list[tuple[int, float, float]], cost: fl
         sizes = [len(g) for g in np.array_split(np.arange(p.customers), 10)]
         means = [v / k for v, k in zip(p.decile_profit, sizes, strict=True)]
         assert means == sorted(means, reverse=True)  # best customers first
+        if p.profit > 0:
+            assert p.top_decile_share >= 0.1 - 1e-9  # the best tenth bring at least a tenth
     if p.whale:
         curve = np.asarray(p.whale)
         assert curve[0] == 0.0 and curve[-1] == pytest.approx(1.0)
