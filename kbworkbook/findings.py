@@ -13,6 +13,9 @@ Rules, in this order, at most :data:`MAX_FINDINGS`:
 3. the biggest lever: one percentage point of retention = 1 % of the active customers, valued
    at the customer value (CLV) of chapter 04;
 4. the trend of the retention index since the previous assessment (chapter 01);
+   then, when the data show them: recommendations are rare (a referral rate below 20 %,
+   chapter 03) and many customers are unprofitable (10 % or more of the active customers,
+   chapter 04) – each names the measure for the action plan;
 5. what the last win-back list brought: the share of listed customers who bought again
    (chapter 04; only once a list made before the Stichtag exists);
 6. the regular customers' share of revenue (chapter 03).
@@ -38,6 +41,8 @@ from .i18n import (
     round_half_up,
     swiss_spelling,
 )
+from .metrics.profitability import MANY_UNPROFITABLE
+from .metrics.referral import RARE_BELOW
 
 __all__ = ["MAX_FINDINGS", "Finding", "SelfAssessment", "chapter_question", "derive_findings",
            "findings_title"]
@@ -164,6 +169,24 @@ def _winback(w: _Writer, known: Mapping[str, float]) -> Finding | None:
                                                                known["winback_rate"])), "04")
 
 
+def _referral(w: _Writer, known: Mapping[str, float]) -> Finding | None:
+    if known.get("referral_rate", RARE_BELOW) >= RARE_BELOW:
+        return None
+    return Finding("referral", w.say("referral_rare", rate=w.figure(
+        "referral_rate", known["referral_rate"])), "03")
+
+
+def _unprofitable(w: _Writer, known: Mapping[str, float]) -> Finding | None:
+    count, active = known.get("unprofitable_customers", 0.0), known.get("active_customers", 0.0)
+    if active <= 0 or count / active < MANY_UNPROFITABLE:
+        return None
+    return Finding("unprofitable", w.say(
+        "unprofitable", n=w.figure("unprofitable_customers", count),
+        active=w.figure("active_customers", active),
+        share=w.figure("unprofitable_revenue_share",
+                       known.get("unprofitable_revenue_share", math.nan))), "04")
+
+
 def _regulars(w: _Writer, known: Mapping[str, float]) -> Finding | None:
     if "regulars_revenue_share" not in known:
         return None
@@ -184,5 +207,6 @@ def derive_findings(figures: Mapping[str, float | None], assessment: SelfAssessm
     known = {k: float(v) for k, v in figures.items() if v is not None and math.isfinite(v)}
     sa = assessment or SelfAssessment()
     candidates = (_factors(w, sa), _risk(w, known), _lever(w, known), _trend(w, sa),
-                  _winback(w, known), _regulars(w, known))
+                  _referral(w, known), _unprofitable(w, known), _winback(w, known),
+                  _regulars(w, known))
     return [f for f in candidates if f is not None][:MAX_FINDINGS]

@@ -83,3 +83,18 @@ def test_lever_money_is_what_the_shown_numbers_give(active: int, clv: float) -> 
     customers, value, money = (_number(g) for g in match.groups())
     half_up = Decimal(repr(customers * value)).quantize(Decimal(1), rounding=ROUND_HALF_UP)
     assert money == float(half_up)
+
+
+def test_rare_referrals_and_many_unprofitable_customers_link_into_the_action_plan() -> None:
+    """Issue 16: 12 % came on a recommendation (< 20 %); 200 of 1’523 customers (13.1 %,
+    ≥ 10 %) are unprofitable – both name the measure for the action plan; the sample's values
+    (34 %, 4 customers) trigger neither."""
+    figures = {"referral_rate": 0.12, "unprofitable_customers": 200.0,
+               "active_customers": 1523.0, "unprofitable_revenue_share": 0.031}
+    found = derive_findings(figures, None, "de", "de-CH", "CHF")
+    assert [(f.key, f.chapter) for f in found] == [("referral", "03"), ("unprofitable", "04")]
+    referral, unprofitable = found
+    assert f"12{NBSP}%" in referral.text and "Aktionsplan" in referral.text
+    assert "200 der 1’523" in unprofitable.text and f"3.1{NBSP}%" in unprofitable.text
+    calm = dict(figures, referral_rate=0.34, unprofitable_customers=4.0)
+    assert {f.key for f in derive_findings(calm, None)}.isdisjoint({"referral", "unprofitable"})
