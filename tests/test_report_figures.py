@@ -55,6 +55,9 @@ WHERE: dict[str, dict[str, tuple[str, int | None]]] = {
                                "05": ("Anteil zufrieden gelöster Beschwerden", 1)},
     "engagement_rate": {"03": ("Reichweite", 1)},
     "identified_revenue_share": {},  # in a sentence, not in a table row or tile
+    "referral_rate": {"03": ("Empfehlungsquote – kam auf Empfehlung", 1)},
+    "unprofitable_customers": {"04": ("Unrentable Kunden (Gewinn unter 0)", 1)},
+    "unprofitable_revenue_share": {"04": ("… Anteil der Unrentablen am Umsatz", 1)},
 }
 
 

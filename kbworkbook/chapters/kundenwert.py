@@ -744,7 +744,9 @@ def profitability(ctx: Context) -> list[Any]:
             result.cost_per_complaint, cur, loc, 0)), money(-result.complaint_cost)])
     rows += [
         [_pl(ctx, "profit"), money(result.profit)],
-        [_pl(ctx, "unprofitable"), count(result.unprofitable)],
+        [_pl(ctx, "unprofitable"), format_figure("unprofitable_customers",
+                                                 result.unprofitable, loc, cur)],
+        [_pl(ctx, "unprofitable_customers"), format_percent(result.unprofitable_share, loc, 1)],
         [_pl(ctx, "unprofitable_revenue"), format_figure(
             "unprofitable_revenue_share", result.unprofitable_revenue_share, loc, cur)],
         [_pl(ctx, "unprofitable_loss"), money(result.unprofitable_profit)],
