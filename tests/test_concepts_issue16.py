@@ -199,4 +199,5 @@ def test_profitability_chart_draws_deciles_and_the_whale_curve() -> None:
     heights = [r.get_height() for r in bars.patches]
     assert heights == pytest.approx(list(p.decile_profit))
     assert whale.lines[0].get_ydata() == pytest.approx(np.asarray(p.whale))
+    assert p.humped and whale.lines[-1].get_ydata() == pytest.approx([p.peak])  # the marker
 

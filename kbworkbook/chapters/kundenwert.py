@@ -756,7 +756,7 @@ def profitability(ctx: Context) -> list[Any]:
     ]
     if result.decile_profit and result.profit > 0:
         rows.append([_pl(ctx, "top_decile"), format_percent(result.top_decile_share, loc, 0)])
-    if result.whale:
+    if result.humped:
         rows.append([_pl(ctx, "peak"), _pl(ctx, "peak_value",
                                            peak=format_percent(result.peak, loc, 0),
                                            at=format_percent(result.peak_at, loc, 0))])

@@ -106,6 +106,12 @@ class CustomerProfitability:
         return max(self.whale) if self.whale else float("nan")
 
     @property
+    def humped(self) -> bool:
+        """The whale curve rises visibly above 100 % (peak ≥ 100.5 %): unprofitable customers
+        eat part of what the best ones earn."""
+        return bool(self.whale) and self.peak >= 1.005
+
+    @property
     def peak_at(self) -> float:
         """Share of the customers (best first) at the highest point of the whale curve."""
         if not self.whale:

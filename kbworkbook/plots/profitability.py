@@ -66,11 +66,13 @@ def profitability_chart(result: CustomerProfitability, currency: str = "CHF",
             share = np.linspace(0.0, 1.0, curve.size)
             ax.plot(share, curve, color=COLORS["primary"], linewidth=2)
             ax.axhline(1.0, color=COLORS["neutral"], linestyle="--", linewidth=1)
-            peak, at = result.peak, result.peak_at
-            ax.plot([at], [peak], "o", color=COLORS["accent"])
-            ax.annotate(_t("peak", language, peak=format_percent(peak, loc, 0),
-                           at=format_percent(at, loc, 0)), (at, peak),
-                        textcoords="offset points", xytext=(-8, -16), ha="right", fontsize=9)
+            if result.humped:  # the hump: the best customers earn more than the whole
+                peak, at = result.peak, result.peak_at
+                ax.plot([at], [peak], "o", color=COLORS["accent"])
+                ax.annotate(_t("peak", language, peak=format_percent(peak, loc, 0),
+                               at=format_percent(at, loc, 0)), (at, peak),
+                            textcoords="offset points", xytext=(-8, -16), ha="right",
+                            fontsize=9)
             ax.set_xlim(0, 1)
             ax.set_ylim(0, max(1.05, float(curve.max()) * 1.08))
             ax.xaxis.set_major_formatter(percent_formatter(loc))

@@ -163,7 +163,7 @@ def test_customer_profitability_worked_example() -> None:
     assert p.unprofitable_profit == pytest.approx(-18.0)
     assert (p.marginal_revenue, p.marginal_below) == pytest.approx((50.0, 1.7375))
     assert p.whale == pytest.approx(tuple(v / 69.5 for v in (0, 76, 86, 87.5, 69.5)))
-    assert (p.peak, p.peak_at) == pytest.approx((87.5 / 69.5, 0.75))
+    assert (p.peak, p.peak_at) == pytest.approx((87.5 / 69.5, 0.75)) and p.humped
     assert p.decile_profit == ()  # fewer than ten customers
     assert p.marginal_revenue_share == pytest.approx(50 / 290)
     assert p.many_unprofitable  # 1 of 4 customers
