@@ -58,6 +58,7 @@ from .intention import IntentionBehaviour
 from .metrics.complaint_groups import ComplaintGroup, ComplaintsByGroup
 from .metrics.profitability import CustomerProfitability
 from .metrics.referral import ReferralRate
+from .metrics.said_and_done import BandRepurchase, RepurchaseByBand
 from .models.bgnbd import BgNbdFit
 from .models.outlook import Outlook
 from .models.sufficiency import DataSufficiency, GateIssue
@@ -84,6 +85,7 @@ _TYPES: dict[str, type] = {cls.__name__: cls for cls in (
     metrics.NpsResult, metrics.EngagementRate,
     Outlook, DataSufficiency, GateIssue, HoldoutCheck, BgNbdFit, metrics.CohortTable,
     IntentionBehaviour, ReferralRate, ComplaintsByGroup, ComplaintGroup, CustomerProfitability,
+    RepurchaseByBand, BandRepurchase,
 )}
 
 

@@ -41,6 +41,7 @@ from .intention import IntentionBehaviour, intention_behaviour, referral_in_wind
 from .metrics.complaint_groups import ComplaintsByGroup, complaints_by_group
 from .metrics.profitability import CustomerProfitability, customer_profitability
 from .metrics.referral import ReferralRate
+from .metrics.said_and_done import RepurchaseByBand, repurchase_by_band
 from .reasons import reason_of
 
 __all__ = [
@@ -87,6 +88,7 @@ ENGAGEMENT_BASES = ("reach", "impressions", "followers")
 #: How many monthly first-purchase cohorts the analysis keeps (the workshop shows them all,
 #: the report the youngest twelve).
 COHORT_MONTHS = 24
+SAID_AND_DONE_DAYS = 180  # follow-up after a survey answer: did the customer buy again?
 
 
 # -- settings and window -------------------------------------------------------------------------
@@ -763,6 +765,16 @@ class Analysis:
         return self._attempt(lambda: customer_profitability(
             contribution_margin(tx, basis), self.as_of, self.settings.window_months,
             self._table("complaints"), per_order, per_complaint))
+
+    @cached_property
+    def said_and_done(self) -> RepurchaseByBand | None:
+        """Did promoters, passives and detractors buy again within half a year after their
+        survey answer? (None without dated answers carrying a customer number, or sales.)"""
+        tx, frame = self._table("transactions"), self._table("nps")
+        if tx is None or frame is None or not {"date", "customer_id"} <= set(frame.columns):
+            return None
+        return self._attempt(lambda: repurchase_by_band(frame, tx, self.as_of,
+                                                        SAID_AND_DONE_DAYS))
 
 
 def _scores(frame: pd.DataFrame) -> pd.Series:

@@ -137,8 +137,26 @@ def test_analysis_parts_without_the_data_they_need() -> None:
     assert a.profitability is not None and a.profitability.cost_per_order is None
     doc = {f["key"]: f for f in figures_document(a, "CHF")["figures"]}
     assert doc["referral_rate"]["value"] is None and doc["referral_rate"]["chapters"] == []
+    assert a.said_and_done is None  # the survey carries no customer numbers
     empty = analyse({}, Settings(), AS_OF)
     assert empty.profitability is None and empty.intention_behaviour.reading == "unknown"
+
+
+def test_said_and_done_in_the_analysis_and_chapter_03(tmp_path) -> None:
+    """A (promoter, 1 Feb) bought again on 1 March (within 180 days), B (promoter) on 1 April,
+    E (detractor, 15 Jan 2024) on 1 June 2024: promoters 2 of 2, detractors 1 of 1 – no
+    difference between what they said."""
+    survey = pd.DataFrame({"score": pd.array([10, 9, 2], dtype="Int64"),
+                           "date": pd.to_datetime(["2025-02-01", "2025-02-01", "2024-01-15"]),
+                           "customer_id": pd.Series(["A", "B", "E"], dtype="str")})
+    a = analyse({"transactions": TX, "nps": survey}, SETTINGS, AS_OF)
+    found = a.said_and_done
+    assert found is not None and found.days == 180
+    assert [(b.answers, b.bought) for b in found.bands] == [(2, 2), (0, 0), (1, 1)]
+    assert found.reading == "no_difference"
+    ws = create_workspace(tmp_path / "ws", "Testbäckerei", locale="de-CH")
+    text = _text(kennzahlen.intention(_ctx(ws, transactions=TX, nps=survey)))
+    assert "Halten Befragte Wort?" in text and "etwa gleich oft wieder" in text
 
 
 # -- chapters ---------------------------------------------------------------------------------

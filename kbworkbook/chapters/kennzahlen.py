@@ -524,6 +524,29 @@ def intention(ctx: Context) -> list[Any]:
                              numeric_from=2, text_columns=(3,)))
     blocks.append(markdown(ctx, _TEXTS, "intention_no_repurchase"))
     blocks.append(markdown(ctx, _TEXTS, f"intention_{view.reading}"))
+    return blocks + _said_and_done(ctx)
+
+
+def _said_and_done(ctx: Context) -> list[Any]:
+    """Per NPS band: respondents who bought again within the follow-up after answering."""
+    result, loc = ctx.analysis().said_and_done, ctx.locale
+    if result is None or not result.followed or result.first_answer is None:
+        return []
+    blocks: list[Any] = [markdown(
+        ctx, _TEXTS, "said_and_done", days=format_integer(result.days, loc),
+        first=format_date(result.first_answer, loc), last=format_date(result.last_answer, loc),
+        followed=format_integer(result.followed, loc), answers=format_integer(result.answers,
+                                                                              loc))]
+    rows = [[_cl(ctx, f"{b.band}_band"), format_integer(b.answers, loc),
+             format_integer(b.bought, loc),
+             format_percent(b.share, loc, 0) if b.answers else "–"] for b in result.bands]
+    blocks.append(table_html([_cl(ctx, "band"), _cl(ctx, "followed"),
+                              _cl(ctx, "bought_again", days=format_integer(result.days, loc)),
+                              _cl(ctx, "bought_share")], rows))
+    if result.reading != "unknown":
+        blocks.append(markdown(ctx, _TEXTS, f"said_and_done_{result.reading}"))
+        if result.few:
+            blocks.append(note(text(ctx, _TEXTS, "said_and_done_few")))
     return blocks
 
 

@@ -202,3 +202,61 @@ def test_profitability_invariants(rows: list[tuple[int, float, float]], cost: fl
         assert (np.diff(curve, 2) <= 1e-9).all()  # best customers first: concave
     else:
         assert p.profit <= 0
+
+
+# -- said and done: repurchase after the survey answer, per NPS band ----------------------------
+
+SAID_TX = _tx([
+    ("A", "2025-01-10", 10, 4), ("A", "2025-03-01", 10, 4), ("B", "2025-01-05", 10, 4),
+    ("C", "2025-02-20", 10, 4), ("D", "2025-01-01", 10, 4), ("D", "2025-06-01", 10, 4),
+])
+SAID_SURVEY = pd.DataFrame({
+    "score": pd.array([10, 9, 8, 3, 10, 2, 10, None], dtype="Int64"),
+    "date": pd.to_datetime(["2025-02-01", "2025-02-01", "2025-02-20", "2025-01-15",
+                            "2025-02-01", "2025-09-01", "2025-02-01", "2025-02-01"]),
+    "customer_id": pd.Series(["A", "B", "C", "D", "E", "A", None, "A"], dtype="str"),
+})
+
+
+def test_repurchase_by_band_worked_example() -> None:
+    """180 days after the answer: A (promoter) bought on 1 March, B (promoter) never again,
+    C (passive) only on the day of the answer, D (detractor) on 1 June. E is unknown to the
+    till, A's September answer is not yet followed up to the end, one answer has no number and
+    one no score: 7 answers, 4 followed."""
+    from kbworkbook.metrics.said_and_done import repurchase_by_band
+
+    result = repurchase_by_band(SAID_SURVEY, SAID_TX, AS_OF, days=180)
+    assert (result.answers, result.followed) == (7, 4)
+    rows = {b.band: (b.answers, b.bought) for b in result.bands}
+    assert rows == {"promoters": (2, 1), "passives": (1, 0), "detractors": (1, 1)}
+    assert result.band("promoters").share == pytest.approx(0.5)
+    assert (result.reading, result.few) == ("reversed", True)  # 50 % vs 100 %
+    assert np.isnan(repurchase_by_band(SAID_SURVEY.iloc[:0], SAID_TX, AS_OF).band(
+        "passives").share)
+    assert result.first_answer == pd.Timestamp("2025-01-15")
+    assert result.last_answer == pd.Timestamp("2025-02-20")
+
+
+@settings(max_examples=40, deadline=None)
+@given(st.lists(st.tuples(st.integers(0, 5), st.integers(0, 700)), min_size=1, max_size=30),
+       st.lists(st.tuples(st.integers(0, 7), st.integers(0, 700), st.integers(0, 10)),
+                max_size=20),
+       st.integers(1, 400))
+def test_repurchase_by_band_counts_each_followed_answer_once(
+        sales: list[tuple[int, int]], answers: list[tuple[int, int, int]], days: int) -> None:
+    from kbworkbook.metrics.said_and_done import repurchase_by_band
+
+    day0 = pd.Timestamp("2024-01-01")
+    tx = _tx([(f"K{c}", str((day0 + pd.Timedelta(days=d)).date()), 10.0, 4.0)
+              for c, d in sales])
+    survey = pd.DataFrame({
+        "score": pd.array([s for _, _, s in answers], dtype="Int64"),
+        "date": pd.to_datetime([str((day0 + pd.Timedelta(days=d)).date())
+                                for _, d, _ in answers]),
+        "customer_id": pd.Series([f"K{c}" for c, _, _ in answers], dtype="str")})
+    result = repurchase_by_band(survey, tx, AS_OF, days)
+    assert sum(b.answers for b in result.bands) == result.followed <= result.answers
+    assert all(0 <= b.bought <= b.answers for b in result.bands)
+    longer = repurchase_by_band(survey, tx, "2027-12-31", days)  # everyone followed up
+    assert longer.followed == sum(1 for c, _, _ in answers if c <= 5 and any(
+        k == c for k, _ in sales))
