@@ -56,6 +56,8 @@ from .fileio import atomic_write_json
 from .input_files import DigestMemo, cache_root, configured_files, digest_of, workspace_files
 from .intention import IntentionBehaviour
 from .metrics.complaint_groups import ComplaintGroup, ComplaintsByGroup
+from .metrics.concentration import Concentration
+from .metrics.lifecycle import Lifecycle
 from .metrics.profitability import CustomerProfitability
 from .metrics.referral import ReferralRate
 from .metrics.said_and_done import BandRepurchase, RepurchaseByBand
@@ -86,6 +88,7 @@ _TYPES: dict[str, type] = {cls.__name__: cls for cls in (
     Outlook, DataSufficiency, GateIssue, HoldoutCheck, BgNbdFit, metrics.CohortTable,
     IntentionBehaviour, ReferralRate, ComplaintsByGroup, ComplaintGroup, CustomerProfitability,
     RepurchaseByBand, BandRepurchase,
+    Lifecycle, Concentration,
 )}
 
 

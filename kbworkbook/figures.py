@@ -39,6 +39,8 @@ from .economics import lifetime_margin
 from .errors import KbWorkbookError, MetricError
 from .intention import IntentionBehaviour, intention_behaviour, referral_in_window
 from .metrics.complaint_groups import ComplaintsByGroup, complaints_by_group
+from .metrics.concentration import Concentration, revenue_concentration
+from .metrics.lifecycle import STAGES, Lifecycle, lifecycle, lifecycle_settings
 from .metrics.profitability import CustomerProfitability, customer_profitability
 from .metrics.referral import ReferralRate
 from .metrics.said_and_done import RepurchaseByBand, repurchase_by_band
@@ -113,6 +115,8 @@ class Settings:
     window_months: int = DEFAULT_WINDOW_MONTHS
     min_orders: int = 2
     economics: Mapping[str, Any] = field(default_factory=dict)
+    #: ``[analysis]`` as written (the lifecycle's thresholds, :func:`lifecycle_settings`)
+    analysis: Mapping[str, Any] = field(default_factory=dict)
 
     @classmethod
     def of(cls, workspace: Any) -> Settings:
@@ -127,7 +131,8 @@ class Settings:
         if "margin_rate" not in economics and "margin_rate" in analysis:
             economics["margin_rate"] = analysis["margin_rate"]  # older place of the setting
         return cls(window_months=positive("window_months", DEFAULT_WINDOW_MONTHS),
-                   min_orders=positive("stammkunde_min_orders", 2), economics=economics)
+                   min_orders=positive("stammkunde_min_orders", 2), economics=economics,
+                   analysis=dict(analysis))
 
 
 @dataclass(frozen=True)
@@ -777,6 +782,27 @@ class Analysis:
                                                         SAID_AND_DONE_DAYS))
 
 
+    @cached_property
+    def lifecycle(self) -> Lifecycle | None:
+        """Every identified customer's lifecycle stage at the Stichtag and the flows from the
+        previous Stichtag (counts only; rules and settings in
+        :mod:`kbworkbook.metrics.lifecycle`)."""
+        tx = self._table("transactions")
+        if tx is None:
+            return None
+        policy, previous = lifecycle_settings(self.settings.analysis)
+        return self._attempt(lambda: lifecycle(tx, self.as_of, policy, previous))
+
+    @cached_property
+    def concentration(self) -> Concentration | None:
+        """Revenue share of the 10 largest customers and of the top 20 % in the window."""
+        tx = self._table("transactions")
+        if tx is None:
+            return None
+        return self._attempt(lambda: revenue_concentration(
+            tx, self.as_of, self.settings.window_months))
+
+
 def _scores(frame: pd.DataFrame) -> pd.Series:
     return pd.to_numeric(frame["score"]).astype("Float64").astype("float64")
 
@@ -869,6 +895,14 @@ FIGURE_KEYS: Mapping[str, tuple[str, int, tuple[str, ...]]] = {
     "referral_rate": ("fraction", 0, ("03",)),
     "unprofitable_customers": ("count", 0, ("04",)),
     "unprofitable_revenue_share": ("fraction", 1, ("04",)),
+    # lifecycle stage counts at the Stichtag (window: that day), chapter 04
+    "lifecycle_new": ("count", 0, ("04",)),
+    "lifecycle_regular": ("count", 0, ("04",)),
+    "lifecycle_at_risk": ("count", 0, ("04",)),
+    "lifecycle_lost": ("count", 0, ("04",)),
+    "lifecycle_won_back": ("count", 0, ("04",)),
+    "top10_revenue_share": ("fraction", 0, ("04",)),
+    "top20pct_revenue_share": ("fraction", 0, ("04",)),
 }
 
 
@@ -899,6 +933,10 @@ def _values(a: Analysis) -> dict[str, float | None]:
         else None,
         "unprofitable_revenue_share": a.profitability.unprofitable_revenue_share
         if a.profitability else None,
+        **{f"lifecycle_{stage}": float(a.lifecycle.count(stage)) if a.lifecycle else None
+           for stage in STAGES},
+        "top10_revenue_share": a.concentration.top_n_share if a.concentration else None,
+        "top20pct_revenue_share": a.concentration.top_share_share if a.concentration else None,
     }
 
 
@@ -916,6 +954,8 @@ def key_figures(analysis: Analysis) -> list[KeyFigure]:
         window = analysis.window.iso()
         if key in ("nps", "nps_answers") and analysis.nps is not None and not analysis.nps_dated:
             window = "all answers (undated)"
+        if key.startswith("lifecycle_"):  # a count at the Stichtag, not over the window
+            window = analysis.as_of.date().isoformat()
         if key == "winback_rate" and analysis.winback is not None:  # since the list was made
             window = (f"{(analysis.winback.list_date + pd.Timedelta(days=1)).date().isoformat()}"
                       f"/{analysis.as_of.date().isoformat()}")

@@ -44,6 +44,10 @@ CONFIG_FILE = "kbworkbook.toml"
 INPUTS: tuple[str, ...] = ("transactions", "nps", "posts", "complaints")
 INPUT_SUFFIXES: tuple[str, ...] = (".csv", ".txt", ".tsv", ".xlsx", ".parquet")
 CURRENCIES: tuple[str, ...] = ("CHF", "EUR")
+#: ``[client] market``: the client sells to consumers (b2c, the default) or to firms (b2b).
+MARKETS: tuple[str, ...] = ("b2c", "b2b")
+#: ``[analysis]`` keys that hold a number of days or months (whole numbers ≥ 1).
+WHOLE_DAYS: tuple[str, ...] = ("lapse_days", "new_days", "at_risk_days", "lifecycle_months")
 
 #: The fictitious sample client; shipped inside the package (also in an installed wheel).
 SAMPLE_WORKSPACE = package_path("data", "samples", "sonnenschein")
@@ -52,9 +56,10 @@ HOME_ENV = "KBWORKBOOK_HOME"
 
 #: Every key kbworkbook.toml may hold, per table; ``None`` marks a free-form table.
 SCHEMA: dict[str, set[str] | None] = {
-    "client": {"name", "locale", "currency", "industry"},
+    "client": {"name", "locale", "currency", "industry", "market"},
     "consultant": {"name", "company", "logo", "color", "accent_color", "email", "phone"},
-    "analysis": {"as_of", "window_months", "stammkunde_min_orders", "margin_rate", "lapse_days"},
+    "analysis": {"as_of", "window_months", "stammkunde_min_orders", "margin_rate", "lapse_days",
+                 "new_days", "at_risk_days", "lifecycle_months", "previous_as_of"},
     "data": set(INPUTS),
     "calllist": {"length", "valuable_share", "alive_below", "gap_multiple", "max_days_since"},
     "economics": None,
@@ -244,14 +249,34 @@ class Workspace:
                 f"{config_path.name}: [client] currency »{currency}« ist unbekannt; "
                 f"erlaubt sind {', '.join(CURRENCIES)}."
             )
-        as_of = config.get("analysis", {}).get("as_of")
-        if as_of is not None and not isinstance(as_of, dt.date):
-            try:
-                dt.date.fromisoformat(str(as_of))
-            except ValueError:
+        market = client.get("market", "b2c")
+        if market not in MARKETS:
+            problems.append(
+                f"{config_path.name}: [client] market »{market}« ist unbekannt; erlaubt sind "
+                "»b2c« (Kundschaft sind Privatpersonen) und »b2b« (Kundschaft sind Firmen), "
+                'z. B. market = "b2b".'
+            )
+        analysis = config.get("analysis", {})
+        analysis = analysis if isinstance(analysis, Mapping) else {}
+        for key in ("as_of", "previous_as_of"):
+            as_of = analysis.get(key)
+            if as_of is not None and not isinstance(as_of, dt.date):
+                try:
+                    dt.date.fromisoformat(str(as_of))
+                except ValueError:
+                    problems.append(
+                        f"{config_path.name}: [analysis] {key} »{as_of}« ist kein Datum; "
+                        "bitte als JJJJ-MM-TT schreiben, z. B. 2025-12-31."
+                    )
+        for key in WHOLE_DAYS:
+            value = analysis.get(key)
+            if value is not None and (isinstance(value, bool) or not isinstance(value, int)
+                                      or value < 1):
+                unit = "Monate" if key.endswith("months") else "Tage"
                 problems.append(
-                    f"{config_path.name}: [analysis] as_of »{as_of}« ist kein Datum; "
-                    "bitte als JJJJ-MM-TT schreiben, z. B. 2025-12-31."
+                    f"{config_path.name}: [analysis] {key} »{value}« ist keine ganze Zahl ≥ 1; "
+                    f"bitte die Zahl der {unit} ohne Anführungszeichen eintragen, "
+                    f"z. B. {key} = {3 if unit == 'Monate' else 90}."
                 )
         if not problems:  # paths only once the tables themselves are valid
             problems.extend(_path_problems(config, root))
@@ -265,6 +290,11 @@ class Workspace:
     def language(self) -> Language:
         """Text language of the workspace's locale (``de`` or ``en``)."""
         return language_of(self.locale)
+
+    @property
+    def market(self) -> str:
+        """``b2b`` when the client sells to firms (``[client] market``), else ``b2c``."""
+        return "b2b" if self.section("client").get("market") == "b2b" else "b2c"
 
     @property
     def is_sample(self) -> bool:

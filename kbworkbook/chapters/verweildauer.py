@@ -13,10 +13,10 @@ import pandas as pd
 
 from ..errors import MetricError
 from ..i18n import format_date, format_integer, format_percent
+from ..metrics.lifecycle import lapse_threshold
 from ..metrics.survival import (
     SurvivalCurve,
     kaplan_meier,
-    lapse_gap_days,
     time_to_lapse,
     time_to_second_purchase,
 )
@@ -83,7 +83,7 @@ def staying(ctx: Context) -> list[Any]:
 
     configured = analysis_setting(ctx, "lapse_days", 0)
     try:
-        gap = float(configured) if configured else lapse_gap_days(frame, day)
+        gap = lapse_threshold(frame, day, configured or None)[0]  # the lifecycle's lapse
         lapse = time_to_lapse(frame, day, gap)
     except MetricError as exc:
         return blocks + [undefined(ctx, _TEXTS, exc)]

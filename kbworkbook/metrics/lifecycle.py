@@ -39,6 +39,7 @@ newcomers), column sums the counts at ``T``.
 from __future__ import annotations
 
 import math
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -59,6 +60,7 @@ __all__ = [
     "at_risk_threshold",
     "lapse_threshold",
     "lifecycle",
+    "lifecycle_settings",
     "lifecycle_stages",
 ]
 
@@ -156,6 +158,32 @@ def _from_pauses(transactions: pd.DataFrame, as_of: Any, quantile: float) -> flo
         if exc.reason.code == "survival.no_repeat_buyers":
             raise MetricError("lifecycle.no_repeat_buyers") from None
         raise
+
+
+def _whole(settings: Mapping[str, Any], key: str) -> int | None:
+    value = settings.get(key)
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        return None
+    return int(value) if math.isfinite(value) and value >= 1 and value == int(value) else None
+
+
+def lifecycle_settings(settings: Mapping[str, Any]) -> tuple[LifecyclePolicy, Any]:
+    """The policy and the previous Stichtag (``None``: by months) from ``[analysis]`` of
+    kbworkbook.toml: ``new_days``, ``at_risk_days``, ``lapse_days``, ``lifecycle_months``
+    (whole numbers ≥ 1) and ``previous_as_of`` (a date). A value that does not fit is left at
+    its default here; :class:`~kbworkbook.workspace.Workspace` refuses it when opening."""
+    new_days = _whole(settings, "new_days") or DEFAULT_NEW_DAYS
+    months = _whole(settings, "lifecycle_months") or DEFAULT_LIFECYCLE_MONTHS
+    risk, lapse = _whole(settings, "at_risk_days"), _whole(settings, "lapse_days")
+    policy = LifecyclePolicy(new_days=new_days, months=min(months, 120),
+                             at_risk_days=None if risk is None else float(risk),
+                             lapse_days=None if lapse is None else float(lapse))
+    previous = settings.get("previous_as_of")
+    try:
+        previous = None if previous is None else pd.Timestamp(str(previous)).normalize()
+    except ValueError:
+        previous = None
+    return policy, previous
 
 
 def _day(value: pd.Timestamp) -> int:

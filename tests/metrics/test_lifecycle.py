@@ -24,9 +24,9 @@ from kbworkbook.metrics.survival import lapse_gap_days
 
 # Stichtag T = 30 Jun 2025; previous P = 31 Mar 2025 (3 months); P's previous = P − 91 days =
 # 30 Dec 2024. new_days 90, at risk after 30 days, lost after 120 days without a purchase.
-#   A  10 Jan, 10 Feb, 10 Mar, 20 Jun 2025   P: first 80 d ago → new      T: 10 d, 4 buys → regular
+#   A  10 Jan, 10 Feb, 10 Mar, 20 Jun 2025   P: first 80 d ago → new    T: 10 d, 4 buys → regular
 #   B  1 Jun, 1 Jul 2024                      P: 273 d → lost               T: 364 d → lost
-#   C  1 Sep, 1 Oct 2024, 15 May 2025         P: 181 d → lost               T: 46 d, lost at P → won back
+#   C  1 Sep, 1 Oct 2024, 15 May 2025         P: 181 d → lost            T: 46 d, lost → won back
 #   D  1 May 2025                             P: not yet                    T: first 60 d ago → new
 #   E  5 Jan, 1 Feb, 20 Apr 2025              P: first 85 d ago → new       T: 71 d > 30 → at risk
 #   F  1 Nov, 1 Dec 2024, 20 Mar, 25 Jun 2025 P: 11 d, first 150 d → regular  T: 5 d → regular
