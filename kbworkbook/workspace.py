@@ -471,6 +471,7 @@ def create_workspace(
 name = {_toml_string(client)}
 locale = "{locale_norm}"
 currency = "{currency}"
+# market = "b2b"             # Kundschaft sind Firmen (Standard "b2c": Privatpersonen)
 
 [consultant]
 name = ""
@@ -482,6 +483,12 @@ color = "#1d4e89"
 # as_of = 2025-12-31        # Stichtag; leer = letzter Tag mit Daten
 window_months = 12
 stammkunde_min_orders = 2
+# Kundenlebenszyklus (Kapitel 4), alle Angaben in Tagen bzw. Monaten; leer = aus den Daten:
+# new_days = 90              # neu: erster Einkauf in den letzten … Tagen
+# at_risk_days = 30          # gefährdet: länger als … Tage kein Einkauf
+# lapse_days = 120           # verloren: … Tage kein Einkauf (auch »Wie lange bleiben Kunden?«)
+# lifecycle_months = 3       # voriger Stichtag: … Monate vor dem Stichtag
+# previous_as_of = 2025-09-30  # oder: Stichtag des vorigen Berichts
 
 [data]
 # transactions = "data/umsaetze.csv"   # andere Dateinamen hier eintragen

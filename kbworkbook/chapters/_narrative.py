@@ -4,6 +4,11 @@ A key of such a file holds ``de`` and ``en`` text, or (for label tables) a ``de`
 mapping. Every lookup falls back to German, fills ``{placeholders}`` only when values are
 given, and writes Swiss spelling (ss for ß) for the de-CH locale.
 
+A client selling to firms (``[client] market = "b2b"`` in kbworkbook.toml) reads the
+``de_b2b`` / ``en_b2b`` variant of a text where one exists (Geschäftskunden, Schlüsselkunden,
+Rahmenverträge); a label table's ``de_b2b`` / ``en_b2b`` mapping overrides single labels. The
+wording lives in the catalogues, never in the chapters' code.
+
 The consultant may replace any narrative text shown with :func:`markdown` and add a comment
 after any section, per workspace (:mod:`kbworkbook.consultant_texts`); both are escaped and
 have personal data masked before they reach the page.
@@ -23,7 +28,8 @@ from ..i18n import swiss_spelling
 from ..notebook import Context, note
 from ..scrub import privacy_note, scrub
 
-__all__ = ["chapter_texts", "consultant_comment", "fill", "label", "markdown", "text", "texts"]
+__all__ = ["chapter_texts", "consultant_comment", "fill", "label", "markdown", "text", "texts",
+           "variant"]
 
 #: id of a parsed catalogue → its chapter module's name (for the consultant's overrides)
 _MODULE_OF: dict[int, str] = {}
@@ -79,10 +85,22 @@ def fill(ctx: Context, raw: str, **values: Any) -> str:
     return swiss_spelling(raw.format(**values) if values else raw, ctx.locale)
 
 
+def _b2b(ctx: Context) -> bool:
+    return getattr(ctx.workspace, "market", "b2c") == "b2b"
+
+
+def variant(ctx: Context, entry: dict[str, Any]) -> Any:
+    """The entry's text for the context: ``<language>_b2b`` for a B2B client when present,
+    else ``<language>``, else the German (B2B variant first)."""
+    keys: list[str] = [ctx.language, "de"]
+    if _b2b(ctx):
+        keys = [f"{ctx.language}_b2b", ctx.language, "de_b2b", "de"]
+    return next((entry[k] for k in keys if entry.get(k)), entry["de"])
+
+
 def text(ctx: Context, texts: dict[str, Any], key: str, **values: Any) -> str:
     """Plain narrative ``texts[key]`` in the context's language (German fallback), stripped."""
-    entry = texts[key]
-    return fill(ctx, entry.get(ctx.language) or entry["de"], **values).strip()
+    return fill(ctx, variant(ctx, texts[key]), **values).strip()
 
 
 def markdown(ctx: Context, texts: dict[str, Any], key: str, **values: Any) -> Any:
@@ -110,5 +128,7 @@ def markdown(ctx: Context, texts: dict[str, Any], key: str, **values: Any) -> An
 def label(ctx: Context, texts: dict[str, Any], table: str, key: str) -> str:
     """Entry ``key`` of the label table ``texts[table]``; ``key`` itself when it has none."""
     entry = texts[table]
-    labels = entry.get(ctx.language) or entry["de"]
+    labels = dict(entry.get(ctx.language) or entry["de"])
+    if _b2b(ctx):
+        labels.update(entry.get(f"{ctx.language}_b2b") or {})
     return swiss_spelling(str(labels.get(key, key)), ctx.locale)

@@ -34,6 +34,7 @@ from ._sections import (
     undefined,
 )
 from ._window import analysis_setting, history_caption, window_caption, window_months
+from .lebenszyklus import concentration, lifecycle
 from .verweildauer import staying
 
 __all__ = [
@@ -43,8 +44,10 @@ __all__ = [
     "calllist",
     "clv",
     "cohorts",
+    "concentration",
     "cross_selling",
     "intro",
+    "lifecycle",
     "outlook",
     "profitability",
     "questions",
@@ -55,8 +58,9 @@ __all__ = [
     "winback",
 ]
 
-SECTIONS: list[str] = ["intro", "cohorts", "staying", "rfm", "clv", "outlook", "calllist",
-                       "winback", "stammkunden", "profitability", "cross_selling", "questions"]
+SECTIONS: list[str] = ["intro", "concentration", "cohorts", "staying", "lifecycle", "rfm", "clv",
+                       "outlook", "calllist", "winback", "stammkunden", "profitability",
+                       "cross_selling", "questions"]
 INPUTS: tuple[str, ...] = ("transactions",)
 ABOUT = ("Wer das Geschäft trägt: Kohorten, RFM-Segmente mit Handlungsempfehlung, "
          "Kundenwert (CLV) mit Annahmen, wen jetzt ansprechen (Rückgewinnungsliste im "
@@ -105,6 +109,7 @@ _LBL: dict[str, dict[str, str]] = {
         "regular_revenue": "Umsatz der Stammkunden",
         "regular_revenue_share": "Anteil am Umsatz",
         "top20": "Umsatzanteil der umsatzstärksten 20 % der Kunden",
+        "top10": "Umsatzanteil der 10 umsatzstärksten Kunden",
         "pair": "Produktpaar", "orders": "Gemeinsame Einkäufe", "support": "Support",
         "conf_ab": "Konfidenz A→B", "conf_ba": "Konfidenz B→A", "lift": "Lift",
     },
@@ -144,6 +149,7 @@ _LBL: dict[str, dict[str, str]] = {
         "regular_revenue": "Revenue of regulars",
         "regular_revenue_share": "Share of revenue",
         "top20": "Revenue share of the top 20% of customers",
+        "top10": "Revenue share of the 10 largest customers",
         "pair": "Product pair", "orders": "Purchases together", "support": "Support",
         "conf_ab": "Confidence A→B", "conf_ba": "Confidence B→A", "lift": "Lift",
     },
@@ -654,17 +660,12 @@ def stammkunden(ctx: Context) -> list[Any]:
         [_lbl(ctx, "regular_revenue_share"),
          format_figure("regulars_revenue_share", figures.regular_revenue_share, loc, cur)],
     ]
-    window = _window(frame, day, months)
-    if "customer_id" in window.columns:
-        per_customer = window.groupby("customer_id")["revenue"].sum()
-        per_customer = per_customer[per_customer > 0].sort_values(ascending=False)
-    else:  # walk-in sales only
-        per_customer = pd.Series(dtype="float64")
-    total = float(per_customer.sum())
-    if len(per_customer) >= 5 and total > 0:
-        top = max(1, int(np.ceil(0.2 * len(per_customer))))
-        rows.append([_lbl(ctx, "top20"),
-                     format_percent(float(per_customer.iloc[:top].sum()) / total, loc, 0)])
+    found = ctx.analysis().concentration  # the revenue shares of the largest customers
+    if found is not None and found.customers >= 5:
+        rows.append([_lbl(ctx, "top20"), format_figure("top20pct_revenue_share",
+                                                       found.top_share_share, loc, cur)])
+        rows.append([_lbl(ctx, "top10"), format_figure("top10_revenue_share",
+                                                       found.top_n_share, loc, cur)])
     blocks.append(table_html([_lbl(ctx, "figure"), _lbl(ctx, "value")], rows))
     blocks.append(markdown(ctx, _TEXTS, "stammkunden_reading"))
     return blocks
