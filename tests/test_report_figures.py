@@ -58,6 +58,14 @@ WHERE: dict[str, dict[str, tuple[str, int | None]]] = {
     "referral_rate": {"03": ("Empfehlungsquote – kam auf Empfehlung", 1)},
     "unprofitable_customers": {"04": ("Unrentable Kunden (Gewinn unter 0)", 1)},
     "unprofitable_revenue_share": {"04": ("… Anteil der Unrentablen am Umsatz", 1)},
+    # the lifecycle's stage counts at the Stichtag (third column of the stage table)
+    "lifecycle_new": {"04": ("Neu dabei", 2)},
+    "lifecycle_regular": {"04": ("Wiederkehrend", 2)},
+    "lifecycle_at_risk": {"04": ("Abwanderung droht", 2)},
+    "lifecycle_lost": {"04": ("Verloren", 2)},
+    "lifecycle_won_back": {"04": ("Zurückgewonnen", 2)},
+    "top10_revenue_share": {"04": ("Umsatzanteil der 10 umsatzstärksten Kunden", 1)},
+    "top20pct_revenue_share": {"04": ("Umsatzanteil der umsatzstärksten 20 % der Kunden", 1)},
 }
 
 
@@ -96,7 +104,9 @@ def test_figures_json_beside_the_index(sample_report) -> None:  # type: ignore[n
         assert set(item) == {"key", "value", "unit", "window", "chapters"}
         if item["unit"] == "fraction" and item["value"] is not None:  # None: undefined here
             assert 0.0 <= item["value"] <= 1.0, item
-        assert item["window"] == "2025-01-01/2025-12-31", item
+        # stage counts are taken at the Stichtag; every other figure covers the window
+        window = "2025-12-31" if item["key"].startswith("lifecycle_") else "2025-01-01/2025-12-31"
+        assert item["window"] == window, item
     by_key = {f["key"]: f for f in doc["figures"]}
     # the sample's figures: 1'523 active customers, CRR 867/1'710, NPS of the Q4 2025 survey
     assert by_key["active_customers"]["value"] == 1523

@@ -114,8 +114,10 @@ def _pp(ctx: Context, value: float) -> str:
     return format_decimal(value * 100.0, ctx.locale, 1) + unit
 
 
-def _catalogue() -> Catalogue:
-    return load_catalogue()
+def _catalogue(ctx: Context, *, hide: bool = True) -> Catalogue:
+    """The instruments in the client's market's wording; ``hide``: only those that suit it
+    (a saved selection is priced with every instrument it names)."""
+    return load_catalogue().for_market(ctx.workspace.market, hide=hide)
 
 
 # -- intro, figures, catalogue -----------------------------------------------------------------
@@ -181,7 +183,7 @@ def figures(ctx: Context) -> list[Any]:
 
 def catalogue(ctx: Context) -> list[Any]:
     """The instrument catalogue by group: factor, binding, cost types."""
-    cat = _catalogue()
+    cat = _catalogue(ctx)
     lang = ctx.language
     rows = []
     for group, items in cat.by_group().items():
@@ -239,7 +241,7 @@ def selection_table_html(ctx: Context, selection: Selection, cat: Catalogue) -> 
 def selection(ctx: Context) -> list[Any]:
     """Live: the selection editor (saves every change). Report: the saved selection."""
     blocks: list[Any] = [markdown(ctx, _TEXTS, "selection")]
-    cat = _catalogue()
+    cat = _catalogue(ctx, hide=ctx.live)  # the report lists every saved choice
     if ctx.live:
         from .massnahmen_forms import SelectionEditor
 
@@ -356,7 +358,8 @@ def programme_blocks(ctx: Context, evaluation: SelectionEvaluation) -> list[Any]
 
 
 def _evaluation(ctx: Context) -> SelectionEvaluation:
-    return evaluate_selection(load_selection(ctx.workspace), client_figures(ctx), _catalogue())
+    return evaluate_selection(load_selection(ctx.workspace), client_figures(ctx),
+                              _catalogue(ctx, hide=False))
 
 
 def programme(ctx: Context) -> list[Any]:
@@ -371,7 +374,7 @@ def ranking(ctx: Context) -> list[Any]:
         return [markdown(ctx, _TEXTS, "ranking"), note(text(ctx, "no_selection"))]
     need = need_by_factor(ctx)
     table = rank_instruments(evaluation, need, ctx.language)
-    cat = _catalogue()
+    cat = _catalogue(ctx, hide=False)
     rows = [[
         str(int(row["rank"])), swiss_spelling(str(row["name"]), ctx.locale),
         swiss_spelling(cat.label("factors", str(row["factor"]), ctx.language) or "–", ctx.locale),

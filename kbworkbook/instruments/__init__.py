@@ -12,7 +12,7 @@ from __future__ import annotations
 import difflib
 import tomllib
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from pathlib import Path
 from types import MappingProxyType
@@ -28,6 +28,7 @@ __all__ = [
     "CatalogueError",
     "CostDriver",
     "Instrument",
+    "MARKETS",
     "cost_assumptions",
     "load_catalogue",
 ]
@@ -37,6 +38,7 @@ COST_TYPES: tuple[str, ...] = ("E", "F", "V", "U", "Z")
 _FACTORS = ("F1", "F2", "F3", "F4", "F5", "F6")
 _BINDINGS = ("verbundenheit", "gebundenheit")
 _BASES = ("customers", "complaints")
+MARKETS: tuple[str, ...] = ("b2c", "b2b")
 
 
 class CatalogueError(KbWorkbookError):
@@ -81,6 +83,21 @@ class Instrument:
     name_en: str
     description_de: str
     description_en: str
+    #: the markets the instrument suits (``b2c`` consumers, ``b2b`` firms)
+    markets: tuple[str, ...] = MARKETS
+    #: wording for firms as customers: ``{"name": {"de": …, "en": …}, "description": …}``
+    b2b: Mapping[str, Mapping[str, str]] = field(default_factory=dict)
+
+    def for_market(self, market: str) -> Instrument:
+        """This instrument worded for ``market`` (``b2b``: the B2B name and description where
+        the catalogue has them)."""
+        if market != "b2b" or not self.b2b:
+            return self
+        name, text = self.b2b.get("name", {}), self.b2b.get("description", {})
+        return replace(self, name_de=name.get("de", self.name_de),
+                       name_en=name.get("en", self.name_en),
+                       description_de=text.get("de", self.description_de),
+                       description_en=text.get("en", self.description_en))
 
     def name(self, language: str = "de") -> str:
         return self.name_en if language == "en" else self.name_de
@@ -135,6 +152,14 @@ class Catalogue:
         entry = self.labels.get(table, {}).get(key)
         return _text(entry, language) if entry else key
 
+    def for_market(self, market: str, *, hide: bool = True) -> Catalogue:
+        """The catalogue for a client selling to consumers (``b2c``) or firms (``b2b``): every
+        instrument in that market's wording; with ``hide`` only those that suit the market
+        (a stamp card is no instrument for firms, key account care none for a bakery)."""
+        kept = tuple(i.for_market(market) for i in self.instruments
+                     if not hide or market in i.markets)
+        return replace(self, instruments=kept)
+
     def by_group(self) -> dict[str, list[Instrument]]:
         """Instruments per group, in catalogue order."""
         groups: dict[str, list[Instrument]] = {g: [] for g in self.labels.get("groups", {})}
@@ -183,6 +208,12 @@ def _parse_instrument(raw: Mapping[str, Any], labels: Mapping[str, Any]) -> Inst
     description = raw.get("description", {})
     if not all(name.get(lang) and description.get(lang) for lang in ("de", "en")):
         problems.append(f"{where}: Name und Beschreibung brauchen de und en")
+    markets = tuple(str(m) for m in raw.get("markets", MARKETS))
+    if not markets or any(m not in MARKETS for m in markets):
+        problems.append(f"{where}: markets muss aus {', '.join(MARKETS)} gewählt sein")
+    b2b = {part: {lang: str(entry[f"{lang}_b2b"]) for lang in ("de", "en")
+                  if entry.get(f"{lang}_b2b")}
+           for part, entry in (("name", name), ("description", description))}
     if problems:
         raise CatalogueError("\n".join(problems))
     return Instrument(
@@ -202,6 +233,8 @@ def _parse_instrument(raw: Mapping[str, Any], labels: Mapping[str, Any]) -> Inst
         name_en=str(name["en"]),
         description_de=str(description["de"]),
         description_en=str(description["en"]),
+        markets=markets,
+        b2b=MappingProxyType({k: MappingProxyType(v) for k, v in b2b.items() if v}),
     )
 
 
