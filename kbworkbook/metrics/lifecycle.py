@@ -48,7 +48,7 @@ import pandas as pd
 
 from kbworkbook.errors import MetricError
 from kbworkbook.metrics._common import NS_PER_DAY, to_timestamp
-from kbworkbook.metrics.survival import _purchases, lapse_gap_days
+from kbworkbook.metrics.survival import _pause_quantile, _purchases
 
 __all__ = [
     "DEFAULT_LIFECYCLE_MONTHS",
@@ -136,10 +136,12 @@ class Lifecycle:
 def lapse_threshold(transactions: pd.DataFrame, as_of: Any,
                     configured: float | None = None) -> tuple[float, str]:
     """The lapse (days) shared by the staying view and the lifecycle, with its source:
-    ``(configured, "config")`` when set, else ``(lapse_gap_days(...), "data")``."""
+    ``(configured, "config")`` when set, else ``(lapse_gap_days(...), "data")``: 9 in 10
+    pauses between two purchases of repeat buyers are shorter."""
     if configured is not None:
         return float(configured), "config"
-    return _from_pauses(transactions, as_of, 0.9), "data"
+    _ids, c, d, _end = _purchases(transactions, as_of)
+    return _from_pauses(c, d, 0.9), "data"
 
 
 def at_risk_threshold(transactions: pd.DataFrame, as_of: Any,
@@ -148,12 +150,13 @@ def at_risk_threshold(transactions: pd.DataFrame, as_of: Any,
     configured value, else the median pause between two purchases of repeat buyers."""
     if configured is not None:
         return float(configured), "config"
-    return _from_pauses(transactions, as_of, 0.5), "data"
+    _ids, c, d, _end = _purchases(transactions, as_of)
+    return _from_pauses(c, d, 0.5), "data"
 
 
-def _from_pauses(transactions: pd.DataFrame, as_of: Any, quantile: float) -> float:
+def _from_pauses(c: np.ndarray, d: np.ndarray, quantile: float) -> float:
     try:
-        return lapse_gap_days(transactions, as_of, quantile=quantile)
+        return _pause_quantile(c, d, quantile)
     except MetricError as exc:
         if exc.reason.code == "survival.no_repeat_buyers":
             raise MetricError("lifecycle.no_repeat_buyers") from None
@@ -236,9 +239,11 @@ def _compute(transactions: pd.DataFrame, as_of: Any, policy: LifecyclePolicy | N
     policy = policy or LifecyclePolicy()
     day = to_timestamp(as_of).normalize()
     prev = _previous_day(day, previous, policy.months)
-    lapse, lapse_source = lapse_threshold(transactions, day, policy.lapse_days)
-    risk, risk_source = at_risk_threshold(transactions, day, policy.at_risk_days)
-    ids, c, d, end = _purchases(transactions, day)
+    ids, c, d, end = _purchases(transactions, day)  # once: the thresholds use the same
+    lapse, lapse_source = ((policy.lapse_days, "config") if policy.lapse_days is not None
+                           else (_from_pauses(c, d, 0.9), "data"))
+    risk, risk_source = ((policy.at_risk_days, "config") if policy.at_risk_days is not None
+                         else (_from_pauses(c, d, 0.5), "data"))
     n = len(ids)
     first = np.full(n, np.iinfo(np.int64).max, dtype=np.int64)
     np.minimum.at(first, c, d)

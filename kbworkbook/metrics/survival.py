@@ -184,6 +184,12 @@ def lapse_gap_days(transactions: pd.DataFrame, as_of: object, quantile: float = 
     between consecutive purchases of repeat buyers. Raises :class:`MetricError` without
     repeat buyers."""
     _ids, c, d, _end = _purchases(transactions, as_of)
+    return _pause_quantile(c, d, quantile)
+
+
+def _pause_quantile(c: np.ndarray, d: np.ndarray, quantile: float) -> float:
+    """The ``quantile`` of the pauses (days > 0) between consecutive purchases of the same
+    customer, rounded up; ``c``/``d`` sorted by customer and day (:func:`_purchases`)."""
     same = c[1:] == c[:-1]
     gaps = (d[1:] - d[:-1])[same]
     gaps = gaps[gaps > 0]
