@@ -83,7 +83,7 @@ def test_the_lifecycle_and_the_staying_view_share_the_lapse(tmp_path: Path) -> N
     gap = f"{lapse:.0f}"
     assert f"wer nach einem Einkauf {gap} Tage lang nicht wieder kauft" in _page(
         verweildauer.staying(_ctx(ws)))
-    assert f"{gap} Tage nicht gekauft hat – so lange dauern 9 von 10 Pausen" in _page(
+    assert f"{gap} Tage nicht gekauft hat (9 von 10 Pausen zwischen zwei Einkäufen" in _page(
         lebenszyklus.lifecycle(_ctx(ws)))
 
 
