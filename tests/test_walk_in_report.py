@@ -85,8 +85,8 @@ def test_every_sales_section_computes_and_states_the_identified_share(workspace)
     assert "customer_id" not in text
     sentence = ("42\u00a0% des Umsatzes und 57\u00a0% der Einkäufe der letzten 12 Monate "
                 "stammen von erkennbaren Kunden")
-    # retention, purchases, cohorts, RFM, CLV, Stammkunden, customer profitability
-    assert text.count(sentence) == 7
+    # retention, purchases, cohorts, lifecycle, RFM, CLV, Stammkunden, customer profitability
+    assert text.count(sentence) == 8
     assert "66.7\u00a0%" in _text(kennzahlen.retention(ctx))  # CRR 4 of 6
 
 
