@@ -9,11 +9,13 @@ callers scrub a copy for display and never write the result back.
 Recognised (DACH conventions; masking errs on the side of too much):
 
 - e-mail ``name@firma.ch``, also ``name (at) firma.ch`` / ``name[at]firma.ch``;
-- phone ``+41 79 123 45 67``, ``0041 79 …``, ``+41 (0)44 …``, ``079 123 45 67``,
-  ``(030) 123 45 67``, ``030/1234567``, ``0664-1234567``, ``079.123.45.67``: a leading ``+``,
-  ``00`` or ``0`` and 9 to 15 digits in groups; dates such as ``01.02.2026`` are left alone;
-- IBAN ``CH93 0076 2011 6238 5295 7``, ``DE89370400440532013000`` (upper-case country code,
-  two check digits, at least ten digits in the account part; typos are masked too);
+- phone ``+41 79 123 45 67``, ``0041 79 …``, ``+41 (0)44 …``, ``(+41) 79 …``, ``079 123 45 67``,
+  ``(030) 123 45 67``, ``030/1234567``, ``089 / 12 34 56``, ``0664-1234567``, ``079.123.45.67``:
+  a leading ``+``, ``00`` or ``0`` and 9 to 15 digits in groups; dates such as ``01.02.2026``
+  are left alone;
+- IBAN ``CH93 0076 2011 6238 5295 7``, ``DE89370400440532013000``, ``CH 93 …``,
+  ``CH93-0076-…`` (country code, two check digits, at least ten digits in the account part;
+  typos are masked too), always whole: no trailing digits stay visible;
 - street address ``Bahnhofstrasse 12``, ``Zürcher Strasse 5a``, ``Lindenweg 3-5``,
   ``Rue du Lac 4``, with a following postal code and town (``, 8001 Zürich``,
   ``D-10115 Berlin``) masked together.
@@ -58,7 +60,11 @@ _NAMES = {
            "address": "addresses", "name": "personal names"},
 }
 
-_IBAN = re.compile(r"(?<![A-Za-z0-9])[A-Za-z]{2}\d{2}(?:[ ]?[A-Z0-9]){11,30}(?![A-Za-z0-9])")
+# country code, two check digits, then 11 to 30 letters or digits, grouped by spaces (also two, or
+# a no-break space from a spreadsheet) or hyphens; ``CH 93 …`` with a space after the country too
+# (upper-case only, so that ``am 2000-01-01 …`` stays)
+_IBAN = re.compile(r"(?<![A-Za-z0-9])(?:[A-Z]{2}[ \u00a0]?|[a-z]{2})\d{2}"
+                   r"(?:[ \u00a0-]{0,2}[A-Z0-9]){11,30}(?![0-9])")
 _EMAIL = re.compile(
     r"[\w.+-]+(?:@|\s?[\(\[]at[\)\]]\s?)[\w-]+(?:(?:\.|\s?[\(\[]dot[\)\]]\s?)[\w-]+)+",
     re.IGNORECASE,
@@ -78,11 +84,15 @@ _ADDRESS = re.compile(
     + r"|(?<![\w-])(?:CH|D|DE|A|AT)-\d{4,5}\s+" + _WORD,  # CH-8001 Zürich
     re.UNICODE,
 )
+_INTL = r"(?:\+|00)\s?[1-9]\d{0,2}"  # +41, 0049
 _PHONE = re.compile(
     r"(?<![\w+])(?<!\d[./,-])"
     r"(?!\d{1,2}\.\d{1,2}\.\d{2,4}(?!\d))"  # not a date
-    r"(?:(?:\+|00)\s?[1-9]\d{0,2}(?:\s?\(0\))?|\(0\d{1,5}\)|0)"
-    r"(?:[\s./-]?\d){4,14}"
+    # the prefix and area code: +41 79, (+41) 79, +49 (0)30, (030), 079
+    r"(?:(?:\(\s?" + _INTL + r"\s?\)|" + _INTL + r")(?:\s?\(0\))?(?:[\s.-]?\d){1,5}"
+    r"|\(0\d{1,5}\)|0\d{1,5})"
+    r"(?:\s?/\s?|[\s.-])?"  # 030/…, 089 / …
+    r"\d(?:[\s./-]?\d){2,12}"  # the subscriber's number in groups
     r"(?!\d)"
 )
 

@@ -98,6 +98,50 @@ def test_english_placeholders_and_notes() -> None:
     assert privacy_note(set()) == ""
 
 
+# -- the audit's cases: realistic CH/DE/AT numbers in a sentence, nothing of them left visible ---
+
+SENTENCE_PHONES = [
+    "+41 79 123 45 67", "079 123 45 67", "0041791234567", "+49 (0)30 1234567", "030/1234567",
+    "+43 664 1234567", "(+41) 79 123 45 67", "079 / 123 45 67", "+49 (0)30 / 123 45 67",
+    "089 / 12 34 56", "+41 (0) 44 668 18 00", "+41-79-123-45-67", "0043 664 123 45 67",
+]
+SENTENCE_IBANS = [
+    "CH93 0076 2011 6238 5295 7", "CH9300762011623852957", "DE89 3704 0044 0532 0130 00",
+    "DE89370400440532013000", "AT61 1904 3002 3457 3201", "AT611904300234573201",
+    "CH 93 0076 2011 6238 5295 7", "CH93  0076 2011 6238 5295 7", "CH93-0076-2011-6238-5295-7",
+    "CH93\u00a00076\u00a02011\u00a06238\u00a05295\u00a07",
+]
+SENTENCES = [
+    "Bitte rufen Sie mich unter {} zurück, danke.",
+    "Gutschrift an {}. Ich warte seit Wochen!",
+    "{} (abends erreichbar)",
+    "Meine Angaben: {}",
+]
+
+
+@pytest.mark.parametrize("sentence", SENTENCES)
+@pytest.mark.parametrize(("value", "kind"), [(p, "phone") for p in SENTENCE_PHONES]
+                         + [(i, "iban") for i in SENTENCE_IBANS])
+def test_phone_and_iban_in_a_sentence_are_masked_whole(sentence: str, value: str,
+                                                        kind: str) -> None:
+    result = scrub(sentence.format(value))
+    assert kind in result.found
+    # the sentences hold no digits of their own: any digit left is part of the number
+    assert not re.search(r"\d", result.text), result.text
+    assert result.text == sentence.format("[Telefon entfernt]" if kind == "phone"
+                                          else "[IBAN entfernt]")
+
+
+@pytest.mark.parametrize("text", [
+    "Am 12.03.2025 kostete das Brot CHF 4.50, 2024 waren es 4.20.",
+    "Seit 2015 Kundin, am 2000-01-01 CHF 1000.00 bezahlt, 3x im Monat.",
+    "Rechnung Nr. 2024-00123 vom 01.02.26 über EUR 1.234,56; Öffnungszeiten 08.00-12.00 Uhr.",
+    "Termin 14:30, Filiale 8001, Jahrgang 1990, 25 % Rabatt.",
+])
+def test_dates_prices_and_years_next_to_numbers_stay(text: str) -> None:
+    assert scrub_text(text) == text
+
+
 # -- generators -----------------------------------------------------------------------------------
 
 digits = st.text(alphabet=string.digits, min_size=1, max_size=1)
@@ -122,6 +166,7 @@ def swiss_phone(draw: st.DrawFn) -> str:
     return draw(st.sampled_from([
         f"0{area} {local}", f"+41 {area} {local}", f"0041 {area} {local}",
         f"+41 (0){area} {local}", f"0{area}{sub}", f"+41{area}{sub}", f"0{area}{sep}{local}",
+        f"(+41) {area} {local}", f"0{area} / {local}",
     ]))
 
 
@@ -132,7 +177,8 @@ def german_phone(draw: st.DrawFn) -> str:
     sub = draw(st.text(alphabet=string.digits, min_size=9 - 1 - len(area), max_size=8))
     return draw(st.sampled_from([
         f"0{area} {sub}", f"0{area}/{sub}", f"(0{area}) {sub}", f"+49 {area} {sub}",
-        f"+49 (0){area} {sub}", f"0049 {area} {sub}", f"0{area}-{sub}",
+        f"+49 (0){area} {sub}", f"0049 {area} {sub}", f"0{area}-{sub}", f"0{area} / {sub}",
+        f"+49 (0){area} / {sub}",
     ]))
 
 
@@ -149,8 +195,9 @@ def iban(draw: st.DrawFn) -> str:
     country, length = draw(st.sampled_from([("CH", 17), ("DE", 18), ("AT", 16), ("LI", 17)]))
     body = draw(st.text(alphabet=string.digits, min_size=length + 2, max_size=length + 2))
     compact = country + body
-    spaced = " ".join(compact[i:i + 4] for i in range(0, len(compact), 4))
-    return draw(st.sampled_from([compact, spaced]))
+    sep = draw(st.sampled_from([" ", "  ", "-", "\u00a0"]))
+    spaced = sep.join(compact[i:i + 4] for i in range(0, len(compact), 4))
+    return draw(st.sampled_from([compact, spaced, f"{country} {body}"]))
 
 
 emails = st.builds(
