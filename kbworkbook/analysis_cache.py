@@ -41,7 +41,7 @@ from typing import Any
 import pandas as pd
 from filelock import FileLock, Timeout
 
-from . import economics, errors, metrics
+from . import economics, errors, metrics, voice
 from .figures import (
     Analysis,
     ClvConvention,
@@ -55,6 +55,7 @@ from .figures import (
 from .fileio import atomic_write_json
 from .input_files import DigestMemo, cache_root, configured_files, digest_of, workspace_files
 from .intention import IntentionBehaviour
+from .metrics import comments
 from .metrics.complaint_groups import ComplaintGroup, ComplaintsByGroup
 from .metrics.concentration import Concentration
 from .metrics.lifecycle import Lifecycle
@@ -89,6 +90,7 @@ _TYPES: dict[str, type] = {cls.__name__: cls for cls in (
     IntentionBehaviour, ReferralRate, ComplaintsByGroup, ComplaintGroup, CustomerProfitability,
     RepurchaseByBand, BandRepurchase,
     Lifecycle, Concentration,
+    comments.CommentThemes, comments.ThemeCount, comments.Quote, voice.GroupNps, voice.NpsGroups,
 )}
 
 

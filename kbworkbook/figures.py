@@ -117,6 +117,9 @@ class Settings:
     economics: Mapping[str, Any] = field(default_factory=dict)
     #: ``[analysis]`` as written (the lifecycle's thresholds, :func:`lifecycle_settings`)
     analysis: Mapping[str, Any] = field(default_factory=dict)
+    #: ``[segments]`` (RFM grid) and ``[nps_themes]`` (comment themes) of kbworkbook.toml
+    segments: Mapping[str, Any] = field(default_factory=dict)
+    nps_themes: Mapping[str, Any] = field(default_factory=dict)
 
     @classmethod
     def of(cls, workspace: Any) -> Settings:
@@ -132,7 +135,9 @@ class Settings:
             economics["margin_rate"] = analysis["margin_rate"]  # older place of the setting
         return cls(window_months=positive("window_months", DEFAULT_WINDOW_MONTHS),
                    min_orders=positive("stammkunde_min_orders", 2), economics=economics,
-                   analysis=dict(analysis))
+                   analysis=dict(analysis),
+                   segments=dict(workspace.section("segments")),
+                   nps_themes=dict(workspace.section("nps_themes")))
 
 
 @dataclass(frozen=True)
@@ -801,6 +806,29 @@ class Analysis:
             return None
         return self._attempt(lambda: revenue_concentration(
             tx, self.as_of, self.settings.window_months))
+    @cached_property
+    def nps_themes(self) -> Any:
+        """Themes of the window's NPS comments (:class:`~kbworkbook.metrics.comments.
+        CommentThemes`: counts per band, masked quotes); ``None`` without comments."""
+        from .voice import window_themes
+
+        frame = self._table("nps")
+        return None if frame is None else window_themes(frame, self.window,
+                                                        self.settings.nps_themes)
+
+    @cached_property
+    def nps_groups(self) -> tuple[Any, ...]:
+        """NPS of the window's answers per survey segment, RFM segment and customer type
+        (:class:`~kbworkbook.voice.NpsGroups`; groups under ten answers hidden)."""
+        from .voice import nps_groups
+
+        frame = self._table("nps")
+        if frame is None:
+            return ()
+        found = self._attempt(lambda: nps_groups(
+            frame, self._table("transactions"), self.window, self.as_of,
+            self.settings.window_months, self.settings.min_orders, self.settings.segments))
+        return found if found is not None else ()
 
 
 def _scores(frame: pd.DataFrame) -> pd.Series:

@@ -12,9 +12,11 @@
     (with a campaign in spring 2024), price rises and a few credit notes (negative amounts).
 ``data/nps.xlsx``
     two NPS survey waves (March 2024, October 2025) with deliberately *fake* names and e-mail
-    addresses (the loader must drop them) and comments, a few containing phone numbers; and
-    the answer to "Wie sind Sie auf uns aufmerksam geworden?" (about a quarter name a
-    recommendation; promoters more often than others; some left blank).
+    addresses (the loader must drop them) and comments on the themes of
+    ``metrics/nps_themes.toml``, a few containing phone numbers, e-mail addresses, an IBAN and
+    a name (to prove that quotes are masked); and the answer to "Wie sind Sie auf uns
+    aufmerksam geworden?" (about a quarter name a recommendation; promoters more often than
+    others; some left blank).
 ``data/posts.csv``
     about 80 Instagram/Facebook posts (UTF-8 with BOM, ``,``, ISO dates).
 ``data/complaints.csv``
@@ -435,6 +437,7 @@ _COMMENTS = {
         "Tolles Ruchbrot, knusprig und lange frisch.",
         "Gemütliches Café, ideal für den Znüni.",
         "Dass man mit der Karte Punkte sammelt, finde ich eine schöne Geste.",
+        "Die Verkäuferin hat mich beim Apéro-Gebäck super beraten.",
     ),
     "passive": (
         "Gute Qualität, aber am Samstag wartet man lange.",
@@ -444,6 +447,7 @@ _COMMENTS = {
         "Eine grössere Auswahl an Vollkornprodukten wäre schön.",
         "Die Treuekarte könnte etwas mehr bieten.",
         "Alles in Ordnung, nichts Besonderes.",
+        "Parkplätze vor dem Laden fehlen, sonst alles gut.",
     ),
     "detractor": (
         "Seit der Preiserhöhung kaufe ich weniger hier.",
@@ -453,15 +457,18 @@ _COMMENTS = {
         "Die Freundlichkeit hat nachgelassen, schade.",
         "Die bestellte Torte war nicht wie besprochen.",
         "Beim Grossverteiler ist das Brot fast gleich gut und günstiger.",
+        "Samstags steht die Schlange bis vor die Tür, das dauert mir zu lange.",
     ),
 }
 #: Comments with contact details (to prove masking); ``{email}`` = the respondent's address.
 _CONTACT_COMMENTS = (
     "Bitte rufen Sie mich an: 079 123 45 67",
     "Ich hätte gerne Infos zu Hochzeitstorten, erreichbar unter 076 555 12 34.",
-    "Bitte melden Sie sich bei mir: {email}",
-    "Meine Nummer für Rückfragen: +41 44 123 45 67",
-    "Die Bestellung lief schief, schreiben Sie mir an {email}",
+    "Bitte melden Sie sich bei mir wegen der Geburtstagstorte: {email}",
+    "Die Torte war nicht wie bestellt. Bitte Geld zurück auf CH93 0076 2011 6238 5295 7, "
+    "Rückfragen unter +41 44 123 45 67.",
+    "Anna Keller an der Theke war freundlich, die Bestellung lief trotzdem schief. Schreiben "
+    "Sie mir an {email}",
 )
 _WAVES = (  # (first day, days, answers, P(promoter), P(passive) per segment)
     (dt.date(2024, 3, 4), 21, 185, ((0.70, 0.24), (0.52, 0.32), (0.42, 0.34))),

@@ -40,7 +40,8 @@ from functools import cache
 
 from ._bundled import package_path
 
-__all__ = ["CONTACT_KINDS", "KINDS", "Scrubbed", "privacy_note", "scrub", "scrub_text"]
+__all__ = ["CONTACT_KINDS", "KINDS", "Scrubbed", "localised_placeholders", "privacy_note", "scrub",
+           "scrub_text"]
 
 #: What is masked, in the order it is looked for.
 KINDS: tuple[str, ...] = ("iban", "email", "address", "phone", "name")
@@ -194,6 +195,17 @@ def scrub(text: str, language: str = "de", kinds: Iterable[str] = KINDS) -> Scru
 def scrub_text(text: str, language: str = "de", kinds: Iterable[str] = KINDS) -> str:
     """Only the masked text of :func:`scrub`."""
     return scrub(text, language, kinds).text
+
+
+def localised_placeholders(text: str, language: str = "de") -> str:
+    """``text`` masked in one language with its placeholders in ``language`` (a cached quote
+    is masked once, in German, and read in either language)."""
+    lang = "en" if language == "en" else "de"
+    for source, placeholders in _PLACEHOLDER.items():
+        if source != lang:
+            for kind, placeholder in placeholders.items():
+                text = text.replace(placeholder, _PLACEHOLDER[lang][kind])
+    return text
 
 
 def privacy_note(found: Iterable[str], language: str = "de") -> str:

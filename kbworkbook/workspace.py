@@ -64,6 +64,7 @@ SCHEMA: dict[str, set[str] | None] = {
     "calllist": {"length", "valuable_share", "alive_below", "gap_multiple", "max_days_since"},
     "economics": None,
     "segments": None,
+    "nps_themes": None,
     "questionnaires": None,
     "report": {"time_limit_minutes", "cell_timeout_minutes"},
 }

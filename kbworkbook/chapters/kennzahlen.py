@@ -3,7 +3,8 @@
 Every section takes a :class:`kbworkbook.notebook.Context` and returns blocks (Markdown
 narrative from ``kennzahlen.toml``, escaped HTML tables, matplotlib figures). A missing or
 broken optional input, or a figure that is undefined for the data, yields a note instead of an
-error. Only aggregates are shown – never customer ids, names or survey comments.
+error. Only aggregates are shown – never customer ids or names; survey comments only as
+short quotes with contact data and names masked (:mod:`kbworkbook.voice`).
 
 :func:`headline_figures` (from :mod:`._sections`) gives up to six key figures for the report's
 index and the overview.
@@ -56,10 +57,11 @@ __all__ = [
     "questions",
     "referral",
     "retention",
+    "voice",
 ]
 
-SECTIONS: list[str] = ["intro", "nps", "referral", "retention", "purchases", "intention",
-                       "engagement", "complaints", "questions"]
+SECTIONS: list[str] = ["intro", "nps", "voice", "referral", "retention", "purchases",
+                       "intention", "engagement", "complaints", "questions"]
 INPUTS: tuple[str, ...] = ("transactions", "nps", "posts", "complaints")
 ABOUT = ("Die wichtigsten Bindungskennzahlen des Kunden – NPS mit Intervall, Bindungs- und "
          "Abwanderungsrate, Wiederkauf, Engagement und Beschwerden – mit Lesehilfe.")
@@ -94,6 +96,11 @@ _LBL: dict[str, dict[str, str]] = {
         "days": "Ø Tage bis zur Lösung", "category": "Thema", "count": "Anzahl",
         "share": "Anteil", "period": "Zeitraum",
         "months_unit": "{m} Monate",
+        "theme": "Thema", "quote": "Zitat (gekürzt, Kontaktdaten und Namen entfernt)",
+        "from": "von", "theme_count": "{theme} ({n} Kommentare)",
+        "one_promoter": "Promotor", "one_passive": "Passiver", "one_detractor": "Kritiker",
+        "group_survey": "Segment (Umfrage)", "group_rfm": "RFM-Segment",
+        "group_customer_type": "Kundentyp",
     },
     "en": {
         "wave": "Survey", "all_answers": "all answers", "n": "Answers (n)",
@@ -125,6 +132,11 @@ _LBL: dict[str, dict[str, str]] = {
         "days": "Average days to resolution", "category": "Topic", "count": "Count",
         "share": "Share", "period": "Period",
         "months_unit": "{m} months",
+        "theme": "Theme", "quote": "Quote (shortened, contact data and names removed)",
+        "from": "from", "theme_count": "{theme} ({n} comments)",
+        "one_promoter": "promoter", "one_passive": "passive", "one_detractor": "detractor",
+        "group_survey": "Segment (survey)", "group_rfm": "RFM segment",
+        "group_customer_type": "Customer type",
     },
 }
 
@@ -169,7 +181,6 @@ def intro(ctx: Context) -> list[Any]:
 def nps(ctx: Context) -> list[Any]:
     """NPS with n and 95 % interval: the current window, each survey wave and all answers."""
     from ..metrics import nps as nps_metric
-    from ..metrics import nps_trend
     from ..plots.metrics import nps_bars, nps_trend_chart, period_label
 
     blocks: list[Any] = [markdown(ctx, _TEXTS, "nps")]
@@ -212,16 +223,78 @@ def nps(ctx: Context) -> list[Any]:
         dates = frame["date"].dropna()
         blocks.append(history_caption(ctx, dates.min(), dates.max() + pd.Timedelta(days=1)))
         blocks.append(figure_of(nps_trend_chart(waves, language=ctx.language, locale=loc)))
-    if "segment" in frame.columns and frame["segment"].nunique() >= 2:
-        try:
-            by_segment = nps_trend(frame, by="segment")
-        except MetricError:
-            by_segment = None
-        if by_segment is not None and len(by_segment):
-            seg_rows = [row(str(seg), item) for seg, item in by_segment.iterrows()]
-            seg_header = [lbl(ctx, "segment"), *header[1:]]
-            blocks.append(table_html(seg_header, seg_rows))
+    blocks += _nps_groups(ctx, analysis.nps_groups, header[1:], row)
     blocks.append(markdown(ctx, _TEXTS, "nps_reading"))
+    return blocks
+
+
+def _nps_groups(ctx: Context, groups: Any, header: list[str],
+                row: Callable[[str, Any], list[str]]) -> list[Any]:
+    """One table per kind of group (survey segment, RFM segment, customer type) with n, and
+    which groups were hidden for too few answers."""
+    loc = ctx.locale
+    blocks: list[Any] = []
+    for kind in groups:
+        if len(kind.shown) < 1:
+            continue
+        blocks.append(markdown(ctx, _TEXTS, f"nps_by_{kind.kind}",
+                               linked=format_integer(kind.linked, loc),
+                               answers=format_integer(kind.answers, loc),
+                               k=analysis_setting(ctx, "stammkunde_min_orders", 2)))
+        rows = [row(g.label(ctx.language), g.result) for g in kind.shown]
+        blocks.append(table_html([lbl(ctx, f"group_{kind.kind}"), *header], rows))
+        hidden = kind.hidden
+        if hidden:
+            blocks.append(note(text(ctx, _TEXTS, "nps_groups_hidden",
+                                    groups=", ".join(f"{g.label(ctx.language)} (n = "
+                                                     f"{format_integer(g.n, loc)})"
+                                                     for g in hidden),
+                                    min=format_integer(kind.min_answers, loc))))
+    return blocks
+
+
+def voice(ctx: Context) -> list[Any]:
+    """Was Kunden sagen: the window's NPS comments by theme and band, with masked quotes."""
+    from ..metrics.comments import theme_catalogue
+    from ..plots.voice import theme_bars
+    from ..scrub import localised_placeholders
+
+    blocks: list[Any] = [markdown(ctx, _TEXTS, "voice")]
+    frame, problems = load(ctx, "nps", _TEXTS)
+    if problems or frame is None:
+        return []  # the NPS section above says why
+    _themes, faults = theme_catalogue(ctx.workspace.section("nps_themes"), ctx.language)
+    blocks += [note(f) for f in faults]
+    if "comment" not in frame.columns:
+        return blocks + [note(text(ctx, _TEXTS, "voice_missing"))]
+    analysis = ctx.analysis()
+    found = analysis.nps_themes
+    if found is None:
+        return blocks + [note(text(ctx, _TEXTS, "voice_none"))]
+    loc = ctx.locale
+    if analysis.nps_dated:
+        blocks.append(window_caption(ctx, analysis.as_of))
+    if not found.themes:
+        return blocks + [note(text(ctx, _TEXTS, "voice_unthemed_all",
+                                   n=format_integer(found.comments, loc)))]
+    blocks.append(figure_of(theme_bars(found, language=ctx.language, locale=loc)))
+    bands = {b: lbl(ctx, f"one_{b}") for b in ("promoter", "passive", "detractor")}
+    rows = []
+    for theme in found.themes:
+        name = lbl(ctx, "theme_count", theme=theme.label(ctx.language),
+                   n=format_integer(theme.total, loc))
+        for i, quote in enumerate(theme.quotes or ()):
+            rows.append([name if i == 0 else "",
+                         f"»{localised_placeholders(quote.text, ctx.language)}«",
+                         bands[quote.band]])
+    if rows:
+        blocks.append(table_html([lbl(ctx, k) for k in ("theme", "quote", "from")], rows,
+                                 numeric_from=3))
+    blocks.append(markdown(ctx, _TEXTS, "voice_reading",
+                           comments=format_integer(found.comments, loc),
+                           unthemed=format_integer(found.unthemed, loc)))
+    if found.masked:
+        blocks.append(note(privacy_note(found.masked, ctx.language)))
     return blocks
 
 
