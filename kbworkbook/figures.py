@@ -931,6 +931,8 @@ FIGURE_KEYS: Mapping[str, tuple[str, int, tuple[str, ...]]] = {
     "lifecycle_won_back": ("count", 0, ("04",)),
     "top10_revenue_share": ("fraction", 0, ("04",)),
     "top20pct_revenue_share": ("fraction", 0, ("04",)),
+    # comments of the window's NPS answers, in a sentence of »Was Kunden sagen« (chapter 03)
+    "nps_comments": ("count", 0, ()),
 }
 
 
@@ -965,6 +967,7 @@ def _values(a: Analysis) -> dict[str, float | None]:
            for stage in STAGES},
         "top10_revenue_share": a.concentration.top_n_share if a.concentration else None,
         "top20pct_revenue_share": a.concentration.top_share_share if a.concentration else None,
+        "nps_comments": float(a.nps_themes.comments) if a.nps_themes else None,
     }
 
 
@@ -980,7 +983,8 @@ def key_figures(analysis: Analysis) -> list[KeyFigure]:
         unit, _digits, chapters = FIGURE_KEYS[key]
         ok = _defined(value)
         window = analysis.window.iso()
-        if key in ("nps", "nps_answers") and analysis.nps is not None and not analysis.nps_dated:
+        if (key in ("nps", "nps_answers", "nps_comments") and analysis.nps is not None
+                and not analysis.nps_dated):
             window = "all answers (undated)"
         if key.startswith("lifecycle_"):  # a count at the Stichtag, not over the window
             window = analysis.as_of.date().isoformat()

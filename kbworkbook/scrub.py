@@ -65,7 +65,10 @@ _NAMES = {
 # a no-break space from a spreadsheet) or hyphens; ``CH 93 …`` with a space after the country too
 # (upper-case only, so that ``am 2000-01-01 …`` stays)
 _IBAN = re.compile(r"(?<![A-Za-z0-9])(?:[A-Z]{2}[ \u00a0]?|[a-z]{2})\d{2}"
-                   r"(?:[ \u00a0-]{0,2}[A-Z0-9]){11,30}(?![0-9])")
+                   # a group after a space never starts the next IBAN; a capital followed by
+                   # small letters is the next word (»… 5295 7 Frau Huber«)
+                   r"(?:(?:[ \u00a0-]{1,2}(?![A-Z]{2}[ \u00a0]?\d{2}))?(?:\d|[A-Z](?![a-zäöüß])))"
+                   r"{11,30}(?![0-9])")
 _EMAIL = re.compile(
     r"[\w.+-]+(?:@|\s?[\(\[]at[\)\]]\s?)[\w-]+(?:(?:\.|\s?[\(\[]dot[\)\]]\s?)[\w-]+)+",
     re.IGNORECASE,
@@ -93,7 +96,8 @@ _PHONE = re.compile(
     r"(?:(?:\(\s?" + _INTL + r"\s?\)|" + _INTL + r")(?:\s?\(0\))?(?:[\s.-]?\d){1,5}"
     r"|\(0\d{1,5}\)|0\d{1,5})"
     r"(?:\s?/\s?|[\s.-])?"  # 030/…, 089 / …
-    r"\d(?:[\s./-]?\d){2,12}"  # the subscriber's number in groups
+    r"\d(?:[\s./-]?\d){2,}"  # the subscriber's number in groups (several numbers in a row:
+    # split by _phones)
     r"(?!\d)"
 )
 
@@ -142,25 +146,90 @@ class Scrubbed:
         return bool(self.found)
 
 
-def _phone_ok(match: re.Match[str]) -> bool:
+def _digits(text: str) -> int:
     # E.164: at most 15 digits after the international prefix (``+`` or ``00``)
-    number = match.group(0).lstrip()
+    number = text.lstrip()
     number = number[2:] if number.startswith("00") else number
-    digits = sum(c.isdigit() for c in number)
-    return 9 <= digits <= 15
+    return sum(c.isdigit() for c in number)
 
 
-def _iban_ok(match: re.Match[str]) -> bool:
-    account = match.group(0).replace(" ", "")[4:]
+def _phones(text: str) -> list[tuple[str, bool]]:
+    """A run of digit groups cut into numbers: ``(piece, is_phone)`` in order.
+
+    One number, or several written in a row (``079 123 45 67 044 555 66 77``): a group that
+    starts with ``0`` or ``+`` after at least nine digits starts the next number, as does a
+    group that would take the number beyond 15 digits.
+    """
+    if 9 <= _digits(text) <= 15:
+        return [(text, True)]
+    parts = re.split(r"(\s+)", text)
+    numbers: list[list[str]] = [[parts[0]]]
+    for sep, group in zip(parts[1::2], parts[2::2], strict=True):
+        current = "".join(numbers[-1])
+        if (group[:1] in "0+" and _digits(current) >= 9) or _digits(current + group) > 15:
+            numbers[-1].append(sep)
+            numbers.append([group])
+        else:
+            numbers[-1] += [sep, group]
+    out = []
+    for pieces in numbers:
+        trail = pieces.pop() if len(pieces) > 1 and not pieces[-1].strip() else ""
+        number = "".join(pieces)
+        out += [(number, 9 <= _digits(number) <= 15), (trail, False)]
+    return [(piece, ok) for piece, ok in out if piece]
+
+
+#: IBAN lengths of the countries a DACH client meets most (ISO 13616 registry); a longer match
+#: is cut there, so two IBANs in a row or a word after one are told apart
+_IBAN_LENGTH: dict[str, int] = {
+    "AD": 24, "AT": 20, "BE": 16, "BG": 22, "CH": 21, "CZ": 24, "DE": 22, "DK": 18, "EE": 20,
+    "ES": 24, "FI": 18, "FR": 27, "GB": 22, "GR": 27, "HR": 21, "HU": 28, "IE": 22, "IT": 27,
+    "LI": 21, "LT": 20, "LU": 20, "LV": 21, "MC": 27, "NL": 18, "NO": 15, "PL": 28, "PT": 25,
+    "RO": 24, "SE": 24, "SI": 19, "SK": 24, "SM": 27, "TR": 26,
+}
+
+
+def _iban_ok(text: str) -> bool:
+    account = re.sub(r"[^A-Za-z0-9]", "", text)[4:]
     return sum(c.isdigit() for c in account) >= 10
 
 
+def _scrub_ibans(text: str, placeholder: str, found: set[str]) -> str:
+    def replace(match: re.Match[str]) -> str:
+        raw = match.group(0)
+        head, tail = raw, ""
+        length = _IBAN_LENGTH.get(raw[:2].upper())
+        if length is not None:
+            seen = 0
+            for i, char in enumerate(raw):
+                seen += char.isalnum()
+                if seen == length:
+                    head, tail = raw[:i + 1], raw[i + 1:]
+                    break
+        if tail and not re.match(r"[ \u00a0-]*[A-Za-z]", tail):
+            head, tail = raw, ""  # trailing digits: a typo in the IBAN, masked with it
+        if not _iban_ok(head):
+            return raw
+        found.add("iban")
+        return placeholder + _IBAN.sub(replace, tail)
+
+    return _IBAN.sub(replace, text)
+
+
 _RULES: dict[str, tuple[re.Pattern[str], Callable[[re.Match[str]], bool]]] = {
-    "iban": (_IBAN, _iban_ok),
     "email": (_EMAIL, lambda _m: True),
     "address": (_ADDRESS, lambda _m: True),
-    "phone": (_PHONE, _phone_ok),
 }
+
+
+def _scrub_phones(text: str, placeholder: str, found: set[str]) -> str:
+    def replace(match: re.Match[str]) -> str:
+        pieces = _phones(match.group(0))
+        if any(ok for _, ok in pieces):
+            found.add("phone")
+        return "".join(placeholder if ok else piece for piece, ok in pieces)
+
+    return _PHONE.sub(replace, text)
 
 
 def scrub(text: str, language: str = "de", kinds: Iterable[str] = KINDS) -> Scrubbed:
@@ -178,6 +247,12 @@ def scrub(text: str, language: str = "de", kinds: Iterable[str] = KINDS) -> Scru
             continue
         if kind == "name":
             text = _scrub_names(text, placeholders["name"], found)
+            continue
+        if kind == "phone":
+            text = _scrub_phones(text, placeholders["phone"], found)
+            continue
+        if kind == "iban":
+            text = _scrub_ibans(text, placeholders["iban"], found)
             continue
         pattern, accept = _RULES[kind]
 

@@ -66,6 +66,7 @@ WHERE: dict[str, dict[str, tuple[str, int | None]]] = {
     "lifecycle_won_back": {"04": ("Zurückgewonnen", 2)},
     "top10_revenue_share": {"04": ("Umsatzanteil der 10 umsatzstärksten Kunden", 1)},
     "top20pct_revenue_share": {"04": ("Umsatzanteil der umsatzstärksten 20 % der Kunden", 1)},
+    "nps_comments": {},  # in a sentence of »Was Kunden sagen«
 }
 
 

@@ -132,6 +132,22 @@ def test_phone_and_iban_in_a_sentence_are_masked_whole(sentence: str, value: str
                                           else "[IBAN entfernt]")
 
 
+@pytest.mark.parametrize(("text", "expected"), [
+    # two numbers in a row (found by hypothesis: 20 digits were read as no phone at all)
+    ("Preis 079 123 45 67 079 123 45 67", "Preis [Telefon entfernt] [Telefon entfernt]"),
+    ("Ruf an 079 123 45 67 12.03.2025", "Ruf an [Telefon entfernt] 12.03.2025"),
+    # two IBANs in a row, an IBAN before a name (the capital F was eaten by the IBAN)
+    ("CH93 0076 2011 6238 5295 7 CH93 0076 2011 6238 5295 7",
+     "[IBAN entfernt] [IBAN entfernt]"),
+    ("DE89370400440532013000 AT611904300234573201", "[IBAN entfernt] [IBAN entfernt]"),
+    ("Auf CH93 0076 2011 6238 5295 7 Frau Huber", "Auf [IBAN entfernt] Frau [Name entfernt]"),
+    # one digit too many is a typo of the same IBAN, masked with it
+    ("IBAN CH93 0076 2011 6238 5295 77 bitte", "IBAN [IBAN entfernt] bitte"),
+])
+def test_numbers_in_a_row_are_each_masked_whole(text: str, expected: str) -> None:
+    assert scrub_text(text) == expected
+
+
 @pytest.mark.parametrize("text", [
     "Am 12.03.2025 kostete das Brot CHF 4.50, 2024 waren es 4.20.",
     "Seit 2015 Kundin, am 2000-01-01 CHF 1000.00 bezahlt, 3x im Monat.",

@@ -345,7 +345,8 @@ def _band(score: float) -> str:
 
 def _pick(candidates: list[tuple[str, str, bool]], count: int) -> tuple[Quote, ...]:
     """Up to ``count`` distinct quotes: the shortest informative ones, taken in turn from the
-    bands in order of how often they speak of the theme, unmasked text first."""
+    bands in order of how often they speak of the theme (on a tie the more critical band
+    first: it says what to change), unmasked text first."""
     seen: set[str] = set()
     per_band: dict[str, list[tuple[bool, int, str]]] = {b: [] for b in BANDS}
     tally = dict.fromkeys(BANDS, 0)
@@ -357,7 +358,7 @@ def _pick(candidates: list[tuple[str, str, bool]], count: int) -> tuple[Quote, .
         per_band[band].append((masked, len(text), text))
     for items in per_band.values():
         items.sort()
-    order = sorted(BANDS, key=lambda b: (-tally[b], BANDS.index(b)))
+    order = sorted(BANDS, key=lambda b: (-tally[b], -BANDS.index(b)))  # ties: critics first
     out: list[Quote] = []
     while len(out) < count and any(per_band[b] for b in order):
         for band in order:
