@@ -68,41 +68,38 @@ def _words(text: str) -> list[str]:
     return _WORD.findall(normalise(text))
 
 
-@dataclass(frozen=True)
-class _Rule:
-    """One keyword: a sequence of word patterns (one for a single word)."""
-
-    words: tuple[tuple[str, str], ...]  # (kind, stem): kind in exact/prefix/suffix/infix
-
-    @classmethod
-    def parse(cls, keyword: str) -> _Rule:
-        parts = []
-        for raw in normalise(keyword).split():
-            stem = raw.strip("*")
-            kind = ("infix" if raw.startswith("*") and raw.endswith("*") and len(raw) > 1
-                    else "prefix" if raw.endswith("*")
-                    else "suffix" if raw.startswith("*") else "exact")
-            parts.append((kind, "".join(_WORD.findall(stem))))
-        return cls(tuple((k, s) for k, s in parts if s))
-
-    def hits(self, words: Sequence[str]) -> list[int]:
-        """Positions where the rule matches (the index of its first word)."""
-        n = len(self.words)
-        if not n:
-            return []
-        return [i for i in range(len(words) - n + 1)
-                if all(_word_matches(kind, stem, words[i + j])
-                       for j, (kind, stem) in enumerate(self.words))]
+_ALNUM = "[a-z0-9]"
+_ENDING = "(?:" + "|".join(e for e in _ENDINGS if e) + ")?"
 
 
-def _word_matches(kind: str, stem: str, word: str) -> bool:
-    if kind == "prefix":
-        return word.startswith(stem)
-    if kind == "suffix":
-        return any(word == stem + e or word.endswith(stem + e) for e in _ENDINGS)
-    if kind == "infix":
-        return stem in word
-    return len(word) >= len(stem) and word.startswith(stem) and word[len(stem):] in _ENDINGS
+def _keyword_pattern(keyword: str) -> str:
+    """The regular expression of one keyword over normalised words joined by single spaces
+    (``exact``: the word with a German ending; ``x*`` prefix; ``*x`` suffix; ``*x*`` infix)."""
+    parts = []
+    for raw in normalise(keyword).split():
+        stem = "".join(_WORD.findall(raw))
+        if not stem:
+            continue
+        if raw.startswith("*") and raw.endswith("*") and len(raw) > 1:
+            parts.append(f"{_ALNUM}*{stem}{_ALNUM}*")
+        elif raw.endswith("*"):
+            parts.append(f"{stem}{_ALNUM}*")
+        elif raw.startswith("*"):
+            parts.append(f"{_ALNUM}*{stem}{_ENDING}")
+        else:
+            parts.append(f"{stem}{_ENDING}")
+    return " ".join(parts)
+
+
+def _alternatives(patterns: Iterable[str], whole_word: bool) -> re.Pattern[str] | None:
+    """One pattern for all ``patterns``: matching a whole word (``whole_word``) or searched
+    in the words joined by spaces."""
+    found = sorted(set(patterns), key=len, reverse=True)  # »zu lange« before »zu«
+    if not found:
+        return None
+    if whole_word:
+        return re.compile("|".join(found))
+    return re.compile(f"(?<!{_ALNUM})(?:{'|'.join(found)})(?!{_ALNUM})")
 
 
 @dataclass(frozen=True)
@@ -122,15 +119,50 @@ class Theme:
 
 @dataclass(frozen=True)
 class _Compiled:
-    theme: Theme
-    rules: tuple[_Rule, ...]
-    exclude: tuple[_Rule, ...]
+    """A catalogue ready to match: per theme one pattern for single words (tried once per
+    distinct word, remembered) and one for keywords of several words; the same for excludes."""
+
+    themes: tuple[Theme, ...]
+    single: tuple[re.Pattern[str] | None, ...]
+    multi: tuple[re.Pattern[str] | None, ...]
+    single_ex: tuple[re.Pattern[str] | None, ...]
+    multi_ex: tuple[re.Pattern[str] | None, ...]
+    memo: dict[str, tuple[frozenset[int], frozenset[int]]] = field(
+        default_factory=dict, compare=False, hash=False)
+
+    def word(self, word: str) -> tuple[frozenset[int], frozenset[int]]:
+        """The themes whose keywords, and whose excludes, match ``word``."""
+        found = self.memo.get(word)
+        if found is None:
+            found = (frozenset(i for i, p in enumerate(self.single)
+                               if p is not None and p.fullmatch(word)),
+                     frozenset(i for i, p in enumerate(self.single_ex)
+                               if p is not None and p.fullmatch(word)))
+            if len(self.memo) < 200_000:
+                self.memo[word] = found
+        return found
 
 
 @cache
-def _compiled(themes: tuple[Theme, ...]) -> tuple[_Compiled, ...]:
-    return tuple(_Compiled(t, tuple(_Rule.parse(k) for k in t.keywords),
-                           tuple(_Rule.parse(k) for k in t.exclude)) for t in themes)
+def _compiled(themes: tuple[Theme, ...]) -> _Compiled:
+    def split(keywords: Iterable[str]) -> tuple[re.Pattern[str] | None,
+                                                re.Pattern[str] | None]:
+        patterns = [p for p in (_keyword_pattern(k) for k in keywords) if p]
+        return (_alternatives((p for p in patterns if " " not in p), True),
+                _alternatives((p for p in patterns if " " in p), False))
+
+    kw = [split(t.keywords) for t in themes]
+    ex = [split(t.exclude) for t in themes]
+    return _Compiled(themes, tuple(k[0] for k in kw), tuple(k[1] for k in kw),
+                     tuple(e[0] for e in ex), tuple(e[1] for e in ex))
+
+
+def _spans(pattern: re.Pattern[str] | None, joined: str) -> list[tuple[int, int]]:
+    """(first word, number of words) of each match of ``pattern`` in the joined words."""
+    if pattern is None:
+        return []
+    return [(joined.count(" ", 0, m.start()), m.group(0).count(" ") + 1)
+            for m in pattern.finditer(joined)]
 
 
 @cache
@@ -145,6 +177,7 @@ def negation_words() -> frozenset[str]:
     return frozenset(normalise(w) for w in _packaged()["negation"]["words"])
 
 
+@cache
 def default_themes() -> tuple[Theme, ...]:
     """The packaged themes (``nps_themes.toml``) in catalogue order."""
     return tuple(Theme(key, entry["de"], entry.get("en", entry["de"]),
@@ -159,21 +192,33 @@ def match_themes(text: str, themes: Sequence[Theme] | None = None) -> tuple[str,
     A keyword counts unless its words are also an ``exclude`` word of the theme or (with
     ``negation = "skip"``) one of the two words before it is a negation word.
     """
-    words = _words(text)
+    compiled = _compiled(tuple(default_themes() if themes is None else themes))
+    return _match(_words(text), compiled)
+
+
+def _match(words: list[str], compiled: _Compiled) -> tuple[str, ...]:
     if not words:
         return ()
+    infos = [compiled.word(w) for w in words]
+    joined = " ".join(words) if any(compiled.multi) or any(compiled.multi_ex) else ""
     negations = negation_words()
     found = []
-    for item in _compiled(tuple(default_themes() if themes is None else themes)):
-        excluded = {i for rule in item.exclude for start in rule.hits(words)
-                    for i in range(start, start + len(rule.words))}
-        for rule in item.rules:
-            if any(start not in excluded and not (
-                    item.theme.negation == "skip"
-                    and negations.intersection(words[max(0, start - 2):start]))
-                   for start in rule.hits(words)):
-                found.append(item.theme.key)
-                break
+    for i, theme in enumerate(compiled.themes):
+        starts = [k for k, (hits, _) in enumerate(infos) if i in hits]
+        starts += [k for k, _n in _spans(compiled.multi[i], joined)]
+        if not starts:
+            continue
+        excluded = {k for k, (_, ex) in enumerate(infos) if i in ex}
+        excluded.update(k for first, n in _spans(compiled.multi_ex[i], joined)
+                        for k in range(first, first + n))
+        for start in sorted(starts):
+            if start in excluded:
+                continue
+            if theme.negation == "skip" and negations.intersection(
+                    words[max(0, start - 2):start]):
+                continue
+            found.append(theme.key)
+            break
     return tuple(found)
 
 
@@ -343,28 +388,68 @@ def _band(score: float) -> str:
     return "promoter" if score >= 9 else "passive" if score >= 7 else "detractor"
 
 
-def _pick(candidates: list[tuple[str, str, bool]], count: int) -> tuple[Quote, ...]:
-    """Up to ``count`` distinct quotes: the shortest informative ones, taken in turn from the
-    bands in order of how often they speak of the theme (on a tie the more critical band
-    first: it says what to change), unmasked text first."""
-    seen: set[str] = set()
-    per_band: dict[str, list[tuple[bool, int, str]]] = {b: [] for b in BANDS}
+class _Cleaner:
+    """``clean`` applied once per distinct comment, only to those considered as quotes."""
+
+    def __init__(self, clean: Callable[[str], tuple[str, Iterable[str]]], width: int) -> None:
+        self._clean, self._width = clean, width
+        self._done: dict[str, tuple[str, frozenset[str]]] = {}
+
+    def __call__(self, raw: str) -> tuple[str, frozenset[str]]:
+        if raw not in self._done:
+            text, kinds = self._clean(raw)
+            self._done[raw] = (shorten(text, self._width), frozenset(kinds))
+        return self._done[raw]
+
+
+def _pick(candidates: list[tuple[str, str]], count: int,
+          clean: _Cleaner) -> tuple[tuple[Quote, ...], frozenset[str]]:
+    """Up to ``count`` distinct quotes and the kinds masked in them: the shortest informative
+    ones, taken in turn from the bands in order of how often they speak of the theme (on a tie
+    the more critical band first: it says what to change), unmasked text first. Only the
+    comments looked at are cleaned."""
     tally = dict.fromkeys(BANDS, 0)
-    for text, band, masked in candidates:
+    per_band: dict[str, list[str]] = {b: [] for b in BANDS}
+    for raw, band in candidates:
         tally[band] += 1
-        if text.casefold() in seen or len(text.split()) < MIN_QUOTE_WORDS:
-            continue
-        seen.add(text.casefold())
-        per_band[band].append((masked, len(text), text))
-    for items in per_band.values():
-        items.sort()
+        if len(raw.split()) >= MIN_QUOTE_WORDS:
+            per_band[band].append(raw)
+    queues = {b: iter(sorted(set(items), key=lambda r: (len(r), r)))
+              for b, items in per_band.items()}
+    deferred: dict[str, list[tuple[str, frozenset[str]]]] = {b: [] for b in BANDS}
+    seen: set[str] = set()
+
+    def next_quote(band: str) -> tuple[str, frozenset[str]] | None:
+        for raw in queues[band]:
+            text, kinds = clean(raw)
+            if text.casefold() in seen or len(text.split()) < MIN_QUOTE_WORDS:
+                continue
+            if kinds:
+                deferred[band].append((text, kinds))  # masked: only when nothing else is left
+                continue
+            return text, kinds
+        while deferred[band]:
+            text, kinds = deferred[band].pop(0)
+            if text.casefold() not in seen:
+                return text, kinds
+        return None
+
     order = sorted(BANDS, key=lambda b: (-tally[b], -BANDS.index(b)))  # ties: critics first
     out: list[Quote] = []
-    while len(out) < count and any(per_band[b] for b in order):
-        for band in order:
-            if per_band[band] and len(out) < count:
-                out.append(Quote(per_band[band].pop(0)[2], band))
-    return tuple(out)
+    masked: set[str] = set()
+    live = list(order)
+    while len(out) < count and live:
+        for band in list(live):
+            if len(out) >= count:
+                break
+            found = next_quote(band)
+            if found is None:
+                live.remove(band)
+                continue
+            seen.add(found[0].casefold())
+            masked |= found[1]
+            out.append(Quote(found[0], band))
+    return tuple(out), frozenset(masked)
 
 
 def comment_themes(scores: Iterable[float], comments: Iterable[Any],
@@ -379,43 +464,38 @@ def comment_themes(scores: Iterable[float], comments: Iterable[Any],
     cleaned before it is shortened to ``width`` characters and chosen.
     """
     catalogue = tuple(default_themes() if themes is None else themes)
+    compiled = _compiled(catalogue)
     score_arr = pd.to_numeric(pd.Series(list(scores), dtype=object),
                               errors="coerce").to_numpy(dtype="float64")
     texts = list(comments)
     if len(texts) != len(score_arr):
         raise ValueError("scores and comments must have the same length")
     counts = {t.key: dict.fromkeys(BANDS, 0) for t in catalogue}
-    candidates: dict[str, list[tuple[str, str, bool]]] = {t.key: [] for t in catalogue}
+    candidates: dict[str, list[tuple[str, str]]] = {t.key: [] for t in catalogue}
     by_band = dict.fromkeys(BANDS, 0)
-    masked: set[str] = set()
     total = unthemed = 0
-    cleaned: dict[str, tuple[str, bool, frozenset[str]]] = {}
     for score, raw in zip(score_arr.tolist(), texts, strict=True):
         if np.isnan(score) or not isinstance(raw, str) or not raw.strip():
             continue
         band = _band(score)
         total += 1
         by_band[band] += 1
-        keys = match_themes(raw, catalogue)
+        keys = _match(_words(raw), compiled)
         if not keys:
             unthemed += 1
             continue
-        if raw not in cleaned:
-            text, kinds = clean(raw)
-            kinds = frozenset(kinds)
-            cleaned[raw] = (shorten(text, width), bool(kinds), kinds)
-        quote, was_masked, kinds = cleaned[raw]
         for key in keys:
             counts[key][band] += 1
-            candidates[key].append((quote, band, was_masked))
+            candidates[key].append((raw, band))
+    cleaner = _Cleaner(clean, width)
+    masked: set[str] = set()
     rows = []
     for theme in catalogue:
         c = counts[theme.key]
         if not sum(c.values()):
             continue
-        picked = _pick(candidates[theme.key], quotes)
-        for q in picked:
-            masked |= next(v[2] for v in cleaned.values() if v[0] == q.text)
+        picked, kinds = _pick(candidates[theme.key], quotes, cleaner)
+        masked |= kinds
         rows.append(ThemeCount(theme.key, theme.label_de, theme.label_en, c["promoter"],
                                c["passive"], c["detractor"], picked))
     order = {t.key: i for i, t in enumerate(catalogue)}
