@@ -179,7 +179,8 @@ def nps_groups(frame: pd.DataFrame, transactions: pd.DataFrame | None, window: A
     out: list[NpsGroups] = []
     if "segment" in answers.columns:
         keys = answers["segment"].astype("str").where(answers["segment"].notna())
-        keys = keys.map(lambda t: scrub(t, "de").text if isinstance(t, str) else t)
+        typed = {t: scrub(t, "de").text for t in keys.dropna().unique()}  # typed by people
+        keys = keys.map(typed)
         found = _grouped("survey", scores, keys, {}, (), min_answers)
         if found is not None:
             out.append(found)

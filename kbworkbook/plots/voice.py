@@ -22,9 +22,9 @@ _L: dict[str, dict[str, str]] = {
     "passives": {"de": "Passive (7–8)", "en": "Passives (7–8)"},
     "promoters": {"de": "Promotoren (9–10)", "en": "Promoters (9–10)"},
     "comments": {"de": "Kommentare", "en": "Comments"},
-    "title": {"de": "Worüber Kunden schreiben ({n} Kommentare; einer kann mehrere Themen "
-                    "nennen)",
-              "en": "What customers write about ({n} comments; one may name several themes)"},
+    "title": {"de": "Worüber Kunden schreiben\n{n} Kommentare; einer kann mehrere Themen "
+                    "nennen",
+              "en": "What customers write about\n{n} comments; one may name several themes"},
 }
 _t = partial(tr, _L)
 
