@@ -68,17 +68,31 @@ _T: dict[str, dict[str, str]] = {
                     "en": "Shows answers another session has saved."},
     "up_to_date": {"de": "Keine neueren Antworten.", "en": "No newer answers."},
     "text_placeholder": {"de": "Ihre Antwort …", "en": "Your answer …"},
+    "own_entries": {"de": "Eigene Einträge (mit Semikolon getrennt) …",
+                    "en": "Your own entries (separated by semicolons) …"},
+    "at_most": {"de": "höchstens {n} wählen", "en": "choose at most {n}"},
 }
 
 
 @dataclass
 class ItemRow:
-    """The widgets of one statement: the answer control and the comment box."""
+    """The widgets of one statement: the answer control and the comment box.
+
+    A ``choices`` item has one checkbox per option in ``checks``; its ``choice`` is the box
+    for the owner's own entries (separated by semicolons).
+    """
 
     item: Item
     choice: widgets.ValueWidget
     comment: widgets.Text | None
     box: widgets.Widget
+    checks: dict[str, widgets.Checkbox] | None = None
+
+    def list_value(self) -> list[str]:
+        """A ``choices`` row's answer: ticked option keys, then the own entries."""
+        ticked = [key for key, box in (self.checks or {}).items() if box.value]
+        own = [part.strip() for part in str(self.choice.value).split(";") if part.strip()]
+        return ticked + [entry for entry in own if entry not in ticked]
 
 
 class QuestionnaireForm:
@@ -152,6 +166,8 @@ class QuestionnaireForm:
             label += f'<br><small style="color:#666">{html.escape(help_text)}</small>'
         text_widget = widgets.HTML(label, layout=widgets.Layout(width="100%"))
         comment: widgets.Text | None = None
+        if self.catalogue.kind == "text" and item.type == "choices":
+            return self._choices_row(item, text_widget)
         if self.catalogue.kind == "text":
             choice: widgets.ValueWidget = widgets.Textarea(
                 placeholder=self._tl("text_placeholder"), continuous_update=False,
@@ -171,6 +187,30 @@ class QuestionnaireForm:
             box = widgets.VBox([text_widget, widgets.HBox([choice, comment])],
                                layout=widgets.Layout(margin="0 0 10px 0"))
         return ItemRow(item=item, choice=choice, comment=comment, box=box)
+
+    def _choices_row(self, item: Item, text_widget: widgets.HTML) -> ItemRow:
+        """Checkboxes for the options (three columns) and a box for own entries."""
+        lang = self.language
+        checks = {option.key: widgets.Checkbox(value=False, description=option.label(lang),
+                                               indent=False,
+                                               layout=widgets.Layout(width="auto"))
+                  for option in item.options}
+        own = widgets.Text(placeholder=self._tl("own_entries"), continuous_update=False,
+                           layout=widgets.Layout(width="100%"))
+        row = ItemRow(item=item, choice=own, comment=None, box=widgets.VBox(), checks=checks)
+        save = self._list_saver(row)
+        for box in checks.values():
+            box.observe(save, names="value")
+        own.observe(save, names="value")
+        parts: list[widgets.Widget] = [text_widget]
+        if item.max is not None:
+            parts.append(widgets.HTML(
+                f'<small style="color:#444">{html.escape(self._tl("at_most", n=item.max))}'
+                "</small>"))
+        parts += [widgets.GridBox(list(checks.values()), layout=widgets.Layout(
+            grid_template_columns="repeat(3, 1fr)")), own]
+        row.box = widgets.VBox(parts, layout=widgets.Layout(margin="0 0 10px 0"))
+        return row
 
     def _build(self) -> widgets.VBox:
         lang = self.language
@@ -256,6 +296,18 @@ class QuestionnaireForm:
                             "answers", key)
         return save
 
+    def _list_saver(self, row: ItemRow) -> Callable[[dict[str, Any]], None]:
+        key = row.item.key
+
+        def save(_change: dict[str, Any]) -> None:
+            value = row.list_value()
+            if value:
+                self._guard(lambda: self.store.set(self.questionnaire, key, value),
+                            "answers", key)
+            else:
+                self._guard(lambda: self.store.clear(self.questionnaire, key), "answers", key)
+        return save
+
     def _comment_saver(self, key: str) -> Callable[[dict[str, Any]], None]:
         def save(change: dict[str, Any]) -> None:
             self._guard(lambda: self.store.set_comment(self.questionnaire, key, change["new"]),
@@ -289,7 +341,13 @@ class QuestionnaireForm:
         self._loading = True
         try:
             for key, row in self.rows.items():
-                if self.catalogue.kind == "text":
+                if row.checks is not None:
+                    stored = answers.get(key)
+                    entries: list[Any] = stored if isinstance(stored, list) else []
+                    for option, box in row.checks.items():
+                        box.value = option in entries
+                    row.choice.value = "; ".join(e for e in entries if e not in row.checks)
+                elif self.catalogue.kind == "text":
                     row.choice.value = str(answers.get(key) or "")
                 elif key not in answers:
                     row.choice.value = None

@@ -294,6 +294,14 @@ class AnswerStore:
             )
         if value is None:
             return None
+        if cat.kind == "text" and cat.item(item).type == "choices":
+            if isinstance(value, str) or not isinstance(value, list | tuple) \
+                    or not all(isinstance(v, str) for v in value):
+                raise QuestionnaireError(
+                    f"{cat.id}, »{item}«: bitte eine Liste von Einträgen angeben, z. B. "
+                    f"[\"{(cat.item(item).option_keys or ('…',))[0]}\", \"eigener Eintrag\"]."
+                )
+            return list(dict.fromkeys(v.strip() for v in value if v.strip()))
         if cat.kind == "text":
             if not isinstance(value, str):
                 raise QuestionnaireError(f"{cat.id}, »{item}«: bitte Text eingeben.")

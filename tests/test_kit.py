@@ -101,6 +101,8 @@ def test_every_questionnaire_item_is_on_its_paper_form(kits) -> None:  # type: i
             assert squeeze(item.label("de")) in text, (qid, item.key)
             if swiss.scored:
                 assert item.key in text, (qid, item.key)
+            for option in item.options:  # a list to tick prints every entry of the list
+                assert squeeze(option.label("de")) in text, (qid, item.key, option.key)
         for factor in swiss.factors:
             assert squeeze(factor.label("de")) in text, (qid, factor.key)
         chapter = next((c for c in CHAPTERS if qid in c.questionnaires), None)
@@ -121,6 +123,8 @@ def test_the_english_kit_has_the_english_items(kits) -> None:  # type: ignore[no
         text = squeeze(_text(by_name[f"questionnaire_{qid}.pdf"]))
         for item in catalogue.items:
             assert squeeze(item.label("en")) in text, (qid, item.key)
+            for option in item.options:
+                assert squeeze(option.label("en")) in text, (qid, item.key, option.key)
         assert squeeze(catalogue.items[0].label("de")) not in text
     agenda = squeeze(_text(by_name["agenda_full_day.pdf"]))
     assert squeeze("Full-day workshop on customer retention") in agenda

@@ -25,7 +25,7 @@ def test_builtin_catalogues_and_item_counts():
     cats = load_catalogues()
     assert list(cats) == ["sechs_faktoren", "wechselbarrieren", "management_check",
                           "kontaktpunkte", "positionierung"]
-    assert [len(c.items) for c in cats.values()] == [31, 9, 13, 7, 6]
+    assert [len(c.items) for c in cats.values()] == [31, 9, 13, 10, 11]
     six = cats["sechs_faktoren"]
     assert six.label() == "kbworkbook-Modell (6 Faktoren)"
     assert six.importance is True
@@ -63,13 +63,15 @@ def test_every_entry_has_english_text():
 def test_touchpoints_and_positioning_content():
     cx = load_catalogue("kontaktpunkte")
     assert [i.label() for i in cx.items] == ["Erreichbarkeit", "Öffnungszeiten",
-                                              "Erscheinungsbild", "Beratung", "Verpackung",
-                                              "Lieferzeit", "Termintreue"]
+                                              "Erscheinungsbild", "Begrüßung und Freundlichkeit",
+                                              "Wartezeit", "Beratung", "Verpackung",
+                                              "Lieferzeit", "Termintreue", "Nach dem Kauf"]
     assert cx.scale.values == (1, 2, 3, 4, 5)
     pos = load_catalogue("positionierung")
     assert pos.scored is False
-    assert [i.label() for i in pos.items] == ["Warum", "Wie", "Was", "Bedürfnisse",
-                                               "Probleme", "Kanäle"]
+    assert [i.key for i in pos.items] == ["warum", "wie", "was", "beste_kunden",
+                                           "beduerfnisse", "probleme", "kanaele",
+                                           "nicht_bedienen", "usp", "usp_beleg", "werte"]
     mc = load_catalogue("management_check")
     assert mc.scale.values == ("ja", "teilweise", "nein")
     assert [f.label() for f in mc.factors] == ["Kundeninformationen", "Konzept",

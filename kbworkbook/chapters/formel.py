@@ -10,11 +10,11 @@ from __future__ import annotations
 from typing import Any
 
 from ..notebook import Context, note, paragraph
-from ..questionnaires import SIX_FACTORS
+from ..questionnaires import POSITIONING, SIX_FACTORS
 from ..questionnaires.scoring import handlungsbedarf
 from ..store import AnswerStore
 from . import questionnaire as q
-from ._narrative import markdown, text, texts
+from ._narrative import label, markdown, text, texts
 
 __all__ = ["ABOUT", "INPUTS", "SECTIONS",
            "change", "handlungsbedarf_section", "intro", "positioning", "radar",
@@ -126,5 +126,34 @@ def touchpoints(ctx: Context) -> list[Any]:
 
 
 def positioning(ctx: Context) -> list[Any]:
-    """Positioning canvas: Golden Circle and target group (free text, escaped)."""
-    return [markdown(ctx, _TEXTS, "positioning")] + q.section(ctx, "positionierung")[1:]
+    """Positioning canvas (Golden Circle, target group, USP and values; escaped) and how
+    sharp it is: the checks met, with advice for each one open."""
+    blocks = [markdown(ctx, _TEXTS, "positioning")] + q.section(ctx, POSITIONING)[1:]
+    if ctx.live:
+        return blocks
+    return blocks + _positioning_checks(ctx)
+
+
+def _positioning_checks(ctx: Context) -> list[Any]:
+    """The sharpness checks of the newest positioning answers (nothing when none are saved)."""
+    from ..questionnaires.positioning import positioning_summary
+    from . import _html
+
+    store = AnswerStore(ctx.workspace)
+    latest = store.latest(POSITIONING)
+    if latest is None or not latest.answers:
+        return []
+    summary = positioning_summary(store.catalogue(POSITIONING), latest.answers)
+    if not summary.checks:
+        return []
+    rows = []
+    for check in summary.checks:
+        name = label(ctx, _TEXTS, "positioning_checks", check.key).format(limit=check.limit)
+        state = label(ctx, _TEXTS, "positioning_states", check.state).format(count=check.count)
+        advice = "" if check.met else label(ctx, _TEXTS, "positioning_advice", check.key)
+        rows.append(["\u2713" if check.met else "\u2717", name, state, advice])
+    heads = [label(ctx, _TEXTS, "positioning_columns", k)
+             for k in ("mark", "check", "state", "advice")]
+    table = _html.table(heads, rows, css="kb-positioning-checks")
+    return [paragraph(text(ctx, _TEXTS, "positioning_summary", met=summary.met,
+                           total=len(summary.checks))), _html.block(table)]

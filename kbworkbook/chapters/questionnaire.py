@@ -142,6 +142,14 @@ def score_of(catalogue: Questionnaire, assessment: Assessment | None) -> Questio
 # -- static HTML views ----------------------------------------------------------------------------
 
 
+def _typed_answer(item: Any, value: Any, language: str) -> str:
+    """A free-text or list answer as plain text (own entries masked, options by label)."""
+    if isinstance(value, list):
+        return " · ".join(item.option_label(v, language) if v in item.option_keys
+                          else scrub_text(str(v), language) for v in value)
+    return scrub_text(str(value), language)
+
+
 def answers_table_html(catalogue: Questionnaire, assessment: Assessment,
                        language: str = "de") -> str:
     """Every statement with the saved answer and comment, grouped by factor (escaped)."""
@@ -153,7 +161,7 @@ def answers_table_html(catalogue: Questionnaire, assessment: Assessment,
         for item in factor.items:
             if item.key in assessment.answers:
                 value = assessment.answers[item.key]
-                answer = (scrub_text(str(value), language) if catalogue.kind == "text"
+                answer = (_typed_answer(item, value, language) if catalogue.kind == "text"
                           else scale.label(value, language))
             else:
                 answer = "–"
@@ -175,8 +183,13 @@ def canvas_html(catalogue: Questionnaire, assessment: Assessment, language: str 
                      "</h4><dl>")
         for item in factor.items:
             value = assessment.answers.get(item.key)
-            text = (html.escape(scrub_text(str(value), language)).replace("\n", "<br>")
-                    if value else "–")
+            if isinstance(value, list) and value:
+                text = '<ul class="kb-chips">' + "".join(
+                    f"<li>{html.escape(_typed_answer(item, [v], language))}</li>"
+                    for v in value) + "</ul>"
+            else:
+                text = (html.escape(scrub_text(str(value), language)).replace("\n", "<br>")
+                        if value else "–")
             parts.append(f"<dt>{html.escape(item.label(language))}</dt><dd>{text}</dd>")
         parts.append("</dl></div>")
     parts.append("</div>")
@@ -326,7 +339,8 @@ def summary_sentence(catalogue: Questionnaire, assessment: Assessment,
 def masked_kinds(catalogue: Questionnaire, assessment: Assessment, *, comments: bool = True,
                  language: str = "de") -> frozenset[str]:
     """Kinds of contact data the views mask in this assessment's typed text (for the note)."""
-    texts = [str(v) for v in assessment.answers.values() if catalogue.kind == "text" and v]
+    texts = [" ".join(v) if isinstance(v, list) else str(v)
+             for v in assessment.answers.values() if catalogue.kind == "text" and v]
     if comments:
         texts += [str(c) for c in assessment.comments.values()]
     return frozenset().union(*(scrub(t, language).found for t in texts))

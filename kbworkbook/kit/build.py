@@ -215,6 +215,17 @@ def _legend(frame: _Frame, q: Questionnaire) -> str:
     return f'<p class="kit-legend">{_e(" · ".join(parts))}</p>'
 
 
+def _choices_html(frame: _Frame, item: Item, head: str) -> str:
+    """A list to tick (two columns of boxes) and lines for the owner's own entries."""
+    lang = frame.language
+    limit = f' <span class="help">{_e(frame.t("at_most", n=item.max))}</span>' \
+        if item.max is not None else ""
+    boxes = "".join(f"<li>{_box()} {_e(option.label(lang))}</li>" for option in item.options)
+    return (f'<div class="kit-write kit-choices">{head}{limit}<ul class="kit-options">{boxes}'
+            f'</ul><span class="help">{_e(frame.t("own_entries"))}</span>'
+            '<div class="lines small"></div></div>')
+
+
 def _questionnaire_html(frame: _Frame, q: Questionnaire) -> str:
     lang = frame.language
     parts = [_fill_line(frame, "date", "answered_by")]
@@ -238,10 +249,12 @@ def _questionnaire_html(frame: _Frame, q: Questionnaire) -> str:
         else:
             for item in factor.items:
                 help_text = item.help_text(lang)
-                parts.append(
-                    f'<div class="kit-write"><b>{_e(item.label(lang))}</b>'
-                    + (f'<span class="help">{_e(help_text)}</span>' if help_text else "")
-                    + '<div class="lines"></div></div>')
+                head = (f'<b>{_e(item.label(lang))}</b>'
+                        + (f'<span class="help">{_e(help_text)}</span>' if help_text else ""))
+                if item.type == "choices":
+                    parts.append(_choices_html(frame, item, head))
+                    continue
+                parts.append(f'<div class="kit-write">{head}<div class="lines"></div></div>')
     parts.append(f'<div class="kit-write"><b>{_e(frame.t("more_comments"))}</b>'
                  '<div class="lines small"></div></div>')
     return "".join(parts)

@@ -12,9 +12,11 @@ from __future__ import annotations
 
 from .catalogue import (
     BUILTIN_DIR,
+    ITEM_TYPES,
     KINDS,
     Factor,
     Item,
+    Option,
     Questionnaire,
     Scale,
     load_catalogue,
@@ -59,6 +61,7 @@ __all__ = [
     "BANDS",
     "BUILTIN_DIR",
     "CHOICE_SCORES",
+    "ITEM_TYPES",
     "JONES_SASSER_TYPES",
     "KINDS",
     "MANAGEMENT_CHECK",
@@ -69,6 +72,7 @@ __all__ = [
     "TOUCHPOINTS",
     "Factor",
     "Item",
+    "Option",
     "Questionnaire",
     "QuestionnaireScore",
     "Scale",

@@ -72,10 +72,12 @@ _MANAGEMENT = {
 _TOUCHPOINTS = {
     "CX.erreichbarkeit": 3, "CX.oeffnungszeiten": 5, "CX.erscheinungsbild": 4,
     "CX.beratung": 4, "CX.verpackung": 3, "CX.lieferzeit": 3, "CX.termintreue": 4,
+    "CX.begruessung": 5, "CX.wartezeit": 2, "CX.nach_dem_kauf": 2,
 }
 _TOUCHPOINT_COMMENTS = {
     "CX.erreichbarkeit": "Telefon am Morgen oft besetzt; Tortenbestellungen nur vor Ort.",
     "CX.lieferzeit": "Torten brauchen 3 Tage Vorlauf.",
+    "CX.wartezeit": "Samstagmorgen bis 15 Minuten Schlange.",
 }
 
 _POSITIONING = {
@@ -91,6 +93,15 @@ _POSITIONING = {
                 "Aufbackbrot, Unverträglichkeiten (Gluten, Laktose).",
     "kanaele": "Laufkundschaft im Quartier, Instagram, Empfehlungen, Stempelkarte, "
                "Newsletter (seit Juni 2025).",
+    "beste_kunden": "Berufstätige aus dem Quartier, die werktags vor der Arbeit Kaffee und "
+                    "Gipfeli holen; Familien, die am Samstag frühstücken; die drei Firmen und "
+                    "zwei Restaurants mit Brot-Abo.",
+    "nicht_bedienen": "Wer nur das billigste Brot sucht; Grossbestellungen auf den gleichen "
+                      "Tag.",
+    "usp": ["qualitaet", "beziehung", "nachhaltigkeit", "Sauerteig mit 24 Stunden Ruhe"],
+    "usp_beleg": "Gäste fragen nach dem Roggenbrot vom Vortag; viele Stammgäste kennen wir "
+                 "beim Namen; Mehl aus der Mühle im Nachbardorf.",
+    "werte": ["handwerk", "herzlichkeit", "verlaesslichkeit"],
 }
 
 #: (questionnaire, start time, answers, comments, importance) in the order they are written.

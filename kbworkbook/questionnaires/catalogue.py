@@ -19,6 +19,10 @@ File format::
     [scale]  labels.de = [..]  labels.en = [..]   (optional, overrides the kind's labels)
     [[factors]]        key = "F1"  de = "…"  en = "…"
     [[factors.items]]  key = "F1.1"  de = "…"  en = "…"  reverse = false  help.de = "…"
+
+A free-text catalogue (``kind = "text"``) may guide an item with a list: ``type = "choices"``,
+``options = [{key = "qualitaet", de = "…", en = "…"}, …]`` and optionally ``max = 3`` (the
+advised number of ticks). Its answer is a list of option keys plus the owner's own entries.
 """
 
 from __future__ import annotations
@@ -37,9 +41,11 @@ from ..paths import is_inside, resolve_setting, setting_label
 
 __all__ = [
     "BUILTIN_DIR",
+    "ITEM_TYPES",
     "KINDS",
     "Factor",
     "Item",
+    "Option",
     "Questionnaire",
     "Scale",
     "load_catalogue",
@@ -78,10 +84,14 @@ _SCALE_LABELS: dict[str, dict[str, tuple[str, ...]]] = {
 }
 _DONT_KNOW = {"de": "weiß nicht", "en": "don't know"}
 
+#: Item types of a free-text catalogue: a text box, or a list to tick plus own entries.
+ITEM_TYPES: tuple[str, ...] = ("text", "choices")
+
 _TOP_KEYS = {"id", "kind", "importance", "order", "title", "intro", "scale", "factors",
              "higher_is_better"}
 _FACTOR_KEYS = {"key", "de", "en", "help", "items"}
-_ITEM_KEYS = {"key", "de", "en", "help", "reverse"}
+_ITEM_KEYS = {"key", "de", "en", "help", "reverse", "type", "options", "max"}
+_OPTION_KEYS = {"key", "de", "en"}
 _SCALE_KEYS = {"labels"}
 
 
@@ -119,19 +129,48 @@ class Scale:
 
 
 @dataclass(frozen=True)
+class Option:
+    """One entry of a ``choices`` item's list."""
+
+    key: str
+    text: Mapping[str, str]
+
+    def label(self, language: str = "de") -> str:
+        return _text(self.text, language)
+
+
+@dataclass(frozen=True)
 class Item:
-    """One statement or question. ``reverse`` marks reverse-coded items (R)."""
+    """One statement or question. ``reverse`` marks reverse-coded items (R).
+
+    ``type`` is ``"text"`` or ``"choices"`` (free-text catalogues only); a ``choices`` item
+    has its ``options`` and ``max``, the advised number of ticks (``None``: no limit).
+    """
 
     key: str
     text: Mapping[str, str]
     reverse: bool = False
     help: Mapping[str, str] = field(default_factory=dict)
+    type: str = "text"
+    options: tuple[Option, ...] = ()
+    max: int | None = None
 
     def label(self, language: str = "de") -> str:
         return _text(self.text, language)
 
     def help_text(self, language: str = "de") -> str:
         return _text(self.help, language)
+
+    @property
+    def option_keys(self) -> tuple[str, ...]:
+        return tuple(option.key for option in self.options)
+
+    def option_label(self, value: str, language: str = "de") -> str:
+        """The label of an option key; an own entry (not an option) as it was typed."""
+        for option in self.options:
+            if option.key == value:
+                return option.label(language)
+        return value
 
 
 @dataclass(frozen=True)
@@ -208,7 +247,9 @@ class Questionnaire:
 
         factors = tuple(
             replace(f, name=swiss(f.name), help=swiss(f.help), items=tuple(
-                replace(i, text=swiss(i.text), help=swiss(i.help)) for i in f.items))
+                replace(i, text=swiss(i.text), help=swiss(i.help), options=tuple(
+                    replace(o, text=swiss(o.text)) for o in i.options))
+                for i in f.items))
             for f in self.factors
         )
         labels = dict(self.scale.labels)
@@ -281,6 +322,44 @@ def _lang_map(value: Any, where: str, what: str, problems: _Problems,
     if required and "de" not in result:
         problems.add(where, f"{what}: der deutsche Text (de) fehlt.")
     return result
+
+
+def _item_choices(raw: Mapping[str, Any], kind: str, where: str, problems: _Problems
+                  ) -> tuple[str, tuple[Option, ...], int | None]:
+    """``(type, options, max)`` of an item table; problems are reported, not raised."""
+    item_type = str(raw.get("type", "text"))
+    if item_type not in ITEM_TYPES:
+        problems.add(where, f"»type« = »{item_type}« ist unbekannt; erlaubt sind "
+                     f"{', '.join(ITEM_TYPES)}.{_hint(item_type, ITEM_TYPES)}")
+        return "text", (), None
+    if item_type == "text":
+        for key in ("options", "max"):
+            if key in raw:
+                problems.add(where, f"»{key}« gibt es nur bei type = \"choices\".")
+        return "text", (), None
+    if kind != "text":
+        problems.add(where, "type = \"choices\" gibt es nur in Fragebögen mit kind = \"text\".")
+    raw_options = raw.get("options")
+    if not isinstance(raw_options, list) or not raw_options:
+        problems.add(where, "»options« fehlt – eine Liste wie [{key = \"…\", de = \"…\"}].")
+        raw_options = []
+    options: list[Option] = []
+    seen: set[str] = set()
+    for index, raw_option in enumerate(raw_options, start=1):
+        if not isinstance(raw_option, Mapping):
+            problems.add(f"{where}, Auswahl {index}", "muss eine Tabelle {key, de, en} sein.")
+            continue
+        key, o_where = _entry_key(raw_option, f"{where}, Auswahl", index, f"option{index}",
+                                  seen, _OPTION_KEYS, problems)
+        options.append(Option(key=key, text=_lang_map(
+            {k: raw_option[k] for k in ("de", "en") if k in raw_option} or None,
+            o_where, "Text", problems)))
+    limit = raw.get("max")
+    if limit is not None and (isinstance(limit, bool) or not isinstance(limit, int)
+                              or limit < 1):
+        problems.add(where, "»max« muss eine ganze Zahl ab 1 sein.")
+        limit = None
+    return "choices", tuple(options), limit
 
 
 def _parse(data: Mapping[str, Any], name: str, source: str) -> Questionnaire:
@@ -361,6 +440,7 @@ def _parse(data: Mapping[str, Any], name: str, source: str) -> Questionnaire:
                 reverse = False
             if reverse and kind not in ("likert", "rating"):
                 problems.add(i_where, "»reverse« gibt es nur bei 1–5-Skalen.")
+            item_type, options, limit = _item_choices(raw_item, kind, i_where, problems)
             items.append(Item(
                 key=i_key,
                 text=_lang_map({k: raw_item[k] for k in ("de", "en") if k in raw_item} or None,
@@ -368,6 +448,7 @@ def _parse(data: Mapping[str, Any], name: str, source: str) -> Questionnaire:
                 reverse=reverse,
                 help=_lang_map(raw_item.get("help"), i_where, "Hilfetext", problems,
                                required=False),
+                type=item_type, options=options, max=limit,
             ))
         factors.append(Factor(key=f_key, name=f_name, items=tuple(items), help=f_help))
 
