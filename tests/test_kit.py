@@ -80,8 +80,11 @@ def test_kit_writes_one_a4_pdf_per_document_into_the_workspace(kits) -> None:  #
     questionnaires = load_catalogues(Workspace.open(kits["root"]))
     assert names == {f"fragebogen_{qid}.pdf" for qid in questionnaires} | {
         "checkliste_reklamation.pdf", "checkliste_nach_dem_kauf.pdf",
-        "kleinstbetrieb_wenig_aufwand.pdf", "ablauf_halbtag.pdf", "ablauf_ganztag.pdf"}
-    assert sorted(p.name for p in result.folder.iterdir()) == sorted(names)  # no temp files left
+        "kleinstbetrieb_wenig_aufwand.pdf", "merkblatt_einwilligung_email.pdf",
+        "ablauf_halbtag.pdf", "ablauf_ganztag.pdf"}
+    # no temp files left; beside the PDFs only the list of what this build wrote
+    assert sorted(p.name for p in result.folder.iterdir()) == sorted(
+        [*names, ".kbworkbook-kit-de.json"])
     for item in [*result.files]:
         sizes = _page_sizes(item.path)
         assert len(sizes) == item.pages >= 1, item.path.name
@@ -307,6 +310,8 @@ def test_a_failed_rendering_leaves_the_previous_kit_untouched(
         kits, monkeypatch: pytest.MonkeyPatch) -> None:  # type: ignore[no-untyped-def]
     root = kits["root"]
     before = {f.path: f.path.read_bytes() for f in kits["de"].files}
+    manifest = root / "kit" / ".kbworkbook-kit-de.json"
+    before[manifest] = manifest.read_bytes()
     real = kit_build.html_to_pdf
     calls = {"n": 0}
 
@@ -412,3 +417,56 @@ def test_readme_names_every_kit_document_and_its_source_text() -> None:
         row = next(line for cell, line in rows.items() if f"`{doc.stem}.pdf`" in cell)
         for seed in sources.get(doc.id, ()):
             assert f"{seed}_" in row.split("|")[3], (doc.id, seed)
+
+
+def test_no_form_leaves_a_box_alone_on_its_last_page(kits) -> None:  # type: ignore[no-untyped-def]
+    """The management check used to spill its remarks box onto page 2: a document whose tight
+    variant saves a page is printed tight."""
+    footer = squeeze("Bäckerei Sonnenschein GmbH · Workshop Kundenbindung")
+    for item in kits["de"].files:
+        if item.pages < 2:
+            continue
+        last = subprocess.run([_tool("pdftotext"), "-f", str(item.pages), "-l", str(item.pages),
+                               "-raw", str(item.path), "-"], capture_output=True, text=True,
+                              check=True).stdout
+        body = squeeze(last).split(footer)[0]
+        assert body not in ("", squeeze("Weitere Bemerkungen"), squeeze("Notizen")), \
+            item.path.name
+    pages = {f.path.name: f.pages for f in kits["de"].files}
+    assert pages["fragebogen_management_check.pdf"] == 1
+    assert pages["fragebogen_wechselbarrieren.pdf"] == 1
+
+
+def test_consent_note_puts_the_clients_country_first_and_names_the_laws(kits) -> None:  # type: ignore[no-untyped-def]
+    text = squeeze(_text(kits["root"] / "kit" / "merkblatt_einwilligung_email.pdf"))
+    assert text.index("Schweiz") < text.index("Deutschland") < text.index("Österreich")
+    for law in ("UWG Art. 3 Abs. 1 lit. o", "§ 7 Abs. 3 UWG", "TKG 2021 § 174",
+                "Double-Opt-in", "keine Rechtsberatung"):
+        assert squeeze(law) in text, law
+    note = content.consent()
+    assert [c.code for c in note.for_locale("de-AT")] == ["AT", "DE", "CH"]
+    assert [c.code for c in note.for_locale("en")] == ["DE", "CH", "AT"]
+
+
+def test_a_rebuild_removes_only_the_pdfs_the_kit_no_longer_writes(tmp_path: Path) -> None:
+    root = _sample_copy(tmp_path / "ws")
+    extra = root / "questionnaires"
+    extra.mkdir()
+    (extra / "extra.toml").write_text(
+        'id = "extra"\nkind = "text"\ntitle = "Extra"\n[[factors]]\nkey = "a"\nde = "A"\n'
+        '[[factors.items]]\nkey = "a.1"\nde = "Frage"\n', encoding="utf-8")
+    first = build_kit(root)
+    folder = first.folder
+    assert (folder / "fragebogen_extra.pdf").is_file() and first.removed == []
+    (folder / "meine_notizen.pdf").write_bytes(b"%PDF-1.4 the consultant's own file")
+    (folder / ".kbworkbook-kit-en.json").write_text('{"files": ["../kbworkbook.toml"]}',
+                                                     encoding="utf-8")
+    (extra / "extra.toml").unlink()
+    second = build_kit(root)
+    assert second.removed == ["fragebogen_extra.pdf"]
+    assert not (folder / "fragebogen_extra.pdf").exists()
+    assert (folder / "meine_notizen.pdf").is_file()  # never written by the kit: stays
+    assert "entfernt: fragebogen_extra.pdf" in second.summary()
+    english = build_kit(root, language="en")  # the other language's list names a path: ignored
+    assert english.removed == [] and (root / "kbworkbook.toml").is_file()
+    assert (folder / "fragebogen_sechs_faktoren.pdf").is_file()  # German kit untouched

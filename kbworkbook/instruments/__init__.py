@@ -87,6 +87,8 @@ class Instrument:
     markets: tuple[str, ...] = MARKETS
     #: wording for firms as customers: ``{"name": {"de": …, "en": …}, "description": …}``
     b2b: Mapping[str, Mapping[str, str]] = field(default_factory=dict)
+    #: items of the touchpoint questionnaire (kontaktpunkte) the instrument improves
+    touchpoints: tuple[str, ...] = ()
 
     def for_market(self, market: str) -> Instrument:
         """This instrument worded for ``market`` (``b2b``: the B2B name and description where
@@ -235,6 +237,7 @@ def _parse_instrument(raw: Mapping[str, Any], labels: Mapping[str, Any]) -> Inst
         description_en=str(description["en"]),
         markets=markets,
         b2b=MappingProxyType({k: MappingProxyType(v) for k, v in b2b.items() if v}),
+        touchpoints=tuple(str(t) for t in raw.get("touchpoints", ())),
     )
 
 

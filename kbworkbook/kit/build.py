@@ -1,11 +1,14 @@
 """``kbworkbook kit WORKSPACE``: the printable workshop materials as A4 PDFs.
 
 :func:`build_kit` writes into ``<workspace>/kit/`` (or ``out``): every questionnaire as a
-paper form, the complaint and after-sales checklists, the micro-firm page and the half-day and
-full-day agendas, each with the client's name and the consultant's name, company, colour and
-logo. Every text typed by a user (client, consultant, a workspace's own questionnaire) is
-escaped. All documents are rendered before the first file is written, and each file is
-replaced atomically, so a failure leaves the previous kit as it was.
+paper form, the complaint and after-sales checklists, the micro-firm page, the note on consent
+for e-mail advertising and the half-day and full-day agendas, each with the client's name and
+the consultant's name, company, colour and logo. Every text typed by a user (client,
+consultant, a workspace's own questionnaire) is escaped. All documents are rendered before the
+first file is written, and each file is replaced atomically, so a failure leaves the previous
+kit as it was. A list of the files written (``.kbworkbook-kit-<language>.json``) lets the next
+build remove the PDFs it no longer writes (e.g. of a questionnaire the workspace dropped) –
+only those, never a file the kit did not write.
 
 The renderer (WeasyPrint) may load nothing but ``data:`` URIs: no file, no network address.
 """
@@ -13,6 +16,7 @@ The renderer (WeasyPrint) may load nothing but ``data:`` URIs: no file, no netwo
 from __future__ import annotations
 
 import html
+import json
 import os
 import re
 import time
@@ -38,6 +42,8 @@ __all__ = ["KIT_FOLDER", "KitDocument", "KitFile", "KitResult", "build_kit", "ht
 
 #: The workspace's folder for the kit.
 KIT_FOLDER = "kit"
+#: The list of files one build wrote (per language), inside the kit folder.
+MANIFEST = ".kbworkbook-kit-{language}.json"
 _COLOR = re.compile(r"^#[0-9a-fA-F]{6}$")
 _e = html.escape
 
@@ -72,6 +78,8 @@ class KitDocument:
     stem: str
     title: str
     html: str
+    #: the same document set tighter; used when it saves a page (a box spilling over)
+    compact_html: str | None = None
 
 
 @dataclass(frozen=True)
@@ -92,6 +100,8 @@ class KitResult:
     language: str
     files: list[KitFile] = field(default_factory=list)
     seconds: float = 0.0
+    #: PDFs of an earlier build that this one no longer writes, removed
+    removed: list[str] = field(default_factory=list)
 
     @property
     def pages(self) -> int:
@@ -103,6 +113,7 @@ class KitResult:
                       pages=self.pages, seconds=f"{self.seconds:.1f}", folder=self.folder)]
         lines += [text("done_line", self.language, name=f.path.name, title=f.title,
                        pages=f.pages) for f in self.files]
+        lines += [text("removed_line", self.language, name=name) for name in self.removed]
         return "\n".join(lines)
 
 
@@ -158,9 +169,10 @@ def _frame(ws: Workspace, language: str) -> _Frame:
     return _Frame(language=language, locale=locale, header=header, footer=footer, css=css)
 
 
-def _page(frame: _Frame, title: str, kind: str, body: str) -> str:
+def _page(frame: _Frame, title: str, kind: str, body: str, compact: bool = False) -> str:
+    body_class = ' class="compact"' if compact else ""
     return (f'<!DOCTYPE html><html lang="{frame.language}"><head><meta charset="utf-8">'
-            f"<title>{_e(title)}</title><style>{frame.css}</style></head><body>"
+            f"<title>{_e(title)}</title><style>{frame.css}</style></head><body{body_class}>"
             f"{frame.footer}{frame.header}"
             f'<p class="kit-meta">{_e(kind)}</p><h1>{_e(title)}</h1>{body}</body></html>')
 
@@ -219,7 +231,7 @@ def _choices_html(frame: _Frame, item: Item, head: str) -> str:
     """A list to tick (two columns of boxes) and lines for the owner's own entries."""
     lang = frame.language
     limit = f' <span class="help">{_e(frame.t("at_most", n=item.max))}</span>' \
-        if item.max is not None else ""
+        if item.max is not None and not item.help_text(lang) else ""
     boxes = "".join(f"<li>{_box()} {_e(option.label(lang))}</li>" for option in item.options)
     return (f'<div class="kit-write kit-choices">{head}{limit}<ul class="kit-options">{boxes}'
             f'</ul><span class="help">{_e(frame.t("own_entries"))}</span>'
@@ -303,6 +315,20 @@ def _low_effort_html(frame: _Frame, page: content.LowEffortPage) -> str:
     return "".join(parts)
 
 
+def _consent_html(frame: _Frame, note: content.Consent) -> str:
+    parts = [f'<p class="kit-intro">{_e(frame.loc(note.intro))}</p>']
+    for country in note.for_locale(frame.locale):
+        parts.append(f"<h2>{_e(frame.loc(country.name))}</h2>"
+                     f"<p>{_e(frame.loc(country.rule))}</p>"
+                     f"<p>{_e(frame.loc(country.exception))}</p>"
+                     f'<p class="kit-legend">{_e(frame.t("source"))}: {_e(country.source)}</p>')
+    parts.append(f'<h2>{_e(frame.t("consent_steps"))}</h2><table><tbody>')
+    parts += [f'<tr><td class="tick">{_box()}</td><td>{_e(frame.loc(step))}</td></tr>'
+              for step in note.steps]
+    parts.append("</tbody></table>")
+    return "".join(parts)
+
+
 def _agenda_html(frame: _Frame, plan: content.Agenda, titles: dict[str, str]) -> str:
     chapters = {c.number: c for c in CHAPTERS}
     parts = [_fill_line(frame, "date", "place"),
@@ -342,7 +368,8 @@ def kit_documents(ws: Workspace, language: str) -> list[KitDocument]:
     def add(doc_id: str, stem: str, title: str, kind: str, body: str) -> None:
         titles[doc_id] = title
         docs.append(KitDocument(id=doc_id, stem=stem, title=title,
-                                html=_page(frame, title, kind, body)))
+                                html=_page(frame, title, kind, body),
+                                compact_html=_page(frame, title, kind, body, compact=True)))
 
     for q in load_catalogues(ws).values():
         quest = q.for_locale(frame.locale)
@@ -354,11 +381,34 @@ def kit_documents(ws: Workspace, language: str) -> list[KitDocument]:
     page = content.low_effort_page()
     add("kleinstbetrieb", text("files.kleinstbetrieb", language), frame.loc(page.title),
         frame.t("low_effort_kind"), _low_effort_html(frame, page))
+    note = content.consent()
+    add("einwilligung", text("files.einwilligung", language), frame.loc(note.title),
+        frame.t("info_kind"), _consent_html(frame, note))
     for kind in AGENDA_KINDS:  # last: their material column names the documents above
         plan = content.agenda(kind)
         add(f"agenda:{kind}", text(f"files.agenda_{kind}", language), frame.loc(plan.title),
             frame.t("agenda_kind"), _agenda_html(frame, plan, titles))
     return docs
+
+
+def _render(doc: KitDocument, language: str) -> tuple[bytes, int]:
+    """The PDF of ``doc``; its compact variant when that needs fewer pages."""
+    data, pages = html_to_pdf(doc.html, language)
+    if pages > 1 and doc.compact_html:
+        tight, tight_pages = html_to_pdf(doc.compact_html, language)
+        if tight_pages < pages:
+            return tight, tight_pages
+    return data, pages
+
+
+def _previous_files(manifest: Path) -> list[str]:
+    """The PDF names an earlier build listed in ``manifest`` (plain names, ``.pdf`` only)."""
+    try:
+        names = json.loads(manifest.read_text(encoding="utf-8")).get("files", [])
+    except (OSError, ValueError, AttributeError):
+        return []
+    return [n for n in names if isinstance(n, str) and n.endswith(".pdf")
+            and Path(n).name == n and not n.startswith(".")]
 
 
 def build_kit(
@@ -378,13 +428,19 @@ def build_kit(
         raise ReportError(text("sample_needs_out", lang))
     folder = (Path(out) if out else ws.root / KIT_FOLDER).resolve()
     documents = kit_documents(ws, lang)
-    rendered = [(doc, *html_to_pdf(doc.html, lang)) for doc in documents]
+    rendered = [(doc, *_render(doc, lang)) for doc in documents]
     result = KitResult(folder=folder, client=ws.client_name, language=lang)
+    manifest = folder / MANIFEST.format(language=lang)
     try:
         for doc, data, pages in rendered:
             path = folder / f"{doc.stem}.pdf"
             atomic_write_bytes(path, data)
             result.files.append(KitFile(path=path, title=doc.title, pages=pages))
+        written = sorted(f.path.name for f in result.files)
+        for name in sorted(set(_previous_files(manifest)) - set(written)):
+            (folder / name).unlink(missing_ok=True)
+            result.removed.append(name)
+        atomic_write_bytes(manifest, json.dumps({"files": written}, indent=1).encode("utf-8"))
     except OSError as exc:
         raise ReportError(text("cannot_write", lang, folder=folder,
                                reason=exc.strerror or exc)) from None

@@ -2,7 +2,8 @@
 
 Everything printed or shown lives in the TOML catalogues beside this module (German and
 English): ``kit.toml`` (the words on every document), ``checklisten.toml``,
-``kleinstbetrieb.toml``, ``agenda.toml`` and ``moderation.toml`` (facilitator notes, shown in
+``kleinstbetrieb.toml``, ``einwilligung.toml`` (consent for e-mail advertising), ``agenda.toml``
+and ``moderation.toml`` (facilitator notes, shown in
 the notebooks' consultant cell). This module only reads them; it renders nothing and imports
 no PDF engine, so the notebook generator can use it.
 
@@ -28,11 +29,14 @@ __all__ = [
     "Agenda",
     "AgendaBlock",
     "Checklist",
+    "Consent",
+    "ConsentCountry",
     "LowEffortPage",
     "ScheduledBlock",
     "agenda",
     "chapter_minutes",
     "checklists",
+    "consent",
     "facilitator_note",
     "low_effort_page",
     "schedule",
@@ -138,6 +142,52 @@ def low_effort_page() -> LowEffortPage:
         intro=_texts(raw, "intro"),
         objections=tuple((_texts(o), _texts(o, "answer")) for o in raw["objections"]),
         measures=tuple((_texts(m), _texts(m, "effort")) for m in raw["measures"]),
+        sources=tuple(raw["sources"]),
+    )
+
+
+# -- consent for e-mail advertising ---------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ConsentCountry:
+    """The rule for one country: consent, the existing-customer exception, the source."""
+
+    code: str
+    locale: str
+    name: Texts
+    rule: Texts
+    exception: Texts
+    source: str
+
+
+@dataclass(frozen=True)
+class Consent:
+    """Consent for e-mail advertising in DE, CH and AT (a hint, not legal advice)."""
+
+    title: Texts
+    intro: Texts
+    countries: tuple[ConsentCountry, ...]
+    steps: tuple[Texts, ...]
+    sources: tuple[str, ...]
+
+    def for_locale(self, locale: str | None) -> tuple[ConsentCountry, ...]:
+        """The client's country first (by locale), then the others; all for other locales."""
+        own = [c for c in self.countries if c.locale == locale]
+        return tuple(own + [c for c in self.countries if c.locale != locale])
+
+
+def consent() -> Consent:
+    """The content of ``einwilligung.toml``."""
+    raw = _catalogue("einwilligung")
+    return Consent(
+        title=_texts(raw, "title"),
+        intro=_texts(raw, "intro"),
+        countries=tuple(ConsentCountry(code=str(c["code"]), locale=str(c["locale"]),
+                                       name=_texts(c, "name"), rule=_texts(c, "rule"),
+                                       exception=_texts(c, "exception"), source=str(c["source"]))
+                        for c in raw["countries"]),
+        steps=tuple(_texts(step) for step in raw["steps"]),
         sources=tuple(raw["sources"]),
     )
 
