@@ -628,7 +628,8 @@ def propose_actions(
     for index, choice in enumerate(selection.instruments if selection else ()):
         item = cat.get(choice.key)
         actions.append(Action(
-            title=_TEXT["instrument_title"][lang].format(name=item.name(lang)),
+            title=item.action(lang) or _TEXT["instrument_title"][lang].format(
+                name=item.name(lang)),
             source=f"instrument:{item.key}",
             owner=_TEXT["owner"][lang],
             due=_add_months(as_of, index + 1),
@@ -672,8 +673,9 @@ def sample_action_plan() -> ActionPlan:
         Action("Kurze NPS-Befragung per QR-Code auf dem Kassenbon, Auswertung quartalsweise",
                "instrument:feedback_nps", "Filialleitung", dt.date(2026, 4, 30), "nps",
                "NPS mindestens +40 und 100 Antworten pro Quartal"),
-        Action("Beschwerden innert 48 Stunden beantworten; Verkaufsteam darf bis CHF 20 "
-               "selbst kulant lösen", "instrument:beschwerdemanagement", "Filialleitung",
+        Action("Beschwerden nach dem Ablauf »Reklamationen lösen« (Kapitel 3) innert 48 "
+               "Stunden beantworten; Verkaufsteam darf bis CHF 20 selbst kulant lösen",
+               "instrument:beschwerdemanagement", "Filialleitung",
                dt.date(2026, 3, 31), "complaint_satisfaction",
                "Mindestens 85 % der Beschwerden zufrieden gelöst"),
         Action("Stammgäste mit Namen ansprechen und Vorlieben auf der Kundenkarte notieren",

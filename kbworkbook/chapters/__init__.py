@@ -42,7 +42,8 @@ CHAPTERS: tuple[Chapter, ...] = (
     Chapter("04", "04_kundenwert_segmente.ipynb", "kundenwert", "Kundenwert & Segmente",
             "Customer value & segments"),
     Chapter("05", "05_massnahmen_wirtschaftlichkeit.ipynb", "massnahmen",
-            "Maßnahmen & Wirtschaftlichkeit", "Measures & economics", ("sechs_faktoren",)),
+            "Maßnahmen & Wirtschaftlichkeit", "Measures & economics",
+            ("sechs_faktoren", "kontaktpunkte")),
     Chapter("06", "06_aktionsplan.ipynb", "aktionsplan", "Aktionsplan", "Action plan",
             ("management_check", "sechs_faktoren")),
 )

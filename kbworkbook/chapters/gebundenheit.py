@@ -23,7 +23,7 @@ from . import questionnaire as q
 from ._narrative import markdown, text, texts
 
 __all__ = ["ABOUT", "INPUTS", "SECTIONS",
-           "indices", "intro", "jones_sasser", "portfolio", "portfolio_threshold",
+           "indices", "intro", "jones_sasser", "partnership", "portfolio", "portfolio_threshold",
            "switching_barriers"]
 
 #: Data inputs this chapter reads (listed in its footer): the data's view beside the portfolio.
@@ -32,7 +32,8 @@ ABOUT = (
     "Wechselbarrieren (technisch-funktional, ökonomisch, vertraglich) gegen freiwillige "
     "Treue: Gebundenheitsindex und Bindungsportfolio."
 )
-SECTIONS = ["intro", "switching_barriers", "indices", "portfolio", "jones_sasser"]
+SECTIONS = ["intro", "switching_barriers", "indices", "portfolio", "partnership",
+            "jones_sasser"]
 
 _TEXTS = texts(__file__)
 
@@ -116,6 +117,19 @@ def portfolio(ctx: Context) -> list[Any]:
     blocks: list[Any] = [markdown(ctx, _TEXTS, "portfolio"), ax.figure, paragraph(sentence)]
     blocks += _dates_note(ctx, vi_date, gi_date)
     blocks += _data_view(ctx, label, vi >= threshold)
+    return blocks
+
+
+def partnership(ctx: Context) -> list[Any]:
+    """The two readings of high Gebundenheit: captive, or a partnership (tactical binding)."""
+    blocks: list[Any] = [markdown(ctx, _TEXTS, "partnership")]
+    vi, gi = _indices(ctx)
+    if math.isnan(vi) or math.isnan(gi):
+        return blocks
+    quadrant = portfolio_quadrant(vi, gi, portfolio_threshold(ctx))
+    if quadrant in ("gefangen", "doppelt_gebunden"):
+        blocks.append(paragraph(text(ctx, _TEXTS, f"partnership_{quadrant}",
+                                     label=portfolio_label(quadrant, ctx.language))))
     return blocks
 
 

@@ -47,6 +47,7 @@ __all__ = [
     "ABOUT",
     "INPUTS",
     "SECTIONS",
+    "complaint_procedure",
     "complaints",
     "engagement",
     "headline_figures",
@@ -61,7 +62,8 @@ __all__ = [
 ]
 
 SECTIONS: list[str] = ["intro", "nps", "voice", "referral", "retention", "purchases",
-                       "intention", "engagement", "complaints", "questions"]
+                       "intention", "engagement", "complaints", "complaint_procedure",
+                       "questions"]
 INPUTS: tuple[str, ...] = ("transactions", "nps", "posts", "complaints")
 ABOUT = ("Die wichtigsten Bindungskennzahlen des Kunden – NPS mit Intervall, Bindungs- und "
          "Abwanderungsrate, Wiederkauf, Engagement und Beschwerden – mit Lesehilfe.")
@@ -525,6 +527,20 @@ def complaints(ctx: Context) -> list[Any]:
             blocks.append(note(privacy_note(found, ctx.language)))
     blocks.append(markdown(ctx, _TEXTS, "complaints_reading"))
     return blocks + _complaint_groups(ctx, frame)
+
+
+def complaint_procedure(ctx: Context) -> list[Any]:
+    """The five steps of resolving a complaint (seed 003), as in the kit's checklist."""
+    from ..kit.content import checklists, localized
+
+    steps = next(c for c in checklists() if c.id == "reklamation").steps
+    lines = [f"{n}. **{localized(step.title, ctx.language, ctx.locale)}** – "
+             f"{localized(step.help, ctx.language, ctx.locale)}"
+             for n, step in enumerate((s for s in steps if not s.addition), start=1)]
+    from IPython.display import Markdown
+
+    return [markdown(ctx, _TEXTS, "complaint_procedure"), Markdown("\n".join(lines)),
+            markdown(ctx, _TEXTS, "complaint_procedure_plan")]
 
 
 def questions(ctx: Context) -> list[Any]:

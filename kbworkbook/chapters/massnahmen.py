@@ -51,9 +51,13 @@ __all__ = [
     "INPUTS",
     "MAX_INSTRUMENTS",
     "SECTIONS",
+    "after_sales",
     "catalogue",
+    "email_consent",
+    "experience",
     "figures",
     "intro",
+    "low_effort",
     "profit_by_year_section",
     "programme",
     "programme_blocks",
@@ -74,9 +78,13 @@ SECTIONS: list[str] = [
     "intro",
     "figures",
     "catalogue",
+    "experience",
+    "after_sales",
+    "email_consent",
     "selection",
     "programme",
     "ranking",
+    "low_effort",
     "sensitivity",
     "profit_by_year_section",
     "word_of_mouth",
@@ -502,3 +510,102 @@ def word_of_mouth(ctx: Context) -> list[Any]:
               u=format_integer(wom.silent_customers or 0.0, loc)),
     ]
     return blocks
+
+
+# -- experience, after-sales, e-mail consent, low-effort track ----------------------------------
+
+
+def experience(ctx: Context) -> list[Any]:
+    """The experience as the top goal: the weakest touchpoints and the instruments for them."""
+    from ..instruments.tracks import touchpoint_instruments
+    from ..store import AnswerStore
+
+    blocks: list[Any] = [markdown(ctx, _TEXTS, "experience")]
+    store = AnswerStore(ctx.workspace)
+    questionnaire = store.catalogue("kontaktpunkte").for_locale(ctx.locale)
+    latest = store.latest("kontaktpunkte")
+    answers = dict(latest.answers) if latest is not None else {}
+    ratings = {key: answers.get(key) for key in questionnaire.item_keys}
+    cat = _catalogue()
+    needs = touchpoint_instruments(cat, ratings)
+    if not needs:
+        return [*blocks, note(text(ctx, "experience_none"))]
+    rows = [[questionnaire.item(n.touchpoint).label(ctx.language),
+             format_integer(n.score, ctx.locale),
+             swiss_spelling(" · ".join(cat.get(k).name(ctx.language) for k in n.instruments),
+                            ctx.locale)]
+            for n in needs]
+    cols = [label(ctx, _TEXTS, "experience_columns", c)
+            for c in ("touchpoint", "rating", "instruments")]
+    return [*blocks, _html.block(_html.table(cols, rows, numeric=(1,), css="kb-experience"))]
+
+
+def after_sales(ctx: Context) -> list[Any]:
+    """What after-sales means: thank, take away post-purchase dissonance, feedback, reviews."""
+    return [markdown(ctx, _TEXTS, "after_sales")]
+
+
+def email_consent(ctx: Context) -> list[Any]:
+    """Consent for e-mail advertising: the client's country first (a hint, not legal advice)."""
+    from ..kit.content import consent, localized
+
+    rules = consent()
+    home = getattr(ctx.workspace, "locale", ctx.locale)  # the client's country, any language
+    countries = rules.for_locale(home)
+    own = [c for c in countries if c.locale == home]
+    lines = [text(ctx, "email_consent_country",
+                  country=localized(c.name, ctx.language, ctx.locale),
+                  rule=localized(c.rule, ctx.language, ctx.locale),
+                  exception=localized(c.exception, ctx.language, ctx.locale), source=c.source)
+             for c in (own or countries)]
+    from IPython.display import Markdown
+
+    return [markdown(ctx, _TEXTS, "email_consent"), Markdown("\n\n".join(lines))]
+
+
+#: The low-effort track: weekly staff time and cash per year it allows per instrument.
+LOW_EFFORT_HOURS_PER_WEEK = 1.0
+LOW_EFFORT_MAX_CASH = 300.0
+
+
+def low_effort(ctx: Context) -> list[Any]:
+    """Why micro-firms don't do it (objection → answer, as on the kit's page) and what fits
+    into one hour a week, packed for the factors with the greatest need first."""
+    from ..instruments.tracks import low_effort_track
+    from ..kit.content import localized, low_effort_page
+
+    page = low_effort_page()
+    loc = ctx.locale
+    objections = _html.table(
+        [label(ctx, _TEXTS, "low_effort_columns", c) for c in ("objection", "answer")],
+        [[localized(said, ctx.language, loc), localized(answer, ctx.language, loc)]
+         for said, answer in page.objections], css="kb-objections")
+    need = need_by_factor(ctx)
+    priority = list(need["factor"]) if need is not None else []
+    fig = client_figures(ctx)
+    years = float(fig.setup_years.value)
+    cat = _catalogue()
+    track = low_effort_track(cat, LOW_EFFORT_HOURS_PER_WEEK, LOW_EFFORT_MAX_CASH,
+                             setup_years=years, priority=priority)
+    rows = []
+    for row in track.rows:
+        item = cat.get(row.key)
+        factor = (f"{item.factor} {cat.label('factors', item.factor, ctx.language)}"
+                  if item.factor else "–")
+        rows.append(["\u2713" if row.key in track.package else "",
+                     swiss_spelling(item.name(ctx.language), loc),
+                     swiss_spelling(factor, loc),
+                     format_decimal(row.hours_per_week, loc, 2),
+                     _money(ctx, row.cash_per_year),
+                     _money(ctx, row.per_participant, 2) if row.per_participant else "–"])
+    cols = [label(ctx, _TEXTS, "low_effort_columns", c)
+            for c in ("package", "instrument", "factor", "hours", "cash", "per_participant")]
+    sentence = text(ctx, "low_effort_track",
+                    hours=format_decimal(LOW_EFFORT_HOURS_PER_WEEK, loc, 0),
+                    cash=_money(ctx, LOW_EFFORT_MAX_CASH), years=format_decimal(years, loc, 0),
+                    package=format_decimal(track.package_hours_per_week, loc, 2)
+                    + (" h/week" if ctx.language == "en" else "\u00a0Std./Woche"),
+                    order=label(ctx, _TEXTS, "low_effort_order",
+                                "need" if priority else "hours"))
+    return [markdown(ctx, _TEXTS, "low_effort"), _html.block(objections), paragraph(sentence),
+            _html.block(_html.table(cols, rows, numeric=(3, 4, 5), css="kb-low-effort"))]

@@ -92,5 +92,20 @@ def data_status(ctx: Context) -> list[Any]:
 
 
 def agenda(ctx: Context) -> list[Any]:
-    """A suggested three-hour workshop agenda."""
-    return [markdown(ctx, _TEXTS, "agenda")]
+    """The half-day workshop agenda of the kit (one source: ``kit/agenda.toml``)."""
+    from ..kit.content import agenda as kit_agenda
+    from ..kit.content import localized, schedule
+    from ..notebook import paragraph
+    from ._narrative import label
+
+    plan = kit_agenda("half")
+    total = sum(block.minutes for block in plan.blocks)
+    hours = f"{total // 60}:{total % 60:02d} h"
+    rows = [[f"{slot.start:%H:%M}–{slot.end:%H:%M}", str(slot.block.minutes),
+             localized(slot.block.title, ctx.language, ctx.locale), slot.block.chapter or ""]
+            for slot in schedule(plan)]
+    head = [label(ctx, _TEXTS, "agenda_columns", k)
+            for k in ("time", "minutes", "step", "chapter")]
+    return [markdown(ctx, _TEXTS, "agenda", hours=hours),
+            _html.block(_html.table(head, rows, numeric=(1,), css="kb-agenda")),
+            paragraph(text(ctx, _TEXTS, "agenda_after"))]

@@ -89,6 +89,12 @@ class Instrument:
     b2b: Mapping[str, Mapping[str, str]] = field(default_factory=dict)
     #: items of the touchpoint questionnaire (kontaktpunkte) the instrument improves
     touchpoints: tuple[str, ...] = ()
+    #: the action the action plan proposes for it ({de, en}); empty: "Einführen: <name>"
+    action_text: Mapping[str, str] = field(default_factory=dict, hash=False)
+
+    def action(self, language: str = "de") -> str:
+        """The proposed action in ``language`` ('' when the catalogue gives none)."""
+        return _text(self.action_text, language) if self.action_text else ""
 
     def for_market(self, market: str) -> Instrument:
         """This instrument worded for ``market`` (``b2b``: the B2B name and description where
@@ -238,6 +244,8 @@ def _parse_instrument(raw: Mapping[str, Any], labels: Mapping[str, Any]) -> Inst
         markets=markets,
         b2b=MappingProxyType({k: MappingProxyType(v) for k, v in b2b.items() if v}),
         touchpoints=tuple(str(t) for t in raw.get("touchpoints", ())),
+        action_text=MappingProxyType({k: str(v) for k, v in raw.get("action", {}).items()
+                                      if k in ("de", "en")}),
     )
 
 
