@@ -34,6 +34,7 @@ from . import _html
 __all__ = [
     "NO_ANSWERS",
     "answers_table_html",
+    "canvas_groups_html",
     "canvas_html",
     "change_table_html",
     "factor_table_html",
@@ -177,10 +178,17 @@ def answers_table_html(catalogue: Questionnaire, assessment: Assessment,
 
 def canvas_html(catalogue: Questionnaire, assessment: Assessment, language: str = "de") -> str:
     """Free-text answers (positioning canvas) as labelled boxes per group (escaped)."""
-    parts = ['<div class="kb-canvas">']
+    return canvas_groups_html(catalogue, assessment, language, whole=True)[0]
+
+
+def canvas_groups_html(catalogue: Questionnaire, assessment: Assessment, language: str = "de",
+                       *, whole: bool = False) -> list[str]:
+    """:func:`canvas_html` as one piece per group, so that a printed page may break between
+    groups (an output block never breaks inside); ``whole`` joins them into one."""
+    pieces: list[str] = []
     for factor in catalogue.factors:
-        parts.append(f'<div class="kb-canvas-group"><h4>{html.escape(factor.label(language))}'
-                     "</h4><dl>")
+        parts = [f'<div class="kb-canvas-group"><h4>{html.escape(factor.label(language))}'
+                 "</h4><dl>"]
         for item in factor.items:
             value = assessment.answers.get(item.key)
             if isinstance(value, list) and value:
@@ -192,8 +200,10 @@ def canvas_html(catalogue: Questionnaire, assessment: Assessment, language: str 
                         if value else "–")
             parts.append(f"<dt>{html.escape(item.label(language))}</dt><dd>{text}</dd>")
         parts.append("</dl></div>")
-    parts.append("</div>")
-    return "".join(parts)
+        pieces.append("".join(parts))
+    if whole:
+        return [f'<div class="kb-canvas">{"".join(pieces)}</div>']
+    return [f'<div class="kb-canvas">{piece}</div>' for piece in pieces]
 
 
 def factor_table_html(catalogue: Questionnaire, score: QuestionnaireScore,
@@ -369,7 +379,7 @@ def static_view(ctx: Context, questionnaire_id: str, *, charts: bool = True,
     if latest is None or not latest.answers:
         return [*blocks, note(NO_ANSWERS[lang])]
     if not catalogue.scored:
-        blocks.append(_html.block(canvas_html(catalogue, latest, lang)))
+        blocks += [_html.block(piece) for piece in canvas_groups_html(catalogue, latest, lang)]
         masked = masked_kinds(catalogue, latest, comments=False, language=lang)
         return blocks + ([note(privacy_note(masked, lang))] if masked else [])
     score = score_of(catalogue, latest)
