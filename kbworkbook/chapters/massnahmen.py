@@ -526,7 +526,7 @@ def experience(ctx: Context) -> list[Any]:
     latest = store.latest("kontaktpunkte")
     answers = dict(latest.answers) if latest is not None else {}
     ratings = {key: answers.get(key) for key in questionnaire.item_keys}
-    cat = _catalogue()
+    cat = _catalogue(ctx)
     needs = touchpoint_instruments(cat, ratings)
     if not needs:
         return [*blocks, note(text(ctx, "experience_none"))]
@@ -584,7 +584,7 @@ def low_effort(ctx: Context) -> list[Any]:
     priority = list(need["factor"]) if need is not None else []
     fig = client_figures(ctx)
     years = float(fig.setup_years.value)
-    cat = _catalogue()
+    cat = _catalogue(ctx)
     track = low_effort_track(cat, LOW_EFFORT_HOURS_PER_WEEK, LOW_EFFORT_MAX_CASH,
                              setup_years=years, priority=priority)
     rows = []
