@@ -58,6 +58,7 @@ from .intention import IntentionBehaviour
 from .metrics import comments
 from .metrics.complaint_groups import ComplaintGroup, ComplaintsByGroup
 from .metrics.concentration import Concentration
+from .metrics.early import EarlyLoyalty
 from .metrics.lifecycle import Lifecycle
 from .metrics.profitability import CustomerProfitability
 from .metrics.referral import ReferralRate
@@ -91,6 +92,7 @@ _TYPES: dict[str, type] = {cls.__name__: cls for cls in (
     RepurchaseByBand, BandRepurchase,
     Lifecycle, Concentration,
     comments.CommentThemes, comments.ThemeCount, comments.Quote, voice.GroupNps, voice.NpsGroups,
+    EarlyLoyalty,
 )}
 
 

@@ -40,6 +40,7 @@ from .errors import KbWorkbookError, MetricError
 from .intention import IntentionBehaviour, intention_behaviour, referral_in_window
 from .metrics.complaint_groups import ComplaintsByGroup, complaints_by_group
 from .metrics.concentration import Concentration, revenue_concentration
+from .metrics.early import EarlyLoyalty, early_loyalty
 from .metrics.lifecycle import STAGES, Lifecycle, lifecycle, lifecycle_settings
 from .metrics.profitability import CustomerProfitability, customer_profitability
 from .metrics.referral import ReferralRate
@@ -786,6 +787,15 @@ class Analysis:
         return self._attempt(lambda: repurchase_by_band(frame, tx, self.as_of,
                                                         SAID_AND_DONE_DAYS))
 
+    @cached_property
+    def early(self) -> EarlyLoyalty | None:
+        """Do first-time buyers come back: second-purchase rate within 180 days and the loss
+        after month one of the monthly cohorts (:mod:`kbworkbook.metrics.early`)."""
+        tx = self._table("transactions")
+        if tx is None:
+            return None
+        return self._attempt(lambda: early_loyalty(tx, self.as_of))
+
 
     @cached_property
     def lifecycle(self) -> Lifecycle | None:
@@ -893,7 +903,7 @@ class KeyFigure:
 
     key: str
     value: float | None
-    unit: str  # "fraction" | "currency" | "count" | "points"
+    unit: str  # "fraction" | "currency" | "count" | "points" | "days"
     window: str
     chapters: tuple[str, ...]
 
@@ -905,18 +915,18 @@ FIGURE_KEYS: Mapping[str, tuple[str, int, tuple[str, ...]]] = {
     "orders": ("count", 0, ("03",)),
     "average_order_value": ("currency", 2, ("03",)),
     "purchases_per_customer": ("count", 1, ("03", "05")),
-    "crr": ("fraction", 1, ("00", "02", "03", "04", "05")),
+    "crr": ("fraction", 1, ("00", "01", "02", "03", "04", "05")),
     "churn": ("fraction", 1, ("03",)),
-    "repeat_rate": ("fraction", 1, ("00", "03")),
-    "regulars_revenue_share": ("fraction", 1, ("00", "03", "04")),
-    "nps": ("points", 0, ("00", "03")),
+    "repeat_rate": ("fraction", 1, ("00", "01", "03")),
+    "regulars_revenue_share": ("fraction", 1, ("00", "01", "03", "04")),
+    "nps": ("points", 0, ("00", "01", "03")),
     "nps_answers": ("count", 0, ("03",)),
     "margin_rate": ("fraction", 1, ("04", "05")),
     "margin_per_customer": ("currency", 2, ("04", "05")),
     "clv": ("currency", 0, ("04", "05")),
     "complaints": ("count", 0, ("03", "05")),
-    "complaint_satisfaction": ("fraction", 1, ("03", "05")),
-    "engagement_rate": ("fraction", 2, ("03",)),
+    "complaint_satisfaction": ("fraction", 1, ("01", "03", "05")),
+    "engagement_rate": ("fraction", 2, ("01", "03")),
     # shown in words ("62 % des Umsatzes …") in chapters 03/04 when there are walk-in sales
     "identified_revenue_share": ("fraction", 0, ()),
     "winback_rate": ("fraction", 0, ("04",)),
@@ -933,6 +943,11 @@ FIGURE_KEYS: Mapping[str, tuple[str, int, tuple[str, ...]]] = {
     "top20pct_revenue_share": ("fraction", 0, ("04",)),
     # comments of the window's NPS answers, in a sentence of »Was Kunden sagen« (chapter 03)
     "nps_comments": ("count", 0, ()),
+    # chapter 01 »Ihre Einschätzung und Ihre Zahlen« (with the linked figures above)
+    "second_purchase_rate": ("fraction", 0, ("01",)),
+    "cohort_month1_loss": ("fraction", 0, ("01",)),
+    "complaint_days": ("days", 1, ("01",)),
+    "nps_trend": ("points", 0, ("01",)),
 }
 
 
@@ -968,6 +983,10 @@ def _values(a: Analysis) -> dict[str, float | None]:
         "top10_revenue_share": a.concentration.top_n_share if a.concentration else None,
         "top20pct_revenue_share": a.concentration.top_share_share if a.concentration else None,
         "nps_comments": float(a.nps_themes.comments) if a.nps_themes else None,
+        "second_purchase_rate": a.early.second_purchase_rate if a.early else None,
+        "cohort_month1_loss": a.early.month_one_loss if a.early else None,
+        "complaint_days": c.mean_days if c else None,
+        "nps_trend": a.nps_change.change if a.nps_change else None,
     }
 
 
@@ -991,9 +1010,23 @@ def key_figures(analysis: Analysis) -> list[KeyFigure]:
         if key == "winback_rate" and analysis.winback is not None:  # since the list was made
             window = (f"{(analysis.winback.list_date + pd.Timedelta(days=1)).date().isoformat()}"
                       f"/{analysis.as_of.date().isoformat()}")
+        window = _history_window(key, analysis) or window
         out.append(KeyFigure(key, float(value) if ok else None, unit,  # type: ignore[arg-type]
                              window, chapters if ok else ()))
     return out
+
+
+def _history_window(key: str, analysis: Analysis) -> str | None:
+    """The period a figure of first-time buyers or of the NPS trend covers (None: the
+    window)."""
+    early, change = analysis.early, analysis.nps_change
+    if key == "second_purchase_rate" and early is not None and early.first_buyers:
+        return f"{early.first_from}/{early.first_to} + {early.days} days"
+    if key == "cohort_month1_loss" and early is not None and early.cohorts:
+        return f"{early.cohorts_from}/{early.cohorts_to}"
+    if key == "nps_trend" and change is not None:
+        return f"{change.first_period}/{change.last_period}"
+    return None
 
 
 def format_figure(key: str, value: float | None, locale: str, currency: str) -> str:
