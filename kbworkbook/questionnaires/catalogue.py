@@ -19,6 +19,11 @@ File format::
     [scale]  labels.de = [..]  labels.en = [..]   (optional, overrides the kind's labels)
     [[factors]]        key = "F1"  de = "…"  en = "…"
     [[factors.items]]  key = "F1.1"  de = "…"  en = "…"  reverse = false  help.de = "…"
+                       data = ["repeat_rate", "nps"]   # figures that can confirm the statement
+
+``data`` links a statement to figure keys of the analysis (``figures.json``); what counts as a
+good value of each figure is kept in ``kbworkbook/selfimage.toml`` (:mod:`kbworkbook.selfimage`
+checks the keys).
 
 A free-text catalogue (``kind = "text"``) may guide an item with a list: ``type = "choices"``,
 ``options = [{key = "qualitaet", de = "…", en = "…"}, …]`` and optionally ``max = 3`` (the
@@ -90,7 +95,7 @@ ITEM_TYPES: tuple[str, ...] = ("text", "choices")
 _TOP_KEYS = {"id", "kind", "importance", "order", "title", "intro", "scale", "factors",
              "higher_is_better"}
 _FACTOR_KEYS = {"key", "de", "en", "help", "items"}
-_ITEM_KEYS = {"key", "de", "en", "help", "reverse", "type", "options", "max"}
+_ITEM_KEYS = {"key", "de", "en", "help", "reverse", "type", "options", "max", "data"}
 _OPTION_KEYS = {"key", "de", "en"}
 _SCALE_KEYS = {"labels"}
 
@@ -141,7 +146,8 @@ class Option:
 
 @dataclass(frozen=True)
 class Item:
-    """One statement or question. ``reverse`` marks reverse-coded items (R).
+    """One statement or question. ``reverse`` marks reverse-coded items (R); ``data`` names the
+    figures (keys of ``figures.json``) that can show whether the statement holds.
 
     ``type`` is ``"text"`` or ``"choices"`` (free-text catalogues only); a ``choices`` item
     has its ``options`` and ``max``, the advised number of ticks (``None``: no limit).
@@ -154,6 +160,7 @@ class Item:
     type: str = "text"
     options: tuple[Option, ...] = ()
     max: int | None = None
+    data: tuple[str, ...] = ()
 
     def label(self, language: str = "de") -> str:
         return _text(self.text, language)
@@ -441,6 +448,12 @@ def _parse(data: Mapping[str, Any], name: str, source: str) -> Questionnaire:
             if reverse and kind not in ("likert", "rating"):
                 problems.add(i_where, "»reverse« gibt es nur bei 1–5-Skalen.")
             item_type, options, limit = _item_choices(raw_item, kind, i_where, problems)
+            data_keys = raw_item.get("data", [])
+            if not isinstance(data_keys, list) or not all(
+                    isinstance(k, str) and k.strip() for k in data_keys):
+                problems.add(i_where, "»data« muss eine Liste von Kennzahl-Schlüsseln sein, "
+                             "z. B. data = [\"repeat_rate\", \"nps\"].")
+                data_keys = []
             items.append(Item(
                 key=i_key,
                 text=_lang_map({k: raw_item[k] for k in ("de", "en") if k in raw_item} or None,
@@ -449,6 +462,7 @@ def _parse(data: Mapping[str, Any], name: str, source: str) -> Questionnaire:
                 help=_lang_map(raw_item.get("help"), i_where, "Hilfetext", problems,
                                required=False),
                 type=item_type, options=options, max=limit,
+                data=tuple(dict.fromkeys(k.strip() for k in data_keys)),
             ))
         factors.append(Factor(key=f_key, name=f_name, items=tuple(items), help=f_help))
 
