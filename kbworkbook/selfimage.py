@@ -68,7 +68,18 @@ class FigureRule:
     weak: float
     good: float
     label: Mapping[str, str]
-    source: str
+    source: Mapping[str, str]
+
+    #: the source text of a value without a published source
+    RULE_OF_THUMB = "Erfahrungswert, anpassbar"
+
+    @property
+    def has_source(self) -> bool:
+        """A published source or a statement backs the values (not only a rule of thumb)."""
+        return self.source.get("de", "") not in ("", self.RULE_OF_THUMB)
+
+    def source_in(self, language: str = "de") -> str:
+        return self.source.get(language) or self.source.get("de", "")
 
     @property
     def higher_is_better(self) -> bool:
@@ -250,10 +261,13 @@ def _rule(key: str, raw: Any, where: str) -> FigureRule:
     if numbers["weak"] == numbers["good"]:
         raise QuestionnaireError(f"{where}: [figures.{key}]: »weak« und »good« müssen "
                                  "verschieden sein.")
-    label = raw.get("label", {})
-    return FigureRule(key, numbers["weak"], numbers["good"],
-                      {k: str(v) for k, v in label.items()} if isinstance(label, Mapping)
-                      else {"de": str(label)}, str(raw.get("source", "")))
+    def texts(value: Any) -> dict[str, str]:
+        if isinstance(value, Mapping):
+            return {k: str(v) for k, v in value.items()}
+        return {"de": str(value)} if value else {}
+
+    return FigureRule(key, numbers["weak"], numbers["good"], texts(raw.get("label")),
+                      texts(raw.get("source")))
 
 
 def _parse(data: Mapping[str, Any], where: str) -> Rules:

@@ -28,8 +28,8 @@ from kbworkbook.selfimage import (
 )
 
 # a: share, weak 40 %, good 80 % (higher is better); b: days, weak 10, good 2 (less is better)
-RULE_A = FigureRule("a", 0.4, 0.8, {"de": "A"}, "test")
-RULE_B = FigureRule("b", 10.0, 2.0, {"de": "B"}, "test")
+RULE_A = FigureRule("a", 0.4, 0.8, {"de": "A"}, {"de": "test"})
+RULE_B = FigureRule("b", 10.0, 2.0, {"de": "B"}, {"de": "test"})
 RULES = Rules({"a": RULE_A, "b": RULE_B}, 15.0, {v: {"de": v} for v in VERDICTS})
 
 
@@ -114,7 +114,10 @@ def test_the_package_rules_cover_every_linked_statement_and_are_figures_json_key
     assert verdict_label("agrees") == "deckt sich"
     assert verdict_label("data_weaker", "en") == "figures are weaker than the assessment"
     for rule in rules.figures.values():
-        assert rule.source and rule.label_in("de") and rule.label_in("en")
+        assert rule.source_in("de") and rule.label_in("de") and rule.label_in("en")
+    sourced = {k for k, rule in rules.figures.items() if rule.has_source}
+    assert sourced == {"nps", "complaint_days"}
+    assert "customergauge.com" in rules.figures["nps"].source_in("en")
 
 
 def test_an_unknown_figure_in_a_catalogue_is_named_with_a_hint(tmp_path: Path) -> None:
@@ -161,7 +164,7 @@ def _cases(draw: st.DrawFn) -> tuple[Questionnaire, dict[str, int | None], Rules
     catalogue = _catalogue(links)
     answers = {f"F{i}.1": draw(st.one_of(st.none(), st.integers(1, 5))) for i in range(3)}
     bounds = {k: draw(_rules) for k in KEYS}
-    rules = Rules({k: FigureRule(k, w, g, {}, "") for k, (w, g) in bounds.items()},
+    rules = Rules({k: FigureRule(k, w, g, {}, {}) for k, (w, g) in bounds.items()},
                   draw(st.floats(0, 40)), {v: {"de": v} for v in VERDICTS})
     figures = {k: draw(_values) for k in KEYS}
     return catalogue, answers, rules, figures

@@ -31,6 +31,7 @@ from ..scrub import CONTACT_KINDS, KINDS, privacy_note, scrub
 from . import _html
 from ._narrative import label, markdown, text, texts
 from ._sections import need_by_factor
+from ._selfimage import flag_lines, verdict_column
 
 __all__ = [
     "ABOUT",
@@ -46,8 +47,8 @@ __all__ = [
     "weakest_factors",
 ]
 
-#: Data inputs this chapter reads (listed in its footer).
-INPUTS: tuple[str, ...] = ()
+#: Data inputs this chapter reads (listed in its footer): the figures behind the flags.
+INPUTS: tuple[str, ...] = ("transactions", "nps", "complaints", "posts")
 ABOUT = (
     "Management-Check der drei Säulen und Aktionsplan mit Verantwortlichen, Terminen und "
     "Erfolgskennzahl."
@@ -90,8 +91,13 @@ def weakest_factors(ctx: Context) -> list[Any]:
              format_decimal(score, ctx.locale, 0), format_decimal(need, ctx.locale, 0)]
             for f, score, need in weakest]
     head = [label(ctx, _TEXTS, "columns", c) for c in ("factor", "score", "need")]
+    chosen = [f for f, _score, _need in weakest]
+    data = verdict_column(ctx, chosen)  # what the client's figures say (chapter 1)
+    if data is not None:
+        head.append(data[0])
+        rows = [[*row, verdict] for row, verdict in zip(rows, data[1], strict=True)]
     blocks.append(_html.block(_html.table(head, rows, numeric=(1, 2))))
-    return blocks + [paragraph(s) for s in _need_notes(ctx)]
+    return blocks + [paragraph(s) for s in (*_need_notes(ctx), *flag_lines(ctx, chosen))]
 
 
 def _need_notes(ctx: Context) -> list[str]:

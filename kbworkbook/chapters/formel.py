@@ -18,16 +18,17 @@ from ._narrative import label, markdown, text, texts
 
 __all__ = ["ABOUT", "INPUTS", "SECTIONS",
            "change", "handlungsbedarf_section", "intro", "positioning", "radar",
-           "self_assessment", "strengths", "touchpoints"]
+           "self_assessment", "self_image", "strengths", "touchpoints"]
 
-#: Data inputs this chapter reads (listed in its footer).
-INPUTS: tuple[str, ...] = ()
+#: Data inputs this chapter reads (listed in its footer): the figures beside the self-image.
+INPUTS: tuple[str, ...] = ("transactions", "nps", "complaints", "posts")
 ABOUT = (
     "Selbsteinschätzung der sechs Bindungsfaktoren mit Netzdiagramm, Stärken, Schwächen, "
-    "Kontaktpunkten, Positionierung und Veränderung seit der letzten Einschätzung."
+    "Kontaktpunkten, Positionierung, Veränderung seit der letzten Einschätzung und dem "
+    "Vergleich mit den eigenen Zahlen."
 )
 SECTIONS = ["intro", "self_assessment", "radar", "strengths", "change",
-            "handlungsbedarf_section", "touchpoints", "positioning"]
+            "handlungsbedarf_section", "self_image", "touchpoints", "positioning"]
 
 _TEXTS = texts(__file__)
 
@@ -118,6 +119,15 @@ def handlungsbedarf_section(ctx: Context) -> list[Any]:
     ties = q.need_sentences(catalogue, ranking, ctx.language, ctx.locale, ties_only=True)
     return [markdown(ctx, _TEXTS, "handlungsbedarf"), ax.figure,
             *(paragraph(s) for s in ties)]
+
+
+def self_image(ctx: Context) -> list[Any]:
+    """»Ihre Einschätzung und Ihre Zahlen«: each factor beside the figures that can confirm
+    it (chart, table, careful sentences, the figures with their reference values)."""
+    from ._selfimage import tolerance, view
+
+    return [markdown(ctx, _TEXTS, "self_image", tolerance=tolerance(ctx)),
+            *view(ctx, SIX_FACTORS)]
 
 
 def touchpoints(ctx: Context) -> list[Any]:

@@ -21,13 +21,14 @@ from ..store import AnswerStore
 from . import _html
 from . import questionnaire as q
 from ._narrative import markdown, text, texts
+from ._selfimage import barrier_lines
 
 __all__ = ["ABOUT", "INPUTS", "SECTIONS",
            "indices", "intro", "jones_sasser", "partnership", "portfolio", "portfolio_threshold",
            "switching_barriers"]
 
 #: Data inputs this chapter reads (listed in its footer): the data's view beside the portfolio.
-INPUTS: tuple[str, ...] = ("transactions", "nps")
+INPUTS: tuple[str, ...] = ("transactions", "nps", "complaints", "posts")
 ABOUT = (
     "Wechselbarrieren (technisch-funktional, ökonomisch, vertraglich) gegen freiwillige "
     "Treue: Gebundenheitsindex und Bindungsportfolio."
@@ -117,7 +118,7 @@ def portfolio(ctx: Context) -> list[Any]:
     blocks: list[Any] = [markdown(ctx, _TEXTS, "portfolio"), ax.figure, paragraph(sentence)]
     blocks += _dates_note(ctx, vi_date, gi_date)
     blocks += _data_view(ctx, label, vi >= threshold)
-    return blocks
+    return blocks + barrier_lines(ctx)
 
 
 def partnership(ctx: Context) -> list[Any]:
