@@ -1017,15 +1017,23 @@ def key_figures(analysis: Analysis) -> list[KeyFigure]:
 
 
 def _history_window(key: str, analysis: Analysis) -> str | None:
-    """The period a figure of first-time buyers or of the NPS trend covers (None: the
-    window)."""
+    """The days (ISO interval) a figure of first-time buyers or of the NPS trend covers:
+    the first purchases counted, the first-purchase months of the cohorts averaged, the first
+    to the latest survey wave (None: the analysis window)."""
     early, change = analysis.early, analysis.nps_change
+
+    def months(first: str, last: str) -> str:
+        start, end = pd.Period(first, "M").start_time, pd.Period(last, "M").end_time
+        return f"{start.date().isoformat()}/{end.date().isoformat()}"
+
     if key == "second_purchase_rate" and early is not None and early.first_buyers:
-        return f"{early.first_from}/{early.first_to} + {early.days} days"
+        return f"{early.first_from}/{early.first_to}"
     if key == "cohort_month1_loss" and early is not None and early.cohorts:
-        return f"{early.cohorts_from}/{early.cohorts_to}"
+        return months(early.cohorts_from, early.cohorts_to)
     if key == "nps_trend" and change is not None:
-        return f"{change.first_period}/{change.last_period}"
+        start = pd.Period(change.first_period, "Q").start_time
+        end = pd.Period(change.last_period, "Q").end_time
+        return f"{start.date().isoformat()}/{end.date().isoformat()}"
     return None
 
 

@@ -161,3 +161,12 @@ def test_a_workspace_catalogue_is_escaped_and_an_unknown_figure_named(tmp_path) 
     page = _html(formel.self_image(Context(workspace=ws)))
     assert "sechs.toml, Aussage »A.1«: die Kennzahl »beschwerde_tage« in »data« ist unbekannt" \
         in page
+
+
+def test_a_chosen_factor_with_weaker_figures_is_flagged_as_more_urgent(sample: Context) -> None:
+    from kbworkbook.chapters._selfimage import flag_lines
+
+    assert flag_lines(sample, ["F4", "F5"]) == [
+        "⚑ »Feedback & Beschwerdemanagement«: Ihre Zahlen (47 von 100) sind schwächer als Ihre "
+        "Einschätzung (65) – der Handlungsbedarf ist eher grösser, als die Selbsteinschätzung "
+        "zeigt (Kapitel 1)."]

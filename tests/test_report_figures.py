@@ -19,9 +19,15 @@ pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("report")]
 
 REQUIRED = {"revenue", "active_customers", "crr", "churn", "repeat_rate", "nps", "clv",
             "complaint_satisfaction", "engagement_rate", "regulars_revenue_share"}
-PAGES = {"00": "00_ueberblick.html", "02": "02_gebundenheit_verbundenheit.html",
+PAGES = {"00": "00_ueberblick.html", "01": "01_kundenbindungsformel.html",
+         "02": "02_gebundenheit_verbundenheit.html",
          "03": "03_kennzahlen.html",
          "04": "04_kundenwert_segmente.html", "05": "05_massnahmen_wirtschaftlichkeit.html"}
+
+#: figures of a period other than the window: the first purchases counted (each had 180 days
+#: to be followed by a second), the cohorts' first-purchase months, first to latest NPS wave
+HISTORY = {"second_purchase_rate": "2024-07-05/2025-07-04",
+           "cohort_month1_loss": "2024-01-01/2025-11-30", "nps_trend": "2024-01-01/2025-12-31"}
 
 #: where each figure is shown: chapter → (row label or tile label, column of the value);
 #: column None: the label is followed by the value in running text
@@ -35,15 +41,19 @@ WHERE: dict[str, dict[str, tuple[str, int | None]]] = {
     "purchases_per_customer": {"03": ("Einkäufe je Kunde", -1),
                                "05": ("Käufe pro Kunde und Jahr", 1)},
     "crr": {"00": ("Kundenbindungsrate 12 Mt.", 0), "02": ("Ihre Zahlen: Kundenbindungsrate", None),
+            "01": ("Kundenbindungsrate (Kunden des Vorjahres, die wieder kauften)", 1),
             "03": ("Kundenbindungsrate", 1),
             "04": ("Kundenbindungsrate (r)", 1),
             "05": ("Bindungsrate (Kunden, die wieder kaufen)", 1)},
     "churn": {"03": ("Abwanderungsrate", 1)},
-    "repeat_rate": {"00": ("Wiederkaufrate 12 Mt.", 0), "03": ("Wiederkaufrate", -1)},
+    "repeat_rate": {"00": ("Wiederkaufrate 12 Mt.", 0), "03": ("Wiederkaufrate", -1),
+                    "01": ("Wiederkaufrate (Kunden mit mindestens zwei Einkäufen)", 1)},
     "regulars_revenue_share": {"00": ("Umsatzanteil Stammkunden", 0),
                                "03": ("Umsatzanteil Stammkunden", -1),
-                               "04": ("Anteil am Umsatz", 1)},
-    "nps": {"00": ("NPS (165 Antworten, letzte 12 Monate)", 0), "03": ("Letzte 12 Monate", 2)},
+                               "04": ("Anteil am Umsatz", 1),
+                               "01": ("Umsatzanteil der Stammkunden", 1)},
+    "nps": {"00": ("NPS (165 Antworten, letzte 12 Monate)", 0), "03": ("Letzte 12 Monate", 2),
+            "01": ("Net Promoter Score (letzte 12 Monate)", 1)},
     "nps_answers": {"03": ("Letzte 12 Monate", 1)},
     "margin_rate": {"04": ("Deckungsbeitrag in % vom Umsatz", 1),
                     "05": ("Deckungsbeitrag in % vom Umsatz", 1)},
@@ -52,8 +62,16 @@ WHERE: dict[str, dict[str, tuple[str, int | None]]] = {
     "clv": {"04": ("Kundenwert (CLV, 10 Jahre)", 1), "05": ("Kundenwert (CLV, 10 Jahre)", 1)},
     "complaints": {"03": ("Beschwerden", 1), "05": ("Beschwerden im Jahr", 1)},
     "complaint_satisfaction": {"03": ("Kunde danach zufrieden", 1),
-                               "05": ("Anteil zufrieden gelöster Beschwerden", 1)},
-    "engagement_rate": {"03": ("Reichweite", 1)},
+                               "05": ("Anteil zufrieden gelöster Beschwerden", 1),
+                               "01": ("Beschwerden, nach denen der Kunde zufrieden war", 1)},
+    "engagement_rate": {"03": ("Reichweite", 1),
+                        "01": ("Engagement-Rate je Beitrag (soziale Medien)", 1)},
+    # chapter 01 »Ihre Einschätzung und Ihre Zahlen«: the figures table
+    "second_purchase_rate": {"01": ("Zweitkaufquote (zweiter Einkauf innerhalb von 180 Tagen)",
+                                    1)},
+    "cohort_month1_loss": {"01": ("Verlust nach dem ersten Monat (Kohorten)", 1)},
+    "complaint_days": {"01": ("Tage bis zur Lösung einer Beschwerde (Durchschnitt)", 1)},
+    "nps_trend": {"01": ("Veränderung des NPS seit der ersten Befragungswelle", 1)},
     "identified_revenue_share": {},  # in a sentence, not in a table row or tile
     "referral_rate": {"03": ("Empfehlungsquote – kam auf Empfehlung", 1)},
     "unprofitable_customers": {"04": ("Unrentable Kunden (Gewinn unter 0)", 1)},
@@ -105,8 +123,10 @@ def test_figures_json_beside_the_index(sample_report) -> None:  # type: ignore[n
         assert set(item) == {"key", "value", "unit", "window", "chapters"}
         if item["unit"] == "fraction" and item["value"] is not None:  # None: undefined here
             assert 0.0 <= item["value"] <= 1.0, item
-        # stage counts are taken at the Stichtag; every other figure covers the window
-        window = "2025-12-31" if item["key"].startswith("lifecycle_") else "2025-01-01/2025-12-31"
+        # stage counts are taken at the Stichtag; the self-image's history figures cover their
+        # own periods; every other figure covers the window
+        window = ("2025-12-31" if item["key"].startswith("lifecycle_")
+                  else HISTORY.get(item["key"], "2025-01-01/2025-12-31"))
         assert item["window"] == window, item
     by_key = {f["key"]: f for f in doc["figures"]}
     # the sample's figures: 1'523 active customers, CRR 867/1'710, NPS of the Q4 2025 survey

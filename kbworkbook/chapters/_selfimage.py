@@ -15,7 +15,7 @@ from typing import Any
 
 from ..errors import KbWorkbookError, QuestionnaireError
 from ..figures import format_figure, key_figures
-from ..i18n import format_decimal
+from ..i18n import format_decimal, swiss_spelling
 from ..notebook import Context, note, paragraph
 from ..questionnaires.catalogue import Questionnaire
 from ..selfimage import FactorCheck, SelfImage, compare, load_rules, verdict_label
@@ -67,7 +67,11 @@ def _quoted(ctx: Context, name: str) -> str:
 
 
 def _figure(ctx: Context, key: str) -> str:
-    return load_rules().figures[key].label_in(ctx.language)
+    return swiss_spelling(load_rules().figures[key].label_in(ctx.language), ctx.locale)
+
+
+def _verdict(ctx: Context, verdict: str) -> str:
+    return swiss_spelling(verdict_label(verdict, ctx.language), ctx.locale)
 
 
 def _value(ctx: Context, key: str, value: float | None) -> str:
@@ -84,7 +88,7 @@ def factor_table(ctx: Context, catalogue: Questionnaire, image: SelfImage) -> An
         rows.append([_name(catalogue, check.factor, ctx), _score(check.owner, ctx),
                      _score(check.data, ctx),
                      text(ctx, _TEXTS, "used", n=used, total=len(check.figures)),
-                     verdict_label(check.verdict, ctx.language)])
+                     _verdict(ctx, check.verdict)])
     return _html.block(_html.table(head, rows, numeric=(1, 2, 3)))
 
 
@@ -101,7 +105,8 @@ def figure_table(ctx: Context, image: SelfImage) -> list[Any]:
         rows.append([_figure(ctx, fig.key), _value(ctx, fig.key, fig.value), reference,
                      _score(fig.score, ctx), ", ".join(fig.items)])
         if rule.has_source:
-            sources.append(f"{_figure(ctx, fig.key)}: {rule.source_in(ctx.language)}")
+            sources.append(f"{_figure(ctx, fig.key)}: "
+                           f"{swiss_spelling(rule.source_in(ctx.language), ctx.locale)}")
     if not rows:
         return []
     lines = text(ctx, _TEXTS, "sources", sources="; ".join(sources)) if sources else ""
@@ -164,7 +169,7 @@ def barrier_lines(ctx: Context) -> list[Any]:
     if not isinstance(found, str):
         catalogue, image = found
         parts = [text(ctx, _TEXTS, "barrier_part", barrier=_name(catalogue, c.factor, ctx),
-                      verdict=verdict_label(c.verdict, ctx.language),
+                      verdict=_verdict(ctx, c.verdict),
                       owner=_score(c.owner, ctx), data=_score(c.data, ctx))
                  for c in image.factors if c.gap is not None]
         if parts:
@@ -194,7 +199,7 @@ def verdict_column(ctx: Context, factors: list[str]) -> tuple[str, list[str]] | 
         return None
     image = found[1]
     return (label(ctx, _TEXTS, "columns", "verdict_plan"),
-            [verdict_label(image.factor(f).verdict, ctx.language) for f in factors])
+            [_verdict(ctx, image.factor(f).verdict) for f in factors])
 
 
 def flag_lines(ctx: Context, chosen: list[str]) -> list[str]:
