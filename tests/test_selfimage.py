@@ -201,3 +201,17 @@ def test_raising_a_figure_never_makes_the_verdict_worse(case, key, step) -> None
             _RANK[new.verdict] > _RANK[old.verdict]), (old, new)
         if old.data is not None:
             assert new.data is not None and new.data >= old.data - 1e-9
+
+
+def test_the_comparison_sits_below_the_views_and_draws_nothing() -> None:
+    import ast
+
+    import kbworkbook.selfimage as module
+
+    tree = ast.parse(Path(module.__file__).read_text(encoding="utf-8"))
+    names = {node.module or "" for node in ast.walk(tree) if isinstance(node, ast.ImportFrom)}
+    names |= {a.name for node in ast.walk(tree) if isinstance(node, ast.Import)
+              for a in node.names}
+    assert not any(n.lstrip(".").split(".")[0] in {"matplotlib", "IPython", "ipywidgets",
+                                                   "chapters", "plots", "notebook", "store"}
+                   for n in names), names
