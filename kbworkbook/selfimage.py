@@ -17,6 +17,13 @@ Raising a figure in its good direction never makes a verdict worse (weaker < agr
 stronger). The figures can disagree for good reasons (a trade with naturally frequent
 purchases, a survey of few answers); the verdict is a question for the workshop, not a mark.
 
+The consultant adapts the reference values to the client's trade in kbworkbook.toml
+(:func:`with_overrides`)::
+
+    [selfimage]
+    tolerance = 10
+    repeat_rate = { weak = 0.5, good = 0.8, source = "Branchenverband 2024" }
+
 Pure: catalogue, scored answers and a mapping of figure values in, a frozen
 :class:`SelfImage` out. Only :func:`load_rules` reads a file (the package's reference values).
 """
@@ -27,7 +34,7 @@ import difflib
 import math
 import tomllib
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -49,6 +56,7 @@ __all__ = [
     "data_score",
     "load_rules",
     "verdict_label",
+    "with_overrides",
 ]
 
 RULES_FILE = Path(__file__).resolve().with_suffix(".toml")
@@ -248,19 +256,21 @@ def verdict_label(verdict: str, language: str = "de", rules: Rules | None = None
     return labels.get(language) or labels["de"]
 
 
-def _rule(key: str, raw: Any, where: str) -> FigureRule:
+def _rule(key: str, raw: Any, where: str, table: str = "") -> FigureRule:
+    table = table or f"[figures.{key}]"
     if not isinstance(raw, Mapping):
-        raise QuestionnaireError(f"{where}: [figures.{key}] muss eine Tabelle sein.")
+        raise QuestionnaireError(f"{where}: {table} muss eine Tabelle sein.")
     numbers = {}
     for name in ("weak", "good"):
         value = raw.get(name)
         if isinstance(value, bool) or not isinstance(value, int | float) \
                 or not math.isfinite(value):
-            raise QuestionnaireError(f"{where}: [figures.{key}] braucht eine Zahl »{name}«.")
+            raise QuestionnaireError(f"{where}: {table} braucht eine Zahl »{name}«.")
         numbers[name] = float(value)
     if numbers["weak"] == numbers["good"]:
-        raise QuestionnaireError(f"{where}: [figures.{key}]: »weak« und »good« müssen "
+        raise QuestionnaireError(f"{where}: {table}: »weak« und »good« müssen "
                                  "verschieden sein.")
+
     def texts(value: Any) -> dict[str, str]:
         if isinstance(value, Mapping):
             return {k: str(v) for k, v in value.items()}
@@ -298,3 +308,52 @@ def load_rules(path: str | Path | None = None) -> Rules:
         raise QuestionnaireError(f"{file.name}: die Richtwerte können nicht gelesen werden "
                                  f"({exc}).") from None
     return _parse(data, file.name)
+
+
+#: The source of a reference value set in the workspace without naming one.
+_OVERRIDDEN = {"de": "angepasst in kbworkbook.toml", "en": "adjusted in kbworkbook.toml"}
+
+
+def with_overrides(rules: Rules, table: Mapping[str, Any],
+                   where: str = "kbworkbook.toml, [selfimage]") -> Rules:
+    """``rules`` with a workspace's ``[selfimage]`` table applied: ``tolerance`` and, per figure
+    key, ``weak``/``good`` (either may be left out) and an optional ``source``.
+
+    Every problem (unknown figure, a value that is not a number, weak = good) is collected and
+    raised once as ``QuestionnaireError`` naming ``where``, with a "Meinten Sie …?" hint.
+    """
+    problems: list[str] = []
+    figures = dict(rules.figures)
+    tolerance = rules.tolerance
+    for key, body in table.items():
+        if key == "tolerance":
+            if isinstance(body, bool) or not isinstance(body, int | float) \
+                    or not 0 <= body <= 100:
+                problems.append(f"{where}: »tolerance« muss eine Zahl von 0 bis 100 sein.")
+            else:
+                tolerance = float(body)
+            continue
+        if key not in figures:
+            match = difflib.get_close_matches(key, sorted(figures), n=1, cutoff=0.6)
+            hint = f" Meinten Sie »{match[0]}«?" if match else ""
+            problems.append(f"{where}: die Kennzahl »{key}« ist unbekannt.{hint}")
+            continue
+        if not isinstance(body, Mapping):
+            problems.append(f"{where}: {key} braucht die Form {{ weak = …, good = … }}.")
+            continue
+        base = figures[key]
+        merged: dict[str, Any] = {"weak": base.weak, "good": base.good, "label": base.label,
+                                  "source": body.get("source", _OVERRIDDEN)}
+        merged.update({k: body[k] for k in ("weak", "good") if k in body})
+        unknown = sorted(set(body) - {"weak", "good", "source"})
+        if unknown:
+            problems.append(f"{where}: {key}: unbekannter Schlüssel »{unknown[0]}«; erlaubt "
+                            "sind weak, good und source.")
+            continue
+        try:
+            figures[key] = _rule(key, merged, where, key)
+        except QuestionnaireError as exc:
+            problems.append(str(exc))
+    if problems:
+        raise QuestionnaireError("\n".join(problems))
+    return replace(rules, figures=figures, tolerance=tolerance)

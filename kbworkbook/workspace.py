@@ -66,6 +66,7 @@ SCHEMA: dict[str, set[str] | None] = {
     "segments": None,
     "nps_themes": None,
     "questionnaires": None,
+    "selfimage": None,  # reference values of chapter 01's figures (kbworkbook.selfimage)
     "report": {"time_limit_minutes", "cell_timeout_minutes"},
 }
 

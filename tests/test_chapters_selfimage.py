@@ -170,3 +170,35 @@ def test_a_chosen_factor_with_weaker_figures_is_flagged_as_more_urgent(sample: C
         "⚑ »Feedback & Beschwerdemanagement«: Ihre Zahlen (47 von 100) sind schwächer als Ihre "
         "Einschätzung (65) – der Handlungsbedarf ist eher grösser, als die Selbsteinschätzung "
         "zeigt (Kapitel 1)."]
+
+
+def _sample_copy(tmp_path, extra: str) -> Workspace:  # type: ignore[no-untyped-def]
+    import shutil
+
+    from kbworkbook.workspace import SAMPLE_WORKSPACE
+
+    root = tmp_path / "sample"
+    shutil.copytree(SAMPLE_WORKSPACE, root, ignore=shutil.ignore_patterns("reports"))
+    config = root / "kbworkbook.toml"
+    config.write_text(config.read_text(encoding="utf-8") + extra, encoding="utf-8")
+    return Workspace.open(root)
+
+
+def test_the_consultant_sets_reference_values_for_the_trade(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    # a bakery: complaints answered the same day are normal → good 1 day, weak 3 days:
+    # 4.2 days → 40 + (4.2 − 3) · 40 / (1 − 3) = 40 − 24 = 16 on the scale
+    ws = _sample_copy(tmp_path, '\n[selfimage]\ntolerance = 10\n'
+                                'complaint_days = { weak = 3, good = 1, source = "Bäckerei" }\n')
+    page = _html(formel.self_image(Context(workspace=ws)))
+    assert "höchstens 10 Punkte" in page
+    assert ("<td>Tage bis zur Lösung einer Beschwerde (Durchschnitt)</td><td>4.2</td>"
+            "<td>3.0 → 1.0</td><td>16</td>") in page.replace(' class="num"', "")
+    assert "Tage bis zur Lösung einer Beschwerde (Durchschnitt): Bäckerei" in page
+
+
+def test_reference_values_that_do_not_fit_are_named_on_the_page(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    ws = _sample_copy(tmp_path, '\n[selfimage]\nnsp = { good = 60 }\n')
+    page = _html(formel.self_image(Context(workspace=ws)))
+    assert "kbworkbook.toml, [selfimage]: die Kennzahl »nsp« ist unbekannt. Meinten Sie »nps«?" \
+        in page
+    assert "höchstens 15 Punkte" in page  # the package's tolerance stands in the text

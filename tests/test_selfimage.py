@@ -215,3 +215,39 @@ def test_the_comparison_sits_below_the_views_and_draws_nothing() -> None:
     assert not any(n.lstrip(".").split(".")[0] in {"matplotlib", "IPython", "ipywidgets",
                                                    "chapters", "plots", "notebook", "store"}
                    for n in names), names
+
+
+def test_a_workspace_adapts_the_reference_values_to_its_trade() -> None:
+    from kbworkbook.selfimage import with_overrides
+
+    rules = with_overrides(load_rules(), {
+        "tolerance": 10, "repeat_rate": {"weak": 0.5, "good": 0.8},
+        "nps": {"good": 70, "source": "Verband 2024"}})
+    assert rules.tolerance == 10
+    # repeat rate 70 %: 40 + 40 · (0.7 − 0.5) / 0.3 = 66.7 (package values: 93.3)
+    assert data_score(0.7, rules.figures["repeat_rate"]) == pytest.approx(66.6667, abs=1e-3)
+    assert rules.figures["repeat_rate"].source_in("de") == "angepasst in kbworkbook.toml"
+    assert rules.figures["repeat_rate"].has_source
+    # NPS keeps weak = 0, good becomes 70: +35 → 60
+    assert data_score(35.0, rules.figures["nps"]) == pytest.approx(60.0)
+    assert rules.figures["nps"].source_in("en") == "Verband 2024"
+    assert rules.figures["nps"].label_in("de") == "Net Promoter Score (letzte 12 Monate)"
+    assert load_rules().figures["repeat_rate"].weak == 0.3  # the package's stay as they are
+
+
+def test_every_problem_of_the_workspace_values_is_named_at_once() -> None:
+    from kbworkbook.selfimage import with_overrides
+
+    with pytest.raises(QuestionnaireError) as info:
+        with_overrides(load_rules(), {"tolerance": "viel", "repeat_rat": {"weak": 0.5},
+                                      "nps": {"weak": 20, "good": 20},
+                                      "crr": {"weak": 0.3, "gut": 0.6}})
+    lines = str(info.value).splitlines()
+    assert lines == [
+        "kbworkbook.toml, [selfimage]: »tolerance« muss eine Zahl von 0 bis 100 sein.",
+        "kbworkbook.toml, [selfimage]: die Kennzahl »repeat_rat« ist unbekannt. "
+        "Meinten Sie »repeat_rate«?",
+        "kbworkbook.toml, [selfimage]: nps: »weak« und »good« müssen verschieden sein.",
+        "kbworkbook.toml, [selfimage]: crr: unbekannter Schlüssel »gut«; erlaubt sind weak, "
+        "good und source.",
+    ]

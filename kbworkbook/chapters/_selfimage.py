@@ -18,7 +18,15 @@ from ..figures import format_figure, key_figures
 from ..i18n import format_decimal, swiss_spelling
 from ..notebook import Context, note, paragraph
 from ..questionnaires.catalogue import Questionnaire
-from ..selfimage import FactorCheck, SelfImage, compare, load_rules, verdict_label
+from ..selfimage import (
+    FactorCheck,
+    Rules,
+    SelfImage,
+    compare,
+    load_rules,
+    verdict_label,
+    with_overrides,
+)
 from ..store import AnswerStore
 from . import _html
 from ._narrative import label, text, texts
@@ -40,7 +48,7 @@ def comparison(ctx: Context, questionnaire: str) -> tuple[Questionnaire, SelfIma
             catalogue = store.catalogue(questionnaire).for_locale(ctx.locale)
             score = store.score(questionnaire)
             figures = {f.key: f.value for f in key_figures(ctx.analysis())}
-            return catalogue, compare(catalogue, score, figures)
+            return catalogue, compare(catalogue, score, figures, _rules(ctx))
         except QuestionnaireError as exc:
             return str(exc)
         except (KbWorkbookError, OSError, ValueError):
@@ -49,9 +57,20 @@ def comparison(ctx: Context, questionnaire: str) -> tuple[Questionnaire, SelfIma
     return ctx.memo(f"selfimage:{questionnaire}", compute)
 
 
+def _rules(ctx: Context) -> Rules:
+    """The reference values: the package's, with the workspace's ``[selfimage]`` applied
+    (raises ``QuestionnaireError`` naming what does not fit)."""
+    return ctx.memo("selfimage:rules", lambda: with_overrides(
+        load_rules(), ctx.workspace.section("selfimage")))
+
+
 def tolerance(ctx: Context) -> str:
     """The points by which figures and assessment may differ and still match, formatted."""
-    return format_decimal(load_rules().tolerance, ctx.locale, 0)
+    try:
+        rules = _rules(ctx)
+    except QuestionnaireError:
+        rules = load_rules()  # the section's note says what does not fit
+    return format_decimal(rules.tolerance, ctx.locale, 0)
 
 
 def _score(value: float | None, ctx: Context) -> str:
@@ -67,7 +86,7 @@ def _quoted(ctx: Context, name: str) -> str:
 
 
 def _figure(ctx: Context, key: str) -> str:
-    return swiss_spelling(load_rules().figures[key].label_in(ctx.language), ctx.locale)
+    return swiss_spelling(_rules(ctx).figures[key].label_in(ctx.language), ctx.locale)
 
 
 def _verdict(ctx: Context, verdict: str) -> str:
@@ -94,7 +113,7 @@ def factor_table(ctx: Context, catalogue: Questionnaire, image: SelfImage) -> An
 
 def figure_table(ctx: Context, image: SelfImage) -> list[Any]:
     """Figure | value | reference weak → good | on 0–100 | statements; then the sources."""
-    rules = load_rules()
+    rules = _rules(ctx)
     head = [label(ctx, _TEXTS, "columns", k)
             for k in ("figure", "value", "reference", "scaled", "statements")]
     rows, sources = [], []
