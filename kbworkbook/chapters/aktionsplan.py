@@ -47,8 +47,8 @@ __all__ = [
     "weakest_factors",
 ]
 
-#: Data inputs this chapter reads (listed in its footer): the figures behind the flags.
-INPUTS: tuple[str, ...] = ("transactions", "nps", "complaints", "posts")
+#: Data inputs this chapter reads (listed in its footer).
+INPUTS: tuple[str, ...] = ()
 ABOUT = (
     "Management-Check der drei Säulen und Aktionsplan mit Verantwortlichen, Terminen und "
     "Erfolgskennzahl."

@@ -20,8 +20,10 @@ __all__ = ["ABOUT", "INPUTS", "SECTIONS",
            "change", "handlungsbedarf_section", "intro", "positioning", "radar",
            "self_assessment", "self_image", "strengths", "touchpoints"]
 
-#: Data inputs this chapter reads (listed in its footer): the figures beside the self-image.
-INPUTS: tuple[str, ...] = ("transactions", "nps", "complaints", "posts")
+#: Data inputs this chapter reads (listed in its footer). None: the figures beside the
+#: self-image come from the analysis, and a broken data file must not stop a questionnaire
+#: chapter (chapter 03 says what is wrong with it).
+INPUTS: tuple[str, ...] = ()
 ABOUT = (
     "Selbsteinschätzung der sechs Bindungsfaktoren mit Netzdiagramm, Stärken, Schwächen, "
     "Kontaktpunkten, Positionierung, Veränderung seit der letzten Einschätzung und dem "

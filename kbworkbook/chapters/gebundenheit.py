@@ -28,7 +28,7 @@ __all__ = ["ABOUT", "INPUTS", "SECTIONS",
            "switching_barriers"]
 
 #: Data inputs this chapter reads (listed in its footer): the data's view beside the portfolio.
-INPUTS: tuple[str, ...] = ("transactions", "nps", "complaints", "posts")
+INPUTS: tuple[str, ...] = ("transactions", "nps")
 ABOUT = (
     "Wechselbarrieren (technisch-funktional, ökonomisch, vertraglich) gegen freiwillige "
     "Treue: Gebundenheitsindex und Bindungsportfolio."
