@@ -414,6 +414,28 @@ def questionnaire_form(store: AnswerStore, questionnaire: str, language: str = "
     return QuestionnaireForm(store, questionnaire, language, on_save, locale)
 
 
+def on_demand(label: str, render: Callable[[], list[Any]]) -> widgets.VBox:
+    """A button that shows ``render()``'s blocks below it when pressed (again: drawn afresh).
+
+    For a live view that takes seconds to compute (the client's figures): »Alle Zellen
+    ausführen« stays quick, so an answer given meanwhile is saved at once, and the view shows
+    the answers as they are when the button is pressed.
+    """
+    out = widgets.Output()
+    button = widgets.Button(description=label, icon="bar-chart",
+                            layout=widgets.Layout(width="auto"))
+
+    def draw(*_args: Any) -> None:
+        from .notebook import show
+
+        out.clear_output(wait=True)
+        with out:
+            show(render())
+
+    button.on_click(draw)
+    return widgets.VBox([button, out])
+
+
 def live_output(render: Callable[[], list[Any]]) -> tuple[widgets.Output, Callable[..., None]]:
     """An Output widget showing ``render()``'s blocks and a ``refresh(*_)`` that redraws it."""
     out = widgets.Output()

@@ -76,7 +76,7 @@ def test_chapter_01_sets_each_factor_beside_its_figures(sample: Context) -> None
     assert ("<td>Tage bis zur Lösung einer Beschwerde (Durchschnitt)</td><td>4.2</td>"
             "<td>7.0 → 2.0</td><td>62</td><td>F2.6, F5.2</td>") in flat
     assert "<td>Zweitkaufquote (zweiter Einkauf innerhalb von 180 Tagen)</td><td>64 %" in flat
-    assert "customergauge.com" in page and "Erfahrungswerte" in page
+    assert "Bain & Company" in page and "Erfahrungswerte" in page
     assert "ß" not in page  # de-CH
 
 
@@ -202,3 +202,42 @@ def test_reference_values_that_do_not_fit_are_named_on_the_page(tmp_path) -> Non
     assert "kbworkbook.toml, [selfimage]: die Kennzahl »nsp« ist unbekannt. Meinten Sie »nps«?" \
         in page
     assert "höchstens 15 Punkte" in page  # the package's tolerance stands in the text
+
+
+def test_in_the_workshop_the_comparison_waits_for_a_button(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    """»Alle Zellen ausführen« must stay quick (an answer given meanwhile is saved at once):
+    live, the figures are computed only when the button is pressed, with the answers of then."""
+    import ipywidgets as widgets
+
+    ws = _sample_copy(tmp_path, "")
+    ctx = Context(workspace=ws, live=True)
+    blocks = formel.self_image(ctx)
+    box = blocks[-1]
+    assert isinstance(box, widgets.VBox)
+    button, out = box.children
+    assert button.description == "Mit Ihren Zahlen vergleichen"
+    assert "memo:analysis" not in ctx._tables  # nothing computed yet
+    drawn: list[str] = []
+    from kbworkbook.chapters import _selfimage
+
+    real = _selfimage.view
+    _selfimage.view = lambda c, q: drawn.append(_html(real(c, q))) or []  # type: ignore[assignment,func-returns-value]
+    try:
+        button.click()
+        AnswerStore(ws).update("sechs_faktoren", answers={"F5.1": 1, "F5.2": 1, "F5.3": 1,
+                                                          "F5.4": 1, "F5.5": 5})
+        button.click()
+    finally:
+        _selfimage.view = real  # type: ignore[assignment]
+    assert "<td>Feedback & Beschwerdemanagement</td><td>65</td>" in drawn[0].replace(
+        ' class="num"', "")
+    # F5 answered 1, 1, 1, 1 and (R) 5 → 0: the figures (47) are now stronger
+    assert ("<td>Feedback & Beschwerdemanagement</td><td>0</td><td>47</td><td>3 von 3</td>"
+            "<td>Zahlen sind stärker") in drawn[1].replace(' class="num"', "")
+
+
+def test_the_live_action_plan_points_to_chapter_01_instead_of_computing() -> None:
+    ctx = Context(workspace=Workspace.open(None), language="de", live=True)
+    page = _html(aktionsplan.weakest_factors(ctx))
+    assert "Ihre Zahlen (Kapitel 1)" not in page
+    assert "zeigt Kapitel 1 (»Mit Ihren Zahlen vergleichen«)" in page

@@ -117,7 +117,9 @@ def test_the_package_rules_cover_every_linked_statement_and_are_figures_json_key
         assert rule.source_in("de") and rule.label_in("de") and rule.label_in("en")
     sourced = {k for k, rule in rules.figures.items() if rule.has_source}
     assert sourced == {"nps", "complaint_days"}
-    assert "customergauge.com" in rules.figures["nps"].source_in("en")
+    assert "CustomerGauge" in rules.figures["nps"].source_in("en")
+    assert not any("http" in rule.source_in(lang) for rule in rules.figures.values()
+                   for lang in ("de", "en")), "a report holds no external links"
 
 
 def test_an_unknown_figure_in_a_catalogue_is_named_with_a_hint(tmp_path: Path) -> None:

@@ -32,14 +32,14 @@ from . import _html
 from ._narrative import label, text, texts
 
 __all__ = ["barrier_lines", "comparison", "factor_sentences", "factor_table", "figure_table",
-           "flag_lines", "tolerance", "verdict_column", "view"]
+           "flag_lines", "live_view", "tolerance", "verdict_column", "view"]
 
 _TEXTS = texts(__file__)
 
 
 def comparison(ctx: Context, questionnaire: str) -> tuple[Questionnaire, SelfImage] | str:
     """``(catalogue, comparison)`` of the newest assessment of ``questionnaire`` against the
-    analysis, once per context; the German/English reason as text when a workspace catalogue
+    analysis, once per report context; the German/English reason as text when a workspace catalogue
     names an unknown figure or the answers cannot be read."""
 
     def compute() -> tuple[Questionnaire, SelfImage] | str:
@@ -54,7 +54,8 @@ def comparison(ctx: Context, questionnaire: str) -> tuple[Questionnaire, SelfIma
         except (KbWorkbookError, OSError, ValueError):
             return text(ctx, _TEXTS, "unreadable")
 
-    return ctx.memo(f"selfimage:{questionnaire}", compute)
+    # live, the answers change while the notebook runs: compared afresh (the figures are kept)
+    return compute() if ctx.live else ctx.memo(f"selfimage:{questionnaire}", compute)
 
 
 def _rules(ctx: Context) -> Rules:
@@ -180,6 +181,14 @@ def view(ctx: Context, questionnaire: str) -> list[Any]:
     return blocks + figure_table(ctx, image)
 
 
+def live_view(ctx: Context, questionnaire: str) -> Any:
+    """Workshop: :func:`view` behind a button, with the answers as they are when pressed (the
+    figures take seconds the first time; the forms above must answer at once)."""
+    from ..forms import on_demand
+
+    return on_demand(text(ctx, _TEXTS, "live_button"), lambda: view(ctx, questionnaire))
+
+
 def barrier_lines(ctx: Context) -> list[Any]:
     """Chapter 02: per switching barrier whether the figures show customers staying as the
     owner's lock-in score suggests, and the six factors in one line."""
@@ -212,7 +221,10 @@ def barrier_lines(ctx: Context) -> list[Any]:
 
 
 def verdict_column(ctx: Context, factors: list[str]) -> tuple[str, list[str]] | None:
-    """Header and one verdict label per six-factor key (``None`` without a comparison)."""
+    """Header and one verdict label per six-factor key (``None`` without a comparison, and in
+    the workshop: the figures would hold up the forms; chapter 1 shows them on request)."""
+    if ctx.live:
+        return None
     found = comparison(ctx, "sechs_faktoren")
     if isinstance(found, str) or not found[1].any_data:
         return None
@@ -223,7 +235,10 @@ def verdict_column(ctx: Context, factors: list[str]) -> tuple[str, list[str]] | 
 
 def flag_lines(ctx: Context, chosen: list[str]) -> list[str]:
     """Chapter 06: a flag for every factor whose figures are weaker than the owner thinks –
-    inside the priority list (``chosen``) and outside it."""
+    inside the priority list (``chosen``) and outside it. In the workshop one line pointing
+    to chapter 1's button instead (computing the figures would hold up the forms)."""
+    if ctx.live:
+        return [text(ctx, _TEXTS, "flag_live")]
     found = comparison(ctx, "sechs_faktoren")
     if isinstance(found, str):
         return []

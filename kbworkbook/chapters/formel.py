@@ -126,10 +126,12 @@ def handlungsbedarf_section(ctx: Context) -> list[Any]:
 def self_image(ctx: Context) -> list[Any]:
     """»Ihre Einschätzung und Ihre Zahlen«: each factor beside the figures that can confirm
     it (chart, table, careful sentences, the figures with their reference values)."""
-    from ._selfimage import tolerance, view
+    from ._selfimage import live_view, tolerance, view
 
-    return [markdown(ctx, _TEXTS, "self_image", tolerance=tolerance(ctx)),
-            *view(ctx, SIX_FACTORS)]
+    intro = markdown(ctx, _TEXTS, "self_image", tolerance=tolerance(ctx))
+    if ctx.live:  # the figures wait for a button: the forms above must answer at once
+        return [intro, live_view(ctx, SIX_FACTORS)]
+    return [intro, *view(ctx, SIX_FACTORS)]
 
 
 def touchpoints(ctx: Context) -> list[Any]:
