@@ -794,7 +794,10 @@ class Analysis:
         tx = self._table("transactions")
         if tx is None:
             return None
-        return self._attempt(lambda: early_loyalty(tx, self.as_of))
+        made = self.cohorts  # the monthly cohorts of chapter 04, not formed a second time
+        table = made if isinstance(made, metrics.CohortTable) else None
+        return self._attempt(lambda: early_loyalty(tx, self.as_of, cohorts=COHORT_MONTHS,
+                                                   table=table))
 
 
     @cached_property

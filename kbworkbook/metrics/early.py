@@ -25,10 +25,16 @@ import pandas as pd
 
 from kbworkbook.errors import MetricError
 from kbworkbook.metrics._common import to_timestamp
-from kbworkbook.metrics.cohorts import average_retention, cohort_retention, recent_cohorts
+from kbworkbook.metrics.cohorts import (
+    CohortTable,
+    average_retention,
+    cohort_retention,
+    recent_cohorts,
+)
 from kbworkbook.metrics.survival import time_to_second_purchase
 
-__all__ = ["EarlyLoyalty", "early_loyalty", "month_one_loss", "second_purchase_rate"]
+__all__ = ["EarlyLoyalty", "early_loyalty", "month_one_loss", "month_one_loss_of",
+           "second_purchase_rate"]
 
 
 @dataclass(frozen=True)
@@ -81,27 +87,36 @@ def month_one_loss(transactions: pd.DataFrame, as_of: Any,
     Raises :class:`MetricError` when no cohort has reached its second month.
     """
     day = to_timestamp(as_of).normalize()
-    table = recent_cohorts(cohort_retention(transactions, period="M", mode="classic",
-                                            as_of=day), day, cohorts)
+    return month_one_loss_of(recent_cohorts(cohort_retention(
+        transactions, period="M", mode="classic", as_of=day), day, cohorts))
+
+
+def month_one_loss_of(table: CohortTable) -> tuple[float, int, str, str]:
+    """:func:`month_one_loss` of a monthly cohort table already made by
+    :func:`~kbworkbook.metrics.cohorts.recent_cohorts`."""
     averages = average_retention(table, periods=(1,))
     if averages.empty:
         raise MetricError("early.no_mature_cohort")
-    used = table.retention.index[np.isfinite(table.retention.iloc[:, 1].to_numpy(
-        dtype="float64"))] if table.retention.shape[1] > 1 else table.retention.index[:0]
+    month_one = table.retention.iloc[:, 1].to_numpy(dtype="float64")
+    used = table.retention.index[np.isfinite(month_one)]
     return (1.0 - float(averages["weighted"].iloc[0]), int(averages["cohorts"].iloc[0]),
             str(used.min()), str(used.max()))
 
 
 def early_loyalty(transactions: pd.DataFrame, as_of: Any, days: int = 180, months: int = 12,
-                  cohorts: int = 24) -> EarlyLoyalty:
-    """Both figures; either is ``None`` (with an empty base) when undefined for the data."""
+                  cohorts: int = 24, table: CohortTable | None = None) -> EarlyLoyalty:
+    """Both figures; either is ``None`` (with an empty base) when undefined for the data.
+
+    ``table``: the monthly cohorts when already made (then ``cohorts`` is not used).
+    """
     try:
         rate, buyers, first_from, first_to = second_purchase_rate(transactions, as_of, days,
                                                                   months)
     except MetricError:
         rate, buyers, first_from, first_to = None, 0, "", ""
     try:
-        loss, n, c_from, c_to = month_one_loss(transactions, as_of, cohorts)
+        loss, n, c_from, c_to = (month_one_loss_of(table) if table is not None
+                                 else month_one_loss(transactions, as_of, cohorts))
     except MetricError:
         loss, n, c_from, c_to = None, 0, "", ""
     return EarlyLoyalty(rate, buyers, days, first_from, first_to, loss, n, c_from, c_to)

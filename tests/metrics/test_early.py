@@ -11,7 +11,13 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from kbworkbook.errors import MetricError
-from kbworkbook.metrics.early import early_loyalty, month_one_loss, second_purchase_rate
+from kbworkbook.metrics.cohorts import cohort_retention, recent_cohorts
+from kbworkbook.metrics.early import (
+    early_loyalty,
+    month_one_loss,
+    month_one_loss_of,
+    second_purchase_rate,
+)
 
 
 def _tx(rows: list[tuple[str, str]]) -> pd.DataFrame:
@@ -62,6 +68,14 @@ def test_month_one_loss_is_weighted_by_cohort_size() -> None:
     # back in month 1: 1 of 3, 1 of 2, 1 of 1 → 3 of 6 → loss 50 %
     loss, cohorts, first, last = month_one_loss(COHORTS, "2024-04-30")
     assert (loss, cohorts, first, last) == (pytest.approx(0.5), 3, "2024-01", "2024-03")
+
+
+def test_month_one_loss_of_a_table_already_made_is_the_same() -> None:
+    table = recent_cohorts(cohort_retention(COHORTS, "M", "classic", "2024-04-30"),
+                           "2024-04-30", 24)
+    assert month_one_loss_of(table) == month_one_loss(COHORTS, "2024-04-30")
+    assert early_loyalty(COHORTS, "2024-04-30", table=table).month_one_loss == \
+        pytest.approx(0.5)
 
 
 def test_month_one_loss_ignores_the_unfinished_month() -> None:
