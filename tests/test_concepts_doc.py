@@ -95,3 +95,17 @@ def test_a_place_that_does_not_exist_is_caught() -> None:
     assert not _exists("metrics/no_such_module.py")
     assert _places("03 · x – `chapters/kennzahlen.py` `intention`, `nps.csv`") == [
         "chapters/kennzahlen.py"]
+
+
+#: Every row of issue 16's table (seed and the first words of the concept).
+ISSUE_ROWS = ("000 Kundenbindung = behavioural", "000 »5 % mehr Bindung", "000 Erlebnis",
+              "001 Weiterempfehlung", "001 Regular customers complain less", "002 Win-back",
+              "003 Target-group analysis", "003 After-sales", "003 Complaint procedure",
+              "003 »Der Kunde ist König", "004 Why micro-firms", "004 Taktische Kundenbindung",
+              "004 Kundenlebenszyklus", "004 B2B and B2C", "domain §8.4 Consent for e-mail")
+
+
+def test_every_row_of_the_issue_has_a_place() -> None:
+    keys = [f"{seed} {concept}" for seed, concept, _where in _rows()]
+    for words in ISSUE_ROWS:
+        assert any(key.startswith(words) for key in keys), words
