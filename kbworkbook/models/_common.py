@@ -15,7 +15,6 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
-from scipy.optimize import minimize
 
 from kbworkbook.errors import ModelError, Text
 
@@ -180,6 +179,8 @@ def _warm_start(
     Falls back to ``start`` (and no curvature) when the subsample does not give a finite,
     interior optimum with a positive definite Hessian.
     """
+    from scipy.optimize import minimize
+
     with np.errstate(over="ignore"):
         res = minimize(_boxed(warm), start, jac=True, method="BFGS",
                        options={"maxiter": 1000, "gtol": 1e-7})
@@ -215,6 +216,8 @@ def fit_log_params(
     subsample's optimum with its inverse Hessian, which takes a large fit from ~20 to ~4
     evaluations; the optimum reached is the full data's either way.
     """
+    from scipy.optimize import minimize  # here: chapters that only read a fit skip its import
+
     x0 = np.asarray(start, dtype="float64")
     hess_inv0 = None
     if warm is not None:

@@ -32,7 +32,6 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
-from scipy.special import betaln, digamma, expit, gammaln, hyp2f1
 
 from kbworkbook.errors import ModelError, Text
 from kbworkbook.models._common import (
@@ -95,6 +94,8 @@ def bgnbd_log_likelihood(
     ``ln L = ln Γ(r+x) − ln Γ(r) + r ln α + ln B(a, b+x) − ln B(a, b)
     + ln[(α+T)^−(r+x) + 1{x>0} · a/(b+x−1) · (α+t_x)^−(r+x)]``.
     """
+    from scipy.special import betaln, gammaln
+
     _check_params(r, alpha, a, b)
     x, tx, t_obs = check_summary(frequency, recency, T, _WHAT)
     c = r + x
@@ -134,6 +135,8 @@ class _Objective:
         self.cnt = cnt.astype("float64")
 
     def __call__(self, theta: np.ndarray) -> tuple[float, np.ndarray]:
+        from scipy.special import betaln, digamma, expit, gammaln
+
         r, alpha, a, b = np.exp(theta)
         log_alpha = np.log(alpha)
         ll = 0.0
@@ -217,6 +220,8 @@ def p_alive(fit: BgNbdFit, frequency: Any, recency: Any, T: Any) -> np.ndarray:
     Hardie, note 021). Exactly 1 for customers without repeat purchases: in the BG/NBD a
     customer can only drop out right after a purchase.
     """
+    from scipy.special import expit
+
     x, tx, t_obs = check_summary(frequency, recency, T, _WHAT)
     return expit(-_log_odds_dead(fit, x, tx, t_obs))
 
@@ -236,6 +241,8 @@ def _hyp_term(fit: BgNbdFit, x: np.ndarray, z: np.ndarray) -> np.ndarray:
 
 
 def _hyp_term_at(r: float, a: float, b: float, x: np.ndarray, z: np.ndarray) -> np.ndarray:
+    from scipy.special import hyp2f1
+
     x, z = np.broadcast_arrays(np.asarray(x, dtype="float64"), np.asarray(z, dtype="float64"))
     c = a + b + x - 1.0
     hyp = hyp2f1(a + b - 1.0 - r, a - 1.0, c, z)
@@ -273,6 +280,7 @@ def _term_by_integration(r: float, a: float, b: float, x: float, z: float) -> fl
     p ~ Beta(a, b + x), so E = ∫₀¹ [1 − ((1−z)/(1−z+p·z))^(r+x)] / p · beta(p; a, b + x) dp
     with z = t/(α + T + t). Slow (scipy's quad); only for what the closed form cannot give."""
     from scipy.integrate import IntegrationWarning, quad
+    from scipy.special import betaln
 
     if z <= 0.0:
         return 0.0
@@ -328,6 +336,8 @@ class ConditionalPath:
     """
 
     def __init__(self, fit: BgNbdFit, x: np.ndarray, tx: np.ndarray, t_obs: np.ndarray) -> None:
+        from scipy.special import expit
+
         self.fit = fit
         self.alive = expit(-_log_odds_dead(fit, x, tx, t_obs))
         pairs = np.ascontiguousarray(np.stack([x, t_obs], axis=1)).view(np.complex128).ravel()

@@ -18,7 +18,6 @@ from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
-from scipy.special import digamma, gammaln
 
 from kbworkbook.errors import ModelError, Text
 from kbworkbook.models._common import (
@@ -105,6 +104,8 @@ def gamma_gamma_log_likelihood(
     if not all(np.isfinite(k) and k > 0 for k in (p, q, v)):
         raise ModelError("model.params_positive", what=Text(f"what.{_WHAT}"),
                          names=["p", "q", "v"])
+    from scipy.special import gammaln
+
     x, m = _repeat_buyers(frequency, monetary_value)
     px = p * x
     return (gammaln(px + q) - gammaln(px) - gammaln(q) + q * np.log(v)
@@ -126,6 +127,8 @@ class _Objective:
         self.sum_x_log_mx = float(dot(x, log_m + np.log(x)))
 
     def __call__(self, theta: np.ndarray) -> tuple[float, np.ndarray]:
+        from scipy.special import digamma, gammaln
+
         p, q, v = np.exp(theta)
         pxu = p * self.xu
         lg = np.log(v + self.xm)
