@@ -220,10 +220,14 @@ def p_alive(fit: BgNbdFit, frequency: Any, recency: Any, T: Any) -> np.ndarray:
     Hardie, note 021). Exactly 1 for customers without repeat purchases: in the BG/NBD a
     customer can only drop out right after a purchase.
     """
-    from scipy.special import expit
-
     x, tx, t_obs = check_summary(frequency, recency, T, _WHAT)
-    return expit(-_log_odds_dead(fit, x, tx, t_obs))
+    return _alive(_log_odds_dead(fit, x, tx, t_obs))
+
+
+def _alive(log_odds_dead: np.ndarray) -> np.ndarray:
+    """1 / (1 + e^L) without overflow (L = −inf gives 1); numpy only, so scoring a cached fit
+    needs no scipy import."""
+    return np.exp(-np.logaddexp(0.0, log_odds_dead))
 
 
 def _hyp_term(fit: BgNbdFit, x: np.ndarray, z: np.ndarray) -> np.ndarray:
@@ -336,10 +340,8 @@ class ConditionalPath:
     """
 
     def __init__(self, fit: BgNbdFit, x: np.ndarray, tx: np.ndarray, t_obs: np.ndarray) -> None:
-        from scipy.special import expit
-
         self.fit = fit
-        self.alive = expit(-_log_odds_dead(fit, x, tx, t_obs))
+        self.alive = _alive(_log_odds_dead(fit, x, tx, t_obs))
         pairs = np.ascontiguousarray(np.stack([x, t_obs], axis=1)).view(np.complex128).ravel()
         codes, uniques = pd.factorize(pairs)
         self.dedupe = len(uniques) * 2 <= x.size
