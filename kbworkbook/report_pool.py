@@ -14,6 +14,7 @@ from __future__ import annotations
 import contextlib
 import logging
 import signal
+import sys
 import threading
 import time
 from collections.abc import Callable, Iterator, Sequence
@@ -97,7 +98,8 @@ def _stopped(task: ChapterTask, time_limit: float, seconds: float) -> ChapterOut
 
 
 def _worker_setup() -> None:
-    """In each worker: ignore Ctrl+C (the parent decides), no log lines on the terminal."""
+    """In each worker: ignore Ctrl+C (the parent decides), no log lines on the terminal; the
+    notebook tools imported once, before the first chapter (:func:`preload_notebook_tools`)."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     for name in ("SIGTERM", "SIGHUP"):  # not the CLI's clean-stop handlers (fork copies them)
         if hasattr(signal, name):
@@ -106,6 +108,22 @@ def _worker_setup() -> None:
         signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT})
     # papermill and nbclient log a timeout or a dead kernel; the report says it in German
     logging.getLogger().addHandler(logging.NullHandler())
+    preload_notebook_tools()
+
+
+def preload_notebook_tools() -> None:
+    """Import papermill and nbconvert's HTML export (about 0.4 s), without jsonschema's
+    optional IRI format checker.
+
+    nbformat validates with jsonschema, whose format checkers import ``rfc3987_syntax`` when
+    it is installed (jupyter-events asks for ``jsonschema[format-nongpl]``); that module builds
+    some 35 Earley parsers at import, 0.9 s per process (python-jsonschema/jsonschema#1428).
+    No notebook schema uses the ``iri`` formats: the module is marked absent in the worker,
+    so jsonschema leaves that one checker out.
+    """
+    sys.modules.setdefault("rfc3987_syntax", None)  # type: ignore[arg-type]
+    import nbconvert  # noqa: F401
+    import papermill  # noqa: F401
 
 
 @contextlib.contextmanager
