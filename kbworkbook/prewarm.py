@@ -1,41 +1,66 @@
-"""The client's tables and figures prepared in the background while JupyterLab starts.
+"""The client's tables and figures prepared in the background, before a chapter asks for them.
 
-``kbworkbook lab`` starts :func:`warm_caches` in a separate, low-priority process: it loads the
-workspace's inputs into the table cache (:mod:`kbworkbook.table_cache`) and computes the
-analysis (:mod:`kbworkbook.analysis_cache`). The first chapter the consultant opens then reads
-both instead of loading and computing them itself; if it starts before the warming is done, it
-waits for the lock of the one computation instead of doing it twice. Nothing here prints: a
-broken file is reported by the chapter that reads it.
+:func:`prepare` loads the workspace's inputs into the table cache (:mod:`kbworkbook.table_cache`)
+and computes the analysis (:mod:`kbworkbook.analysis_cache`). A chapter that starts meanwhile
+waits for the lock of the one computation instead of doing it twice, then reads both.
+
+- ``kbworkbook lab`` runs it in a separate, low-priority process (:func:`start_warming`) while
+  JupyterLab starts: the first chapter the consultant opens finds the figures ready.
+- ``kbworkbook report`` runs it in a thread of the report's own process
+  (:func:`prepare_in_thread`) while the chapter workers and their kernels start, so the
+  analysis is not computed by whichever chapter happens to come first.
+
+Nothing here prints: a broken file is reported by the chapter that reads it.
 """
 
 from __future__ import annotations
 
 import contextlib
+import datetime as dt
 import multiprocessing
 import os
+import threading
 from multiprocessing.process import BaseProcess
 from pathlib import Path
 
-__all__ = ["start_warming", "stop_warming", "warm_caches"]
+__all__ = ["prepare", "prepare_in_thread", "start_warming", "stop_warming", "warm_caches"]
 
 #: seconds to wait for the warming process to end after asking it to
 STOP_TIMEOUT = 5.0
 
 
-def warm_caches(root: str | os.PathLike[str]) -> None:
-    """Load every input of the workspace at ``root`` and compute its analysis (both kept)."""
+def prepare(root: str | os.PathLike[str], language: str | None = None,
+            as_of: dt.date | None = None) -> None:
+    """Load every input of the workspace at ``root`` and compute its analysis at ``as_of``
+    (``None``: as the chapters do), both kept in the workspace's caches; never raises."""
     with contextlib.suppress(Exception):  # noqa: BLE001 - whatever fails, a chapter says why
-        if hasattr(os, "nice"):
-            os.nice(10)  # JupyterLab and the consultant's kernel go first
         from .errors import KbWorkbookError
         from .input_files import TABLE_NAMES
         from .notebook import setup
 
-        ctx = setup(str(Path(root)))
+        ctx = setup(str(Path(root)), language, as_of)
         for name in TABLE_NAMES:
             with contextlib.suppress(KbWorkbookError):
                 ctx.table(name)
         ctx.analysis()
+
+
+def warm_caches(root: str | os.PathLike[str]) -> None:
+    """:func:`prepare` at low priority (JupyterLab and the consultant's kernel go first)."""
+    with contextlib.suppress(OSError):
+        if hasattr(os, "nice"):
+            os.nice(10)
+    prepare(root)
+
+
+def prepare_in_thread(root: str | os.PathLike[str], language: str | None,
+                      as_of: dt.date | None) -> threading.Thread:
+    """:func:`prepare` in a daemon thread of this process (started; an interrupted report
+    does not wait for it: every cache file is written atomically)."""
+    thread = threading.Thread(target=prepare, args=(str(root), language, as_of),
+                              name="kbworkbook-prepare", daemon=True)
+    thread.start()
+    return thread
 
 
 def start_warming(root: str | os.PathLike[str]) -> BaseProcess | None:

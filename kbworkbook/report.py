@@ -42,6 +42,7 @@ from .chapters import CHAPTERS, Chapter
 from .errors import ReportError
 from .i18n import language_of
 from .pdf import PDF_NAMES, report_cover, write_pdf
+from .prewarm import prepare_in_thread
 from .report_html import export_html, page, write_placeholder
 from .report_index import write_figures, write_index
 from .report_kernel import ChapterOutcome, ChapterTask
@@ -228,6 +229,8 @@ def _build(ws: Workspace, lang: str, as_of: dt.date | None, created: dt.date,
             )
             for c in selected
         ]
+        # the client's tables and figures, once, while the workers and kernels start
+        prepare_in_thread(ws.root, lang, as_of)
         outcomes = run_chapters(tasks, max(1, int(jobs)), finished, limits.time_limit)
     for task, item in zip(tasks, outcomes, strict=True):
         chapter = by_number[item.number]

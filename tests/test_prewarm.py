@@ -60,3 +60,36 @@ def test_stopping_ends_a_running_warming(tmp_path: Path) -> None:
     prewarm.stop_warming(process)
     assert process is not None and not process.is_alive()
     prewarm.stop_warming(None)
+
+
+def test_a_report_computes_its_analysis_once_for_the_kernels_stichtag_and_language(
+        workspace: Workspace, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """``kbworkbook report`` prepares the analysis in its own process while the kernels start;
+    it must be the analysis the chapters ask for (their Stichtag and language), or the kernels
+    compute a second one."""
+    import datetime as dt
+
+    from kbworkbook import report
+
+    asked: list[tuple[Any, ...]] = []
+    real = report.prepare_in_thread
+
+    def spy(root: Any, language: Any, as_of: Any) -> Any:
+        asked.append((root, language, as_of))
+        return real(root, language, as_of)
+
+    monkeypatch.setattr(report, "prepare_in_thread", spy)
+    result = report.build_report(workspace, out=tmp_path / "out", chapters=["00", "03"], jobs=1,
+                                 language="en", as_of="2025-04-30")
+    assert result.ok, [c.reason for c in result.failed]
+    assert asked == [(workspace.root, "en", dt.date(2025, 4, 30))]
+    analyses = [p for p in cache_folder(workspace).glob("*.json")]
+    assert len(analyses) == 1  # the kernels read what the report's process computed
+
+
+def test_preparing_in_a_thread_fills_both_caches(workspace: Workspace) -> None:
+    thread = prewarm.prepare_in_thread(workspace.root, "de", None)
+    thread.join(120)
+    assert not thread.is_alive()
+    assert len(list(cache_folder(workspace).glob("*.json"))) == 1
+    assert list((workspace.root / ".cache" / "tables").glob("transactions-*.parquet"))
