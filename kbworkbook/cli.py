@@ -73,7 +73,8 @@ def _build_parser() -> argparse.ArgumentParser:
 
     lab = sub.add_parser(
         "lab", help="JupyterLab mit den Notebooks für einen Arbeitsordner öffnen",
-        usage="%(prog)s [ORDNER] [--port PORT] [--ip IP] [--no-browser] [-- JUPYTERLAB-OPTIONEN]",
+        usage="%(prog)s [ORDNER] [--port PORT] [--ip IP] [--no-browser] [--no-kernels-ahead] "
+        "[-- JUPYTERLAB-OPTIONEN]",
         description="Kopiert die Kapitel-Notebooks nach ORDNER/notebooks/ (bearbeitete "
         "Notebooks bleiben erhalten) und startet dort JupyterLab mit deutscher Oberfläche. "
         "Alles nach »--« geht unverändert an JupyterLab.")
@@ -83,6 +84,10 @@ def _build_parser() -> argparse.ArgumentParser:
     lab.add_argument("--ip", default=None, metavar="IP",
                      help="Adresse, auf der JupyterLab lauscht (Standard: localhost)")
     lab.add_argument("--no-browser", action="store_true", help="keinen Browser öffnen")
+    lab.add_argument("--no-kernels-ahead", action="store_true",
+                     help="die Kernel der Kapitel nicht im Voraus starten (spart etwa 150 MB "
+                     "Arbeitsspeicher je Kapitel; ein Kapitel braucht dann beim Öffnen etwa "
+                     "eine Sekunde länger)")
 
     demo = sub.add_parser("demo", help="Bericht für den Beispielkunden erzeugen",
                           description="Erzeugt den vollständigen Bericht des Beispielkunden "
@@ -161,7 +166,8 @@ def _cmd_lab(args: argparse.Namespace) -> int:
     from .lab import launch_lab
 
     return launch_lab(args.directory, port=args.port, ip=args.ip,
-                      open_browser=not args.no_browser, extra_args=args.passthrough)
+                      open_browser=not args.no_browser, extra_args=args.passthrough,
+                      kernels_ahead=not args.no_kernels_ahead)
 
 
 _COMMANDS = {

@@ -51,6 +51,7 @@ import nbformat
 from .errors import WorkspaceError
 from .fileio import atomic_write_bytes, atomic_write_json, remove_stale_temp_files
 from .i18n import language_of
+from .lab_kernels import EXTENSION
 from .prewarm import start_warming, stop_warming
 from .report import NOTEBOOK_DIR
 from .workspace import Workspace, sample_playground
@@ -299,6 +300,11 @@ def lab_setting_overrides(locale: str) -> dict[str, dict[str, Any]]:
     }
 
 
+def server_extension_config() -> dict[str, Any]:
+    """The Jupyter server configuration that loads :mod:`kbworkbook.lab_kernels`."""
+    return {"ServerApp": {"jpserver_extensions": {EXTENSION: True}}}
+
+
 def lab_command(folder: Path, *, port: int | None = None, ip: str | None = None,
                 open_browser: bool = True, allow_root: bool = False,
                 extra_args: Iterable[str] = ()) -> list[str]:
@@ -326,11 +332,14 @@ def _workshop_workspace(directory: str | os.PathLike[str] | None) -> Workspace:
 
 def launch_lab(workspace: str | os.PathLike[str] | None, *, port: int | None = None,
                ip: str | None = None, open_browser: bool = True,
-               extra_args: Sequence[str] = (), warm: bool = True) -> int:
+               extra_args: Sequence[str] = (), warm: bool = True,
+               kernels_ahead: bool = True) -> int:
     """Sync the workspace's notebooks and run JupyterLab on them until it stops.
 
     ``warm``: meanwhile load the client's tables and compute the figures in a background
     process (:mod:`kbworkbook.prewarm`), so the first chapter opened finds them ready.
+    ``kernels_ahead``: the Jupyter server starts each chapter's kernel ahead of time and lets
+    it import what the chapter needs (:mod:`kbworkbook.lab_kernels`).
 
     Ctrl+C, SIGTERM and SIGHUP stop JupyterLab cleanly (it shuts its kernels down). Returns
     JupyterLab's exit code, or 0 when it was stopped that way.
@@ -358,6 +367,10 @@ def launch_lab(workspace: str | os.PathLike[str] | None, *, port: int | None = N
         labconfig.mkdir()
         atomic_write_json(labconfig / "default_setting_overrides.json",
                           lab_setting_overrides(locale))
+        if kernels_ahead:
+            server_config = Path(config_dir) / "jupyter_server_config.d"
+            server_config.mkdir()
+            atomic_write_json(server_config / "kbworkbook.json", server_extension_config())
         config_path = os.pathsep.join(
             p for p in (config_dir, os.environ.get("JUPYTER_CONFIG_PATH", "")) if p)
         env = dict(os.environ, KBWORKBOOK_WORKSPACE=str(ws.root),

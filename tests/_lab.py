@@ -6,6 +6,7 @@ starts remembered so that all of them can be stopped, and a German JupyterLab me
 from __future__ import annotations
 
 import contextlib
+import json
 import os
 import re
 import shutil
@@ -57,15 +58,28 @@ class RunningLab:
             self.seen.setdefault(child.pid, child)
         return children
 
-    def kernel_pids(self) -> set[int]:
-        pids = set()
+    def sessions(self) -> list[dict[str, Any]]:
+        """The Jupyter server's sessions (notebook path, kernel id and state)."""
+        with urllib.request.urlopen(f"{self.url}/api/sessions?token={TOKEN}",  # noqa: S310
+                                    timeout=10) as response:
+            return list(json.load(response))
+
+    def kernel_id_of(self, notebook: str) -> str | None:
+        """The id of the kernel the server runs for ``notebook`` (``None``: no session)."""
+        for session in self.sessions():
+            if session["path"] == notebook:
+                return str(session["kernel"]["id"])
+        return None
+
+    def kernel_pid(self, kernel_id: str) -> int | None:
+        """The process of kernel ``kernel_id`` (its connection file names the id)."""
         for process in self.remember_children():
             try:
-                if "ipykernel_launcher" in process.cmdline():
-                    pids.add(process.pid)
+                if any(f"kernel-{kernel_id}.json" in part for part in process.cmdline()):
+                    return process.pid
             except psutil.Error:
-                continue  # ended meanwhile
-        return pids
+                continue
+        return None
 
     def log_tail(self) -> str:
         return self.log.read_text(encoding="utf-8", errors="replace")[-3000:]
@@ -95,9 +109,10 @@ def get_status(url: str) -> int:
 
 
 @contextlib.contextmanager
-def running_lab(workspace: Path, tmp_path: Path) -> Iterator[RunningLab]:
+def running_lab(workspace: Path, tmp_path: Path,
+                extra_args: tuple[str, ...] = ()) -> Iterator[RunningLab]:
     """``kbworkbook lab WORKSPACE`` until the block ends; every process it started is stopped
-    then, also when the block fails."""
+    then, also when the block fails. ``extra_args`` go to JupyterLab."""
     jupyter = tmp_path / "jupyter"  # nothing of the user's Jupyter set-up is read or written
     env = {k: v for k, v in os.environ.items()
            if k not in {"KBWORKBOOK_WORKSPACE", "MPLBACKEND", "JUPYTER_CONFIG_PATH"}}
@@ -110,8 +125,8 @@ def running_lab(workspace: Path, tmp_path: Path) -> Iterator[RunningLab]:
     port = free_port()
     command = [*cli, "lab", str(workspace), "--port", str(port), "--ip", "127.0.0.1",
                "--no-browser", "--", f"--IdentityProvider.token={TOKEN}",
-               "--ServerApp.port_retries=0"]
-    log = tmp_path / "lab.log"
+               "--ServerApp.port_retries=0", *extra_args]
+    log = tmp_path / f"lab-{port}.log"
     started = time.monotonic()
     with log.open("wb") as out:
         proc = subprocess.Popen(command, env=env, stdout=out, stderr=subprocess.STDOUT,

@@ -288,9 +288,12 @@ class FakeJupyterLab:
     def __init__(self, command: list[str], env: dict[str, str], **kwargs: Any) -> None:
         config_dir = env["JUPYTER_CONFIG_PATH"].split(os.pathsep)[0]
         overrides = Path(config_dir) / "labconfig" / "default_setting_overrides.json"
+        server = Path(config_dir) / "jupyter_server_config.d" / "kbworkbook.json"
         self.runs.append({"command": command, "env": env, "kwargs": kwargs,
                           "config_dir": config_dir,
-                          "overrides": json.loads(overrides.read_text(encoding="utf-8"))})
+                          "overrides": json.loads(overrides.read_text(encoding="utf-8")),
+                          "server": (json.loads(server.read_text(encoding="utf-8"))
+                                     if server.is_file() else None)})
         self.returncode: int | None = None
 
     def wait(self, timeout: float | None = None) -> int:
@@ -395,3 +398,30 @@ def test_missing_workspace_is_a_clean_error(tmp_path: Path, fake_lab: list[dict[
     assert main(["lab", str(tmp_path / "fehlt")]) == 2
     err = capsys.readouterr().err
     assert "existiert nicht" in err and "Traceback" not in err and not fake_lab
+
+
+def test_lab_starts_the_chapter_kernels_ahead_unless_told_not_to(
+        workspace: Workspace, fake_lab: list[dict[str, Any]]) -> None:
+    assert main(["lab", str(workspace.root), "--no-browser"]) == 0
+    assert main(["lab", str(workspace.root), "--no-browser", "--no-kernels-ahead"]) == 0
+    ahead, not_ahead = fake_lab
+    extensions = ahead["server"]["ServerApp"]["jpserver_extensions"]
+    assert extensions == {"kbworkbook.lab_kernels": True}
+    assert not_ahead["server"] is None
+
+
+def test_the_imports_ahead_leave_a_fresh_namespace_and_load_the_chapter() -> None:
+    import subprocess
+
+    from kbworkbook.chapters import CHAPTERS
+    from kbworkbook.lab_kernels import chapters_in, preload_code
+
+    assert chapters_in(NOTEBOOK_DIR) == list(CHAPTERS)  # every chapter, in chapter order
+    chapter = CHAPTERS[4]
+    script = (f"import sys\nns = {{}}\nexec({preload_code(chapter)!r}, ns)\n"
+              "print(sorted(k for k in ns if k != '__builtins__'))\n"
+              f"print('kbworkbook.chapters.{chapter.module}' in sys.modules, "
+              "'pandas' in sys.modules, 'scipy' in sys.modules)")
+    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True,
+                          timeout=120, check=True)
+    assert done.stdout.split("\n")[:2] == ["[]", "True True False"]

@@ -111,8 +111,10 @@ def test_workshop_runs_saves_an_answer_and_shows_it_after_a_kernel_restart(
             expect(button).to_be_visible()
             expect(page.get_by_text("Noch keine Antworten gespeichert.")).to_be_visible()
             assert not answers.exists() or not list(answers.glob("*.json"))
-            kernels_before = running_lab.kernel_pids()
-            assert len(kernels_before) == 1, kernels_before
+            kernel_id = running_lab.kernel_id_of(notebook)
+            assert kernel_id is not None
+            pid_before = running_lab.kernel_pid(kernel_id)
+            assert pid_before is not None
 
             clicked = time.monotonic()
             button.click()
@@ -132,8 +134,8 @@ def test_workshop_runs_saves_an_answer_and_shows_it_after_a_kernel_restart(
             expect(page.get_by_text(f"1 von {total} beantwortet")).to_be_visible()
             other = fresh_row.locator(".widget-toggle-button.mod-active")
             expect(other).to_have_count(1)
-            kernels_after = running_lab.kernel_pids()
-            assert len(kernels_after) == 1 and kernels_after != kernels_before, (
+            pid_after = running_lab.kernel_pid(kernel_id)
+            assert pid_after is not None and pid_after != pid_before, (
                 "the kernel process was really restarted")
             assert sorted(answers.glob("*.json")) == [path], "a restart writes no answer"
 
@@ -154,3 +156,48 @@ def test_workshop_runs_saves_an_answer_and_shows_it_after_a_kernel_restart(
     stopped_in = time.monotonic() - stop_start
     print(f"\nlab start {running_lab.started_in:.1f} s, answer file after {latency * 1000:.0f} ms,"
           f" stop {stopped_in:.1f} s, browser part {stop_start - test_start:.1f} s")
+
+
+KERNELS_AHEAD_TIMEOUT = 120.0  # s until every chapter's kernel waits (normal: 10–20 s)
+
+
+def _kernels_waiting(lab: RunningLab, expected: list[str]) -> dict[str, str]:
+    """Wait until the server runs an idle kernel for each of ``expected``; their ids."""
+    started = time.monotonic()
+    while time.monotonic() - started < KERNELS_AHEAD_TIMEOUT:
+        sessions = lab.sessions()
+        idle = {s["path"]: s["kernel"]["id"] for s in sessions
+                if s["kernel"]["execution_state"] == "idle"}
+        if sorted(idle) == expected and len(sessions) == len(expected):
+            return idle
+        time.sleep(0.5)
+    raise AssertionError(f"kernels ahead: {lab.sessions()}\n{lab.log_tail()}")
+
+
+def test_each_chapter_kernel_waits_ahead_and_the_chapter_runs_on_it(
+        running_lab: RunningLab) -> None:
+    """``kbworkbook lab`` starts a kernel per chapter; opening chapter 04 uses its kernel (no
+    new one), and the silent imports ahead left no trace: the first cell is [1]."""
+    from kbworkbook.chapters import CHAPTERS
+
+    expected = sorted(c.notebook for c in CHAPTERS)
+    waiting = _kernels_waiting(running_lab, expected)
+    notebook = "04_kundenwert_segmente.ipynb"
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS,
+                                             headless=True, timeout=UI_TIMEOUT)
+        try:
+            page = browser.new_page(viewport={"width": 1400, "height": 1000})
+            page.set_default_timeout(UI_TIMEOUT)
+            expect.set_options(timeout=UI_TIMEOUT)
+            page.goto(f"{running_lab.url}/lab/tree/{notebook}?token={TOKEN}")
+            page.get_by_text("Python 3 (ipykernel) | Leerlauf").wait_for()
+            menu(page, "Ausführen", "Alle Zellen ausführen")
+            # the parameters cell is the first code cell: its prompt counts from 1
+            prompt = page.locator(".jp-Notebook .jp-CodeCell .jp-InputPrompt").first
+            expect(prompt).to_have_text(re.compile(r"\[1\]:"))
+            expect(page.locator(".jp-Notebook img").first).to_be_visible()
+        finally:
+            browser.close()
+    after = {s["path"]: s["kernel"]["id"] for s in running_lab.sessions()}
+    assert after == waiting, "the chapter ran on the kernel started ahead, no other"
