@@ -79,6 +79,7 @@ _LBL: dict[str, dict[str, str]] = {
         "avg_retention": "Ø wieder aktiv, gewichtet nach Kohortengröße",
         "avg_retention_simple": "Ø je Kohorte (ungewichtet)",
         "cohorts_used": "Kohorten", "segment": "Segment", "customers": "Kunden",
+        "cohorts_all": "Alle {total} Kohorten zeigen",
         "cohorts_shown": "Gezeigt sind die jüngsten {shown} von {total} Kohorten mit ihren ersten "
         "{shown} Monaten, damit die Zahlen auch gedruckt lesbar bleiben; die Durchschnitte in der "
         "Tabelle darunter stützen sich auf alle {total}. Alle Kohorten zeigt dieses Kapitel im "
@@ -118,6 +119,7 @@ _LBL: dict[str, dict[str, str]] = {
         "avg_retention": "Avg. active again, weighted by cohort size",
         "avg_retention_simple": "Avg. per cohort (unweighted)",
         "cohorts_used": "Cohorts", "segment": "Segment", "customers": "Customers",
+        "cohorts_all": "Show all {total} cohorts",
         "cohorts_shown": "Shown are the latest {shown} of {total} cohorts with their first "
         "{shown} months, so that the figures stay readable in print; the averages in the table "
         "below use all {total}. The workshop version of this chapter ('kbworkbook lab') shows "
@@ -188,11 +190,11 @@ REPORT_COHORTS = 12  # the workshop shows all the analysis keeps (figures.COHORT
 def cohorts(ctx: Context) -> list[Any]:
     """Monthly cohort heatmap (classic) and average return rates over the last 24 cohorts.
 
-    The report shows the heatmap of the youngest 12 cohorts only (with a note saying so);
-    the workshop shows all 24.
+    The heatmap shows the youngest 12 cohorts: the report says so in a note, the workshop
+    draws all 24 on a button (:func:`all_cohorts`; their 300 numbers take half a second to
+    draw, too long for »Alle Zellen ausführen«).
     """
     from ..metrics.cohorts import average_retention, recent_cohorts
-    from ..plots.metrics import cohort_heatmap
 
     blocks: list[Any] = [markdown(ctx, _TEXTS, "cohorts")]
     frame, day, stop = transactions_at(ctx, _TEXTS, blocks)
@@ -206,19 +208,37 @@ def cohorts(ctx: Context) -> list[Any]:
     rows = [[str(r["period"]), format_percent(r["weighted"], loc, 0),
              format_percent(r["simple"], loc, 0), format_integer(r["cohorts"], loc)]
             for r in average_retention(table).to_dict("records")]
-    shown = table if ctx.live else recent_cohorts(table, day, REPORT_COHORTS)
-    first_cohort = shown.retention.index[0].start_time if len(shown.retention) else day
-    blocks.append(history_caption(ctx, first_cohort, day.normalize() + pd.Timedelta(days=1)))
-    blocks.append(figure_of(cohort_heatmap(shown, language=ctx.language, locale=loc)))
-    if len(shown.sizes) < len(table.sizes):
+    shown = recent_cohorts(table, day, REPORT_COHORTS)
+    blocks += _heatmap(ctx, shown, day)
+    total = format_integer(len(table.sizes), loc)
+    if len(shown.sizes) < len(table.sizes) and ctx.live:
+        from ..forms import on_demand
+
+        blocks.append(on_demand(_lbl(ctx, "cohorts_all", total=total),
+                                lambda: all_cohorts(ctx, table, day)))
+    elif len(shown.sizes) < len(table.sizes):
         blocks.append(note(_lbl(ctx, "cohorts_shown", shown=format_integer(len(shown.sizes), loc),
-                                total=format_integer(len(table.sizes), loc))))
+                                total=total)))
     if rows:
         blocks.append(table_html([_lbl(ctx, "month"), _lbl(ctx, "avg_retention"),
                                   _lbl(ctx, "avg_retention_simple"),
                                   _lbl(ctx, "cohorts_used")], rows))
     blocks.append(markdown(ctx, _TEXTS, "cohorts_reading"))
     return blocks
+
+
+def _heatmap(ctx: Context, table: Any, day: pd.Timestamp) -> list[Any]:
+    """The cohort heatmap of ``table`` with its history caption."""
+    from ..plots.metrics import cohort_heatmap
+
+    first_cohort = table.retention.index[0].start_time if len(table.retention) else day
+    return [history_caption(ctx, first_cohort, day.normalize() + pd.Timedelta(days=1)),
+            figure_of(cohort_heatmap(table, language=ctx.language, locale=ctx.locale))]
+
+
+def all_cohorts(ctx: Context, table: Any, day: pd.Timestamp) -> list[Any]:
+    """The workshop's heatmap of every cohort (the button below the youngest 12)."""
+    return _heatmap(ctx, table, day)
 
 
 def _segments(ctx: Context, frame: pd.DataFrame, day: pd.Timestamp) -> pd.DataFrame:
