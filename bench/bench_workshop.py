@@ -26,6 +26,7 @@ Issue 12's target: open + run of a chapter within 3 s on the build machine.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import shutil
 import statistics
 import sys
@@ -107,10 +108,12 @@ def _measure(page: Any, notebook: str) -> tuple[float, float]:
 
 def _one_run(browser: Any, workspace: Path, tmp_path: Path, wanted: set[str], baseline_first: bool,
              settle: float, results: dict[str, list[tuple[float, float]]],
-             starts: list[tuple[float, float]]) -> None:
+             starts: list[tuple[float, float]], options: tuple[str, ...],
+             memory: list[float]) -> None:
     """A fresh ``kbworkbook lab``: load JupyterLab, wait ``settle`` s, open and run the wanted
     chapters and the baseline."""
-    with running_lab(workspace, tmp_path, ("--LabApp.expose_app_in_browser=True",)) as lab:
+    with running_lab(workspace, tmp_path, ("--LabApp.expose_app_in_browser=True",),
+                     options) as lab:
         notebooks = sorted(p.name for p in (workspace / "notebooks").glob("*.ipynb")
                            if p.name[:2] in wanted)
         _baseline(workspace / "notebooks")
@@ -122,10 +125,23 @@ def _one_run(browser: Any, workspace: Path, tmp_path: Path, wanted: set[str], ba
             page.locator(".jp-DirListing-item", has_text=order[0]).wait_for(timeout=TIMEOUT_MS)
             starts.append((lab.started_in, time.monotonic() - started))
             time.sleep(settle)  # the consultant greets the owner; the lab prepares meanwhile
+            memory.append(_kernels_mib(lab))
             for name in order:
                 results.setdefault(name, []).append(_measure(page, name))
         finally:
             page.close()
+
+
+def _kernels_mib(lab: Any) -> float:
+    """Resident memory of the kernels running now, MiB (the kernels started ahead)."""
+    import psutil
+
+    total = 0.0
+    for process in lab.remember_children():
+        with contextlib.suppress(psutil.Error):
+            if "ipykernel_launcher" in " ".join(process.cmdline()):
+                total += process.memory_info().rss / 2**20
+    return total
 
 
 def main() -> None:
@@ -134,7 +150,11 @@ def main() -> None:
     parser.add_argument("--chapters", default="01,02,03,04,05,06")
     parser.add_argument("--settle", type=float, default=20.0,
                         help="seconds between loading JupyterLab and opening the first notebook")
+    parser.add_argument("--no-kernels-ahead", action="store_true",
+                        help="start kbworkbook lab with --no-kernels-ahead")
     args = parser.parse_args()
+    options = ("--no-kernels-ahead",) if args.no_kernels_ahead else ()
+    memory: list[float] = []
     assert CHROMIUM, "chromium is missing (apt-get install chromium)"
     from playwright.sync_api import sync_playwright
 
@@ -154,14 +174,15 @@ def main() -> None:
                                 ignore=shutil.ignore_patterns("reports"))
                 # the baseline first in odd runs, last in even runs
                 _one_run(browser, workspace, tmp_path, wanted, run % 2 == 0, args.settle,
-                         results, starts)
+                         results, starts, options, memory)
         finally:
             browser.close()
     lab_s = statistics.median(s for s, _ in starts)
     page_s = statistics.median(p for _, p in starts)
     print(f"kbworkbook lab answers after {lab_s:.2f} s, JupyterLab's page ready after "
           f"{page_s:.2f} s (medians of {len(starts)} runs); first notebook opened "
-          f"{args.settle:.0f} s later")
+          f"{args.settle:.0f} s later; kernels running then: {statistics.median(memory):.0f} MiB"
+          f" ({' '.join(options) or 'kernels ahead'})")
     base = statistics.median(o + r for o, r in results[BASELINE])
     print(f"{'notebook':<40} {'open s':>7} {'run s':>7} {'total s':>8} {'× base':>7}  runs")
     worst = 0.0

@@ -109,10 +109,11 @@ def get_status(url: str) -> int:
 
 
 @contextlib.contextmanager
-def running_lab(workspace: Path, tmp_path: Path,
-                extra_args: tuple[str, ...] = ()) -> Iterator[RunningLab]:
+def running_lab(workspace: Path, tmp_path: Path, extra_args: tuple[str, ...] = (),
+                options: tuple[str, ...] = ()) -> Iterator[RunningLab]:
     """``kbworkbook lab WORKSPACE`` until the block ends; every process it started is stopped
-    then, also when the block fails. ``extra_args`` go to JupyterLab."""
+    then, also when the block fails. ``options`` go to ``kbworkbook lab``, ``extra_args`` to
+    JupyterLab."""
     jupyter = tmp_path / "jupyter"  # nothing of the user's Jupyter set-up is read or written
     env = {k: v for k, v in os.environ.items()
            if k not in {"KBWORKBOOK_WORKSPACE", "MPLBACKEND", "JUPYTER_CONFIG_PATH"}}
@@ -124,7 +125,7 @@ def running_lab(workspace: Path, tmp_path: Path,
     cli = [str(script)] if script.exists() else [sys.executable, "-m", "kbworkbook"]
     port = free_port()
     command = [*cli, "lab", str(workspace), "--port", str(port), "--ip", "127.0.0.1",
-               "--no-browser", "--", f"--IdentityProvider.token={TOKEN}",
+               "--no-browser", *options, "--", f"--IdentityProvider.token={TOKEN}",
                "--ServerApp.port_retries=0", *extra_args]
     log = tmp_path / f"lab-{port}.log"
     started = time.monotonic()
