@@ -12,13 +12,19 @@ Rules, in this order, at most :data:`MAX_FINDINGS`:
    complainants (chapter 03); with none of them, the retention rate itself;
 3. the biggest lever: one percentage point of retention = 1 % of the active customers, valued
    at the customer value (CLV) of chapter 04;
-4. the trend of the retention index since the previous assessment (chapter 01);
+4. where the client's figures are clearly weaker than the owner's rating of a factor: the
+   largest such gap, the others by name (verdict ``data_weaker`` of chapter 01's »Ihre
+   Einschätzung und Ihre Zahlen«, :mod:`kbworkbook.selfimage`: more than its tolerance apart,
+   15 points unless kbworkbook.toml says otherwise); with none, where they are clearly
+   stronger – worded as a question for the workshop, since figures can disagree for good
+   reasons (chapter 01);
+5. the trend of the retention index since the previous assessment (chapter 01);
    then, when the data show them: recommendations are rare (a referral rate below 20 %,
    chapter 03) and many customers are unprofitable (10 % or more of the active customers,
    chapter 04) – each names the measure for the action plan;
-5. what the last win-back list brought: the share of listed customers who bought again
+6. what the last win-back list brought: the share of listed customers who bought again
    (chapter 04; only once a list made before the Stichtag exists);
-6. the regular customers' share of revenue (chapter 03).
+7. the regular customers' share of revenue (chapter 03).
 """
 
 from __future__ import annotations
@@ -44,12 +50,24 @@ from .i18n import (
 from .metrics.profitability import MANY_UNPROFITABLE
 from .metrics.referral import RARE_BELOW
 
-__all__ = ["MAX_FINDINGS", "Finding", "SelfAssessment", "chapter_question", "derive_findings",
-           "findings_title"]
+__all__ = ["MAX_FINDINGS", "FactorFigures", "Finding", "SelfAssessment", "chapter_question",
+           "derive_findings", "findings_title"]
 
 MAX_FINDINGS = 5
 CHURN_RISK = 0.40
 COMPLAINT_RISK = 0.70
+
+
+@dataclass(frozen=True)
+class FactorFigures:
+    """One factor of chapter 01's comparison with the figures (:class:`~kbworkbook.selfimage.
+    FactorCheck`, label localised): the owner's score and the figures' score, both 0..100,
+    and the verdict code (``agrees``, ``data_weaker``, ``data_stronger``)."""
+
+    factor: str
+    owner: float
+    data: float
+    verdict: str
 
 
 @dataclass(frozen=True)
@@ -58,7 +76,8 @@ class SelfAssessment:
 
     ``strongest`` and ``top_need`` are ``(factor label, score 0..100)`` and
     ``(factor label, score, Handlungsbedarf)``; ``index_before``/``date_before`` describe the
-    previous assessment, ``None`` when there is none.
+    previous assessment, ``None`` when there is none. ``figures`` holds every factor that the
+    owner rated and the figures can judge, in catalogue order (empty without data).
     """
 
     strongest: tuple[str, float] | None = None
@@ -66,6 +85,7 @@ class SelfAssessment:
     index_now: float | None = None
     index_before: float | None = None
     date_before: dt.date | None = None
+    figures: tuple[FactorFigures, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -134,6 +154,24 @@ def _trend(w: _Writer, sa: SelfAssessment) -> Finding | None:
     return Finding("trend", w.say(
         key, date=format_date(sa.date_before, w.locale), before=format_integer(before, w.locale),
         now=format_integer(now, w.locale), delta=format_points(now - before, w.locale)), "01")
+
+
+def _self_image(w: _Writer, sa: SelfAssessment) -> Finding | None:
+    """The factor whose figures are furthest below (else above) the owner's rating."""
+    for verdict, gap in (("data_weaker", lambda c: c.owner - c.data),
+                         ("data_stronger", lambda c: c.data - c.owner)):
+        checks = [c for c in sa.figures if c.verdict == verdict]
+        if not checks:
+            continue
+        first = max(checks, key=gap)  # the first of equal gaps, in catalogue order
+        text = w.say(verdict, factor=first.factor,
+                     data=format_decimal(first.data, w.locale, 0),
+                     owner=format_decimal(first.owner, w.locale, 0))
+        others = [w.say("quoted", name=c.factor) for c in checks if c is not first]
+        if others:
+            text += " " + w.say(f"{verdict}_others", names=", ".join(others))
+        return Finding("self_image", text, "01")
+    return None
 
 
 def _risk(w: _Writer, known: Mapping[str, float]) -> Finding | None:
@@ -206,7 +244,8 @@ def derive_findings(figures: Mapping[str, float | None], assessment: SelfAssessm
     w = _Writer("en" if language == "en" else "de", locale, currency, _texts())
     known = {k: float(v) for k, v in figures.items() if v is not None and math.isfinite(v)}
     sa = assessment or SelfAssessment()
-    candidates = (_factors(w, sa), _risk(w, known), _lever(w, known), _trend(w, sa),
+    candidates = (_factors(w, sa), _risk(w, known), _lever(w, known), _self_image(w, sa),
+                  _trend(w, sa),
                   _referral(w, known), _unprofitable(w, known), _winback(w, known),
                   _regulars(w, known))
     return [f for f in candidates if f is not None][:MAX_FINDINGS]

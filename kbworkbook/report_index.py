@@ -75,8 +75,10 @@ def _safe(call: Callable[[], Any], fallback: Any, errors: list[str], language: s
     return fallback
 
 
-def _self_assessment(ws: Workspace, language: str) -> Any:
-    """The latest six-factor assessment as :class:`~kbworkbook.findings.SelfAssessment`."""
+def _self_assessment(ctx: Any, ws: Workspace, language: str) -> Any:
+    """The latest six-factor assessment as :class:`~kbworkbook.findings.SelfAssessment`, with
+    chapter 01's comparison against the analysis' figures (the same function and reference
+    values the chapter uses; the figures are read from the cached analysis, not recomputed)."""
     from .chapters import questionnaire as q
     from .findings import SelfAssessment
     from .questionnaires.scoring import handlungsbedarf, strongest_and_weakest
@@ -106,7 +108,22 @@ def _self_assessment(ws: Workspace, language: str) -> Any:
         index_now=score.index,
         index_before=before.index if before is not None else None,
         date_before=history[-2].started.date() if before is not None else None,
+        figures=_figures_check(ctx, language),
     )
+
+
+def _figures_check(ctx: Any, language: str) -> tuple[Any, ...]:
+    """Every six-factor factor that the owner rated and the figures judge (chapter 01)."""
+    from .chapters._selfimage import comparison
+    from .findings import FactorFigures
+
+    found = comparison(ctx, "sechs_faktoren")
+    if isinstance(found, str):  # chapter 01 says why; the index goes without
+        return ()
+    catalogue, image = found
+    return tuple(FactorFigures(catalogue.factor(c.factor).label(language), c.owner, c.data,
+                               c.verdict)
+                 for c in image.factors if c.data is not None and c.gap is not None)
 
 
 def _findings_html(ctx: Any, ws: Workspace, language: str) -> str:
@@ -115,7 +132,7 @@ def _findings_html(ctx: Any, ws: Workspace, language: str) -> str:
     from .findings import derive_findings, findings_title
 
     figures = {f.key: f.value for f in key_figures(ctx.analysis())}
-    found = derive_findings(figures, _self_assessment(ws, language), language, ws.locale,
+    found = derive_findings(figures, _self_assessment(ctx, ws, language), language, ws.locale,
                             ws.currency)
     if not found:
         return ""

@@ -3,13 +3,25 @@
 from __future__ import annotations
 
 import datetime as dt
+import html
 import re
 from decimal import ROUND_HALF_UP, Decimal
+from pathlib import Path
 
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from kbworkbook.findings import SelfAssessment, chapter_question, derive_findings
+from kbworkbook.findings import (
+    MAX_FINDINGS,
+    FactorFigures,
+    SelfAssessment,
+    chapter_question,
+    derive_findings,
+)
+from kbworkbook.notebook import Context
+from kbworkbook.report_index import _findings_html
+from kbworkbook.store import AnswerStore
+from kbworkbook.workspace import Workspace, create_workspace
 
 NBSP = "\u00a0"
 SAMPLE_FIGURES = {"churn": 0.493, "crr": 0.507, "active_customers": 1523.0, "clv": 141.2,
@@ -98,3 +110,112 @@ def test_rare_referrals_and_many_unprofitable_customers_link_into_the_action_pla
     assert "200 der 1’523" in unprofitable.text and f"3.1{NBSP}%" in unprofitable.text
     calm = dict(figures, referral_rate=0.34, unprofitable_customers=4.0)
     assert {f.key for f in derive_findings(calm, None)}.isdisjoint({"referral", "unprofitable"})
+
+
+#: chapter 01's comparison of the sample client (tests/test_chapters_selfimage.py works it out
+#: by hand): F5 owner 65, figures 46.9 → weaker; F6 owner 30, figures 72.5 → stronger; F1
+#: owner 75, figures 69.0 → matches
+SAMPLE_IMAGE = (FactorFigures("Leistung & Zuverlässigkeit", 75.0, 69.0, "agrees"),
+                FactorFigures("Feedback & Beschwerdemanagement", 65.0, 46.9, "data_weaker"),
+                FactorFigures("Belohnung & Gemeinschaft", 30.0, 72.5, "data_stronger"))
+
+
+def _with_image(*image: FactorFigures) -> SelfAssessment:
+    return SelfAssessment(ASSESSMENT.strongest, ASSESSMENT.top_need, ASSESSMENT.index_now,
+                          ASSESSMENT.index_before, ASSESSMENT.date_before, figures=image)
+
+
+def test_figures_weaker_than_the_owners_rating_are_a_finding_of_chapter_01() -> None:
+    found = derive_findings(SAMPLE_FIGURES, _with_image(*SAMPLE_IMAGE), "de", "de-CH", "CHF")
+    # ranked after the lever and before the trend; the list stays at five
+    assert [f.key for f in found] == ["factors", "risk", "lever", "self_image", "trend"]
+    image = found[3]
+    assert image.chapter == "01"
+    # the weaker factor wins over the stronger one; scores as chapter 01 writes them
+    assert image.text.startswith("Ihre Zahlen zeichnen bei »Feedback & Beschwerdemanagement« "
+                                 "ein schwächeres Bild als Ihre Einschätzung: 47 statt 65 von "
+                                 "100 Punkten. Das kann gute Gründe haben")
+    assert "Belohnung" not in image.text and "auch" not in image.text
+    english = derive_findings({}, _with_image(*SAMPLE_IMAGE), "en", "en", "CHF")
+    assert english[1].text.startswith(
+        "Your figures paint a weaker picture of 'Feedback & Beschwerdemanagement' than your "
+        "assessment: 47 instead of 65 of 100 points. There may be good reasons")
+
+
+def test_agreeing_figures_give_no_finding_and_stronger_ones_a_careful_one() -> None:
+    agrees = _with_image(SAMPLE_IMAGE[0])
+    assert "self_image" not in {f.key for f in derive_findings({}, agrees)}
+    (_, stronger, _) = derive_findings({}, _with_image(*SAMPLE_IMAGE[::2]))
+    assert stronger.text == (
+        "Ihre Zahlen zeichnen bei »Belohnung & Gemeinschaft« ein stärkeres Bild als Ihre "
+        "Einschätzung: 73 statt 30 von 100 Punkten – vielleicht eine Stärke, auf die Sie bauen "
+        "können.")
+
+
+def test_several_weaker_factors_name_the_largest_gap_first() -> None:
+    image = (FactorFigures("A", 70.0, 50.0, "data_weaker"),  # 20 below
+             FactorFigures("B", 90.0, 40.0, "data_weaker"),  # 50 below: named first
+             FactorFigures("C", 80.0, 60.0, "data_weaker"),  # 20 below
+             FactorFigures("D", 10.0, 90.0, "data_stronger"))
+    (_, found, _) = derive_findings({}, _with_image(*image), "de", "de-DE", "EUR")
+    assert found.text.startswith("Ihre Zahlen zeichnen bei »B« ein schwächeres Bild als Ihre "
+                                 "Einschätzung: 40 statt 90 von 100 Punkten.")
+    assert found.text.endswith(" Schwächer als eingeschätzt auch: »A«, »C«.")
+    assert "»D«" not in found.text
+
+
+# -- the index: chapter 01's comparison reaches the findings ---------------------------------
+
+XSS = "<script>alert(1)</script> & Co"
+_ONE_FACTOR = """id = "sechs_faktoren"
+[title]
+de = "Eigene Faktoren"
+[[factors]]
+key = "A"
+de = "{name}"
+[[factors.items]]
+key = "A.1"
+de = "Beschwerden lösen wir schnell."
+data = ["complaint_days"]
+"""
+
+
+def _index_findings(ws: Workspace, language: str = "de") -> str:
+    return _findings_html(Context(workspace=ws, language=language), ws, language)
+
+
+def test_the_index_names_a_factor_whose_figures_are_weaker(tmp_path: Path) -> None:
+    """Complaints solved in 2 and 4 days: mean 3 → 40 + 40·(7 − 3)/5 = 72 on the 0–100 scale.
+    Owner »trifft voll zu« (100): 28 below, more than the tolerance of 15 → weaker; owner
+    »trifft eher zu« (75): 3 apart → matches, no finding."""
+    ws = create_workspace(tmp_path / "ws", client="Testfirma AG", locale="de-DE")
+    (ws.root / "data" / "beschwerden.csv").write_text(
+        "Datum;Erledigt;Zufrieden;Tage bis Lösung\n02.01.2025;ja;ja;2\n03.01.2025;ja;nein;4\n",
+        encoding="utf-8")
+    (ws.root / "questionnaires").mkdir()
+    (ws.root / "questionnaires" / "sechs.toml").write_text(_ONE_FACTOR.format(name=XSS),
+                                                           encoding="utf-8")
+    store = AnswerStore(ws, now=lambda: dt.datetime(2025, 2, 1, 9, 0))
+    store.update("sechs_faktoren", answers={"A.1": 5})
+    page = _index_findings(ws)
+    assert "<script>" not in page
+    assert (f"<li>Ihre Zahlen zeichnen bei »{html.escape(XSS)}« ein schwächeres Bild als Ihre "
+            "Einschätzung: 72 statt 100 von 100 Punkten.") in page
+    assert 'href="01_kundenbindungsformel.html"' in page
+    AnswerStore(ws, now=lambda: dt.datetime(2025, 3, 1, 9, 0)).update(
+        "sechs_faktoren", answers={"A.1": 4})
+    assert "Ihre Zahlen zeichnen" not in _index_findings(ws)
+
+
+def test_the_sample_index_says_what_chapter_01_says() -> None:
+    """The sample client: F5 owner 65, figures 47 (tests/test_chapters_selfimage.py)."""
+    ws = Workspace.open(None)
+    page = html.unescape(_index_findings(ws))
+    items = re.findall(r"<li>(.*?)</li>", page)
+    assert len(items) == MAX_FINDINGS
+    assert items[3].startswith("Ihre Zahlen zeichnen bei »Feedback & Beschwerdemanagement« ein "
+                               "schwächeres Bild als Ihre Einschätzung: 47 statt 65 von 100 "
+                               "Punkten.")
+    english = html.unescape(_index_findings(ws, "en"))
+    assert ("Your figures paint a weaker picture of 'Feedback & complaint management' than "
+            "your assessment: 47 instead of 65 of 100 points.") in english

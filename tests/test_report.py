@@ -215,6 +215,12 @@ def test_index_opens_with_findings_that_match_their_chapters(sample_report) -> N
         figures += re.findall(r"»[^«]+«", text)  # factor names as chapter 01 writes them
         for figure in figures:
             assert figure in chapter, (figure, target)
+    # chapter 01's self-image: the factor whose figures are weaker, with both scores as the
+    # chapter's table shows them (owner 65, figures 47)
+    (image,) = [re.sub(r"<[^>]+>", "", i) for i in items if "Ihre Zahlen zeichnen" in i]
+    assert "»Feedback &amp; Beschwerdemanagement«" in image and "47 statt 65" in image
+    ch01 = _body(pages["01_kundenbindungsformel.html"]).replace(' class="num"', "")
+    assert "<td>Feedback &amp; Beschwerdemanagement</td><td>65</td><td>47</td>" in ch01
     # every chapter row says what the chapter answers
     assert "Welche Kunden tragen Ihr Geschäft" in index
 
