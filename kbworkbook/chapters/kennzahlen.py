@@ -100,6 +100,7 @@ _LBL: dict[str, dict[str, str]] = {
         "months_unit": "{m} Monate",
         "theme": "Thema", "quote": "Zitat (gekürzt, Kontaktdaten und Namen entfernt)",
         "from": "von", "theme_count": "{theme} ({n} Kommentare)",
+        "theme_count_one": "{theme} (1 Kommentar)",
         "one_promoter": "Promotor", "one_passive": "Passiver", "one_detractor": "Kritiker",
         "group_survey": "Segment (Umfrage)", "group_rfm": "RFM-Segment",
         "group_customer_type": "Kundentyp",
@@ -136,6 +137,7 @@ _LBL: dict[str, dict[str, str]] = {
         "months_unit": "{m} months",
         "theme": "Theme", "quote": "Quote (shortened, contact data and names removed)",
         "from": "from", "theme_count": "{theme} ({n} comments)",
+        "theme_count_one": "{theme} (1 comment)",
         "one_promoter": "promoter", "one_passive": "passive", "one_detractor": "detractor",
         "group_survey": "Segment (survey)", "group_rfm": "RFM segment",
         "group_customer_type": "Customer type",
@@ -282,10 +284,12 @@ def voice(ctx: Context) -> list[Any]:
     blocks.append(figure_of(theme_bars(found, language=ctx.language, locale=loc)))
     bands = {b: lbl(ctx, f"one_{b}") for b in ("promoter", "passive", "detractor")}
     rows = []
-    for theme in found.themes:
-        name = lbl(ctx, "theme_count", theme=theme.label(ctx.language),
-                   n=format_integer(theme.total, loc))
-        for i, quote in enumerate(theme.quotes or ()):
+    for theme in found.themes:  # every theme with its count (figures.json nps_theme_*)
+        name = lbl(ctx, "theme_count_one" if theme.total == 1 else "theme_count",
+                   theme=theme.label(ctx.language), n=format_integer(theme.total, loc))
+        if not theme.quotes:  # no comment long enough to quote
+            rows.append([name, "–", ""])
+        for i, quote in enumerate(theme.quotes):
             rows.append([name if i == 0 else "",
                          f"»{localised_placeholders(quote.text, ctx.language)}«",
                          bands[quote.band]])
