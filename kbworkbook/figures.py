@@ -56,6 +56,7 @@ __all__ = [
     "ClvConvention",
     "ComplaintFigures",
     "EngagementByBase",
+    "THEME_PREFIX",
     "KeyFigure",
     "MarginBasis",
     "NpsChange",
@@ -69,6 +70,7 @@ __all__ = [
     "customer_value",
     "engagement_by_base",
     "engagement_history",
+    "figure_spec",
     "figures_document",
     "format_figure",
     "key_figures",
@@ -953,6 +955,27 @@ FIGURE_KEYS: Mapping[str, tuple[str, int, tuple[str, ...]]] = {
     "nps_trend": ("points", 0, ("01",)),
 }
 
+#: the comments of the window's NPS answers per theme, one key per theme of the catalogue
+#: (packaged + the workspace's ``[nps_themes]``, e.g. ``nps_theme_preis``): a count, shown in
+#: chapter 03 »Was Kunden sagen« when at least one comment speaks of the theme
+THEME_PREFIX = "nps_theme_"
+_THEME_SPEC: tuple[str, int, tuple[str, ...]] = ("count", 0, ("03",))
+
+
+def figure_spec(key: str) -> tuple[str, int, tuple[str, ...]]:
+    """(unit, decimals as shown, chapters) of figure ``key`` (:data:`FIGURE_KEYS` or a theme
+    count); ``KeyError`` for an unknown key."""
+    if key.startswith(THEME_PREFIX):
+        return _THEME_SPEC
+    return FIGURE_KEYS[key]
+
+
+def _theme_values(a: Analysis) -> dict[str, float | None]:
+    from .voice import theme_counts
+
+    return {f"{THEME_PREFIX}{key}": value
+            for key, value in theme_counts(a.nps_themes, a.settings.nps_themes).items()}
+
 
 def _values(a: Analysis) -> dict[str, float | None]:
     p, r, c = a.purchases, a.retention, a.complaints
@@ -986,6 +1009,7 @@ def _values(a: Analysis) -> dict[str, float | None]:
         "top10_revenue_share": a.concentration.top_n_share if a.concentration else None,
         "top20pct_revenue_share": a.concentration.top_share_share if a.concentration else None,
         "nps_comments": float(a.nps_themes.comments) if a.nps_themes else None,
+        **_theme_values(a),
         "second_purchase_rate": a.early.second_purchase_rate if a.early else None,
         "cohort_month1_loss": a.early.month_one_loss if a.early else None,
         "complaint_days": c.mean_days if c else None,
@@ -998,15 +1022,17 @@ def _defined(value: float | None) -> bool:
 
 
 def key_figures(analysis: Analysis) -> list[KeyFigure]:
-    """Every key of :data:`FIGURE_KEYS` once; an undefined figure has value ``None`` and no
-    chapters."""
+    """Every key of :data:`FIGURE_KEYS` once, the theme counts after ``nps_comments``; an
+    undefined figure has value ``None`` and no chapters (nor has a theme no comment names)."""
     out = []
     for key, value in _values(analysis).items():
-        unit, _digits, chapters = FIGURE_KEYS[key]
+        unit, _digits, chapters = figure_spec(key)
         ok = _defined(value)
+        if key.startswith(THEME_PREFIX) and not value:
+            chapters = ()
         window = analysis.window.iso()
-        if (key in ("nps", "nps_answers", "nps_comments") and analysis.nps is not None
-                and not analysis.nps_dated):
+        if ((key in ("nps", "nps_answers", "nps_comments") or key.startswith(THEME_PREFIX))
+                and analysis.nps is not None and not analysis.nps_dated):
             window = "all answers (undated)"
         if key.startswith("lifecycle_"):  # a count at the Stichtag, not over the window
             window = analysis.as_of.date().isoformat()
@@ -1050,7 +1076,7 @@ def format_figure(key: str, value: float | None, locale: str, currency: str) -> 
         format_points,
     )
 
-    unit, digits, _ = FIGURE_KEYS[key]
+    unit, digits, _ = figure_spec(key)
     if unit == "fraction":
         return format_percent(value, locale, digits)
     if unit == "currency":

@@ -39,6 +39,7 @@ __all__ = [
     "NpsGroups",
     "customer_types",
     "nps_groups",
+    "theme_counts",
     "window_answers",
     "window_themes",
 ]
@@ -77,6 +78,20 @@ def window_themes(frame: pd.DataFrame, window: Any,
     themes, _problems = theme_catalogue(custom)  # the chapter shows the problems
     found = comment_themes(answers["score"], answers["comment"], _clean, themes)
     return found if found.comments else None
+
+
+def theme_counts(found: CommentThemes | None,
+                 custom: Mapping[str, Any] | None = None) -> dict[str, float | None]:
+    """Per theme of the catalogue (the packaged themes with the workspace's ``[nps_themes]``
+    merged over them, catalogue order): how many of the window's comments speak of it – a
+    comment may speak of several themes, so the counts need not add up to the comments. A
+    theme no comment names counts 0 (a follow-up can compare it); without comments every
+    count is ``None``. Counts only: nothing of the comments themselves."""
+    themes, _problems = theme_catalogue(custom)
+    if found is None:
+        return dict.fromkeys((t.key for t in themes), None)
+    counts = {t.key: t.total for t in found.themes}
+    return {t.key: float(counts.get(t.key, 0)) for t in themes}
 
 
 # -- NPS per group ------------------------------------------------------------------------------

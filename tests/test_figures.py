@@ -14,6 +14,7 @@ from kbworkbook import economics, metrics
 from kbworkbook.errors import MetricError
 from kbworkbook.figures import (
     FIGURE_KEYS,
+    THEME_PREFIX,
     ClvConvention,
     Settings,
     Window,
@@ -34,6 +35,7 @@ from kbworkbook.figures import (
     previous_purchases,
     retention_series,
 )
+from kbworkbook.metrics.comments import default_themes
 
 WINDOW = Window.ending("2025-12-31", 12)
 
@@ -187,7 +189,12 @@ def test_figures_document_each_key_once_undefined_without_chapters() -> None:
     a = analyse(_tables(), Settings(), "2025-12-31")
     doc = figures_document(a, "EUR")
     keys = [f["key"] for f in doc["figures"]]
-    assert keys == list(FIGURE_KEYS) and len(set(keys)) == len(keys)
+    # the comment count of each packaged theme right after the comments (none here)
+    themes = [f"{THEME_PREFIX}{t.key}" for t in default_themes()]
+    at = keys.index("nps_comments") + 1
+    assert keys[at:at + len(themes)] == themes
+    assert [k for k in keys if k not in themes] == list(FIGURE_KEYS)
+    assert len(set(keys)) == len(keys)
     by_key = {f["key"]: f for f in doc["figures"]}
     assert by_key["complaint_satisfaction"] == {
         "key": "complaint_satisfaction", "value": None, "unit": "fraction",

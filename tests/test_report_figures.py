@@ -13,7 +13,8 @@ from pathlib import Path
 import pytest
 from bs4 import BeautifulSoup
 
-from kbworkbook.figures import format_figure
+from kbworkbook.figures import THEME_PREFIX, format_figure
+from kbworkbook.metrics.comments import default_themes
 
 pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("report")]
 
@@ -86,6 +87,9 @@ WHERE: dict[str, dict[str, tuple[str, int | None]]] = {
     "top20pct_revenue_share": {"04": ("Umsatzanteil der umsatzstärksten 20 % der Kunden", 1)},
     "nps_comments": {},  # in a sentence of »Was Kunden sagen«
 }
+#: the comments per theme (nps_theme_<key>) stand in the first column of chapter 03's quote
+#: table, »Preis und Leistung (10 Kommentare)«
+THEMES = {t.key: t.label_de for t in default_themes()}
 
 
 def _soup(out: Path, number: str) -> BeautifulSoup:
@@ -140,11 +144,19 @@ def test_every_figure_reads_the_same_wherever_it_is_shown(sample_report) -> None
     out = sample_report.out_dir
     soups = {n: _soup(out, n) for n in PAGES}
     index = BeautifulSoup((out / "index.html").read_text(encoding="utf-8"), "html.parser")
-    checked = 0
+    checked = themes = 0
     for item in _figures(out)["figures"]:
         if item["value"] is None:
             continue
         expected = format_figure(item["key"], item["value"], "de-CH", "CHF")
+        if item["key"].startswith(THEME_PREFIX):  # »Was Kunden sagen«: »Preis … (10 Kommentare)«
+            assert item["chapters"] == (["03"] if item["value"] else []), item
+            if item["value"]:
+                label = THEMES[item["key"].removeprefix(THEME_PREFIX)]
+                count = "1 Kommentar" if expected == "1" else f"{expected} Kommentare"
+                assert _cells(soups["03"], f"{label} ({count})"), item["key"]
+                themes += 1
+            continue
         assert set(item["chapters"]) == set(WHERE[item["key"]]), item["key"]
         for number in item["chapters"]:
             label, column = WHERE[item["key"]][number]
@@ -162,6 +174,7 @@ def test_every_figure_reads_the_same_wherever_it_is_shown(sample_report) -> None
                         "\u00a0", " "), (item["key"], number, cells)
                 checked += 1
     assert checked >= 30
+    assert themes == 9  # the sample's comments speak of 9 of the 10 themes
 
 
 def _money(text: str) -> float:

@@ -281,3 +281,60 @@ def test_sample_quotes_leave_out_what_was_masked() -> None:
     assert "Seit der Preiserhöhung kaufe ich weniger hier." in page
     assert not re.search(r"\d{3} \d{2} \d{2}", page) and "example.ch" not in page
     assert np.all([len(q) <= 145 for q in re.findall(r"»([^«]*)«", page)])
+
+
+def test_figures_json_counts_the_comments_of_each_theme(tmp_path: Path) -> None:
+    """Five comments of the window, one of 2024 (history, not counted): »Preis« in three (one
+    also »Freundlichkeit«), »Wartezeit« in one too short to quote, one in no theme. Every
+    theme of the catalogue gets its key, 0 where no comment names it; counts only."""
+    ws = create_workspace(tmp_path / "ws", "Testbäckerei", locale="de-CH")
+    comments = {"Der Preis ist leider zu hoch geworden.": (3, "2025-11-15"),
+                "Sehr freundliche Bedienung, faire Preise.": (10, "2025-11-15"),
+                "Zu teuer.": (2, "2025-11-15"),
+                "Lange Wartezeit!": (6, "2025-11-15"),
+                "Alles super": (9, "2025-11-15"),
+                "Die Wartezeit ist viel zu lang.": (4, "2024-11-15")}
+    nps = pd.DataFrame({"score": pd.array([s for s, _ in comments.values()], dtype="Int64"),
+                        "date": pd.to_datetime([d for _, d in comments.values()]),
+                        "comment": list(comments)})
+    ctx = Context(workspace=ws, language="de", as_of=dt.date(2025, 12, 31),
+                  _tables={"transactions": None, "nps": nps, "posts": None,
+                           "complaints": None})
+    doc = figures_document(ctx.analysis(), "CHF")
+    by_key = {f["key"]: f for f in doc["figures"]}
+    themes = {k: f for k, f in by_key.items() if k.startswith("nps_theme_")}
+    assert {k: f["value"] for k, f in themes.items() if f["value"]} == {
+        "nps_theme_preis": 3, "nps_theme_freundlichkeit": 1, "nps_theme_wartezeit": 1}
+    assert len(themes) == 10 and by_key["nps_comments"]["value"] == 5
+    assert by_key["nps_theme_preis"] == {"key": "nps_theme_preis", "value": 3.0,
+                                         "unit": "count", "window": "2025-01-01/2025-12-31",
+                                         "chapters": ["03"]}
+    assert by_key["nps_theme_oeffnungszeiten"]["chapters"] == []  # not shown
+    # each count as chapter 03 writes it, a theme without a quote too
+    page = _page(kennzahlen.voice(ctx))
+    assert "<td>Preis und Leistung (3 Kommentare)</td>" in page
+    assert "<td>Freundlichkeit und Bedienung (1 Kommentar)</td>" in page
+    assert "<td>Wartezeit (1 Kommentar)</td><td>–</td>" in page
+    text = json.dumps(doc, ensure_ascii=False)
+    for comment in comments:
+        assert comment not in text
+
+
+def test_theme_counts_without_comments_are_undefined_and_follow_the_consultants_themes(
+        tmp_path: Path) -> None:
+    ws = create_workspace(tmp_path / "ws", "Testbäckerei", locale="de-CH")
+    config = ws.root / "kbworkbook.toml"
+    config.write_text(config.read_text(encoding="utf-8") + (
+        '\n[nps_themes.parkplatz]\nde = "Parkplätze"\nkeywords = ["parkpl*"]\n'
+        '\n[nps_themes.ambiente]\nenabled = false\n'), encoding="utf-8")
+    ws = type(ws).open(ws.root)
+    nps = pd.DataFrame({"score": pd.array([2, 9], dtype="Int64")})
+    ctx = Context(workspace=ws, language="de", as_of=dt.date(2025, 12, 31),
+                  _tables={"transactions": None, "nps": nps, "posts": None,
+                           "complaints": None})
+    themes = [f for f in figures_document(ctx.analysis(), "CHF")["figures"]
+              if f["key"].startswith("nps_theme_")]
+    keys = [f["key"] for f in themes]
+    assert "nps_theme_parkplatz" in keys and "nps_theme_ambiente" not in keys
+    assert all(f["value"] is None and f["chapters"] == [] for f in themes)
+    assert {f["window"] for f in themes} == {"all answers (undated)"}
