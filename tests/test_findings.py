@@ -219,3 +219,30 @@ def test_the_sample_index_says_what_chapter_01_says() -> None:
     english = html.unescape(_index_findings(ws, "en"))
     assert ("Your figures paint a weaker picture of 'Feedback & complaint management' than "
             "your assessment: 47 instead of 65 of 100 points.") in english
+
+
+def _verdict(owner: float, data: float) -> str:
+    return "data_weaker" if data < owner - 15 else "data_stronger" if data > owner + 15 \
+        else "agrees"
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.tuples(st.integers(0, 100), st.integers(0, 100)), min_size=1, max_size=6))
+def test_the_self_image_finding_names_the_largest_gap_and_only_a_real_one(
+        scores: list[tuple[int, int]]) -> None:
+    image = tuple(FactorFigures(f"F{i}", float(o), float(d), _verdict(o, d))
+                  for i, (o, d) in enumerate(scores))
+    found = [f for f in derive_findings({}, _with_image(*image)) if f.key == "self_image"]
+    weaker = [c for c in image if c.verdict == "data_weaker"]
+    stronger = [c for c in image if c.verdict == "data_stronger"]
+    if not weaker and not stronger:
+        assert not found
+        return
+    (finding,) = found
+    named = re.match(r"Ihre Zahlen zeichnen bei »(F\d)« ein (\w+) Bild", finding.text)
+    assert named, finding.text
+    pool = weaker or stronger
+    gap = max(abs(c.owner - c.data) for c in pool)
+    check = next(c for c in pool if c.factor == named[1])
+    assert abs(check.owner - check.data) == gap
+    assert named[2] == ("schwächeres" if weaker else "stärkeres")
