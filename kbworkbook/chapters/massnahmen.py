@@ -433,9 +433,8 @@ def sensitivity(ctx: Context) -> list[Any]:
     candidates = [0.0, 0.005, 0.01, 0.02, 0.03, 0.04, 0.05, 0.06, 0.08, 0.10]
     uplifts = sorted({u for u in candidates if u <= room} | {round(min(inputs.uplift, room), 4)})
     table = sensitivity_table(inputs, uplifts)
-    fig, ax = plt.subplots(figsize=(7.5, 4.8))
+    fig, ax = plt.subplots(figsize=(7.5, 4.8), layout="constrained")
     roi_heatmap(table, ax=ax, language=ctx.language, locale=ctx.locale)
-    fig.tight_layout()
     return [markdown(ctx, _TEXTS, "sensitivity"), fig]
 
 
@@ -456,10 +455,9 @@ def profit_by_year_section(ctx: Context) -> list[Any]:
     after = profit_by_year(fig_data.acquisition_cost.value, fig_data.margin_per_customer,
                            years=PROFIT_YEARS, retention=r1,
                            discount_rate=fig_data.discount_rate.value)
-    fig, ax = plt.subplots(figsize=(8, 4.5))
+    fig, ax = plt.subplots(figsize=(8, 4.5), layout="constrained")
     profit_by_year_area(base, ax=ax, language=ctx.language, currency=ctx.currency,
                         locale=ctx.locale)
-    fig.tight_layout()
     return [
         markdown(ctx, _TEXTS, "profit"),
         fig,
@@ -489,9 +487,8 @@ def word_of_mouth(ctx: Context) -> list[Any]:
     wom = complaint_word_of_mouth(c, q, include_silent=True)
     kept = retained_complainants(c, q, quick_share=fig_data.complaint_quick_share.value,
                                  customer_value=fig_data.customer_lifetime_value)
-    fig, ax = plt.subplots(figsize=(6.5, 4))
+    fig, ax = plt.subplots(figsize=(6.5, 4), layout="constrained")
     word_of_mouth_bars(wom, ax=ax, language=ctx.language, locale=ctx.locale)
-    fig.tight_layout()
     loc = ctx.locale
     blocks += [
         fig,
