@@ -526,7 +526,10 @@ class Analysis:
     def computed(self) -> dict[str, Any]:
         """Every part computed (reading the tables they need) and the notes: what a cache
         keeps (frozen dataclasses, numbers, small frames; no customer ids)."""
-        out: dict[str, Any] = {name: getattr(self, name) for name in self.parts()}
+        from .metrics._orders import shared_orders
+
+        with shared_orders():  # the parts net the same receipts once
+            out: dict[str, Any] = {name: getattr(self, name) for name in self.parts()}
         out["notes"] = list(self._notes)
         return out
 

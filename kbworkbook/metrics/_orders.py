@@ -14,22 +14,33 @@ see :func:`kbworkbook.metrics._common.order_codes`. Its lines are netted:
 Walk-in receipts (customer code -1) are netted like any other, but a walk-in credit note never
 cancels a purchase. Revenue stays line-based and net everywhere; only the COUNT of purchases
 (orders, active customers, repeat buyers, last purchase day) uses the netted receipts.
+
+Within :func:`shared_orders` (the analysis computes its parts in one), netting the same lines
+again returns the first result: the analysis' parts net all lines up to the Stichtag nine times
+(0.2 s each at 10^6 lines). The memo is keyed by a digest of the inputs' content (not their
+identity), holds at most :data:`MEMO_BYTES` and ends with the block.
 """
 
 from __future__ import annotations
 
+import contextlib
+import hashlib
 from collections import defaultdict
+from collections.abc import Iterator
+from contextvars import ContextVar
 from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
 
-from kbworkbook.metrics._common import order_codes
+from kbworkbook.metrics._common import ORDER_CODE, order_codes
 
-__all__ = ["REFUND_DAYS", "Orders", "net_orders"]
+__all__ = ["MEMO_BYTES", "REFUND_DAYS", "Orders", "net_orders", "shared_orders"]
 
 #: A credit note more than this many days after a purchase does not cancel it (return period).
 REFUND_DAYS = 30
+#: Most bytes of netted receipts :func:`shared_orders` keeps (about 33 MB per 10^6 lines).
+MEMO_BYTES = 256 * 2**20
 
 
 @dataclass(frozen=True)
@@ -45,6 +56,57 @@ class Orders:
     @property
     def count(self) -> int:
         return int(self.net.size)
+
+    @property
+    def nbytes(self) -> int:
+        return sum(a.nbytes for a in (self.line_order, self.customer, self.day, self.net,
+                                      self.purchase))
+
+
+@dataclass
+class _Memo:
+    """Netted receipts by input digest, with how often each was asked for."""
+
+    found: dict[bytes, Orders]
+    hits: dict[bytes, int]
+
+
+_MEMO: ContextVar[_Memo | None] = ContextVar("kbworkbook_orders_memo", default=None)
+
+
+@contextlib.contextmanager
+def shared_orders() -> Iterator[None]:
+    """Within the block, :func:`net_orders` of lines already netted returns that result."""
+    token = _MEMO.set(_Memo({}, {}))
+    try:
+        yield
+    finally:
+        _MEMO.reset(token)
+
+
+def _digest(frame: pd.DataFrame, arrays: tuple[np.ndarray, ...]) -> bytes | None:
+    """Content digest of what :func:`net_orders` reads; ``None`` when order numbers are not
+    coded (:data:`ORDER_CODE`): hashing their text would cost what it saves."""
+    h = hashlib.blake2b(digest_size=20)
+    if "order_id" in frame.columns:
+        if ORDER_CODE not in frame.columns:
+            return None
+        arrays = (*arrays, frame[ORDER_CODE].to_numpy(dtype=np.int64))
+    for array in arrays:
+        h.update(str((array.dtype.str, array.shape)).encode())
+        h.update(np.ascontiguousarray(array).data)
+    return h.digest()
+
+
+def _remember(memo: _Memo, key: bytes, orders: Orders) -> None:
+    """Keep ``orders``; while over :data:`MEMO_BYTES`, forget the least asked-for entry."""
+    for array in (orders.line_order, orders.customer, orders.day, orders.net, orders.purchase):
+        array.setflags(write=False)  # shared by every caller: nobody may change it
+    memo.found[key] = orders
+    memo.hits.setdefault(key, 0)
+    while sum(o.nbytes for o in memo.found.values()) > MEMO_BYTES and memo.found:
+        least = min(memo.found, key=lambda k: memo.hits[k])
+        del memo.found[least]
 
 
 def _cancel_full_refunds(customer: np.ndarray, day: np.ndarray, net: np.ndarray,
@@ -87,6 +149,19 @@ def net_orders(frame: pd.DataFrame, cust: np.ndarray, days: np.ndarray,
     if rev.size == 0:
         empty = np.zeros(0, dtype=np.int64)
         return Orders(empty, empty, empty, np.zeros(0), np.zeros(0, dtype=bool))
+    memo = _MEMO.get()
+    key = None if memo is None else _digest(frame, (cust, days, rev))
+    if memo is not None and key is not None:
+        memo.hits[key] = memo.hits.get(key, 0) + 1
+        if key in memo.found:
+            return memo.found[key]
+    orders = _net(frame, cust, days, rev)
+    if memo is not None and key is not None:
+        _remember(memo, key, orders)
+    return orders
+
+
+def _net(frame: pd.DataFrame, cust: np.ndarray, days: np.ndarray, rev: np.ndarray) -> Orders:
     codes = order_codes(frame, cust, days)
     n = int(codes.max()) + 1
     customer = np.zeros(n, dtype=np.int64)

@@ -1,0 +1,83 @@
+"""Netted receipts shared within the analysis (``shared_orders``): the same results, once."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+import kbworkbook.metrics._orders as orders_module
+from kbworkbook.metrics._common import customer_codes, day_numbers, with_order_codes
+from kbworkbook.metrics._orders import net_orders, shared_orders
+
+lines = st.lists(
+    st.tuples(st.integers(0, 60), st.sampled_from(["1", "2", "3"]),
+              st.sampled_from([-12.5, -4.0, 4.0, 12.5, 20.0]),
+              st.sampled_from([None, "A", "B", "C"])),
+    min_size=1, max_size=40)
+
+
+def _frame(rows: list[tuple[int, str, float, str | None]]) -> pd.DataFrame:
+    frame = pd.DataFrame({
+        "date": pd.Timestamp("2025-01-01") + pd.to_timedelta([r[0] for r in rows], unit="D"),
+        "customer_id": pd.array([r[1] for r in rows], dtype="str"),
+        "revenue": [r[2] for r in rows],
+        "order_id": pd.array([r[3] for r in rows], dtype="str"),
+    })
+    return with_order_codes(frame)
+
+
+def _arrays(frame: pd.DataFrame) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    return (customer_codes(frame["customer_id"])[0], day_numbers(frame["date"]),
+            frame["revenue"].to_numpy(dtype="float64"))
+
+
+def _same(a: orders_module.Orders, b: orders_module.Orders) -> bool:
+    return all(np.array_equal(getattr(a, f), getattr(b, f))
+               for f in ("line_order", "customer", "day", "net", "purchase"))
+
+
+@settings(max_examples=60, deadline=None)
+@given(lines, st.integers(0, 60))
+def test_shared_results_equal_fresh_ones_for_every_prefix(rows: list, cut: int) -> None:
+    frame = _frame(rows)
+    cust, days, rev = _arrays(frame)
+    upto = np.flatnonzero(days < days.min() + cut + 1)
+    alone = net_orders(frame.iloc[upto], cust[upto], days[upto], rev[upto])
+    whole = net_orders(frame, cust, days, rev)
+    with shared_orders():
+        first = net_orders(frame.iloc[upto], cust[upto], days[upto], rev[upto])
+        again = net_orders(frame.iloc[upto], cust[upto], days[upto], rev[upto])
+        other = net_orders(frame, cust, days, rev)
+    assert again is first  # netted once
+    assert _same(first, alone) and _same(other, whole)
+
+
+def test_a_shared_result_cannot_be_changed_by_a_caller() -> None:
+    frame = _frame([(0, "1", 20.0, None), (3, "1", -20.0, None)])
+    with shared_orders():
+        found = net_orders(frame, *_arrays(frame))
+        with pytest.raises(ValueError):
+            found.purchase[0] = True
+
+
+def test_changed_content_is_netted_anew_and_the_memo_ends_with_the_block() -> None:
+    frame = _frame([(0, "1", 20.0, None), (3, "2", 5.0, None)])
+    cust, days, rev = _arrays(frame)
+    with shared_orders():
+        first = net_orders(frame, cust, days, rev)
+        changed = net_orders(frame, cust, days, rev * 2)
+        assert changed is not first and changed.net.sum() == pytest.approx(50.0)
+    assert net_orders(frame, cust, days, rev) is not first
+
+
+def test_the_memo_stays_within_its_bytes(monkeypatch: pytest.MonkeyPatch) -> None:
+    frame = _frame([(d, str(d % 3), 10.0 + d, None) for d in range(30)])
+    cust, days, rev = _arrays(frame)
+    monkeypatch.setattr(orders_module, "MEMO_BYTES", 1)  # nothing fits
+    with shared_orders():
+        first = net_orders(frame, cust, days, rev)
+        again = net_orders(frame, cust, days, rev)
+    assert again is not first and _same(again, first)
