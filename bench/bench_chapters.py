@@ -23,6 +23,9 @@ from collections import defaultdict
 from pathlib import Path
 
 TARGET = 1.5
+#: the whole report (workers, the analysis prepared in the report's process, seven chapters,
+#: index), compared with seven baselines
+REPORT = "whole report (jobs 1)"
 
 BASELINE_CELLS = [
     "import matplotlib\nmatplotlib.use('Agg')\nimport matplotlib.pyplot as plt\n"
@@ -74,9 +77,11 @@ def run_report(folder: Path) -> dict[str, float]:
     except ImportError:  # before the table cache existed: only the analysis was kept
         from kbworkbook.analysis_cache import cache_folder as cache_root
     shutil.rmtree(cache_root(Workspace.open(None)), ignore_errors=True)  # a first report
+    started = time.perf_counter()
     result = build_report(None, out=folder / "report", jobs=1, today=dt.date(2026, 1, 15))
+    wall = time.perf_counter() - started
     assert result.ok, [c.reason for c in result.failed]
-    return {c.chapter.notebook: c.seconds for c in result.chapters}
+    return {**{c.chapter.notebook: c.seconds for c in result.chapters}, REPORT: wall}
 
 
 def main() -> None:
@@ -98,9 +103,12 @@ def main() -> None:
     worst = 0.0
     for name, values in chapters.items():
         median = statistics.median(values)
-        worst = max(worst, median / base)
-        print(f"{name:<42} {median:>9.2f} {median / base:>11.2f}  "
+        scale = base * (len(chapters) - 1) if name == REPORT else base
+        if name != REPORT:
+            worst = max(worst, median / base)
+        print(f"{name:<42} {median:>9.2f} {median / scale:>11.2f}  "
               f"{', '.join(f'{v:.2f}' for v in values)}")
+    print(f"(the whole report against {len(chapters) - 1} baselines)")
     verdict = "met" if worst <= TARGET else "NOT met"
     print(f"\nworst chapter {worst:.2f}× baseline (target ≤ {TARGET}×): {verdict}")
 
