@@ -4,9 +4,9 @@ Opening a notebook in JupyterLab starts its kernel (about 0.8 s here), and its f
 imports pandas, matplotlib and kbworkbook (another 0.5 s). ``kbworkbook lab`` loads this module
 into its Jupyter server. Once the server runs, the module starts a session for each chapter
 notebook in the workshop folder, one after the other in chapter order, and lets each kernel
-import what its chapter needs and draw one small chart into memory (:func:`preload_code`).
-This runs silently: no execution count, nothing in the notebook, no name left in the kernel's
-namespace.
+import what its chapter needs and draw one small chart into memory
+(:mod:`kbworkbook.kernel_preload`). This runs silently: no execution count, nothing in the
+notebook, no name left in the kernel's namespace.
 
 Opening a chapter then finds its kernel waiting, as JupyterLab does for any notebook with a
 running session (after a page reload, say). A chapter opened before its turn simply starts its
@@ -26,6 +26,7 @@ from pathlib import Path
 from typing import Any
 
 from .chapters import CHAPTERS, Chapter
+from .kernel_preload import preload_code as chapter_preload
 
 __all__ = ["EXTENSION", "KERNEL_NAME", "chapters_in", "preload_code"]
 
@@ -46,25 +47,8 @@ def chapters_in(folder: Path) -> list[Chapter]:
 
 
 def preload_code(chapter: Chapter) -> str:
-    """What a chapter's kernel does ahead: import the modules of the chapter's cells and draw
-    one small chart into memory (matplotlib's fonts and renderer are loaded on first use). The
-    names used are removed again, so the namespace stays as a fresh kernel's."""
-    modules = ("pandas", "matplotlib.pyplot", "ipywidgets", "kbworkbook", "kbworkbook.notebook",
-               "kbworkbook.forms", "kbworkbook.analysis_cache", "kbworkbook.table_cache",
-               "kbworkbook.plots.metrics", f"kbworkbook.chapters.{chapter.module}")
-    return (
-        "import importlib as _kb_importlib\n"
-        f"for _kb_module in {modules!r}:\n"
-        "    _kb_importlib.import_module(_kb_module)\n"
-        "import io as _kb_io\n"
-        "import matplotlib.pyplot as _kb_plt\n"
-        "_kb_fig, _kb_ax = _kb_plt.subplots(figsize=(2, 1), layout='constrained')\n"
-        "_kb_ax.bar([0, 1], [1, 2])\n"
-        "_kb_ax.set_title('Übersicht 1 %')\n"
-        "_kb_fig.savefig(_kb_io.BytesIO(), format='png')\n"
-        "_kb_plt.close(_kb_fig)\n"
-        "del _kb_importlib, _kb_module, _kb_io, _kb_plt, _kb_fig, _kb_ax\n"
-    )
+    """What ``chapter``'s kernel runs ahead (:func:`kbworkbook.kernel_preload.preload_code`)."""
+    return chapter_preload(chapter.module)
 
 
 def _jupyter_server_extension_points() -> list[dict[str, str]]:

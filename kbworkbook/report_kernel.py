@@ -5,16 +5,27 @@ fresh venv never hits ``NoSuchKernel``), over local IPC sockets in the run's own
 TCP port, no connection file in the user's Jupyter folders). Whatever happens in a cell is
 classified into a failure kind with a German (or English) note; a cell that runs past the
 per-cell limit or a kernel that dies are never reported by exception name or cell source.
+
+Kernel ahead: when the task says so (``kernel_ahead``: the worker gets another chapter and a
+core is free for it), the worker starts the kernel of its next chapter while the current one
+runs, and that kernel imports what every chapter imports (:mod:`kbworkbook.kernel_preload`,
+silently). The next chapter runs on it: a fresh process that has never run a cell, so its
+results are those of a kernel started for it. A kernel ahead that did not start, or died, is
+shut down and the chapter starts its own as before; the worker shuts the last one down when it
+ends (and the report's stop kills it with the worker, as any kernel).
 """
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import datetime as dt
 import os
 import subprocess
 import sys
+import threading
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -45,6 +56,8 @@ class ChapterTask:
     kernel_dir: str
     #: seconds one cell may run before the chapter is stopped
     cell_timeout: float
+    #: start the kernel of this worker's next chapter while this one runs
+    kernel_ahead: bool = False
 
 
 @dataclass(frozen=True)
@@ -91,6 +104,96 @@ def this_python_kernel_manager(ipc_dir: str) -> type:
     return ThisPythonKernelManager
 
 
+#: seconds a kernel ahead may take to start and import
+AHEAD_TIMEOUT = 120.0
+
+
+@dataclass
+class KernelAhead:
+    """A kernel started for a chapter not yet known, in a thread of the worker."""
+
+    cwd: str
+    kernel_dir: str
+    ready: threading.Event = field(default_factory=threading.Event)
+    manager: Any = None
+    failed: bool = False
+
+
+_ahead: list[KernelAhead] = []  # the worker's kernel ahead (at most one)
+
+
+def start_kernel_ahead(cwd: str, kernel_dir: str) -> KernelAhead:
+    """Start a kernel in ``cwd`` (sockets in ``kernel_dir``) and let it import ahead, in a
+    background thread; :func:`take_kernel_ahead` hands it to the next chapter."""
+    ahead = KernelAhead(cwd=cwd, kernel_dir=kernel_dir)
+
+    async def launch() -> None:
+        from .kernel_preload import preload_code
+
+        Path(kernel_dir).mkdir(parents=True, exist_ok=True)
+        manager = this_python_kernel_manager(kernel_dir)()
+        ahead.manager = manager
+        await manager.start_kernel(cwd=cwd)
+        client = manager.client()
+        client.start_channels()
+        try:
+            await client.wait_for_ready(timeout=AHEAD_TIMEOUT)
+            reply = await client.execute_interactive(
+                preload_code(), silent=True, store_history=False, timeout=AHEAD_TIMEOUT,
+                output_hook=lambda _msg: None)
+            if reply["content"]["status"] != "ok":
+                ahead.failed = True
+        finally:
+            client.stop_channels()
+
+    def run() -> None:
+        try:
+            asyncio.run(launch())
+        except Exception:  # noqa: BLE001 - the chapter starts its own kernel instead
+            ahead.failed = True
+        finally:
+            ahead.ready.set()
+
+    threading.Thread(target=run, name="kbworkbook-kernel-ahead", daemon=True).start()
+    _ahead.append(ahead)
+    return ahead
+
+
+def take_kernel_ahead(cwd: str) -> Any:
+    """The worker's kernel ahead for a chapter running in ``cwd`` (waiting for it to be
+    ready), or ``None``: none was started, it failed or died (it is then shut down)."""
+    if not _ahead:
+        return None
+    ahead = _ahead.pop()
+    ahead.ready.wait(AHEAD_TIMEOUT)
+    usable = ahead.ready.is_set() and not ahead.failed and ahead.cwd == cwd
+    if usable:
+        try:
+            usable = asyncio.run(ahead.manager.is_alive())
+        except Exception:  # noqa: BLE001 - cannot tell: do not use it
+            usable = False
+    if usable:
+        return ahead.manager
+    shut_down(ahead.manager)
+    return None
+
+
+def shut_down(manager: Any) -> None:
+    """End a kernel this worker started (no-op for ``None`` or an ended one)."""
+    if manager is None:
+        return
+    with contextlib.suppress(Exception):
+        asyncio.run(manager.shutdown_kernel(now=True))
+
+
+def end_kernels_ahead() -> None:
+    """At the worker's end: the kernel ahead that no chapter took is shut down."""
+    while _ahead:
+        ahead = _ahead.pop()
+        ahead.ready.wait(AHEAD_TIMEOUT)
+        shut_down(ahead.manager)
+
+
 def _stopped_cell(notebook_out: Path) -> int | None:
     """The number of the cell the chapter stopped in (its execution count, else position)."""
     import nbformat
@@ -114,6 +217,9 @@ def _run(task: ChapterTask) -> tuple[str, int | None, str]:
 
     notebook_out = Path(task.notebook_out)
     Path(task.kernel_dir).mkdir(parents=True, exist_ok=True)
+    manager = take_kernel_ahead(task.cwd)
+    if task.kernel_ahead:
+        start_kernel_ahead(task.cwd, f"{task.kernel_dir}-next")
     try:
         pm.execute_notebook(
             task.notebook_in,
@@ -128,6 +234,7 @@ def _run(task: ChapterTask) -> tuple[str, int | None, str]:
             execution_timeout=task.cell_timeout,
             # nothing of the kernel's state is kept: end it at once, also after a timeout
             shutdown_kernel="immediate",
+            **({"km": manager} if manager is not None else {}),
         )
     except pm.PapermillExecutionError as exc:
         # a user's mistake (DataError …) speaks for itself; anything else names its type
@@ -142,6 +249,8 @@ def _run(task: ChapterTask) -> tuple[str, int | None, str]:
         return "dead", _stopped_cell(notebook_out), ""
     except Exception as exc:  # noqa: BLE001 - kernel did not start, file unreadable …: mark it
         return "start", None, first_line(f"{type(exc).__name__}: {exc}")
+    finally:
+        shut_down(manager)  # papermill ends only the kernels it started itself
     return "", None, ""
 
 

@@ -19,11 +19,11 @@ import threading
 import time
 from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
-from multiprocessing import get_context
+from multiprocessing import get_context, util
 from pathlib import Path
 from typing import Any
 
-from .report_kernel import ChapterOutcome, ChapterTask, execute_chapter
+from .report_kernel import ChapterOutcome, ChapterTask, end_kernels_ahead, execute_chapter
 from .report_text import failure_sentence
 
 __all__ = ["STOP_WAIT", "interrupts_ignored", "run_chapters"]
@@ -109,6 +109,8 @@ def _worker_setup() -> None:
     # papermill and nbclient log a timeout or a dead kernel; the report says it in German
     logging.getLogger().addHandler(logging.NullHandler())
     preload_notebook_tools()
+    # the kernel ahead that no chapter took ends with the worker (a normal end of the pool)
+    util.Finalize(None, end_kernels_ahead, exitpriority=10)
 
 
 def preload_notebook_tools() -> None:
