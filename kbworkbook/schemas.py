@@ -26,6 +26,12 @@ as "no"). Only columns found in the file are returned. ``df.attrs["kb_detected"]
 plain dict describing what was detected (file, encoding, delimiter, decimal, date_format,
 rows, dropped_columns, column_mapping, ignored_columns, skipped_rows …) – column names only,
 never values.
+
+One helper column is not canonical: a sales table read through a chapter's context
+(:meth:`kbworkbook.notebook.Context.table`, kept in the table cache) carries ``_order_code``,
+the ``order_id`` as a dense int64 code (−1 = none; :func:`kbworkbook.metrics._common.
+with_order_codes`). Metrics use it when present and code the order numbers themselves when not;
+the result is the same (a hypothesis test checks it). A file never has to provide it.
 """
 
 from __future__ import annotations
