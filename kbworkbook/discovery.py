@@ -66,13 +66,34 @@ def _data_files(data_dir: Path, root: Path) -> list[Path]:
                   and is_inside(root, p) and p.is_file())
 
 
+#: what :func:`recognise` found per file (path, size, modification time, language): loading
+#: the four inputs discovers them four times, and an Excel preview takes 0.1 s to read
+_RECOGNISED: dict[tuple[str, int, int, str], tuple[tuple[str, ...], bool]] = {}
+_RECOGNISED_KEEP = 64
+
+
 def recognise(path: Path, language: str = "de") -> tuple[tuple[str, ...], bool]:
     """``(inputs the file's columns fit, best first; has data rows)`` from a preview.
 
     A known export fits its preset's table only. Otherwise an input fits when all its required
     columns are found; several fitting inputs are ordered by how many of their columns the
     file has (a tie keeps both – the caller reports the ambiguity). Unreadable files fit none.
+    A file unchanged since it was last recognised in this process (same size and modification
+    time) is not read again.
     """
+    try:
+        stat = path.stat()
+    except OSError:
+        return (), False
+    key = (str(path.resolve()), stat.st_size, stat.st_mtime_ns, language)
+    if key not in _RECOGNISED:
+        if len(_RECOGNISED) >= _RECOGNISED_KEEP:
+            _RECOGNISED.clear()
+        _RECOGNISED[key] = _recognise(path, language)
+    return _RECOGNISED[key]
+
+
+def _recognise(path: Path, language: str) -> tuple[tuple[str, ...], bool]:
     from .presets import detect
     from .schemas import TABLES, recognised_columns
 

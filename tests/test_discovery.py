@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import shutil
 from pathlib import Path
+from typing import Any
 
 import openpyxl
 import pytest
@@ -151,3 +152,29 @@ def test_a_link_in_data_leading_outside_the_workspace_is_never_read(ws: Workspac
     found = discover(ws)
     assert found["transactions"].path != ws.data_dir / "umsatz.csv"
     assert ws.data_dir / "umsatz.csv" not in found.unused
+
+
+def test_an_unchanged_file_is_recognised_once_a_changed_one_again(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import os
+
+    from kbworkbook import discovery
+
+    reads: list[Path] = []
+    real = discovery.read_raw
+
+    def counted(path: Path, **kwargs: Any) -> Any:
+        reads.append(path)
+        return real(path, **kwargs)
+
+    monkeypatch.setattr(discovery, "read_raw", counted)
+    path = tmp_path / "export.csv"
+    path.write_text("Datum;Kunden-Nr.;Umsatz\n01.03.2025;a;10\n", encoding="utf-8")
+    assert discovery.recognise(path) == (("transactions",), True)
+    assert discovery.recognise(path) == (("transactions",), True)
+    assert len(reads) == 1
+    path.write_text("Datum;Bewertung\n01.03.2025;9\n", encoding="utf-8")
+    stat = path.stat()
+    os.utime(path, ns=(stat.st_atime_ns, stat.st_mtime_ns + 1_000_000))
+    assert discovery.recognise(path) == (("nps",), True)
+    assert len(reads) == 2
