@@ -25,10 +25,11 @@ from __future__ import annotations
 
 import contextlib
 import hashlib
+import threading
 from collections import defaultdict
 from collections.abc import Iterator
 from contextvars import ContextVar
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
@@ -65,10 +66,12 @@ class Orders:
 
 @dataclass
 class _Memo:
-    """Netted receipts by input digest, with how often each was asked for."""
+    """Netted receipts by input digest, with how often each was asked for (the analysis'
+    threads share one: ``lock`` guards both dicts, never a computation)."""
 
     found: dict[bytes, Orders]
     hits: dict[bytes, int]
+    lock: threading.Lock = field(default_factory=threading.Lock)
 
 
 _MEMO: ContextVar[_Memo | None] = ContextVar("kbworkbook_orders_memo", default=None)
@@ -77,7 +80,7 @@ _MEMO: ContextVar[_Memo | None] = ContextVar("kbworkbook_orders_memo", default=N
 @contextlib.contextmanager
 def shared_orders() -> Iterator[None]:
     """Within the block, :func:`net_orders` of lines already netted returns that result."""
-    token = _MEMO.set(_Memo({}, {}))
+    token = _MEMO.set(_Memo({}, {}))  # a thread started in the block sees it (copy_context)
     try:
         yield
     finally:
@@ -102,11 +105,12 @@ def _remember(memo: _Memo, key: bytes, orders: Orders) -> None:
     """Keep ``orders``; while over :data:`MEMO_BYTES`, forget the least asked-for entry."""
     for array in (orders.line_order, orders.customer, orders.day, orders.net, orders.purchase):
         array.setflags(write=False)  # shared by every caller: nobody may change it
-    memo.found[key] = orders
-    memo.hits.setdefault(key, 0)
-    while sum(o.nbytes for o in memo.found.values()) > MEMO_BYTES and memo.found:
-        least = min(memo.found, key=lambda k: memo.hits[k])
-        del memo.found[least]
+    with memo.lock:
+        memo.found[key] = orders
+        memo.hits.setdefault(key, 0)
+        while sum(o.nbytes for o in memo.found.values()) > MEMO_BYTES and memo.found:
+            least = min(memo.found, key=lambda k: memo.hits[k])
+            del memo.found[least]
 
 
 def _cancel_full_refunds(customer: np.ndarray, day: np.ndarray, net: np.ndarray,
@@ -152,9 +156,11 @@ def net_orders(frame: pd.DataFrame, cust: np.ndarray, days: np.ndarray,
     memo = _MEMO.get()
     key = None if memo is None else _digest(frame, (cust, days, rev))
     if memo is not None and key is not None:
-        memo.hits[key] = memo.hits.get(key, 0) + 1
-        if key in memo.found:
-            return memo.found[key]
+        with memo.lock:
+            memo.hits[key] = memo.hits.get(key, 0) + 1
+            found = memo.found.get(key)
+        if found is not None:
+            return found
     orders = _net(frame, cust, days, rev)
     if memo is not None and key is not None:
         _remember(memo, key, orders)
