@@ -76,6 +76,20 @@ class Context:
             self._tables[name] = cached_table(self.workspace, name, load)
         return self._tables[name]
 
+    def table_facts(self, name: str) -> Any:
+        """File, rows and date range of table ``name``
+        (:class:`kbworkbook.table_cache.TableFacts`; ``None`` when its file is absent), from
+        the table cache's file footer when the table is not loaded here: a chapter that only
+        names its inputs in the footer does not load a million sales lines for it."""
+        from .table_cache import TableFacts, table_facts
+
+        if name not in self._tables:
+            known, facts = table_facts(self.workspace, name)
+            if known:
+                return facts
+        frame = self.table(name)
+        return None if frame is None else TableFacts.of(frame, name)
+
     def memo(self, key: str, compute: Callable[[], Any]) -> Any:
         """``compute()`` once per context: sections of a chapter share derived figures."""
         cache_key = f"memo:{key}"
@@ -302,18 +316,16 @@ def footer(ctx: Context, inputs: Iterable[str], number: str | None = None) -> li
     text = _HEADER_TEXT[ctx.language]
     rows = []
     for name in inputs:
-        frame = ctx.table(name)
-        if frame is None:
+        facts = ctx.table_facts(name)
+        if facts is None:
             rows.append(f"<li>{html.escape(table_title(name, ctx.language))}: "
                         f"{text['missing']}</li>")
             continue
-        detected = frame.attrs.get("kb_detected", {})
-        parts = [html.escape(str(detected.get("file", name))),
-                 f"{format_integer(len(frame), ctx.locale)} {text['rows']}"]
-        if "date" in frame.columns and frame["date"].notna().any():
-            first, last = frame["date"].min(), frame["date"].max()
-            parts.append(f"{text['period']} {format_date(first, ctx.locale)}–"
-                         f"{format_date(last, ctx.locale)}")
+        parts = [html.escape(facts.file),
+                 f"{format_integer(facts.rows, ctx.locale)} {text['rows']}"]
+        if facts.first is not None and facts.last is not None:
+            parts.append(f"{text['period']} {format_date(facts.first, ctx.locale)}–"
+                         f"{format_date(facts.last, ctx.locale)}")
         rows.append(f"<li>{' · '.join(parts)}</li>")
     rows.extend(f"<li>{html.escape(line)}</li>" for line in _answers_used(ctx, number))
     if not rows:

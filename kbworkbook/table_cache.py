@@ -28,6 +28,7 @@ import hashlib
 import json
 import os
 from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -36,7 +37,7 @@ from filelock import FileLock, Timeout
 
 from .input_files import DigestMemo, cache_root, configured_files, digest_of, workspace_files
 
-__all__ = ["FORMAT", "cached_table", "table_key"]
+__all__ = ["FORMAT", "TableFacts", "cached_table", "table_facts", "table_key"]
 
 #: Bump when the canonical frames change shape without a new package version.
 FORMAT = 2
@@ -70,11 +71,8 @@ def table_key(workspace: Any, name: str, memo: dict[str, list[Any]] | None = Non
 
 def _read(path: Path) -> tuple[bool, pd.DataFrame | None]:
     """``(found, frame)``; ``(False, None)`` when nothing usable is kept under ``path``."""
-    marker = path.with_suffix(".json")
-    if marker.is_file():
-        with contextlib.suppress(OSError, ValueError):
-            if json.loads(marker.read_text(encoding="utf-8")) == _ABSENT:
-                return True, None
+    if _read_absent(path):
+        return True, None
     if not path.is_file():
         return False, None
     try:
@@ -148,3 +146,70 @@ def cached_table(workspace: Any, name: str,
         return frame
     finally:
         lock.release()
+
+
+@dataclass(frozen=True)
+class TableFacts:
+    """What a chapter's footer says of a loaded table, without loading it: the file it came
+    from, its rows and the first and last date (``None`` without dates)."""
+
+    file: str
+    rows: int
+    first: pd.Timestamp | None
+    last: pd.Timestamp | None
+
+    @classmethod
+    def of(cls, frame: pd.DataFrame, name: str) -> TableFacts:
+        """The facts of a loaded frame."""
+        detected = frame.attrs.get("kb_detected", {})
+        dates = frame["date"].dropna() if "date" in frame.columns else pd.Series([])
+        return cls(file=str(detected.get("file", name)), rows=len(frame),
+                   first=pd.Timestamp(dates.min()) if len(dates) else None,
+                   last=pd.Timestamp(dates.max()) if len(dates) else None)
+
+
+def table_facts(workspace: Any, name: str) -> tuple[bool, TableFacts | None]:
+    """``(known, facts)`` of table ``name`` as kept by :func:`cached_table`, read from the
+    Parquet file's footer (row count, the date column's statistics, the frame's ``attrs``) in
+    milliseconds instead of loading a large table; ``facts`` is ``None`` for an absent table.
+    ``(False, None)`` when nothing usable is kept: the caller loads the table."""
+    import pyarrow.parquet as pq
+
+    root = cache_root(workspace)
+    try:
+        with DigestMemo(root / "digests.json") as memo:
+            target = root / "tables" / f"{name}-{table_key(workspace, name, memo)}.parquet"
+        if _read_absent(target):
+            return True, None
+        if not target.is_file():
+            return False, None
+        meta = pq.read_metadata(target)
+        schema = pq.read_schema(target)
+        attrs = json.loads((schema.metadata or {}).get(b"PANDAS_ATTRS", b"{}"))
+        detected = attrs.get("kb_detected", {}) if isinstance(attrs, dict) else {}
+        first = last = None
+        column = schema.get_field_index("date")
+        if column >= 0:
+            stats = [meta.row_group(g).column(column).statistics
+                     for g in range(meta.num_row_groups)]
+            if any(s is None for s in stats):
+                return False, None  # written without statistics: ask the frame
+            bounds = [(s.min, s.max) for s in stats if s.has_min_max]
+            if bounds:
+                first = pd.Timestamp(min(b[0] for b in bounds))
+                last = pd.Timestamp(max(b[1] for b in bounds))
+        return True, TableFacts(file=str(detected.get("file", name)), rows=meta.num_rows,
+                                first=first, last=last)
+    except Exception:  # noqa: BLE001 - unreadable or foreign: the caller loads the table
+        return False, None
+
+
+def _read_absent(path: Path) -> bool:
+    """Whether ``path``'s marker says the table is absent."""
+    marker = path.with_suffix(".json")
+    if not marker.is_file():
+        return False
+    try:
+        return bool(json.loads(marker.read_text(encoding="utf-8")) == _ABSENT)
+    except (OSError, ValueError):
+        return False

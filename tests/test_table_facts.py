@@ -1,0 +1,66 @@
+"""A chapter's footer names its inputs from the table cache's file footer, not the frame."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+import pytest
+
+from kbworkbook import table_cache
+from kbworkbook.notebook import setup
+from kbworkbook.table_cache import TableFacts, table_facts
+from kbworkbook.workspace import Workspace, create_workspace
+
+SALES = ("Datum;Kunden-Nr.;Umsatz\n01.03.2024;a;10\n01.03.2025;a;40\n"
+         "15.05.2025;b;50\n")
+
+
+@pytest.fixture
+def workspace(tmp_path: Path) -> Workspace:
+    ws = create_workspace(tmp_path / "ws", "Fakten AG")
+    (ws.root / "data" / "transactions.csv").write_text(SALES, encoding="utf-8")
+    return ws
+
+
+def test_facts_from_the_cache_equal_the_facts_of_the_frame(workspace: Workspace) -> None:
+    frame = setup(str(workspace.root)).table("transactions")  # loads and keeps it
+    known, facts = table_facts(workspace, "transactions")
+    assert known and facts == TableFacts.of(frame, "transactions")
+    assert facts == TableFacts("transactions.csv", 3, pd.Timestamp("2024-03-01"),
+                               pd.Timestamp("2025-05-15"))
+
+
+def test_an_absent_table_is_known_as_absent_and_an_unkept_one_as_unknown(
+        workspace: Workspace) -> None:
+    assert table_facts(workspace, "nps") == (False, None)  # nothing kept yet
+    assert setup(str(workspace.root)).table("nps") is None
+    assert table_facts(workspace, "nps") == (True, None)
+
+
+def test_the_footer_does_not_load_a_kept_table(workspace: Workspace,
+                                               monkeypatch: pytest.MonkeyPatch) -> None:
+    from kbworkbook.notebook import footer
+
+    setup(str(workspace.root)).table("transactions")
+    reads: list[Any] = []
+    real = table_cache._read
+
+    def counted(path: Path) -> Any:
+        reads.append(path)
+        return real(path)
+
+    monkeypatch.setattr(table_cache, "_read", counted)
+    (block,) = footer(setup(str(workspace.root)), ["transactions"])
+    assert "transactions.csv · 3 Zeilen · Zeitraum 01.03.2024–15.05.2025" in block.data
+    assert reads == []
+
+
+def test_a_changed_file_is_not_described_by_the_old_facts(workspace: Workspace) -> None:
+    setup(str(workspace.root)).table("transactions")
+    (workspace.root / "data" / "transactions.csv").write_text(
+        SALES + "01.06.2025;c;70\n", encoding="utf-8")
+    assert table_facts(workspace, "transactions") == (False, None)
+    facts = setup(str(workspace.root)).table_facts("transactions")
+    assert facts is not None and facts.rows == 4 and facts.last == pd.Timestamp("2025-06-01")
