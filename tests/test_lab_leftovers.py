@@ -87,6 +87,9 @@ def test_lab_start_cleans_up_and_writes_its_settings_atomically(
     capsys.readouterr()
     assert not old.exists()
     assert any(p.name == "default_setting_overrides.json" for p in written)
-    # only the settings file, no temporary file beside it, while JupyterLab runs
-    assert _FakeLab.settings == [Path("labconfig"),
+    assert any(p.name == "kbworkbook.json" for p in written)  # the kernels-ahead extension
+    # only the settings files, no temporary file beside them, while JupyterLab runs
+    assert _FakeLab.settings == [Path("jupyter_server_config.d"),
+                                 Path("jupyter_server_config.d/kbworkbook.json"),
+                                 Path("labconfig"),
                                  Path("labconfig/default_setting_overrides.json")]
