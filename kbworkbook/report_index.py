@@ -132,7 +132,7 @@ def _findings_html(ctx: Any, ws: Workspace, language: str) -> str:
     from .findings import derive_findings, findings_title
 
     figures = {f.key: f.value for f in key_figures(ctx.analysis())}
-    found = derive_findings(figures, _self_assessment(ctx, ws, language), language, ws.locale,
+    found = derive_findings(figures, _self_assessment(ctx, ws, language), language, ctx.locale,
                             ws.currency)
     if not found:
         return ""
@@ -141,7 +141,7 @@ def _findings_html(ctx: Any, ws: Workspace, language: str) -> str:
     items = "".join(
         f'<li>{html.escape(f.text)} <a href="{pages[f.chapter]}">→&nbsp;{link}&nbsp;'
         f"{f.chapter}</a></li>" for f in found)
-    return (f'<section class="kb-findings"><h2>{html.escape(findings_title(language, ws.locale))}'
+    return (f'<section class="kb-findings"><h2>{html.escape(findings_title(language, ctx.locale))}'
             f"</h2><ol>{items}</ol></section>")
 
 

@@ -246,3 +246,20 @@ def test_the_self_image_finding_names_the_largest_gap_and_only_a_real_one(
     check = next(c for c in pool if c.factor == named[1])
     assert abs(check.owner - check.data) == gap
     assert named[2] == ("schwächeres" if weaker else "stärkeres")
+
+
+def test_an_english_index_of_a_swiss_client_writes_numbers_as_the_english_chapters() -> None:
+    """The chapters of an English report format numbers for ``en`` (1,523), whatever the
+    workspace's locale; the index's findings do the same (they wrote 1’523)."""
+    import re
+
+    from kbworkbook.notebook import Context
+    from kbworkbook.report_index import _findings_html
+    from kbworkbook.workspace import Workspace
+
+    ws = Workspace.open(None)
+    assert ws.locale == "de-CH"
+    english = _findings_html(Context(workspace=ws, language="en"), ws, "en")
+    german = _findings_html(Context(workspace=ws, language="de"), ws, "de")
+    assert "1,523 active customers" in english and not re.search(r"\d’\d", english)
+    assert "1’523" in german
