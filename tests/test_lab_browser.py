@@ -11,6 +11,7 @@ to appear in the page, 150 s for the whole test), so a hang fails within about 2
 
 from __future__ import annotations
 
+import contextlib
 import json
 import re
 import shutil
@@ -44,6 +45,22 @@ def running_lab(tmp_path: Path) -> Iterator[RunningLab]:
     shutil.rmtree(workspace / "answers" / QUESTIONNAIRE)
     with start_lab(workspace, tmp_path) as lab:
         yield lab
+
+
+@contextlib.contextmanager
+def _notebook_page(lab: RunningLab, notebook: str) -> Iterator[Page]:
+    """The system Chromium showing ``notebook`` in the lab (every wait bounded); closed after."""
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS,
+                                             headless=True, timeout=UI_TIMEOUT)
+        try:
+            page = browser.new_page(viewport={"width": 1400, "height": 1000})
+            page.set_default_timeout(UI_TIMEOUT)
+            expect.set_options(timeout=UI_TIMEOUT)
+            page.goto(f"{lab.url}/lab/tree/{notebook}?token={TOKEN}")
+            yield page
+        finally:
+            browser.close()
 
 
 def _item_row(page: Page, label: str, fresh: bool = False) -> Locator:
@@ -85,66 +102,57 @@ def test_workshop_runs_saves_an_answer_and_shows_it_after_a_kernel_restart(
     notebook = "01_kundenbindungsformel.ipynb"
     assert (running_lab.workspace / "notebooks" / notebook).is_file()
 
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS,
-                                             headless=True, timeout=UI_TIMEOUT)
-        try:
-            page = browser.new_page(viewport={"width": 1400, "height": 1000})
-            page.set_default_timeout(UI_TIMEOUT)
-            expect.set_options(timeout=UI_TIMEOUT)
-            page.goto(f"{running_lab.url}/lab/tree/{notebook}?token={TOKEN}")
+    with _notebook_page(running_lab, notebook) as page:
 
-            # the German UI, and the instruction to run all cells at the top of the notebook
-            expect(page.locator(".lm-MenuBar-itemLabel", has_text=re.compile("^Datei$"))
-                   ).to_be_visible()
-            menus = page.locator(".lm-MenuBar-itemLabel").all_inner_texts()
-            assert {"Datei", "Bearbeiten", "Ausführen", "Einstellungen"} <= set(menus), menus
-            assert not {"File", "Edit", "Run", "Settings"} & set(menus), menus
-            first_cell = page.locator(".jp-Notebook .jp-Cell").first
-            expect(first_cell).to_contain_text("Ausführen → Alle Zellen ausführen")
-            expect(first_cell).to_be_in_viewport()
+        # the German UI, and the instruction to run all cells at the top of the notebook
+        expect(page.locator(".lm-MenuBar-itemLabel", has_text=re.compile("^Datei$"))
+               ).to_be_visible()
+        menus = page.locator(".lm-MenuBar-itemLabel").all_inner_texts()
+        assert {"Datei", "Bearbeiten", "Ausführen", "Einstellungen"} <= set(menus), menus
+        assert not {"File", "Edit", "Run", "Settings"} & set(menus), menus
+        first_cell = page.locator(".jp-Notebook .jp-Cell").first
+        expect(first_cell).to_contain_text("Ausführen → Alle Zellen ausführen")
+        expect(first_cell).to_be_in_viewport()
 
-            page.get_by_text("Python 3 (ipykernel) | Leerlauf").wait_for()
-            menu(page, "Ausführen", "Alle Zellen ausführen")
-            row = _item_row(page, label)
-            button = row.locator(f'.widget-toggle-button[data-value="{ANSWER}"]')
-            expect(button).to_be_visible()
-            expect(page.get_by_text("Noch keine Antworten gespeichert.")).to_be_visible()
-            assert not answers.exists() or not list(answers.glob("*.json"))
-            kernel_id = running_lab.kernel_id_of(notebook)
-            assert kernel_id is not None
-            pid_before = running_lab.kernel_pid(kernel_id)
-            assert pid_before is not None
+        page.get_by_text("Python 3 (ipykernel) | Leerlauf").wait_for()
+        menu(page, "Ausführen", "Alle Zellen ausführen")
+        row = _item_row(page, label)
+        button = row.locator(f'.widget-toggle-button[data-value="{ANSWER}"]')
+        expect(button).to_be_visible()
+        expect(page.get_by_text("Noch keine Antworten gespeichert.")).to_be_visible()
+        assert not answers.exists() or not list(answers.glob("*.json"))
+        kernel_id = running_lab.kernel_id_of(notebook)
+        assert kernel_id is not None
+        pid_before = running_lab.kernel_pid(kernel_id)
+        assert pid_before is not None
 
-            clicked = time.monotonic()
-            button.click()
-            path, latency = _wait_for_answer(answers, ITEM, ANSWER, clicked, ANSWER_LATENCY)
-            expect(button).to_have_class(re.compile(r"\bmod-active\b"))
-            saved = json.loads(path.read_text(encoding="utf-8"))
-            assert saved["answers"] == {ITEM: ANSWER}
+        clicked = time.monotonic()
+        button.click()
+        path, latency = _wait_for_answer(answers, ITEM, ANSWER, clicked, ANSWER_LATENCY)
+        expect(button).to_have_class(re.compile(r"\bmod-active\b"))
+        saved = json.loads(path.read_text(encoding="utf-8"))
+        assert saved["answers"] == {ITEM: ANSWER}
 
-            # restart the kernel and run everything again: the form shows the saved answer
-            page.locator(".widget-toggle-buttons").evaluate_all(
-                "nodes => nodes.forEach(n => n.setAttribute('data-kb-old', ''))")
-            menu(page, "Kernel", "Kernel neu starten und Alle Zellen ausführen")
-            page.locator(".jp-Dialog-button", has_text="Neu starten").click()
-            fresh_row = _item_row(page, label, fresh=True)
-            fresh_button = fresh_row.locator(f'.widget-toggle-button[data-value="{ANSWER}"]')
-            expect(fresh_button).to_have_class(re.compile(r"\bmod-active\b"))
-            expect(page.get_by_text(f"1 von {total} beantwortet")).to_be_visible()
-            other = fresh_row.locator(".widget-toggle-button.mod-active")
-            expect(other).to_have_count(1)
-            pid_after = running_lab.kernel_pid(kernel_id)
-            assert pid_after is not None and pid_after != pid_before, (
-                "the kernel process was really restarted")
-            assert sorted(answers.glob("*.json")) == [path], "a restart writes no answer"
+        # restart the kernel and run everything again: the form shows the saved answer
+        page.locator(".widget-toggle-buttons").evaluate_all(
+            "nodes => nodes.forEach(n => n.setAttribute('data-kb-old', ''))")
+        menu(page, "Kernel", "Kernel neu starten und Alle Zellen ausführen")
+        page.locator(".jp-Dialog-button", has_text="Neu starten").click()
+        fresh_row = _item_row(page, label, fresh=True)
+        fresh_button = fresh_row.locator(f'.widget-toggle-button[data-value="{ANSWER}"]')
+        expect(fresh_button).to_have_class(re.compile(r"\bmod-active\b"))
+        expect(page.get_by_text(f"1 von {total} beantwortet")).to_be_visible()
+        other = fresh_row.locator(".widget-toggle-button.mod-active")
+        expect(other).to_have_count(1)
+        pid_after = running_lab.kernel_pid(kernel_id)
+        assert pid_after is not None and pid_after != pid_before, (
+            "the kernel process was really restarted")
+        assert sorted(answers.glob("*.json")) == [path], "a restart writes no answer"
 
-            # a page reload shows bare cells again: the instruction is still the first thing
-            page.reload()
-            expect(page.locator(".jp-Notebook .jp-Cell").first).to_contain_text(
-                "Alle Zellen ausführen")
-        finally:
-            browser.close()
+        # a page reload shows bare cells again: the instruction is still the first thing
+        page.reload()
+        expect(page.locator(".jp-Notebook .jp-Cell").first).to_contain_text(
+            "Alle Zellen ausführen")
 
     # Ctrl+C / SIGTERM to kbworkbook stops JupyterLab and its kernels cleanly
     everything = [*running_lab.remember_children()]
@@ -183,21 +191,12 @@ def test_each_chapter_kernel_waits_ahead_and_the_chapter_runs_on_it(
     expected = sorted(c.notebook for c in CHAPTERS)
     waiting = _kernels_waiting(running_lab, expected)
     notebook = "04_kundenwert_segmente.ipynb"
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS,
-                                             headless=True, timeout=UI_TIMEOUT)
-        try:
-            page = browser.new_page(viewport={"width": 1400, "height": 1000})
-            page.set_default_timeout(UI_TIMEOUT)
-            expect.set_options(timeout=UI_TIMEOUT)
-            page.goto(f"{running_lab.url}/lab/tree/{notebook}?token={TOKEN}")
-            page.get_by_text("Python 3 (ipykernel) | Leerlauf").wait_for()
-            menu(page, "Ausführen", "Alle Zellen ausführen")
-            # the parameters cell is the first code cell: its prompt counts from 1
-            prompt = page.locator(".jp-Notebook .jp-CodeCell .jp-InputPrompt").first
-            expect(prompt).to_have_text(re.compile(r"\[1\]:"))
-            expect(page.locator(".jp-Notebook img").first).to_be_visible()
-        finally:
-            browser.close()
+    with _notebook_page(running_lab, notebook) as page:
+        page.get_by_text("Python 3 (ipykernel) | Leerlauf").wait_for()
+        menu(page, "Ausführen", "Alle Zellen ausführen")
+        # the parameters cell is the first code cell: its prompt counts from 1
+        prompt = page.locator(".jp-Notebook .jp-CodeCell .jp-InputPrompt").first
+        expect(prompt).to_have_text(re.compile(r"\[1\]:"))
+        expect(page.locator(".jp-Notebook img").first).to_be_visible()
     after = {s["path"]: s["kernel"]["id"] for s in running_lab.sessions()}
     assert after == waiting, "the chapter ran on the kernel started ahead, no other"
