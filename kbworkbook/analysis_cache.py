@@ -38,6 +38,7 @@ from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import pandas as pd
 from filelock import FileLock, Timeout
 
@@ -63,6 +64,8 @@ from .metrics.lifecycle import Lifecycle
 from .metrics.profitability import CustomerProfitability
 from .metrics.referral import ReferralRate
 from .metrics.said_and_done import BandRepurchase, RepurchaseByBand
+from .metrics.staying import LapseCurve, StayingCurves
+from .metrics.survival import SurvivalCurve
 from .models.bgnbd import BgNbdFit
 from .models.outlook import Outlook
 from .models.sufficiency import DataSufficiency, GateIssue
@@ -92,7 +95,7 @@ _TYPES: dict[str, type] = {cls.__name__: cls for cls in (
     RepurchaseByBand, BandRepurchase,
     Lifecycle, Concentration,
     comments.CommentThemes, comments.ThemeCount, comments.Quote, voice.GroupNps, voice.NpsGroups,
-    EarlyLoyalty,
+    EarlyLoyalty, StayingCurves, LapseCurve, SurvivalCurve,
 )}
 
 
@@ -154,6 +157,8 @@ def _encode(value: Any) -> Any:
                 "values": _encode(dict(value.reason.values))}
     if isinstance(value, errors.KbWorkbookError):
         return {"__error__": "KbWorkbookError", "message": str(value)}
+    if isinstance(value, np.ndarray):  # a curve's points (aggregates, never ids)
+        return {"__array__": value.dtype.str, "values": [_encode(v) for v in value.tolist()]}
     if hasattr(value, "item") and not isinstance(value, pd.Series | pd.DataFrame):
         return _encode(value.item())  # numpy scalar
     if isinstance(value, tuple):
@@ -197,6 +202,11 @@ def _decode(value: Any) -> Any:
         return cls(value["code"], **_decode(value["values"]))
     if "__tuple__" in value:
         return tuple(_decode(v) for v in value["__tuple__"])
+    if "__array__" in value:
+        numbers = np.dtype(value["__array__"])
+        if numbers.kind not in "biuf":  # numbers only: nothing else is kept as an array
+            raise ValueError("unknown cached array")
+        return np.array([_decode(v) for v in value["values"]], dtype=numbers)
     if "__map__" in value:
         return {k: _decode(v) for k, v in value["__map__"].items()}
     if "__series__" in value:

@@ -51,6 +51,7 @@ from .metrics.lifecycle import STAGES, Lifecycle, lifecycle, lifecycle_settings
 from .metrics.profitability import CustomerProfitability, customer_profitability
 from .metrics.referral import ReferralRate
 from .metrics.said_and_done import RepurchaseByBand, repurchase_by_band
+from .metrics.staying import StayingCurves, staying_curves
 from .reasons import reason_of
 
 __all__ = [
@@ -895,6 +896,19 @@ class Analysis:
             frame, self._table("transactions"), self.window, self.as_of,
             self.settings.window_months, self.settings.min_orders, self.settings.segments))
         return found if found is not None else ()
+
+    @part
+    def staying(self) -> StayingCurves | MetricError | None:
+        """Chapter 04's staying curves (time to the second purchase, time to lapse with the
+        lifecycle's lapse rule), or why there are none; ``None`` without sales."""
+        tx = self._table("transactions")
+        if tx is None:
+            return None
+        policy, _previous = lifecycle_settings(self.settings.analysis)
+        try:
+            return staying_curves(tx, self.as_of, policy.lapse_days)
+        except MetricError as exc:  # the chapter says why; no note (it is not a key figure)
+            return exc
 
 
 def _scores(frame: pd.DataFrame) -> pd.Series:
