@@ -10,7 +10,9 @@ the namespace stays as a fresh kernel's.
 
 from __future__ import annotations
 
-__all__ = ["COMMON_MODULES", "preload_code"]
+from typing import Any
+
+__all__ = ["COMMON_MODULES", "preload_code", "run_silently"]
 
 #: imported ahead by every chapter's kernel
 COMMON_MODULES = ("pandas", "matplotlib.pyplot", "ipywidgets", "kbworkbook",
@@ -36,3 +38,17 @@ def preload_code(chapter_module: str | None = None) -> str:
         "_kb_plt.close(_kb_fig)\n"
         "del _kb_importlib, _kb_module, _kb_io, _kb_plt, _kb_fig, _kb_ax\n"
     )
+
+
+async def run_silently(client: Any, code: str, timeout: float) -> bool:
+    """Run ``code`` on the kernel of ``client`` (a jupyter_client async client, channels not
+    yet started) without execution count or output; ``True`` when it ran without error. The
+    channels are stopped again either way."""
+    client.start_channels()
+    try:
+        await client.wait_for_ready(timeout=timeout)
+        reply = await client.execute_interactive(code, silent=True, store_history=False,
+                                                 timeout=timeout, output_hook=lambda _msg: None)
+        return bool(reply["content"]["status"] == "ok")
+    finally:
+        client.stop_channels()

@@ -20,13 +20,13 @@ this off).
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import logging
 from pathlib import Path
 from typing import Any
 
 from .chapters import CHAPTERS, Chapter
 from .kernel_preload import preload_code as chapter_preload
+from .kernel_preload import run_silently
 
 __all__ = ["EXTENSION", "KERNEL_NAME", "chapters_in", "preload_code"]
 
@@ -85,13 +85,4 @@ async def _prepare(serverapp: Any, chapter: Chapter) -> None:
     model = await sessions.create_session(path=chapter.notebook, name=chapter.notebook,
                                           type="notebook", kernel_name=KERNEL_NAME)
     kernel = serverapp.kernel_manager.get_kernel(model["kernel"]["id"])
-    client = kernel.client()
-    client.start_channels()
-    try:
-        await client.wait_for_ready(timeout=STEP_TIMEOUT)
-        await client.execute_interactive(preload_code(chapter), silent=True,
-                                         store_history=False, timeout=STEP_TIMEOUT,
-                                         output_hook=lambda _msg: None)
-    finally:
-        with contextlib.suppress(Exception):
-            client.stop_channels()
+    await run_silently(kernel.client(), preload_code(chapter), STEP_TIMEOUT)

@@ -128,23 +128,14 @@ def start_kernel_ahead(cwd: str, kernel_dir: str) -> KernelAhead:
     ahead = KernelAhead(cwd=cwd, kernel_dir=kernel_dir)
 
     async def launch() -> None:
-        from .kernel_preload import preload_code
+        from .kernel_preload import preload_code, run_silently
 
         Path(kernel_dir).mkdir(parents=True, exist_ok=True)
         manager = this_python_kernel_manager(kernel_dir)()
         ahead.manager = manager
         await manager.start_kernel(cwd=cwd)
-        client = manager.client()
-        client.start_channels()
-        try:
-            await client.wait_for_ready(timeout=AHEAD_TIMEOUT)
-            reply = await client.execute_interactive(
-                preload_code(), silent=True, store_history=False, timeout=AHEAD_TIMEOUT,
-                output_hook=lambda _msg: None)
-            if reply["content"]["status"] != "ok":
-                ahead.failed = True
-        finally:
-            client.stop_channels()
+        if not await run_silently(manager.client(), preload_code(), AHEAD_TIMEOUT):
+            ahead.failed = True
 
     def run() -> None:
         try:
