@@ -334,20 +334,23 @@ def _first_day(transactions: pd.DataFrame) -> pd.Timestamp:
 def retention_series(transactions: pd.DataFrame, as_of: Any,
                      months: int) -> tuple[metrics.WindowRetention, ...]:
     """Window retention at ``as_of`` and at the four quarter ends before it, oldest first;
-    only points whose two windows the data cover (a week's slack at the start)."""
+    only points whose two windows the data cover (a week's slack at the start) and whose
+    earlier window has customers. Each point sees only the lines up to its day."""
     day = pd.Timestamp(as_of).normalize()
     first = _first_day(transactions)
-    items = []
+    points = []
     for back in (12, 9, 6, 3, 0):
         point = day - pd.DateOffset(months=back)
         start = point + pd.Timedelta(days=1) - pd.DateOffset(months=2 * months)
-        if start < first - _COVERAGE_SLACK:
-            continue
-        try:
-            items.append(metrics.window_retention(transactions, point, months))
-        except MetricError:
-            continue
-    return tuple(items)
+        if start >= first - _COVERAGE_SLACK:
+            points.append(point)
+    if not points:
+        return ()
+    try:
+        found = metrics.window_retentions(transactions, points, months)
+    except MetricError:
+        return ()
+    return tuple(item for item in found if isinstance(item, metrics.WindowRetention))
 
 
 def monthly_revenue(transactions: pd.DataFrame, as_of: Any, months: int = 24) -> pd.Series:

@@ -21,6 +21,7 @@ from kbworkbook.metrics.retention import (
     churn_rate,
     retention_rate,
     window_retention,
+    window_retentions,
 )
 from kbworkbook.metrics.rfm import (
     default_segments,
@@ -68,4 +69,5 @@ __all__ = [
     "rfm_values",
     "top_customers_share",
     "window_retention",
+    "window_retentions",
 ]

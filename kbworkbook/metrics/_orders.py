@@ -27,16 +27,17 @@ import contextlib
 import hashlib
 import threading
 from collections import defaultdict
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextvars import ContextVar
 from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
 
-from kbworkbook.metrics._common import ORDER_CODE, order_codes
+from kbworkbook.metrics._common import ORDER_CODE, order_codes, sorted_unique
 
-__all__ = ["MEMO_BYTES", "REFUND_DAYS", "Orders", "net_orders", "shared_orders"]
+__all__ = ["MEMO_BYTES", "REFUND_DAYS", "Orders", "net_order_prefixes", "net_orders",
+           "shared_orders"]
 
 #: A credit note more than this many days after a purchase does not cancel it (return period).
 REFUND_DAYS = 30
@@ -122,10 +123,13 @@ def _cancel_full_refunds(customer: np.ndarray, day: np.ndarray, net: np.ndarray,
     if refunds.size == 0:
         return purchase
     cents = np.rint(net * 100.0).astype(np.int64)
-    wanted = pd.MultiIndex.from_arrays([customer[refunds], -cents[refunds]])
+    # (customer, amount) as one number: customer × number of amounts + the amount's rank
+    amounts = pd.Index(sorted_unique(-cents[refunds]))  # what credit notes refund, in cents
     candidates = np.flatnonzero(purchase)
-    keys = pd.MultiIndex.from_arrays([customer[candidates], cents[candidates]])
-    candidates = candidates[keys.isin(wanted)]
+    rank = amounts.get_indexer(cents[candidates])  # hashed: -1 for amounts nobody refunds
+    candidates, rank = candidates[rank >= 0], rank[rank >= 0]
+    wanted = customer[refunds] * len(amounts) + amounts.get_indexer(-cents[refunds])
+    candidates = candidates[pd.Index(customer[candidates] * len(amounts) + rank).isin(wanted)]
     if candidates.size == 0:
         return purchase
     pool: dict[tuple[int, int], list[tuple[int, int]]] = defaultdict(list)
@@ -167,15 +171,48 @@ def net_orders(frame: pd.DataFrame, cust: np.ndarray, days: np.ndarray,
     return orders
 
 
-def _net(frame: pd.DataFrame, cust: np.ndarray, days: np.ndarray, rev: np.ndarray) -> Orders:
+def _orders_of(frame: pd.DataFrame, cust: np.ndarray,
+               days: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Order code per line, and customer code and first day per order."""
     codes = order_codes(frame, cust, days)
     n = int(codes.max()) + 1
     customer = np.zeros(n, dtype=np.int64)
     customer[codes] = cust
     first = np.full(n, np.iinfo(np.int64).max, dtype=np.int64)
     np.minimum.at(first, codes, days)
-    net = np.bincount(codes, weights=rev, minlength=n)
+    return codes, customer, first
+
+
+def _netted(codes: np.ndarray, customer: np.ndarray, first: np.ndarray,
+            rev: np.ndarray) -> Orders:
+    net = np.bincount(codes, weights=rev, minlength=customer.size)
     # amounts in cents: 0.1 + 0.2 − 0.3 must net to zero, not to 5.6e-17
     net = np.rint(net * 100.0) / 100.0
     purchase = _cancel_full_refunds(customer, first, net, net > 0)
     return Orders(line_order=codes, customer=customer, day=first, net=net, purchase=purchase)
+
+
+def _net(frame: pd.DataFrame, cust: np.ndarray, days: np.ndarray, rev: np.ndarray) -> Orders:
+    codes, customer, first = _orders_of(frame, cust, days)
+    return _netted(codes, customer, first, rev)
+
+
+def net_order_prefixes(frame: pd.DataFrame, cust: np.ndarray, days: np.ndarray,
+                       rev: np.ndarray, ends: Sequence[int]) -> tuple[Orders, ...]:
+    """For each day number in ``ends``: the orders of the lines *before* that day, netted as
+    if no later line existed (what :func:`net_orders` gives for that prefix of the lines).
+
+    Orders are coded once for all lines: an order with lines on both sides of an end counts
+    only its earlier lines there, and a credit note from that day on cancels nothing yet.
+    The arrays are indexed by the order codes of all lines, so an order with no line before
+    an end is there with net 0 (no purchase, no credit note); ``line_order`` holds the codes
+    of the lines before the end.
+    """
+    if rev.size == 0:
+        return tuple(net_orders(frame, cust, days, rev) for _ in ends)
+    codes, customer, first = _orders_of(frame, cust, days)
+    out = []
+    for end in ends:
+        before = days < end
+        out.append(_netted(codes[before], customer, first, rev[before]))
+    return tuple(out)

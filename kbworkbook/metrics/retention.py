@@ -14,6 +14,7 @@ Rates are fractions 0..1.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -28,7 +29,7 @@ from kbworkbook.metrics._common import (
     require_columns,
     window_bounds,
 )
-from kbworkbook.metrics._orders import net_orders
+from kbworkbook.metrics._orders import Orders, net_order_prefixes
 
 __all__ = [
     "WindowRetention",
@@ -37,6 +38,7 @@ __all__ = [
     "churn_rate",
     "retention_rate",
     "window_retention",
+    "window_retentions",
 ]
 
 
@@ -99,17 +101,44 @@ def window_retention(
     Windows are half-open ``[start, end)`` timestamps; the later one ends after the day
     ``as_of``. Raises :class:`MetricError` when the earlier window has no customer.
     """
+    (found,) = window_retentions(transactions, [as_of], months)
+    if isinstance(found, MetricError):
+        raise found
+    return found
+
+
+def window_retentions(
+    transactions: pd.DataFrame, as_ofs: Sequence[Any], months: int = 12
+) -> tuple[WindowRetention | MetricError, ...]:
+    """:func:`window_retention` at each day of ``as_ofs``, from one pass over the lines: each
+    point sees only the lines up to its day (a later credit note cancels nothing there).
+
+    A point whose earlier window has no customer gives its :class:`MetricError` instead of a
+    result; a table that allows no point at all (no date or revenue column, no identified
+    line) raises it.
+    """
     require_columns(transactions, ["date", "revenue"], "retention")
     transactions = identified_lines(transactions, "retention")
-    mid, end = window_bounds(as_of, months)
-    start = mid - pd.DateOffset(months=months)
-    rev = transactions["revenue"].to_numpy(dtype="float64", na_value=0.0)
+    bounds = [window_bounds(as_of, months) for as_of in as_ofs]
+    last = max(end for _, end in bounds)
     days = day_numbers(transactions["date"])
-    d0, d1, d2 = (int(t.value // 86_400_000_000_000) for t in (start, mid, end))
-    codes, uniques = customer_codes(transactions["customer_id"])
-    ncust = len(uniques)
-    upto = np.flatnonzero(days < d2)
-    netted = net_orders(transactions.iloc[upto], codes[upto], days[upto], rev[upto])
+    upto = np.flatnonzero(days < last.value // _DAY_NS)
+    lines = transactions.iloc[upto]
+    codes, uniques = customer_codes(lines["customer_id"])
+    rev = lines["revenue"].to_numpy(dtype="float64", na_value=0.0)
+    ends = [int(end.value // _DAY_NS) for _, end in bounds]
+    netted = net_order_prefixes(lines, codes, days[upto], rev, ends)
+    return tuple(_retention(orders, mid, end, months, len(uniques))
+                 for orders, (mid, end) in zip(netted, bounds, strict=True))
+
+
+_DAY_NS = 86_400_000_000_000
+
+
+def _retention(netted: Orders, mid: pd.Timestamp, end: pd.Timestamp, months: int,
+               ncust: int) -> WindowRetention | MetricError:
+    start = mid - pd.DateOffset(months=months)
+    d0, d1 = (int(t.value // _DAY_NS) for t in (start, mid))
     buy, oday = netted.purchase, netted.day
     in_s = buy & (oday >= d0) & (oday < d1)
     in_e = buy & (oday >= d1)
@@ -119,7 +148,7 @@ def window_retention(
     retained = int((s_set & e_set).sum())
     new = e_n - retained
     if s_n == 0:
-        raise MetricError(
+        return MetricError(
             "retention.no_purchases", start=start, last=mid - pd.Timedelta(days=1)
         )
     lost = s_n - retained

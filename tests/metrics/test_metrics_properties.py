@@ -145,6 +145,24 @@ def test_window_retention_plus_churn_is_one(rows, as_of) -> None:
     assert res.retained + res.new == res.end
 
 
+@settings(max_examples=60, deadline=None)
+@given(rows=lines, points=st.lists(st.integers(min_value=200, max_value=950), min_size=1,
+                                   max_size=5))
+def test_window_retentions_in_one_pass_equal_each_point_alone(rows, points) -> None:
+    frame = _frame(rows)
+    days = [BASE + dt.timedelta(days=p) for p in points]
+
+    def alone(day: dt.datetime) -> object:
+        try:
+            return m.window_retention(frame, day, months=3)
+        except MetricError as exc:
+            return exc.reason.code
+
+    together = [r if isinstance(r, m.WindowRetention) else r.reason.code
+                for r in m.window_retentions(frame, days, months=3)]
+    assert together == [alone(day) for day in days]
+
+
 @settings(max_examples=80, deadline=None)
 @given(rows=lines, period=st.sampled_from(["W", "M", "Q"]))
 def test_cohort_column_zero_is_one(rows, period) -> None:

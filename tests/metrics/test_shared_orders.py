@@ -10,7 +10,7 @@ from hypothesis import strategies as st
 
 import kbworkbook.metrics._orders as orders_module
 from kbworkbook.metrics._common import customer_codes, day_numbers, with_order_codes
-from kbworkbook.metrics._orders import net_orders, shared_orders
+from kbworkbook.metrics._orders import net_order_prefixes, net_orders, shared_orders
 
 lines = st.lists(
     st.tuples(st.integers(0, 60), st.sampled_from(["1", "2", "3"]),
@@ -81,3 +81,39 @@ def test_the_memo_stays_within_its_bytes(monkeypatch: pytest.MonkeyPatch) -> Non
         first = net_orders(frame, cust, days, rev)
         again = net_orders(frame, cust, days, rev)
     assert again is not first and _same(again, first)
+
+
+def _purchases(orders: orders_module.Orders) -> list[tuple[int, int, float]]:
+    """(customer, day, net) of every purchase, sorted: what the metrics count."""
+    keep = orders.purchase
+    return sorted(zip(orders.customer[keep].tolist(), orders.day[keep].tolist(),
+                      orders.net[keep].tolist(), strict=True))
+
+
+@settings(max_examples=80, deadline=None)
+@given(lines, st.lists(st.integers(0, 62), min_size=1, max_size=5))
+def test_prefixes_netted_in_one_pass_equal_each_prefix_netted_alone(
+        rows: list, cuts: list[int]) -> None:
+    frame = _frame(rows)
+    cust, days, rev = _arrays(frame)
+    ends = [int(days.min()) + cut for cut in cuts]
+    together = net_order_prefixes(frame, cust, days, rev, ends)
+    for end, found in zip(ends, together, strict=True):
+        upto = np.flatnonzero(days < end)
+        alone = net_orders(frame.iloc[upto], cust[upto], days[upto], rev[upto])
+        assert _purchases(found) == _purchases(alone)
+        credit_notes = sorted(found.net[found.net < 0].tolist())
+        assert credit_notes == sorted(alone.net[alone.net < 0].tolist())
+
+
+def test_a_credit_note_after_the_cut_cancels_nothing_before_it() -> None:
+    # receipt A of 20 on day 0, its full refund on day 10; order B spans days 3 and 12
+    frame = _frame([(0, "1", 20.0, "A"), (10, "1", -20.0, None),
+                    (3, "2", 12.5, "B"), (12, "2", -12.5, "B")])
+    cust, days, rev = _arrays(frame)
+    first = int(days.min())
+    at_5, at_11, at_13 = net_order_prefixes(frame, cust, days, rev,
+                                           [first + 5, first + 11, first + 13])
+    assert at_5.purchase.sum() == 2  # nothing refunded yet
+    assert at_11.purchase.sum() == 1  # A refunded in full, B's return still to come
+    assert at_13.purchase.sum() == 0  # B nets to zero
