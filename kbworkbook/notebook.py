@@ -63,14 +63,15 @@ class Context:
         file raises ``DataError``.
         """
         if name not in self._tables:
-            from .metrics._common import with_order_codes
+            from .metrics._common import with_customer_codes, with_order_codes
             from .schemas import load_optional
             from .table_cache import cached_table
 
             def load() -> Any:
                 frame = load_optional(self.workspace, name)
-                # sales: order numbers coded once for every metric (a helper column, kept)
-                return (with_order_codes(frame)
+                # sales: customer and order numbers coded once for every metric (helper
+                # columns, kept in the table cache)
+                return (with_order_codes(with_customer_codes(frame))
                         if name == "transactions" and frame is not None else frame)
 
             self._tables[name] = cached_table(self.workspace, name, load)

@@ -27,11 +27,13 @@ plain dict describing what was detected (file, encoding, delimiter, decimal, dat
 rows, dropped_columns, column_mapping, ignored_columns, skipped_rows …) – column names only,
 never values.
 
-One helper column is not canonical: a sales table read through a chapter's context
-(:meth:`kbworkbook.notebook.Context.table`, kept in the table cache) carries ``_order_code``,
-the ``order_id`` as a dense int64 code (−1 = none; :func:`kbworkbook.metrics._common.
-with_order_codes`). Metrics use it when present and code the order numbers themselves when not;
-the result is the same (a hypothesis test checks it). A file never has to provide it.
+Two helper columns are not canonical: a sales table read through a chapter's context
+(:meth:`kbworkbook.notebook.Context.table`, kept in the table cache) carries ``_customer_code``,
+the ``customer_id`` as an int64 code into the table's distinct ids sorted as strings (−1 =
+walk-in; :func:`kbworkbook.metrics._common.with_customer_codes`), and ``_order_code``, the
+``order_id`` as a dense int64 code (−1 = none; :func:`kbworkbook.metrics._common.
+with_order_codes`). Metrics use them when present and code the numbers themselves when not;
+the results are the same (hypothesis tests check it). A file never has to provide them.
 """
 
 from __future__ import annotations

@@ -76,6 +76,7 @@ def test_metrics_surface_is_pinned() -> None:
         "nps_trend",
         "post_engagement", "purchase_figures", "retention_rate", "rfm_scores", "rfm_segments",
         "rfm_summary", "rfm_values", "top_customers_share", "window_retention",
+        "window_retentions",
     ]
     for name in metrics.__all__:
         assert callable(getattr(metrics, name)), name

@@ -25,6 +25,7 @@ import pandas as pd
 from kbworkbook.errors import MetricError, Text
 
 __all__ = [
+    "CUSTOMER_CODE",
     "NS_PER_DAY",
     "COLUMN_LABELS",
     "column_text",
@@ -34,13 +35,13 @@ __all__ = [
     "identified_lines",
     "order_codes",
     "period_labels",
-    "raw_customer_codes",
     "period_numbers",
     "require_columns",
     "sorted_unique",
     "to_timestamp",
     "walk_in_mask",
     "window_bounds",
+    "with_customer_codes",
 ]
 
 NS_PER_DAY = 86_400 * 10**9
@@ -221,18 +222,6 @@ def _int_like_codes(ids: pd.Series) -> tuple[np.ndarray, np.ndarray] | None:
     return codes.astype(np.int64), np.asarray(uniq, dtype=np.int64)
 
 
-def raw_customer_codes(ids: pd.Series) -> np.ndarray:
-    """Dense int64 codes for customer ids in no particular order (cheaper than sorted)."""
-    if ids.isna().any():
-        raise MetricError("walk_in_ids")
-    if not pd.api.types.is_string_dtype(ids.dtype) or ids.dtype == object:
-        ids = ids.astype("str")
-    fast = _int_like_codes(ids)
-    if fast is not None:
-        return fast[0]
-    return pd.factorize(ids, sort=False)[0].astype(np.int64)
-
-
 def customer_codes(ids: pd.Series) -> tuple[np.ndarray, pd.Index]:
     """Dense int64 codes for customer ids, ordered like the sorted id strings.
 
@@ -260,7 +249,12 @@ def walk_in_mask(transactions: pd.DataFrame) -> np.ndarray:
     """True for lines without a customer number (all lines when the column is absent)."""
     if "customer_id" not in transactions.columns:
         return np.ones(len(transactions), dtype=bool)
-    ids = transactions["customer_id"]
+    if CUSTOMER_CODE in transactions.columns:
+        return transactions[CUSTOMER_CODE].to_numpy(dtype=np.int64) < 0
+    return _blank_ids(transactions["customer_id"])
+
+
+def _blank_ids(ids: pd.Series) -> np.ndarray:
     missing = ids.isna()
     if pd.api.types.is_string_dtype(ids.dtype) or ids.dtype == object:
         missing |= ids.astype("str").str.strip() == ""
@@ -268,7 +262,14 @@ def walk_in_mask(transactions: pd.DataFrame) -> np.ndarray:
 
 
 def customer_codes_with_walk_ins(transactions: pd.DataFrame) -> tuple[np.ndarray, pd.Index]:
-    """Like :func:`customer_codes`, with code ``-1`` for walk-in lines (see module docstring)."""
+    """Like :func:`customer_codes`, with code ``-1`` for walk-in lines (see module docstring).
+
+    A frame with the :data:`CUSTOMER_CODE` column (any subset of a table coded by
+    :func:`with_customer_codes`) is coded from it, without hashing the ids again.
+    """
+    if CUSTOMER_CODE in transactions.columns and "customer_id" in transactions.columns:
+        return _dense(transactions[CUSTOMER_CODE].to_numpy(dtype=np.int64),
+                      transactions["customer_id"])
     walk_in = walk_in_mask(transactions)
     codes = np.full(len(transactions), -1, dtype=np.int64)
     if walk_in.all():
@@ -279,6 +280,41 @@ def customer_codes_with_walk_ins(transactions: pd.DataFrame) -> tuple[np.ndarray
         codes[~walk_in] = known
         return codes, uniques
     return customer_codes(ids)
+
+
+def _dense(table_codes: np.ndarray, ids: pd.Series) -> tuple[np.ndarray, pd.Index]:
+    """Codes into the sorted ids of a whole table (-1 walk-in) made dense for these lines:
+    what :func:`customer_codes_with_walk_ins` gives for them, ids in the same order."""
+    known = np.flatnonzero(table_codes >= 0)
+    codes = np.full(table_codes.size, -1, dtype=np.int64)
+    if known.size == 0:
+        return codes, pd.Index([], dtype="str")
+    used = table_codes[known]
+    present = np.zeros(int(used.max()) + 1, dtype=bool)
+    present[used] = True
+    rank = np.cumsum(present, dtype=np.int64) - 1
+    codes[known] = rank[used]
+    line = np.empty(int(rank[-1]) + 1, dtype=np.int64)
+    line[codes[known]] = known  # one line of each customer (all of them carry the same id)
+    return codes, pd.Index(ids.iloc[line].astype("str").to_numpy(), dtype="str")
+
+
+#: Optional helper column of a transactions frame: the ``customer_id`` of each line as an int64
+#: code into the table's distinct ids sorted as strings (-1 = walk-in), from
+#: :func:`with_customer_codes`. Hashing a million ids once per loaded table instead of in every
+#: metric (and every subset of lines).
+CUSTOMER_CODE = "_customer_code"
+
+
+def with_customer_codes(transactions: pd.DataFrame) -> pd.DataFrame:
+    """``transactions`` with the :data:`CUSTOMER_CODE` column (unchanged without
+    ``customer_id``)."""
+    if "customer_id" not in transactions.columns or CUSTOMER_CODE in transactions.columns:
+        return transactions
+    codes, _ = customer_codes_with_walk_ins(transactions)
+    out = transactions.assign(**{CUSTOMER_CODE: codes})
+    out.attrs = transactions.attrs
+    return out
 
 
 #: Optional helper column of a transactions frame: the ``order_id`` of each line as a dense

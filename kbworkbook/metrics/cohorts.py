@@ -18,11 +18,11 @@ import pandas as pd
 
 from kbworkbook.errors import MetricError
 from kbworkbook.metrics._common import (
+    customer_codes_with_walk_ins,
     day_numbers,
     identified_lines,
     period_labels,
     period_numbers,
-    raw_customer_codes,
     require_columns,
     sorted_unique,
     to_timestamp,
@@ -67,7 +67,7 @@ def cohort_retention(
     if as_of is not None:
         last_day = int(to_timestamp(as_of).normalize().value // 86_400_000_000_000)
         upto = np.flatnonzero(days <= last_day)
-    cust = raw_customer_codes(transactions["customer_id"])
+    cust, _ = customer_codes_with_walk_ins(transactions)
     netted = net_orders(transactions.iloc[upto], cust[upto], days[upto], rev[upto])
     if not netted.purchase.any():
         raise MetricError("cohorts.no_purchases")

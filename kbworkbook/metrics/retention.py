@@ -23,7 +23,7 @@ import pandas as pd
 
 from kbworkbook.errors import MetricError
 from kbworkbook.metrics._common import (
-    customer_codes,
+    customer_codes_with_walk_ins,
     day_numbers,
     identified_lines,
     require_columns,
@@ -124,7 +124,7 @@ def window_retentions(
     days = day_numbers(transactions["date"])
     upto = np.flatnonzero(days < last.value // _DAY_NS)
     lines = transactions.iloc[upto]
-    codes, uniques = customer_codes(lines["customer_id"])
+    codes, uniques = customer_codes_with_walk_ins(lines)
     rev = lines["revenue"].to_numpy(dtype="float64", na_value=0.0)
     ends = [int(end.value // _DAY_NS) for _, end in bounds]
     netted = net_order_prefixes(lines, codes, days[upto], rev, ends)

@@ -41,7 +41,7 @@ import pandas as pd
 
 from kbworkbook.errors import MetricError, Text
 from kbworkbook.metrics._common import (
-    customer_codes,
+    customer_codes_with_walk_ins,
     day_numbers,
     identified_lines,
     period_numbers,
@@ -87,7 +87,7 @@ def rfm_summary(
     else:
         end_day = int(to_timestamp(observation_end, "observation_end").value // 86_400_000_000_000)
         pend = int(period_numbers(np.array([end_day], dtype=np.int64), freq)[0])
-    cust, uniques = customer_codes(transactions["customer_id"])
+    cust, uniques = customer_codes_with_walk_ins(transactions)
     rev = transactions[monetary_col].to_numpy(dtype="float64", na_value=0.0)
     keep = p <= pend
     if not keep.all():
@@ -146,7 +146,7 @@ def rfm_values(transactions: pd.DataFrame, as_of: Any, months: int | None = None
         inside &= days >= int(start.value // 86_400_000_000_000)
     sel = np.flatnonzero(inside)
     frame = transactions.iloc[sel]
-    cust, uniques = customer_codes(frame["customer_id"])
+    cust, uniques = customer_codes_with_walk_ins(frame)
     d = days[sel]
     rev = frame["revenue"].to_numpy(dtype="float64", na_value=0.0)
     n = len(uniques)

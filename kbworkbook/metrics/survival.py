@@ -33,7 +33,7 @@ import pandas as pd
 
 from kbworkbook.errors import MetricError
 from kbworkbook.metrics._common import (
-    customer_codes,
+    customer_codes_with_walk_ins,
     day_numbers,
     identified_lines,
     require_columns,
@@ -143,7 +143,7 @@ def _purchases(transactions: pd.DataFrame, as_of: object) -> tuple[pd.Index, np.
     keep = np.flatnonzero(days <= end)
     frame = frame.iloc[keep]
     days = days[keep]
-    cust, ids = customer_codes(frame["customer_id"])
+    cust, ids = customer_codes_with_walk_ins(frame)
     rev = frame["revenue"].to_numpy(dtype="float64", na_value=0.0)
     orders = net_orders(frame, cust, days, rev)
     if not orders.purchase.any():

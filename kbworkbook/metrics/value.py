@@ -24,7 +24,7 @@ import pandas as pd
 
 from kbworkbook.errors import MetricError, Text
 from kbworkbook.metrics._common import (
-    customer_codes,
+    customer_codes_with_walk_ins,
     day_numbers,
     identified_lines,
     require_columns,
@@ -138,7 +138,7 @@ def clv_per_customer(
     frame = transactions.loc[sel]
     if len(frame) == 0:
         raise MetricError("clv.no_transactions")
-    cust, uniques = customer_codes(frame["customer_id"])
+    cust, uniques = customer_codes_with_walk_ins(frame)
     m = np.bincount(cust, weights=money[sel], minlength=len(uniques)) * 12.0 / months
     estimated = np.bincount(cust, weights=missing[sel].astype("float64"),
                             minlength=len(uniques)) > 0
