@@ -150,30 +150,43 @@ def cached_table(workspace: Any, name: str,
 
 @dataclass(frozen=True)
 class TableFacts:
-    """What a chapter's footer says of a loaded table, without loading it: the file it came
-    from, its rows and the first and last date (``None`` without dates)."""
+    """What a chapter says of a loaded table, without loading it: the file it came from, its
+    rows, the first and last date (``None`` without dates) and the number of distinct
+    customer numbers (``None`` without a customer column; walk-in lines count for none)."""
 
     file: str
     rows: int
     first: pd.Timestamp | None
     last: pd.Timestamp | None
+    customers: int | None = None
 
     @classmethod
     def of(cls, frame: pd.DataFrame, name: str) -> TableFacts:
         """The facts of a loaded frame."""
+        from .metrics._common import CUSTOMER_CODE, walk_in_mask
+
         detected = frame.attrs.get("kb_detected", {})
         dates = frame["date"].dropna() if "date" in frame.columns else pd.Series([])
+        customers = None
+        if CUSTOMER_CODE in frame.columns:  # codes 0 … n−1 of the whole table
+            customers = int(frame[CUSTOMER_CODE].max()) + 1 if len(frame) else 0
+        elif "customer_id" in frame.columns:
+            customers = int(frame["customer_id"][~walk_in_mask(frame)].nunique())
         return cls(file=str(detected.get("file", name)), rows=len(frame),
                    first=pd.Timestamp(dates.min()) if len(dates) else None,
-                   last=pd.Timestamp(dates.max()) if len(dates) else None)
+                   last=pd.Timestamp(dates.max()) if len(dates) else None,
+                   customers=customers)
 
 
 def table_facts(workspace: Any, name: str) -> tuple[bool, TableFacts | None]:
     """``(known, facts)`` of table ``name`` as kept by :func:`cached_table`, read from the
-    Parquet file's footer (row count, the date column's statistics, the frame's ``attrs``) in
-    milliseconds instead of loading a large table; ``facts`` is ``None`` for an absent table.
-    ``(False, None)`` when nothing usable is kept: the caller loads the table."""
+    Parquet file's footer (row count, the statistics of the date column and of the customer
+    codes, the frame's ``attrs``) in milliseconds instead of loading a large table; ``facts``
+    is ``None`` for an absent table. ``(False, None)`` when nothing usable is kept (or the
+    customers cannot be counted from it): the caller loads the table."""
     import pyarrow.parquet as pq
+
+    from .metrics._common import CUSTOMER_CODE
 
     root = cache_root(workspace)
     try:
@@ -198,8 +211,18 @@ def table_facts(workspace: Any, name: str) -> tuple[bool, TableFacts | None]:
             if bounds:
                 first = pd.Timestamp(min(b[0] for b in bounds))
                 last = pd.Timestamp(max(b[1] for b in bounds))
+        customers = None
+        if schema.get_field_index("customer_id") >= 0:
+            code = schema.get_field_index(CUSTOMER_CODE)
+            if code < 0:
+                return False, None  # not coded: only the frame can count its customers
+            stats = [meta.row_group(g).column(code).statistics
+                     for g in range(meta.num_row_groups)]
+            if any(s is None or not s.has_min_max for s in stats):
+                return False, None
+            customers = max(int(s.max) for s in stats) + 1 if stats else 0
         return True, TableFacts(file=str(detected.get("file", name)), rows=meta.num_rows,
-                                first=first, last=last)
+                                first=first, last=last, customers=customers)
     except Exception:  # noqa: BLE001 - unreadable or foreign: the caller loads the table
         return False, None
 

@@ -29,7 +29,39 @@ def test_facts_from_the_cache_equal_the_facts_of_the_frame(workspace: Workspace)
     known, facts = table_facts(workspace, "transactions")
     assert known and facts == TableFacts.of(frame, "transactions")
     assert facts == TableFacts("transactions.csv", 3, pd.Timestamp("2024-03-01"),
-                               pd.Timestamp("2025-05-15"))
+                               pd.Timestamp("2025-05-15"), customers=2)
+
+
+def test_walk_in_lines_count_for_no_customer_in_the_facts(workspace: Workspace) -> None:
+    (workspace.root / "data" / "transactions.csv").write_text(
+        SALES + "02.06.2025;;12\n03.06.2025;c;7\n04.06.2025; ;9\n", encoding="utf-8")
+    frame = setup(str(workspace.root)).table("transactions")
+    known, facts = table_facts(workspace, "transactions")
+    assert known and facts is not None
+    assert facts.customers == 3 and facts.rows == 6  # a, b, c; two walk-in lines
+    assert TableFacts.of(frame, "transactions") == facts
+    plain = frame.drop(columns="_customer_code")  # a frame coded by nobody counts the same
+    assert TableFacts.of(plain, "transactions").customers == 3
+
+
+def test_the_overview_names_rows_and_customers_without_loading_the_sales(
+        workspace: Workspace, monkeypatch: pytest.MonkeyPatch) -> None:
+    from kbworkbook.chapters.ueberblick import data_basis
+
+    setup(str(workspace.root)).table("transactions")
+    reads: list[Any] = []
+    real = table_cache._read
+
+    def counted(path: Path) -> Any:
+        reads.append(path)
+        return real(path)
+
+    monkeypatch.setattr(table_cache, "_read", counted)
+    rows = data_basis(setup(str(workspace.root)))
+    sales = next(row for row in rows if row[1] == "transactions.csv")
+    assert sales[2] == "01.03.2024 – 15.05.2025"
+    assert sales[3] == "3 Zeilen, 2 Kunden"
+    assert not any("transactions" in p.name for p in reads)
 
 
 def test_an_absent_table_is_known_as_absent_and_an_unkept_one_as_unknown(
