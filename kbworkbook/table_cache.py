@@ -40,7 +40,7 @@ from .input_files import DigestMemo, cache_root, configured_files, digest_of, wo
 __all__ = ["FORMAT", "TableFacts", "cached_table", "table_facts", "table_key"]
 
 #: Bump when the canonical frames change shape without a new package version.
-FORMAT = 2
+FORMAT = 3  # 3: sales carry the _customer_code helper column
 #: How many loaded tables to keep per workspace (older files are removed).
 KEEP = 16
 #: Seconds a kernel waits for another one loading the same table.
