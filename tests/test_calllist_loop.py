@@ -274,3 +274,19 @@ def test_the_list_length_comes_from_kbworkbook_toml_and_a_bad_value_is_named(
     assert "die **12 mit dem meisten" in page
     assert ("kbworkbook.toml [calllist] valuable_share = »1.5« passt nicht" in page
             and "verwendet wird der Standardwert 0.25" in page)
+
+
+def test_a_model_that_does_not_fit_leaves_the_list_to_each_customers_rhythm(
+        client: Workspace, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The outlook's BG/NBD fit failed (it did not converge, so the analysis has no outlook):
+    the call list is still made, by the rhythm method, without trying the model again."""
+    import kbworkbook.figures as figures
+    import kbworkbook.models.calllist as calllist_model
+
+    monkeypatch.setattr(figures.Analysis, "outlook", property(lambda self: None))
+    asked: list[object] = []
+    monkeypatch.setattr(calllist_model, "alive_probabilities", lambda *a: asked.append(a))
+    page = _page(kundenwert.calllist(Context(workspace=client, as_of=A)))
+    assert "lässt sich auf diese Daten nicht anwenden" in page
+    assert "die **30 mit dem meisten" in page  # the list the rhythm gives (see the top)
+    assert asked == []

@@ -542,10 +542,13 @@ def calllist(ctx: Context) -> list[Any]:
         return blocks + [undefined(ctx, _TEXTS, reason)]
     loc, cur = ctx.locale, ctx.currency
     try:
+        # the outlook fitted the purchase-behaviour model once; without its fit (the data do
+        # not suffice, or it did not converge) slipping is judged by each customer's rhythm
         outlook = ctx.analysis().outlook
         fitted = outlook.fit if outlook is not None else None
-        alive = ctx.memo(f"kundenwert.p_alive:{day.date()}",
-                         lambda: alive_probabilities(frame, day, loc, fitted))
+        alive = None if fitted is None else ctx.memo(
+            f"kundenwert.p_alive:{day.date()}",
+            lambda: alive_probabilities(frame, day, loc, fitted))
         segmented = _list_groups(ctx, frame, day)
         policy_set, problems = _policy(ctx)
         blocks += [note(problem) for problem in problems]
