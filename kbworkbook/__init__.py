@@ -13,7 +13,11 @@ from __future__ import annotations
 import importlib
 from typing import TYPE_CHECKING, Any
 
+from .hugepages import avoid_stalls
+
 __version__ = "0.1.0"
+
+avoid_stalls()  # before numpy and pyarrow are imported, here and in every process started
 
 # public name -> module that defines it
 _EXPORTS: dict[str, str] = {
