@@ -20,6 +20,9 @@ installed package) keeps its cache in the user's temporary folder instead; a wor
 cannot be written (a read-only share) is analysed in memory, as before. A cache file that
 cannot be read is ignored and rewritten.
 
+What the latest win-back list brought (:attr:`~kbworkbook.figures.Analysis.winback`) depends on
+``listen/`` as well and is kept apart, in ``winback-<key>.json`` (:func:`keep_winback`).
+
 The file holds aggregates only (figures, per-period series; no customer ids) and is plain JSON
 decoded into an allow-list of types, never unpickled: a workspace received from someone else
 cannot run code through it.
@@ -67,11 +70,13 @@ from .metrics.said_and_done import BandRepurchase, RepurchaseByBand
 from .metrics.staying import LapseCurve, StayingCurves
 from .metrics.survival import SurvivalCurve
 from .models.bgnbd import BgNbdFit
+from .models.calllist import WinBack
 from .models.outlook import Outlook
 from .models.sufficiency import DataSufficiency, GateIssue
 from .models.validation import HoldoutCheck
 
-__all__ = ["CACHE_FOLDER", "FORMAT", "cache_folder", "input_key", "workspace_analysis"]
+__all__ = ["CACHE_FOLDER", "FORMAT", "cache_folder", "input_key", "keep_winback",
+           "workspace_analysis"]
 
 #: Where the cache lives inside a workspace (hidden; safe to delete at any time).
 CACHE_FOLDER = Path(".cache") / "analysis"
@@ -95,7 +100,7 @@ _TYPES: dict[str, type] = {cls.__name__: cls for cls in (
     RepurchaseByBand, BandRepurchase,
     Lifecycle, Concentration,
     comments.CommentThemes, comments.ThemeCount, comments.Quote, voice.GroupNps, voice.NpsGroups,
-    EarlyLoyalty, StayingCurves, LapseCurve, SurvivalCurve,
+    EarlyLoyalty, StayingCurves, LapseCurve, SurvivalCurve, WinBack,
 )}
 
 
@@ -241,9 +246,12 @@ def _read(path: Path, settings: Settings,
 # -- the cache ----------------------------------------------------------------------------------
 
 
-def _prune(folder: Path, keep: int) -> None:
+def _prune(folder: Path, keep: int, kind: str = "") -> None:
+    """Remove all but the ``keep`` most recently used files of ``kind`` (``""``: analyses,
+    ``"winback"``: win-back follow-ups)."""
     files = sorted(folder.glob("*.json"), key=lambda p: p.stat().st_mtime, reverse=True)
-    for old in [f for f in files if f.name != "digests.json"][keep:]:
+    for old in [f for f in files if f.name != "digests.json"
+                and f.name.startswith("winback-") == (kind == "winback")][keep:]:
         with contextlib.suppress(OSError):
             old.unlink()
 
@@ -292,5 +300,52 @@ def workspace_analysis(
         except Exception:  # noqa: BLE001, S110 - a cache that cannot be kept: the figures are
             pass  # right either way and the next run computes again
         return analysis
+    finally:
+        lock.release()
+
+
+def keep_winback(workspace: Any, analysis: Analysis) -> None:
+    """Work out ``analysis.winback`` once per inputs, recorded lists and Stichtag and keep it
+    in ``<cache>/winback-<key>.json``: following up a list nets every sales line up to the
+    Stichtag, which the kernels of a report would otherwise each do (a million lines: the
+    table read and netted in four kernels).
+
+    The key is the analysis' input key (:func:`input_key`) with the lists made before the
+    Stichtag; a list a report writes meanwhile (dated on the Stichtag) does not change it.
+    Without an earlier list nothing is read. Where no cache can be kept, nothing happens and
+    the analysis works it out itself when asked.
+    """
+    lists = analysis.tables.get("calllists")
+    if lists is None or not len(lists) or "list_date" not in lists.columns:
+        return
+    dates = pd.to_datetime(lists["list_date"]).dt.normalize()
+    earlier = lists.loc[(dates < analysis.as_of).to_numpy(dtype=bool)]
+    if not len(earlier):
+        analysis.keep_winback(None)
+        return
+    folder = cache_folder(workspace)
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        lock = FileLock(str(folder / ".winback.lock"), timeout=LOCK_TIMEOUT)
+        lock.acquire()
+    except (OSError, Timeout):
+        return
+    try:
+        with DigestMemo(cache_root(workspace) / "digests.json") as memo:
+            inputs = input_key(workspace, analysis.as_of, memo)
+        h = hashlib.blake2b(digest_size=20)
+        h.update(f"{inputs} winback\n".encode())
+        h.update(earlier.to_json(orient="split", date_format="iso").encode())
+        target = folder / f"winback-{h.hexdigest()}.json"
+        with contextlib.suppress(OSError, ValueError, KeyError, TypeError):
+            if target.is_file():
+                analysis.keep_winback(_decode(json.loads(
+                    target.read_text(encoding="utf-8"))["winback"]))
+                return
+        outcome = analysis.winback_outcome()
+        with contextlib.suppress(Exception):  # not kept: the next kernel works it out again
+            atomic_write_json(target, {"format": FORMAT, "winback": _encode(outcome)})
+            _prune(folder, KEEP, "winback")
+        analysis.keep_winback(outcome)
     finally:
         lock.release()

@@ -746,16 +746,35 @@ class Analysis:
         """What the latest win-back list before the Stichtag brought
         (:class:`~kbworkbook.models.calllist.WinBack`); ``None`` without such a list.
         ``tables["calllists"]`` holds the recorded lists (see :mod:`kbworkbook.calllist_files`).
-        Not a cached part: it depends on ``listen/``, which the analysis cache's key does not
-        cover, so it is worked out afresh for every analysis (kept on this instance)."""
+        Not a part: it depends on ``listen/``, which the analysis cache's key does not cover
+        (a report writes its own list meanwhile); :func:`kbworkbook.analysis_cache.
+        keep_winback` keeps it apart, else it is worked out here (and kept on this instance)."""
+        if "_winback" not in self.__dict__:
+            self.keep_winback(self.winback_outcome())
+        return self.__dict__["_winback"]
+
+    def winback_outcome(self) -> Any:
+        """:attr:`winback` worked out from the tables: a ``WinBack``, ``None`` without a list
+        before the Stichtag, or the :class:`KbWorkbookError` that says why it cannot be."""
         from .models.calllist import win_back
 
-        if "_winback" not in self.__dict__:
-            lists = self.tables.get("calllists")
-            tx = self._table("transactions") if lists is not None and len(lists) else None
-            self.__dict__["_winback"] = (None if tx is None or lists is None else
-                                         self._attempt(lambda: win_back(tx, lists, self.as_of)))
-        return self.__dict__["_winback"]
+        lists = self.tables.get("calllists")
+        tx = self._table("transactions") if lists is not None and len(lists) else None
+        if tx is None or lists is None:
+            return None
+        try:
+            return win_back(tx, lists, self.as_of)
+        except KbWorkbookError as exc:
+            return exc
+
+    def keep_winback(self, outcome: Any) -> None:
+        """Keep ``outcome`` (of :meth:`winback_outcome`) as :attr:`winback`; a reason becomes
+        a note."""
+        if isinstance(outcome, KbWorkbookError):
+            self.__dict__.setdefault("_note_parts", {})[id(outcome)] = "winback"
+            self._notes.append(outcome)
+            outcome = None
+        self.__dict__["_winback"] = outcome
 
     @part
     def cohorts(self) -> metrics.CohortTable | MetricError | None:

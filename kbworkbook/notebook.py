@@ -106,11 +106,16 @@ class Context:
         Each input is read only when the analysis is computed; a broken input file counts as
         missing here (the sections that read it say why).
         """
-        from .analysis_cache import workspace_analysis
+        from .analysis_cache import keep_winback, workspace_analysis
         from .figures import Settings
 
-        return self.memo("analysis", lambda: workspace_analysis(
-            self.workspace, _LazyTables(self), Settings.of(self.workspace), self.as_of))
+        def compute() -> Any:
+            analysis = workspace_analysis(self.workspace, _LazyTables(self),
+                                          Settings.of(self.workspace), self.as_of)
+            keep_winback(self.workspace, analysis)  # the list's follow-up: once, kept apart
+            return analysis
+
+        return self.memo("analysis", compute)
 
     @property
     def locale(self) -> str:

@@ -290,3 +290,37 @@ def test_a_model_that_does_not_fit_leaves_the_list_to_each_customers_rhythm(
     assert "lässt sich auf diese Daten nicht anwenden" in page
     assert "die **30 mit dem meisten" in page  # the list the rhythm gives (see the top)
     assert asked == []
+
+
+def test_the_follow_up_is_worked_out_once_and_read_by_every_later_kernel(
+        client: Workspace, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The kernels of a report share one follow-up of the list (``winback-<key>.json``):
+    a later kernel reads it without loading or netting the sales; the list this report
+    writes on its own Stichtag does not change it; the owner's outcomes do."""
+    import kbworkbook.figures as figures
+    from kbworkbook.analysis_cache import cache_folder
+
+    kundenwert.calllist(Context(workspace=client, as_of=A))
+    _write(client, _history() + _follow_up())
+    first = Context(workspace=client, as_of=B).analysis().winback
+    kept = sorted(cache_folder(client).glob("winback-*.json"))
+    assert len(kept) == 1 and first.rate == pytest.approx(0.4)
+
+    def not_again(self: object) -> None:
+        raise AssertionError("the follow-up was worked out again")
+
+    with monkeypatch.context() as patched:
+        patched.setattr(figures.Analysis, "winback_outcome", not_again)
+        later = Context(workspace=client, as_of=B)
+        assert later.analysis().winback.groups.equals(first.groups)
+        kundenwert.calllist(later)  # this report's own list, dated on its Stichtag
+        assert Context(workspace=client, as_of=B).analysis().winback.rate == \
+            pytest.approx(0.4)
+    assert sorted(cache_folder(client).glob("winback-*.json")) == kept
+    xlsx, _ = list_paths(client, A)  # the owner notes a call: a new follow-up
+    book = load_workbook(xlsx)
+    book.worksheets[0]["H2"] = "angerufen"
+    book.save(xlsx)
+    changed = Context(workspace=client, as_of=B).analysis().winback
+    assert changed.comparison == "contacted"
+    assert len(list(cache_folder(client).glob("winback-*.json"))) == 2
