@@ -80,6 +80,34 @@ def as_of(ctx: Context, transactions: pd.DataFrame | None) -> pd.Timestamp | Non
     return None
 
 
+def sales_day(ctx: Context, texts: dict[str, Any],
+              blocks: list[Any]) -> tuple[pd.Timestamp | None, list[Any]]:
+    """``(as_of, [])`` as :func:`transactions_at` gives it, without loading the sales (for a
+    section that shows the analysis' figures); ``(None, blocks + [note])`` when they are
+    broken or missing."""
+    try:
+        facts = ctx.table_facts("transactions")
+    except DataError:
+        _, problems = load(ctx, "transactions", texts)  # the note that names the file
+        return None, blocks + problems
+    day = stichtag(ctx)
+    if facts is None or day is None:
+        return None, blocks + [note(text(ctx, texts, "transactions_missing"))]
+    return day, []
+
+
+def stichtag(ctx: Context) -> pd.Timestamp | None:
+    """:func:`as_of` without loading the sales: ``ctx.as_of``, else the last sales date from
+    the table cache's facts; ``None`` without sales (or when their file is broken)."""
+    if ctx.as_of is not None:
+        return pd.Timestamp(ctx.as_of)
+    try:
+        facts = ctx.table_facts("transactions")
+    except DataError:
+        return None
+    return None if facts is None or facts.last is None else facts.last.normalize()
+
+
 def identified_note(ctx: Context) -> list[Any]:
     """A note saying which share of the window's revenue and purchases comes from identified
     customers (walk-in sales have no customer number).
@@ -117,7 +145,7 @@ def client_figures(ctx: Context) -> ClientFigures:
         notes: list[str] = []
         for name in ("transactions", "complaints"):
             try:
-                ctx.table(name)
+                ctx.table_facts(name)  # a broken file says so; a kept one is not loaded
             except DataError as exc:
                 notes.append(str(exc).splitlines()[0] if str(exc) else name)
         return with_notes(figures_from_analysis(ctx.analysis()), tuple(notes))

@@ -32,13 +32,13 @@ from ..notebook import Context, note
 from ..scrub import privacy_note, scrub
 from ._narrative import fill, label, markdown, text, texts
 from ._sections import (
-    as_of,
     figure_of,
     headline_figures,
     identified_note,
     load,
+    sales_day,
+    stichtag,
     table_html,
-    transactions_at,
     undefined,
 )
 from ._window import analysis_setting, history_caption, window_caption
@@ -175,8 +175,7 @@ def _scores(frame: pd.DataFrame) -> pd.DataFrame:
 
 def intro(ctx: Context) -> list[Any]:
     """What the chapter measures, for which date and window."""
-    transactions, _ = load(ctx, "transactions", _TEXTS)
-    day = as_of(ctx, transactions)
+    day = stichtag(ctx)
     return [markdown(ctx, _TEXTS, "intro",
                      as_of=format_date(day, ctx.locale) if day is not None else "–",
                      months=analysis_setting(ctx, "window_months", 12))]
@@ -311,14 +310,14 @@ def retention(ctx: Context) -> list[Any]:
 
     months = analysis_setting(ctx, "window_months", 12)
     blocks: list[Any] = [markdown(ctx, _TEXTS, "retention", months=months)]
-    transactions, day, stop = transactions_at(ctx, _TEXTS, blocks)
-    if transactions is None:
+    day, stop = sales_day(ctx, _TEXTS, blocks)
+    if day is None:
         return stop
     blocks += identified_note(ctx)
     result = ctx.analysis().retention
-    if result is None:
+    if result is None:  # the reason, from the sales themselves
         try:
-            result = window_retention(transactions, day, months)
+            result = window_retention(ctx.table("transactions"), day, months)
         except MetricError as exc:
             return blocks + [undefined(ctx, _TEXTS, exc)]
     loc = ctx.locale
@@ -356,14 +355,14 @@ def purchases(ctx: Context) -> list[Any]:
     months = analysis_setting(ctx, "window_months", 12)
     min_orders = analysis_setting(ctx, "stammkunde_min_orders", 2)
     blocks: list[Any] = [markdown(ctx, _TEXTS, "purchases", min_orders=min_orders)]
-    transactions, day, stop = transactions_at(ctx, _TEXTS, blocks)
-    if transactions is None:
+    day, stop = sales_day(ctx, _TEXTS, blocks)
+    if day is None:
         return stop
     analysis = ctx.analysis()
     current = analysis.purchases
-    if current is None or analysis.margin is None:
+    if current is None or analysis.margin is None:  # the reason, from the sales themselves
         try:
-            purchase_figures(transactions, day, months, min_orders)
+            purchase_figures(ctx.table("transactions"), day, months, min_orders)
         except MetricError as exc:
             return blocks + [undefined(ctx, _TEXTS, exc)]
         return blocks
