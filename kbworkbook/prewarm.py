@@ -39,10 +39,13 @@ def prepare(root: str | os.PathLike[str], language: str | None = None,
         from .notebook import setup
 
         ctx = setup(str(Path(root)), language, as_of)
-        for name in TABLE_NAMES:
+        # the analysis first: it holds its lock while it loads the tables, so a kernel that
+        # asks meanwhile waits for its result instead of computing it from the table cache
+        # (reading back a million lines this process has just loaded)
+        ctx.analysis()
+        for name in TABLE_NAMES:  # kept analyses load no table: the chapters' tables, too
             with contextlib.suppress(KbWorkbookError):
                 ctx.table(name)
-        ctx.analysis()
 
 
 def warm_caches(root: str | os.PathLike[str]) -> None:

@@ -93,3 +93,47 @@ def test_preparing_in_a_thread_fills_both_caches(workspace: Workspace) -> None:
     assert not thread.is_alive()
     assert len(list(cache_folder(workspace).glob("*.json"))) == 1
     assert list((workspace.root / ".cache" / "tables").glob("transactions-*.parquet"))
+
+
+def test_a_kernel_asking_while_the_sales_load_waits_for_the_prepared_analysis(
+        workspace: Workspace, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The preparation takes the analysis' lock before it loads the tables: a chapter asking
+    for the figures meanwhile waits and reads them, instead of computing them itself from
+    the table cache (reading back the sales the preparation has just loaded)."""
+    import threading
+
+    from kbworkbook import schemas
+
+    loading, go_on = threading.Event(), threading.Event()
+    real_load = schemas.load_optional
+
+    def slow(ws: Any, name: str, *args: Any, **kwargs: Any) -> Any:
+        if name == "transactions":
+            loading.set()
+            go_on.wait(60)
+        return real_load(ws, name, *args, **kwargs)
+
+    read_back: list[str] = []
+    real_read = table_cache._read
+
+    def counted(path: Path) -> Any:
+        found, frame = real_read(path)
+        if frame is not None:
+            read_back.append(path.name)
+        return found, frame
+
+    monkeypatch.setattr(schemas, "load_optional", slow)
+    monkeypatch.setattr(table_cache, "_read", counted)
+    preparing = prewarm.prepare_in_thread(workspace.root, "de", None)
+    assert loading.wait(60)
+    found: list[Any] = []
+    kernel = threading.Thread(target=lambda: found.append(
+        setup(str(workspace.root)).analysis().purchases))
+    kernel.start()
+    kernel.join(1.0)
+    assert kernel.is_alive()  # waiting for the preparation's analysis
+    go_on.set()
+    preparing.join(60)
+    kernel.join(60)
+    assert found and found[0] is not None and found[0].revenue == pytest.approx(90.0)
+    assert not [name for name in read_back if name.startswith("transactions-")]
