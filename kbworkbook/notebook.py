@@ -226,12 +226,21 @@ def figure_image(fig: Any, dpi: int = 110) -> Any:
     return Image(data=buffer.getvalue(), format="png")
 
 
+#: Most bytes of netted receipts a chapter's sections share (:func:`section`; about 33 MB per
+#: 10^6 sales lines, kept while the kernel lives)
+SECTION_MEMO_BYTES = 96 * 2**20
+
+
 def section(ctx: Context, chapter: Any, name: str) -> None:
     """Show section ``name`` of the chapter module ``chapter``, then the consultant's comment
     on it (``texts/<module>.toml``, ``[anmerkungen]``) when there is one."""
     from .chapters._narrative import consultant_comment
+    from .metrics._orders import OrdersMemo, shared_orders
 
-    show(getattr(chapter, name)(ctx))
+    # the sections of a chapter net the same receipts once (RFM, call list, …)
+    with shared_orders(ctx.memo("orders", lambda: OrdersMemo(limit=SECTION_MEMO_BYTES))):
+        blocks = getattr(chapter, name)(ctx)
+    show(blocks)
     show(consultant_comment(ctx, chapter.__name__.rsplit(".", 1)[-1], name))
 
 

@@ -36,8 +36,8 @@ import pandas as pd
 
 from kbworkbook.metrics._common import ORDER_CODE, order_codes, sorted_unique
 
-__all__ = ["MEMO_BYTES", "REFUND_DAYS", "Orders", "net_order_prefixes", "net_orders",
-           "shared_orders"]
+__all__ = ["MEMO_BYTES", "REFUND_DAYS", "Orders", "OrdersMemo", "net_order_prefixes",
+           "net_orders", "shared_orders"]
 
 #: A credit note more than this many days after a purchase does not cancel it (return period).
 REFUND_DAYS = 30
@@ -66,22 +66,27 @@ class Orders:
 
 
 @dataclass
-class _Memo:
-    """Netted receipts by input digest, with how often each was asked for (the analysis'
-    threads share one: ``lock`` guards both dicts, never a computation)."""
+class OrdersMemo:
+    """Netted receipts by input digest, with how often each was asked for, at most ``limit``
+    bytes (the analysis' threads share one: ``lock`` guards both dicts, never a
+    computation)."""
 
-    found: dict[bytes, Orders]
-    hits: dict[bytes, int]
+    found: dict[bytes, Orders] = field(default_factory=dict)
+    hits: dict[bytes, int] = field(default_factory=dict)
+    limit: int = MEMO_BYTES
     lock: threading.Lock = field(default_factory=threading.Lock)
 
 
-_MEMO: ContextVar[_Memo | None] = ContextVar("kbworkbook_orders_memo", default=None)
+_MEMO: ContextVar[OrdersMemo | None] = ContextVar("kbworkbook_orders_memo", default=None)
 
 
 @contextlib.contextmanager
-def shared_orders() -> Iterator[None]:
-    """Within the block, :func:`net_orders` of lines already netted returns that result."""
-    token = _MEMO.set(_Memo({}, {}))  # a thread started in the block sees it (copy_context)
+def shared_orders(memo: OrdersMemo | None = None) -> Iterator[None]:
+    """Within the block, :func:`net_orders` of lines already netted returns that result;
+    ``memo`` keeps them beyond the block (a chapter's sections share one), else they end
+    with it."""
+    # a thread started in the block sees the memo (copy_context)
+    token = _MEMO.set(memo if memo is not None else OrdersMemo())
     try:
         yield
     finally:
@@ -102,14 +107,14 @@ def _digest(frame: pd.DataFrame, arrays: tuple[np.ndarray, ...]) -> bytes | None
     return h.digest()
 
 
-def _remember(memo: _Memo, key: bytes, orders: Orders) -> None:
-    """Keep ``orders``; while over :data:`MEMO_BYTES`, forget the least asked-for entry."""
+def _remember(memo: OrdersMemo, key: bytes, orders: Orders) -> None:
+    """Keep ``orders``; while over the memo's limit, forget the least asked-for entry."""
     for array in (orders.line_order, orders.customer, orders.day, orders.net, orders.purchase):
         array.setflags(write=False)  # shared by every caller: nobody may change it
     with memo.lock:
         memo.found[key] = orders
         memo.hits.setdefault(key, 0)
-        while sum(o.nbytes for o in memo.found.values()) > MEMO_BYTES and memo.found:
+        while sum(o.nbytes for o in memo.found.values()) > memo.limit and memo.found:
             least = min(memo.found, key=lambda k: memo.hits[k])
             del memo.found[least]
 

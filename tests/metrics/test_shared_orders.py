@@ -73,14 +73,24 @@ def test_changed_content_is_netted_anew_and_the_memo_ends_with_the_block() -> No
     assert net_orders(frame, cust, days, rev) is not first
 
 
-def test_the_memo_stays_within_its_bytes(monkeypatch: pytest.MonkeyPatch) -> None:
+def test_the_memo_stays_within_its_bytes() -> None:
     frame = _frame([(d, str(d % 3), 10.0 + d, None) for d in range(30)])
     cust, days, rev = _arrays(frame)
-    monkeypatch.setattr(orders_module, "MEMO_BYTES", 1)  # nothing fits
-    with shared_orders():
+    with shared_orders(orders_module.OrdersMemo(limit=1)):  # nothing fits
         first = net_orders(frame, cust, days, rev)
         again = net_orders(frame, cust, days, rev)
     assert again is not first and _same(again, first)
+
+
+def test_a_memo_given_to_the_block_keeps_its_results_for_the_next_block() -> None:
+    frame = _frame([(0, "1", 20.0, None), (3, "2", 5.0, None)])
+    cust, days, rev = _arrays(frame)
+    memo = orders_module.OrdersMemo()
+    with shared_orders(memo):
+        first = net_orders(frame, cust, days, rev)
+    with shared_orders(memo):  # a later section of the same chapter
+        assert net_orders(frame, cust, days, rev) is first
+    assert net_orders(frame, cust, days, rev) is not first  # outside any block
 
 
 def _purchases(orders: orders_module.Orders) -> list[tuple[int, int, float]]:
