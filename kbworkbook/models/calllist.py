@@ -21,8 +21,10 @@ segment) in, frozen dataclasses out; no I/O. Only :func:`call_list_summary` and
   longer since the last purchase first, then customer number) and the first ``length`` are
   *listed*; the rest were cut only by the list length and serve as the comparison group later.
 
-A purchase is a line with a customer number, revenue > 0 and not a return; net revenue counts
-every line of the customer (returns subtract). A day is a calendar day; ``as_of`` is inclusive.
+A purchase is a receipt of a customer that nets to more than 0 and that no credit note refunds
+in full, dated by its first line, as every metric counts purchases
+(:mod:`kbworkbook.metrics._orders`); net revenue counts every line of the customer (returns
+subtract). A day is a calendar day; ``as_of`` is inclusive.
 
 **What the list brought** (:func:`win_back`): for the latest list made before the Stichtag,
 how many listed customers bought again after the list's date up to the Stichtag and their net
@@ -43,7 +45,17 @@ import pandas as pd
 
 from kbworkbook.errors import MetricError
 from kbworkbook.metrics import rfm_scores, rfm_segments, rfm_values
-from kbworkbook.metrics._common import identified_lines, require_columns, to_timestamp
+from kbworkbook.metrics._common import (
+    NS_PER_DAY,
+    customer_codes_with_walk_ins,
+    day_numbers,
+    identified_lines,
+    require_columns,
+    sorted_unique,
+    to_timestamp,
+    walk_in_mask,
+)
+from kbworkbook.metrics._orders import Orders, net_orders
 from kbworkbook.models.bgnbd import BgNbdFit, fit_bgnbd
 from kbworkbook.models.bgnbd import p_alive as _p_alive
 from kbworkbook.models.sufficiency import check_data
@@ -119,19 +131,33 @@ class CallList:
         return self.candidates.loc[~self.candidates["listed"].to_numpy(dtype=bool)]
 
 
-def _lines(transactions: pd.DataFrame, end: pd.Timestamp) -> pd.DataFrame:
-    """Identified lines up to ``end`` (inclusive day): customer_id, day, revenue, purchase."""
+@dataclass(frozen=True)
+class _Receipts:
+    """The identified lines up to a Stichtag and their netted receipts (customer codes into
+    ``ids``, sorted as strings; day numbers)."""
+
+    ids: pd.Index
+    line_customer: np.ndarray
+    line_day: np.ndarray
+    revenue: np.ndarray
+    orders: Orders
+    date_dtype: Any
+
+
+def _receipts(transactions: pd.DataFrame, end: pd.Timestamp) -> _Receipts:
+    """The identified lines up to ``end`` (inclusive day), netted into receipts as every
+    metric nets them (:mod:`kbworkbook.metrics._orders`)."""
     require_columns(transactions, ["customer_id", "date", "revenue"], _WHAT)
-    ids = transactions["customer_id"]
-    days = pd.to_datetime(transactions["date"]).dt.normalize()
-    keep = (ids.notna() & days.notna() & (days <= end)).to_numpy(dtype=bool)
-    revenue = transactions["revenue"].to_numpy(dtype="float64", na_value=0.0)
-    purchase = revenue > 0
-    if "kind" in transactions.columns:
-        purchase &= (transactions["kind"].astype("str").str.lower() != "return").to_numpy()
-    return pd.DataFrame({"customer_id": ids.to_numpy()[keep].astype("str"),
-                         "day": days.to_numpy()[keep], "revenue": revenue[keep],
-                         "purchase": purchase[keep]})
+    days = day_numbers(transactions["date"])
+    keep = (~walk_in_mask(transactions) & transactions["date"].notna().to_numpy(dtype=bool)
+            & (days <= end.value // NS_PER_DAY))
+    lines = transactions.iloc[np.flatnonzero(keep)]
+    cust, ids = customer_codes_with_walk_ins(lines)
+    days = days[keep]
+    revenue = lines["revenue"].to_numpy(dtype="float64", na_value=0.0)
+    return _Receipts(ids=ids, line_customer=cust, line_day=days, revenue=revenue,
+                     orders=net_orders(lines, cust, days, revenue),
+                     date_dtype=transactions["date"].dtype)
 
 
 def customer_values(transactions: pd.DataFrame, as_of: Any, margin_rate: float) -> pd.DataFrame:
@@ -141,26 +167,33 @@ def customer_values(transactions: pd.DataFrame, as_of: Any, margin_rate: float) 
     if not 0 <= margin_rate <= 1:
         raise ValueError("margin_rate must lie in 0..1")
     end = to_timestamp(as_of).normalize()
-    lines = _lines(transactions, end)
-    buys = lines.loc[lines["purchase"].to_numpy()]
-    if not len(buys):
-        empty = pd.Series([], dtype="datetime64[ns]")
-        return pd.DataFrame({"first_purchase": empty, "last_purchase": empty,
-                             "purchase_days": pd.Series([], dtype="int64"),
-                             "days_since": pd.Series([], dtype="int64"),
-                             "value_at_stake": pd.Series([], dtype="float64")},
-                            index=pd.Index([], dtype="str", name="customer_id"))
-    by = buys.groupby("customer_id", sort=True)["day"]
-    out = pd.DataFrame({"first_purchase": by.min(), "last_purchase": by.max(),
-                        "purchase_days": by.nunique().astype("int64")})
-    out.index.name = "customer_id"
-    last = lines["customer_id"].map(out["last_purchase"])
-    in_year = (lines["day"] <= last) & (lines["day"] > last - pd.Timedelta(days=_YEAR_DAYS))
-    year = lines.loc[in_year.to_numpy(dtype=bool)].groupby("customer_id")["revenue"].sum()
-    revenue = year.reindex(out.index, fill_value=0.0).to_numpy(dtype="float64")
-    out["days_since"] = (end - out["last_purchase"]).dt.days.astype("int64")
-    out["value_at_stake"] = np.maximum(revenue, 0.0) * margin_rate
-    return out
+    found = _receipts(transactions, end)
+    orders = found.orders
+    buyer, day = orders.customer[orders.purchase], orders.day[orders.purchase]
+    n = len(found.ids)
+    bought = np.bincount(buyer, minlength=n) > 0
+    first = np.full(n, np.iinfo(np.int64).max, dtype=np.int64)
+    last = np.full(n, np.iinfo(np.int64).min, dtype=np.int64)
+    np.minimum.at(first, buyer, day)
+    np.maximum.at(last, buyer, day)
+    span = int(day.max() - day.min()) + 1 if day.size else 1
+    days_bought = sorted_unique(buyer * span + (day - (day.min() if day.size else 0))) // span
+    # net revenue of every line in the 365 days up to and including the last purchase
+    line_last = last[found.line_customer]
+    in_year = (found.line_day <= line_last) & (found.line_day > line_last - _YEAR_DAYS)
+    year = np.bincount(found.line_customer[in_year], weights=found.revenue[in_year],
+                       minlength=n)
+    end_day = end.value // NS_PER_DAY
+
+    def dates(numbers: np.ndarray) -> np.ndarray:
+        return numbers.astype("datetime64[D]").astype(found.date_dtype)
+
+    return pd.DataFrame(
+        {"first_purchase": dates(first[bought]), "last_purchase": dates(last[bought]),
+         "purchase_days": np.bincount(days_bought, minlength=n)[bought].astype("int64"),
+         "days_since": (end_day - last[bought]).astype("int64"),
+         "value_at_stake": np.maximum(year[bought], 0.0) * margin_rate},
+        index=pd.Index(found.ids[bought], dtype="str", name="customer_id"))
 
 
 def alive_probabilities(transactions: pd.DataFrame, as_of: Any,
@@ -337,10 +370,13 @@ def win_back(transactions: pd.DataFrame, lists: pd.DataFrame, as_of: Any) -> Win
     listed = record["listed"].to_numpy(dtype=bool)
     contacted = (record["contacted"] if "contacted" in record.columns
                  else pd.Series(pd.NA, index=record.index)).astype("boolean")
-    lines = _lines(transactions, end)
-    after = lines.loc[(lines["day"] > start).to_numpy(dtype=bool)]
-    returned = set(after.loc[after["purchase"].to_numpy(), "customer_id"])
-    revenue = after.groupby("customer_id")["revenue"].sum()
+    found = _receipts(transactions, end)
+    after = start.value // NS_PER_DAY
+    back = found.orders.purchase & (found.orders.day > after)
+    returned = set(found.ids[np.unique(found.orders.customer[back])])
+    later = found.line_day > after
+    revenue = pd.Series(np.bincount(found.line_customer[later], weights=found.revenue[later],
+                                    minlength=len(found.ids)), index=found.ids)
 
     def row(mask: np.ndarray) -> dict[str, float]:
         members = ids[mask]

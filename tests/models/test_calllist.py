@@ -74,6 +74,22 @@ def test_customer_values_of_the_worked_example() -> None:
     assert values["purchase_days"].tolist() == [3, 2, 2, 1, 2, 2, 1]
 
 
+def test_a_fully_returned_receipt_is_no_purchase_day_as_in_every_metric() -> None:
+    """H bought on 01.03. and 01.04.2025; the receipt of 01.04. (80) was refunded in full on
+    05.04.: one purchase day, the last purchase on 01.03. (121 days before the Stichtag), and
+    the year's net revenue 100 + 80 − 80 = 100 (value at stake 50 at 50 %)."""
+    frame = _frame([("H", "2025-03-01", 100), ("H", "2025-04-01", 80), ("H", "2025-04-05", -80)])
+    values = customer_values(frame, AS_OF, 0.5)
+    assert values.loc["H", "purchase_days"] == 1
+    assert values.loc["H", "last_purchase"] == pd.Timestamp("2025-03-01")
+    assert values.loc["H", "days_since"] == 121
+    assert values.loc["H", "value_at_stake"] == pytest.approx(50.0)
+    # a refund after the list does not make the customer one who came back
+    lists = pd.DataFrame({"list_date": [pd.Timestamp("2025-03-15")], "customer_id": ["H"],
+                          "listed": [True]})
+    assert win_back(frame, lists, AS_OF).groups.loc["listed", "returned"] == 0
+
+
 def test_worked_example_by_purchase_rhythm_who_is_in_who_is_out_and_the_order() -> None:
     groups = pd.Series({"B": "at_risk", "G": "cant_lose", "F": "at_risk"})
     result = call_list(_worked_example(), AS_OF, 0.5, segments=groups, policy=POLICY)
