@@ -6,13 +6,14 @@ TCP port, no connection file in the user's Jupyter folders). Whatever happens in
 classified into a failure kind with a German (or English) note; a cell that runs past the
 per-cell limit or a kernel that dies are never reported by exception name or cell source.
 
-Kernel ahead: when the task says so (``kernel_ahead``: the worker gets another chapter and a
-core is free for it), the worker starts the kernel of its next chapter while the current one
-runs, and that kernel imports what every chapter imports (:mod:`kbworkbook.kernel_preload`,
-silently). The next chapter runs on it: a fresh process that has never run a cell, so its
-results are those of a kernel started for it. A kernel ahead that did not start, or died, is
-shut down and the chapter starts its own as before; the worker shuts the last one down when it
-ends (and the report's stop kills it with the worker, as any kernel).
+Kernel ahead: when the task allows it (``kernel_ahead``: a core for each worker) and a chapter
+is left to start (:func:`count_chapters`), the worker starts the kernel of its next chapter
+while the current one runs, and that kernel imports what every chapter imports
+(:mod:`kbworkbook.kernel_preload`, silently). The next chapter runs on it: a fresh process
+that has never run a cell, so its results are those of a kernel started for it. A kernel
+ahead that did not start, or died, is shut down and the chapter starts its own as before; the
+worker shuts the last one down when it ends (and the report's stop kills it with the worker,
+as any kernel).
 """
 
 from __future__ import annotations
@@ -56,7 +57,8 @@ class ChapterTask:
     kernel_dir: str
     #: seconds one cell may run before the chapter is stopped
     cell_timeout: float
-    #: start the kernel of this worker's next chapter while this one runs
+    #: start the kernel of this worker's next chapter while this one runs (when chapters are
+    #: left to start: :func:`count_chapters`)
     kernel_ahead: bool = False
 
 
@@ -120,6 +122,29 @@ class KernelAhead:
 
 
 _ahead: list[KernelAhead] = []  # the worker's kernel ahead (at most one)
+_unstarted: list[Any] = []  # the report's count of chapters not yet started (shared)
+
+
+def count_chapters(unstarted: Any) -> None:
+    """Share the report's count of chapters not yet started (a ``multiprocessing.Value``
+    of the workers' context; ``None``: each task's ``kernel_ahead`` alone decides).
+
+    Which worker gets which chapter is decided as workers become free, so a worker starts a
+    kernel ahead whenever a chapter is left to start, not when *its* next chapter is known:
+    the last chapter then finds a kernel waiting on whichever worker takes it (with two
+    workers, one kernel ahead stays unused either way).
+    """
+    _unstarted[:] = [] if unstarted is None else [unstarted]
+
+
+def chapters_left() -> int | None:
+    """This chapter counted as started: how many are left to start (``None``: not counted)."""
+    if not _unstarted:
+        return None
+    counter = _unstarted[0]
+    with counter.get_lock():
+        counter.value -= 1
+        return int(counter.value)
 
 
 def start_kernel_ahead(cwd: str, kernel_dir: str) -> KernelAhead:
@@ -209,7 +234,8 @@ def _run(task: ChapterTask) -> tuple[str, int | None, str]:
     notebook_out = Path(task.notebook_out)
     Path(task.kernel_dir).mkdir(parents=True, exist_ok=True)
     manager = take_kernel_ahead(task.cwd)
-    if task.kernel_ahead:
+    left = chapters_left()
+    if task.kernel_ahead and (left is None or left > 0):
         start_kernel_ahead(task.cwd, f"{task.kernel_dir}-next")
     try:
         pm.execute_notebook(

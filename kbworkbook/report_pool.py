@@ -23,7 +23,13 @@ from multiprocessing import get_context, util
 from pathlib import Path
 from typing import Any
 
-from .report_kernel import ChapterOutcome, ChapterTask, end_kernels_ahead, execute_chapter
+from .report_kernel import (
+    ChapterOutcome,
+    ChapterTask,
+    count_chapters,
+    end_kernels_ahead,
+    execute_chapter,
+)
 from .report_text import failure_sentence
 
 __all__ = ["STOP_WAIT", "interrupts_ignored", "run_chapters"]
@@ -46,8 +52,11 @@ def run_chapters(tasks: Sequence[ChapterTask], jobs: int,
     started = time.monotonic()
     deadline = started + time_limit
     results: dict[str, ChapterOutcome] = {}
+    context = get_context("spawn")
+    unstarted = context.Value("i", len(tasks))  # kernels ahead while chapters are left
     pool = ProcessPoolExecutor(max_workers=max(1, min(jobs, len(tasks))),
-                               mp_context=get_context("spawn"), initializer=_worker_setup)
+                               mp_context=context, initializer=_worker_setup,
+                               initargs=(unstarted,))
     try:
         with _sigint_held_back():
             futures = {pool.submit(execute_chapter, task): task for task in tasks}
@@ -97,9 +106,10 @@ def _stopped(task: ChapterTask, time_limit: float, seconds: float) -> ChapterOut
         note=failure_sentence(task.language, task.number, kind, limit=time_limit))
 
 
-def _worker_setup() -> None:
+def _worker_setup(unstarted: Any = None) -> None:
     """In each worker: ignore Ctrl+C (the parent decides), no log lines on the terminal; the
-    notebook tools imported once, before the first chapter (:func:`preload_notebook_tools`)."""
+    notebook tools imported once, before the first chapter (:func:`preload_notebook_tools`);
+    the report's count of chapters not yet started (:func:`count_chapters`)."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     for name in ("SIGTERM", "SIGHUP"):  # not the CLI's clean-stop handlers (fork copies them)
         if hasattr(signal, name):
@@ -109,6 +119,7 @@ def _worker_setup() -> None:
     # papermill and nbclient log a timeout or a dead kernel; the report says it in German
     logging.getLogger().addHandler(logging.NullHandler())
     preload_notebook_tools()
+    count_chapters(unstarted)
     # the kernel ahead that no chapter took ends with the worker (a normal end of the pool)
     util.Finalize(None, end_kernels_ahead, exitpriority=10)
 

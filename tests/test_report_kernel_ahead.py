@@ -11,13 +11,27 @@ import psutil
 import pytest
 
 from kbworkbook import report_kernel
-from kbworkbook.report import build_report, kernel_ahead
+from kbworkbook.report import build_report, kernels_ahead
 
 
-def test_a_kernel_ahead_only_with_chapters_left_and_a_core_per_worker() -> None:
-    assert [kernel_ahead(i, 7, 2, cores=2) for i in range(7)] == [True] * 5 + [False] * 2
-    assert not any(kernel_ahead(i, 7, 2, cores=1) for i in range(7))
-    assert [kernel_ahead(i, 3, 1, cores=4) for i in range(3)] == [True, True, False]
+def test_kernels_ahead_only_with_a_core_per_worker() -> None:
+    assert kernels_ahead(2, cores=2) and kernels_ahead(1, cores=4)
+    assert not kernels_ahead(2, cores=1)
+
+
+def test_a_worker_starts_a_kernel_ahead_while_a_chapter_is_left_to_start() -> None:
+    """Seven chapters on two workers: whichever worker starts a chapter while others are left
+    starts a kernel ahead, so the last chapter finds one on either worker; the last to start
+    starts none."""
+    import multiprocessing
+
+    counter = multiprocessing.get_context("spawn").Value("i", 7)
+    report_kernel.count_chapters(counter)
+    try:
+        assert [report_kernel.chapters_left() for _ in range(7)] == [6, 5, 4, 3, 2, 1, 0]
+    finally:
+        report_kernel.count_chapters(None)
+    assert report_kernel.chapters_left() is None  # not counted: the task alone decides
 
 
 def _kernels_below(process: psutil.Process) -> list[psutil.Process]:
