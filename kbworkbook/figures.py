@@ -1034,7 +1034,7 @@ FIGURE_KEYS: Mapping[str, tuple[str, int, tuple[str, ...]]] = {
     "top10_revenue_share": ("fraction", 0, ("04",)),
     "top20pct_revenue_share": ("fraction", 0, ("04",)),
     # comments of the window's NPS answers, in a sentence of »Was Kunden sagen« (chapter 03)
-    "nps_comments": ("count", 0, ()),
+    "nps_comments": ("count", 0, ("03",)),
     # chapter 01 »Ihre Einschätzung und Ihre Zahlen« (with the linked figures above)
     "second_purchase_rate": ("fraction", 0, ("01",)),
     "cohort_month1_loss": ("fraction", 0, ("01",)),

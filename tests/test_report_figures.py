@@ -85,7 +85,7 @@ WHERE: dict[str, dict[str, tuple[str, int | None]]] = {
     "lifecycle_won_back": {"04": ("Zurückgewonnen", 2)},
     "top10_revenue_share": {"04": ("Umsatzanteil der 10 umsatzstärksten Kunden", 1)},
     "top20pct_revenue_share": {"04": ("Umsatzanteil der umsatzstärksten 20 % der Kunden", 1)},
-    "nps_comments": {},  # in a sentence of »Was Kunden sagen«
+    "nps_comments": {"03": ("Von", None)},  # »Was Kunden sagen«: »Von 59 Kommentaren …«
 }
 #: the comments per theme (nps_theme_<key>) stand in the first column of chapter 03's quote
 #: table, »Preis und Leistung (10 Kommentare)«
