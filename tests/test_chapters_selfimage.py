@@ -15,7 +15,6 @@ assessment (answers in kbworkbook/questionnaires/_sample_answers.py):
 
 from __future__ import annotations
 
-import datetime as dt
 import html
 
 import matplotlib
@@ -24,6 +23,7 @@ matplotlib.use("Agg")
 
 import matplotlib.pyplot as plt
 import pytest
+from _one_factor import one_factor_client, write_catalogue
 from IPython.display import HTML, Markdown
 from matplotlib.figure import Figure
 
@@ -31,8 +31,6 @@ from kbworkbook.chapters import aktionsplan, formel, gebundenheit
 from kbworkbook.notebook import Context
 from kbworkbook.store import AnswerStore
 from kbworkbook.workspace import Workspace, create_workspace
-
-XSS = "<script>alert(1)</script> & Co"
 
 
 @pytest.fixture(autouse=True)
@@ -128,36 +126,14 @@ def test_without_data_a_note_and_no_chart(tmp_path) -> None:  # type: ignore[no-
     assert aktionsplan.weakest_factors(Context(workspace=ws))  # no column, no flag, no error
 
 
-_OWN = """id = "sechs_faktoren"
-[title]
-de = "Eigene Faktoren"
-[[factors]]
-key = "A"
-de = "{name}"
-[[factors.items]]
-key = "A.1"
-de = "Beschwerden lösen wir schnell."
-data = [{data}]
-"""
-
-
 def test_a_workspace_catalogue_is_escaped_and_an_unknown_figure_named(tmp_path) -> None:  # type: ignore[no-untyped-def]
-    ws = create_workspace(tmp_path / "ws", client="Testfirma AG", locale="de-DE")
-    (ws.root / "data" / "beschwerden.csv").write_text(
-        "Datum;Erledigt;Zufrieden;Tage bis Lösung\n02.01.2025;ja;ja;2\n03.01.2025;ja;nein;4\n",
-        encoding="utf-8")
-    folder = ws.root / "questionnaires"
-    folder.mkdir()
-    own = folder / "sechs.toml"
-    own.write_text(_OWN.format(name=XSS, data='"complaint_days"'), encoding="utf-8")
-    store = AnswerStore(ws, now=lambda: dt.datetime(2025, 2, 1, 9, 0))
-    store.update("sechs_faktoren", answers={"A.1": 5})
+    ws = one_factor_client(tmp_path)
     raw = "\n".join(b.data for b in formel.self_image(Context(workspace=ws))
                     if isinstance(b, HTML))
     assert "<script>" not in raw and "&lt;script&gt;" in raw
     # owner 100; mean 3 days → 40 + 40·(7 − 3)/5 = 72: 28 below → weaker
     assert "Zahlen sind schwächer als die Einschätzung" in raw
-    own.write_text(_OWN.format(name="A", data='"beschwerde_tage"'), encoding="utf-8")
+    write_catalogue(ws, name="A", data='"beschwerde_tage"')
     page = _html(formel.self_image(Context(workspace=ws)))
     assert "sechs.toml, Aussage »A.1«: die Kennzahl »beschwerde_tage« in »data« ist unbekannt" \
         in page

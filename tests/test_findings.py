@@ -8,6 +8,7 @@ import re
 from decimal import ROUND_HALF_UP, Decimal
 from pathlib import Path
 
+from _one_factor import XSS, one_factor_client
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -21,7 +22,7 @@ from kbworkbook.findings import (
 from kbworkbook.notebook import Context
 from kbworkbook.report_index import _findings_html
 from kbworkbook.store import AnswerStore
-from kbworkbook.workspace import Workspace, create_workspace
+from kbworkbook.workspace import Workspace
 
 NBSP = "\u00a0"
 SAMPLE_FIGURES = {"churn": 0.493, "crr": 0.507, "active_customers": 1523.0, "clv": 141.2,
@@ -166,20 +167,6 @@ def test_several_weaker_factors_name_the_largest_gap_first() -> None:
 
 # -- the index: chapter 01's comparison reaches the findings ---------------------------------
 
-XSS = "<script>alert(1)</script> & Co"
-_ONE_FACTOR = """id = "sechs_faktoren"
-[title]
-de = "Eigene Faktoren"
-[[factors]]
-key = "A"
-de = "{name}"
-[[factors.items]]
-key = "A.1"
-de = "Beschwerden lösen wir schnell."
-data = ["complaint_days"]
-"""
-
-
 def _index_findings(ws: Workspace, language: str = "de") -> str:
     return _findings_html(Context(workspace=ws, language=language), ws, language)
 
@@ -188,15 +175,7 @@ def test_the_index_names_a_factor_whose_figures_are_weaker(tmp_path: Path) -> No
     """Complaints solved in 2 and 4 days: mean 3 → 40 + 40·(7 − 3)/5 = 72 on the 0–100 scale.
     Owner »trifft voll zu« (100): 28 below, more than the tolerance of 15 → weaker; owner
     »trifft eher zu« (75): 3 apart → matches, no finding."""
-    ws = create_workspace(tmp_path / "ws", client="Testfirma AG", locale="de-DE")
-    (ws.root / "data" / "beschwerden.csv").write_text(
-        "Datum;Erledigt;Zufrieden;Tage bis Lösung\n02.01.2025;ja;ja;2\n03.01.2025;ja;nein;4\n",
-        encoding="utf-8")
-    (ws.root / "questionnaires").mkdir()
-    (ws.root / "questionnaires" / "sechs.toml").write_text(_ONE_FACTOR.format(name=XSS),
-                                                           encoding="utf-8")
-    store = AnswerStore(ws, now=lambda: dt.datetime(2025, 2, 1, 9, 0))
-    store.update("sechs_faktoren", answers={"A.1": 5})
+    ws = one_factor_client(tmp_path)
     page = _index_findings(ws)
     assert "<script>" not in page
     assert (f"<li>Ihre Zahlen zeichnen bei »{html.escape(XSS)}« ein schwächeres Bild als Ihre "
