@@ -44,19 +44,25 @@ def test_walk_in_lines_count_for_no_customer_in_the_facts(workspace: Workspace) 
     assert TableFacts.of(plain, "transactions").customers == 3
 
 
+def _spy(monkeypatch: pytest.MonkeyPatch) -> list[Path]:
+    """Every table file the table cache reads from now on."""
+    found: list[Path] = []
+    real = table_cache._read
+
+    def counted(path: Path) -> Any:
+        found.append(path)
+        return real(path)
+
+    monkeypatch.setattr(table_cache, "_read", counted)
+    return found
+
+
 def test_the_overview_names_rows_and_customers_without_loading_the_sales(
         workspace: Workspace, monkeypatch: pytest.MonkeyPatch) -> None:
     from kbworkbook.chapters.ueberblick import data_basis
 
     setup(str(workspace.root)).table("transactions")
-    reads: list[Any] = []
-    real = table_cache._read
-
-    def counted(path: Path) -> Any:
-        reads.append(path)
-        return real(path)
-
-    monkeypatch.setattr(table_cache, "_read", counted)
+    reads = _spy(monkeypatch)
     rows = data_basis(setup(str(workspace.root)))
     sales = next(row for row in rows if row[1] == "transactions.csv")
     assert sales[2] == "01.03.2024 – 15.05.2025"
@@ -76,14 +82,7 @@ def test_the_footer_does_not_load_a_kept_table(workspace: Workspace,
     from kbworkbook.notebook import footer
 
     setup(str(workspace.root)).table("transactions")
-    reads: list[Any] = []
-    real = table_cache._read
-
-    def counted(path: Path) -> Any:
-        reads.append(path)
-        return real(path)
-
-    monkeypatch.setattr(table_cache, "_read", counted)
+    reads = _spy(monkeypatch)
     (block,) = footer(setup(str(workspace.root)), ["transactions"])
     assert "transactions.csv · 3 Zeilen · Zeitraum 01.03.2024–15.05.2025" in block.data
     assert reads == []
