@@ -90,7 +90,7 @@ def sales_day(ctx: Context, texts: dict[str, Any],
     except DataError:
         _, problems = load(ctx, "transactions", texts)  # the note that names the file
         return None, blocks + problems
-    day = stichtag(ctx)
+    day = _day_of(ctx, facts)
     if facts is None or day is None:
         return None, blocks + [note(text(ctx, texts, "transactions_missing"))]
     return day, []
@@ -102,9 +102,15 @@ def stichtag(ctx: Context) -> pd.Timestamp | None:
     if ctx.as_of is not None:
         return pd.Timestamp(ctx.as_of)
     try:
-        facts = ctx.table_facts("transactions")
+        return _day_of(ctx, ctx.table_facts("transactions"))
     except DataError:
         return None
+
+
+def _day_of(ctx: Context, facts: Any) -> pd.Timestamp | None:
+    """``ctx.as_of``, else the last date of the sales' ``facts`` (``None`` without)."""
+    if ctx.as_of is not None:
+        return pd.Timestamp(ctx.as_of)
     return None if facts is None or facts.last is None else facts.last.normalize()
 
 
